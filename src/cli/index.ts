@@ -1,0 +1,59 @@
+import { processIo, type CliCommand, type CliIo } from './io.ts';
+
+/**
+ * `npx aftercare <command> [subcommand] …`
+ * Each entry is loaded lazily so `rules evaluate` does not pay for the web stack.
+ */
+const commands: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
+  'rules evaluate': {
+    summary: 'rules evaluate <file.json|->   Evaluate a case with the Section 117 rules engine; prints the decision as JSON',
+    load: async () => (await import('./commands/rules-evaluate.ts')).rulesEvaluate,
+  },
+  serve: {
+    summary: 'serve                          Start the web app (what `npm start` runs)',
+    load: async () => (await import('./commands/serve.ts')).serve,
+  },
+  migrate: {
+    summary: 'migrate                        Apply database migrations',
+    load: async () => (await import('./commands/admin.ts')).migrate,
+  },
+  seed: {
+    summary: 'seed                           Seed the synthetic demo partnership into an empty database',
+    load: async () => (await import('./commands/admin.ts')).seed,
+  },
+  'orgs list': {
+    summary: 'orgs list [--json]             List the partnership’s organisations and their codes',
+    load: async () => (await import('./commands/admin.ts')).orgsList,
+  },
+  'users create': {
+    summary: 'users create --email E --name N --org CODE --roles R[,R] [--password P]   Create a user',
+    load: async () => (await import('./commands/admin.ts')).usersCreate,
+  },
+  'tokens create': {
+    summary: 'tokens create --org CODE --name NAME   Create an API token (printed as the last line)',
+    load: async () => (await import('./commands/admin.ts')).tokensCreate,
+  },
+};
+
+export function registerCommand(name: string, summary: string, load: () => Promise<CliCommand>): void {
+  commands[name] = { summary, load };
+}
+
+function usage(io: CliIo): void {
+  io.stderr.write('Usage: npx aftercare <command>\n\nCommands:\n');
+  for (const { summary } of Object.values(commands)) io.stderr.write(`  ${summary}\n`);
+}
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  // Longest matching command name wins: "users create" before "users".
+  const names = Object.keys(commands).sort((a, b) => b.split(' ').length - a.split(' ').length);
+  for (const name of names) {
+    const words = name.split(' ');
+    if (words.every((w, i) => argv[i] === w)) {
+      const command = await commands[name]!.load();
+      return command(argv.slice(words.length), io);
+    }
+  }
+  usage(io);
+  return argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' ? 0 : 2;
+}

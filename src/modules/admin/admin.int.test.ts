@@ -1,0 +1,238 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browser, createTestApp, demo, type TestApp } from '../../../test/app.ts';
+import { rowsOf } from '../../platform/db/database.ts';
+import { apiToken, appUser, auditEvent, organisation } from '../../platform/db/schema.ts';
+
+let t: TestApp;
+let orgs: Record<string, { id: string; version: number; name: string }>;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const rows = await t.database.db.select().from(organisation);
+  orgs = Object.fromEntries(rows.map((r) => [r.code, r]));
+});
+afterAll(async () => {
+  await t.close();
+});
+
+async function auditTotal(): Promise<number> {
+  return rowsOf<{ n: number }>(await t.database.db.execute(sql`select count(*)::int as n from audit_event`))[0]!.n;
+}
+
+async function signedIn(email: string, ip = '127.0.0.1'): Promise<Browser> {
+  const b = new Browser(t.app, ip);
+  const res = await b.signIn(email);
+  expect(res.statusCode).toBe(302);
+  return b;
+}
+
+const northvale = () => orgs.E06000901!;
+const southmere = () => orgs.E06000902!;
+
+describe('access by role and organisation', () => {
+  it('lets a local authority administrator manage their own organisation’s users', async () => {
+    const b = await signedIn(demo.laAdmin);
+    const res = await b.get(`/admin/organisations/${northvale().id}/users`);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Sam Okafor');
+  });
+
+  it('refuses them another organisation’s users with 403', async () => {
+    const b = await signedIn(demo.laAdmin);
+    const res = await b.get(`/admin/organisations/${southmere().id}/users`);
+    expect(res.statusCode).toBe(403);
+    expect(res.body).toContain('You do not have permission');
+    const post = await b.post(`/admin/organisations/${southmere().id}/users/new`, {
+      displayName: 'Intruder', email: 'intruder@demo.aftercare.example', password: 'a-long-enough-password', roles: 'administrator',
+    });
+    expect(post.statusCode).toBe(403);
+    expect(await t.database.db.select().from(appUser).where(eq(appUser.email, 'intruder@demo.aftercare.example'))).toHaveLength(0);
+  });
+
+  it('lets the lead organisation’s administrator manage every organisation', async () => {
+    const b = await signedIn(demo.admin);
+    expect((await b.get(`/admin/organisations/${southmere().id}/users`)).statusCode).toBe(200);
+    expect((await b.get('/admin/organisations/new')).statusCode).toBe(200);
+  });
+
+  it('refuses administration to a practitioner with 403, not 400 or 500', async () => {
+    const b = await signedIn(demo.practitioner);
+    expect((await b.get('/admin')).statusCode).toBe(403);
+    expect((await b.get(`/admin/organisations/${northvale().id}/users`)).statusCode).toBe(403);
+    expect((await b.get('/admin/audit')).statusCode).toBe(403);
+  });
+
+  it('refuses a local authority administrator the creation of organisations', async () => {
+    const b = await signedIn(demo.laAdmin);
+    await b.get('/admin/organisations');
+    const res = await b.post('/admin/organisations/new', { type: 'local-authority', name: 'Rogue Council', code: 'E06000999' });
+    expect(res.statusCode).toBe(403);
+  });
+});
+
+describe('writes are audited in the same transaction', () => {
+  it('creates exactly one audit event, with before and after, for each change', async () => {
+    const b = await signedIn(demo.admin);
+    await b.get('/admin/organisations/new');
+    let before = await auditTotal();
+    const created = await b.post('/admin/organisations/new', { type: 'local-authority', name: 'Westford Council', code: 'E06000904' });
+    expect(created.statusCode).toBe(302);
+    expect(await auditTotal()).toBe(before + 1);
+    const org = (await t.database.db.select().from(organisation).where(eq(organisation.code, 'E06000904')))[0]!;
+
+    await b.get(`/admin/organisations/${org.id}/edit`);
+    before = await auditTotal();
+    const updated = await b.post(`/admin/organisations/${org.id}/edit`, { type: 'local-authority', name: 'Westford Borough Council', code: 'E06000904', active: 'true', version: String(org.version) });
+    expect(updated.statusCode).toBe(302);
+    expect(await auditTotal()).toBe(before + 1);
+    const event = (await t.database.db.select().from(auditEvent).where(and(eq(auditEvent.action, 'organisation.updated'), eq(auditEvent.subjectId, org.id))))[0]!;
+    expect(event.before).toMatchObject({ name: 'Westford Council' });
+    expect(event.after).toMatchObject({ name: 'Westford Borough Council' });
+    expect(event.actorUserId).toBeTruthy();
+    expect(event.requestId).toBeTruthy();
+
+    await b.get(`/admin/organisations/${org.id}/users/new`);
+    before = await auditTotal();
+    const user = await b.post(`/admin/organisations/${org.id}/users/new`, {
+      displayName: 'Test Worker', email: 'worker@westford.example', password: 'correct-horse-battery', roles: ['practitioner', 'read-only'],
+    });
+    expect(user.statusCode).toBe(302);
+    expect(await auditTotal()).toBe(before + 1);
+    const userEvent = (await t.database.db.select().from(auditEvent).where(eq(auditEvent.action, 'user.created'))).at(-1)!;
+    expect(JSON.stringify(userEvent.after)).not.toContain('argon2');
+  });
+
+  it('rolls back the change when the audit write fails: neither is saved', async () => {
+    const db = t.database.db;
+    await db.execute(sql`create or replace function test_fail_audit() returns trigger as $$
+      begin if new.action = 'organisation.updated' then raise exception 'forced failure after the write'; end if; return new; end; $$ language plpgsql`);
+    await db.execute(sql`create trigger test_fail_audit before insert on audit_event for each row execute function test_fail_audit()`);
+    try {
+      const org = (await db.select().from(organisation).where(eq(organisation.code, 'E08000903')))[0]!;
+      const b = await signedIn(demo.admin);
+      await b.get(`/admin/organisations/${org.id}/edit`);
+      const before = await auditTotal();
+      const res = await b.post(`/admin/organisations/${org.id}/edit`, { type: 'local-authority', name: 'Changed Name', code: org.code, active: 'true', version: String(org.version) });
+      expect(res.statusCode).toBe(500);
+      const after = (await db.select().from(organisation).where(eq(organisation.id, org.id)))[0]!;
+      expect(after.name).toBe(org.name);
+      expect(after.version).toBe(org.version);
+      expect(await auditTotal()).toBe(before);
+    } finally {
+      await db.execute(sql`drop trigger test_fail_audit on audit_event`);
+    }
+  });
+
+  it('refuses to change or delete audit events', async () => {
+    const refusal = async (statement: Promise<unknown>) => {
+      const error = (await statement.then(() => null, (e: unknown) => e)) as { cause?: { message?: string } } | null;
+      return error?.cause?.message ?? String(error);
+    };
+    expect(await refusal(t.database.db.execute(sql`update audit_event set action = 'tampered'`))).toMatch(/append-only/);
+    expect(await refusal(t.database.db.execute(sql`delete from audit_event`))).toMatch(/append-only/);
+  });
+});
+
+describe('optimistic concurrency', () => {
+  it('saves the first of two edits from the same version and tells the second person, losing nothing', async () => {
+    const org = (await t.database.db.select().from(organisation).where(eq(organisation.code, 'NZV01')))[0]!;
+    const first = await signedIn(demo.admin, '127.0.0.2');
+    const second = await signedIn(demo.admin, '127.0.0.3');
+    await first.get(`/admin/organisations/${org.id}/edit`);
+    await second.get(`/admin/organisations/${org.id}/edit`);
+    const form = (name: string) => ({ type: 'other-provider', name, code: org.code, active: 'true', version: String(org.version) });
+    const [a, b] = await Promise.all([first.post(`/admin/organisations/${org.id}/edit`, form('First editor’s name')), second.post(`/admin/organisations/${org.id}/edit`, form('Second editor’s name'))]);
+    const statuses = [a.statusCode, b.statusCode].sort();
+    expect(statuses).toEqual([302, 409]);
+    const loser = a.statusCode === 409 ? a : b;
+    expect(loser.body).toContain('Somebody else changed this record');
+    const saved = (await t.database.db.select().from(organisation).where(eq(organisation.id, org.id)))[0]!;
+    expect(saved.version).toBe(org.version + 1);
+    expect([`First editor’s name`, `Second editor’s name`]).toContain(saved.name);
+    const events = await t.database.db.select().from(auditEvent).where(and(eq(auditEvent.action, 'organisation.updated'), eq(auditEvent.subjectId, org.id)));
+    expect(events).toHaveLength(1);
+  });
+});
+
+describe('bad input', () => {
+  it('shows a GOV.UK error summary and changes nothing', async () => {
+    const org = northvale();
+    const b = await signedIn(demo.admin);
+    await b.get(`/admin/organisations/${org.id}/edit`);
+    const before = await auditTotal();
+    const res = await b.post(`/admin/organisations/${org.id}/edit`, { type: 'local-authority', name: '', code: 'QZV', active: 'true', version: String(org.version) });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('There is a problem');
+    expect(res.body).toContain('href="#name"');
+    expect(res.body).toContain('Enter the organisation’s name');
+    expect(res.body).toContain('Enter a local authority’s ONS GSS code');
+    expect(await auditTotal()).toBe(before);
+    const saved = (await t.database.db.select().from(organisation).where(eq(organisation.id, org.id)))[0]!;
+    expect(saved.name).toBe('Northvale Council');
+  });
+
+  it('refuses a duplicate code with a specific message', async () => {
+    const b = await signedIn(demo.admin);
+    await b.get('/admin/organisations/new');
+    const res = await b.post('/admin/organisations/new', { type: 'icb', name: 'Copy ICB', code: 'QZV' });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('already has the code QZV');
+  });
+
+  it('refuses a user without roles or with a short password', async () => {
+    const b = await signedIn(demo.laAdmin);
+    await b.get(`/admin/organisations/${northvale().id}/users/new`);
+    const res = await b.post(`/admin/organisations/${northvale().id}/users/new`, { displayName: 'New Person', email: 'not-an-email', password: 'short' });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('Enter an email address in the correct format');
+    expect(res.body).toContain('Password must be at least 12 characters');
+    expect(res.body).toContain('Select at least one role');
+  });
+});
+
+describe('API tokens', () => {
+  it('are created once, stored hashed, used as bearer tokens, and revoked', async () => {
+    const b = await signedIn(demo.laAdmin);
+    await b.get(`/admin/organisations/${northvale().id}/tokens`);
+    const created = await b.post(`/admin/organisations/${northvale().id}/tokens`, { name: 'EPR integration' });
+    expect(created.statusCode).toBe(200);
+    const token = /data-qa="new-token">([^<]+)</.exec(created.body)?.[1];
+    expect(token).toMatch(/^ac_/);
+    const stored = (await t.database.db.select().from(apiToken).where(eq(apiToken.name, 'EPR integration')))[0]!;
+    expect(stored.tokenHash).not.toContain(token!);
+
+    const ok = await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json', headers: { authorization: `Bearer ${token}` } });
+    expect(ok.statusCode).toBe(200);
+
+    await b.get(`/admin/organisations/${northvale().id}/tokens`);
+    const revoked = await b.post(`/admin/tokens/${stored.id}/revoke`, { version: String(stored.version) });
+    expect(revoked.statusCode).toBe(302);
+    const refused = await t.app.inject({ method: 'POST', url: '/api/v1/rules/evaluate', headers: { authorization: `Bearer ${token}` }, payload: {} });
+    expect(refused.statusCode).toBe(401);
+  });
+});
+
+describe('audit trail page', () => {
+  it('lists events for the lead organisation’s quality staff, and filters them', async () => {
+    const b = await signedIn(demo.quality);
+    const res = await b.get('/admin/audit?action=user.signed-in');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('user.signed-in');
+    expect(res.body).not.toContain('organisation.updated</span>');
+  });
+
+  it('rejects an impossible date with a clear message', async () => {
+    const b = await signedIn(demo.quality);
+    const res = await b.get('/admin/audit?from=2025-02-30');
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('Enter a real date');
+  });
+
+  it('shows a local authority administrator only their own organisation’s events', async () => {
+    const b = await signedIn(demo.laAdmin);
+    const res = await b.get('/admin/audit');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).not.toContain('NHS Northvale and Southmere Integrated Care Board<');
+  });
+});

@@ -1,0 +1,65 @@
+import type { Actor } from '../access/actor.ts';
+import type { DbOrTx } from '../db/database.ts';
+import { auditEvent } from '../db/schema.ts';
+
+/**
+ * The audit trail. Every write calls `recordChange` inside the same transaction as the
+ * change, so either both are saved or neither is; every view of a person's record calls
+ * `recordView`. Rows are never updated or deleted (a database trigger refuses it).
+ */
+export interface AuditScope {
+  actor: Actor;
+  requestId: string;
+}
+
+export interface ChangeEvent {
+  /** Verb-noun, past tense: "organisation.updated", "user.created", "session.signed-in". */
+  action: string;
+  subjectType: string;
+  subjectId: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Fields never copied into the audit trail. */
+const secretFields = new Set(['passwordHash', 'tokenHash', 'password', 'token']);
+
+function scrub(value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  return JSON.parse(
+    JSON.stringify(value, (key, v: unknown) => (secretFields.has(key) ? '[not recorded]' : v)),
+  ) as unknown;
+}
+
+export async function recordChange(tx: DbOrTx, scope: AuditScope, event: ChangeEvent): Promise<void> {
+  await tx.insert(auditEvent).values({
+    partnershipId: scope.actor.partnershipId,
+    actorUserId: scope.actor.userId,
+    actorTokenId: scope.actor.tokenId,
+    organisationId: scope.actor.activeOrganisationId,
+    action: event.action,
+    subjectType: event.subjectType,
+    subjectId: event.subjectId,
+    before: scrub(event.before),
+    after: scrub(event.after),
+    requestId: scope.requestId,
+  });
+}
+
+export async function recordView(
+  db: DbOrTx,
+  scope: AuditScope,
+  subject: { subjectType: string; subjectId: string; detail?: unknown },
+): Promise<void> {
+  await db.insert(auditEvent).values({
+    partnershipId: scope.actor.partnershipId,
+    actorUserId: scope.actor.userId,
+    actorTokenId: scope.actor.tokenId,
+    organisationId: scope.actor.activeOrganisationId,
+    action: `${subject.subjectType}.viewed`,
+    subjectType: subject.subjectType,
+    subjectId: subject.subjectId,
+    after: scrub(subject.detail),
+    requestId: scope.requestId,
+  });
+}

@@ -1,0 +1,95 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Configuration comes only from the environment, parsed once at boot.
+ * Development runs on safe defaults; production refuses to start without its secrets.
+ */
+const booleanish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  AFTERCARE_DATA_DIR: z.string().min(1).default('./data'),
+  SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(72).default(10),
+  SIGN_IN_MAX_PER_15_MIN: z.coerce.number().int().min(1).default(10),
+  LOCKOUT_AFTER_FAILURES: z.coerce.number().int().min(1).default(5),
+  LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
+  SEED_DEMO: booleanish.optional(),
+  SECURE_COOKIES: booleanish.optional(),
+  TRUST_PROXY: booleanish.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GIT_COMMIT: z.string().optional(),
+});
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  sessionSecret: string;
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+  signInMaxPer15Min: number;
+  lockoutAfterFailures: number;
+  lockoutMs: number;
+  seedDemo: boolean;
+  secureCookies: boolean;
+  trustProxy: boolean;
+  logLevel: string;
+  gitCommit: string | undefined;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const DEVELOPMENT_SESSION_SECRET = 'development-only-session-secret-not-for-production-use';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset, as they do in most deployment tools.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Aftercare cannot start: the environment is not valid.\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production) {
+    const missing = [
+      !e.SESSION_SECRET && 'SESSION_SECRET (at least 32 random characters, e.g. `openssl rand -base64 48`)',
+      !e.DATABASE_URL && 'DATABASE_URL (postgres://user:password@host:5432/aftercare)',
+    ].filter(Boolean);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `Aftercare cannot start in production: these settings are missing:\n${missing.map((m) => `  - ${m}`).join('\n')}`,
+      );
+    }
+  }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.AFTERCARE_DATA_DIR),
+    sessionSecret: e.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET,
+    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
+    signInMaxPer15Min: e.SIGN_IN_MAX_PER_15_MIN,
+    lockoutAfterFailures: e.LOCKOUT_AFTER_FAILURES,
+    lockoutMs: e.LOCKOUT_MINUTES * 60_000,
+    seedDemo: e.SEED_DEMO ?? !production,
+    secureCookies: e.SECURE_COOKIES ?? production,
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    gitCommit: e.GIT_COMMIT,
+  };
+}

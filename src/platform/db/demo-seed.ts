@@ -1,0 +1,82 @@
+import { sql } from 'drizzle-orm';
+import type { Role } from '../access/actor.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import type { Db } from './database.ts';
+import { appUser, auditEvent, membership, organisation, partnership } from './schema.ts';
+
+/**
+ * A synthetic demonstration partnership. Every name, code and account here is invented:
+ * organisation codes are outside the ranges real bodies use, and person data (added by
+ * later capabilities) uses NHS numbers from the 999 test range only.
+ */
+export const DEMO_PASSWORD = 'demo-aftercare-117';
+
+export const demoOrganisations = [
+  { key: 'icb', type: 'icb', code: 'QZV', name: 'NHS Northvale and Southmere Integrated Care Board', isLead: true },
+  { key: 'northvale', type: 'local-authority', code: 'E06000901', name: 'Northvale Council', isLead: false },
+  { key: 'southmere', type: 'local-authority', code: 'E06000902', name: 'Southmere Borough Council', isLead: false },
+  { key: 'eastbridge', type: 'local-authority', code: 'E08000903', name: 'Eastbridge City Council', isLead: false },
+  { key: 'trust', type: 'nhs-trust', code: 'RZV', name: 'Northvale and Southmere Mental Health NHS Foundation Trust', isLead: false },
+  { key: 'provider', type: 'other-provider', code: 'NZV01', name: 'Riverside Supported Living (independent provider)', isLead: false },
+] as const;
+
+type OrgKey = (typeof demoOrganisations)[number]['key'];
+
+export const demoUsers: Array<{ email: string; name: string; memberships: Array<{ org: OrgKey; roles: Role[] }> }> = [
+  { email: 'practitioner@demo.aftercare.example', name: 'Sam Okafor', memberships: [{ org: 'northvale', roles: ['practitioner'] }] },
+  { email: 'senior@demo.aftercare.example', name: 'Jo Lindqvist', memberships: [{ org: 'southmere', roles: ['senior-practitioner'] }] },
+  { email: 'manager@demo.aftercare.example', name: 'Alex Mensah', memberships: [{ org: 'northvale', roles: ['team-manager'] }] },
+  { email: 'commissioner@demo.aftercare.example', name: 'Morgan Price', memberships: [{ org: 'icb', roles: ['commissioner'] }] },
+  {
+    email: 'panel@demo.aftercare.example',
+    name: 'Rowan Hughes',
+    memberships: [
+      { org: 'icb', roles: ['panel-member'] },
+      { org: 'northvale', roles: ['panel-member'] },
+    ],
+  },
+  { email: 'quality@demo.aftercare.example', name: 'Kit Adeyemi', memberships: [{ org: 'icb', roles: ['quality-audit'] }] },
+  { email: 'admin@demo.aftercare.example', name: 'Charlie Novak', memberships: [{ org: 'icb', roles: ['administrator'] }] },
+  { email: 'la-admin@demo.aftercare.example', name: 'Frankie Osei', memberships: [{ org: 'northvale', roles: ['administrator'] }] },
+  { email: 'readonly@demo.aftercare.example', name: 'Dana Whitfield', memberships: [{ org: 'trust', roles: ['read-only'] }] },
+];
+
+export async function isEmpty(db: Db): Promise<boolean> {
+  const rows = await db.select({ n: sql<number>`count(*)::int` }).from(partnership);
+  return (rows[0]?.n ?? 0) === 0;
+}
+
+/** Seeds the demo partnership in one transaction, audited as the system. Returns the partnership id. */
+export async function seedDemo(db: Db): Promise<string> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  return db.transaction(async (tx) => {
+    const [p] = await tx.insert(partnership).values({ name: 'Northvale and Southmere Section 117 Partnership' }).returning();
+    const partnershipId = p!.id;
+    const orgs = new Map<OrgKey, string>();
+    for (const o of demoOrganisations) {
+      const [row] = await tx
+        .insert(organisation)
+        .values({ partnershipId, type: o.type, code: o.code, name: o.name, isLead: o.isLead })
+        .returning({ id: organisation.id });
+      orgs.set(o.key, row!.id);
+    }
+    for (const u of demoUsers) {
+      const [user] = await tx
+        .insert(appUser)
+        .values({ partnershipId, email: u.email, displayName: u.name, passwordHash })
+        .returning({ id: appUser.id });
+      for (const m of u.memberships) {
+        await tx.insert(membership).values({ partnershipId, userId: user!.id, organisationId: orgs.get(m.org)!, roles: m.roles });
+      }
+    }
+    await tx.insert(auditEvent).values({
+      partnershipId,
+      action: 'partnership.seeded',
+      subjectType: 'partnership',
+      subjectId: partnershipId,
+      after: { organisations: demoOrganisations.length, users: demoUsers.length, synthetic: true },
+      requestId: 'seed',
+    });
+    return partnershipId;
+  });
+}

@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Database } from '../db/database.ts';
+import { srcRoot } from '../views/nunjucks.ts';
+
+export const packageVersion: string = (JSON.parse(readFileSync(path.resolve(srcRoot, '../package.json'), 'utf8')) as { version: string }).version;
+
+/** The commit: GIT_COMMIT from the deployment, else read from the checkout. */
+export function gitCommit(configured: string | undefined): string | null {
+  if (configured) return configured;
+  try {
+    const gitDir = path.resolve(srcRoot, '../.git');
+    const head = readFileSync(path.join(gitDir, 'HEAD'), 'utf8').trim();
+    if (!head.startsWith('ref: ')) return head;
+    return readFileSync(path.join(gitDir, head.slice(5)), 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+export function setUpHealthChecks(app: FastifyInstance, database: Database, commit: string | null): void {
+  app.get('/health', { config: { public: true } }, async (_request, reply) => {
+    const started = performance.now();
+    try {
+      await database.ping();
+      return reply.send({ status: 'UP', components: { database: { status: 'UP', engine: database.engine, ms: Math.round(performance.now() - started) } } });
+    } catch (error) {
+      app.log.error({ err: error }, 'health check failed');
+      return reply.status(503).send({ status: 'DOWN', components: { database: { status: 'DOWN', engine: database.engine } } });
+    }
+  });
+  app.get('/ping', { config: { public: true } }, async () => ({ status: 'UP' }));
+  app.get('/info', { config: { public: true } }, async () => ({ name: 'aftercare', version: packageVersion, commit, node: process.version }));
+}

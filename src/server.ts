@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import type { Config } from './platform/config/config.ts';
+import { openDatabase, type Database } from './platform/db/database.ts';
+import { DEMO_PASSWORD, demoUsers, isEmpty, seedDemo } from './platform/db/demo-seed.ts';
+import { startHousekeeping } from './platform/jobs/housekeeping.ts';
+
+/** Starts Aftercare: migrate, seed the demo if empty and allowed, listen, and shut down cleanly. */
+export async function startServer(config: Config, out: (line: string) => void = console.log): Promise<{ app: FastifyInstance; database: Database; stop: () => Promise<void> }> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
+  await database.migrate();
+  let seeded = false;
+  if (config.seedDemo && (await isEmpty(database.db))) {
+    await seedDemo(database.db);
+    seeded = true;
+  }
+  const app = await buildApp({ config, database });
+  const housekeeping = startHousekeeping(database.db, app.log);
+  await app.listen({ port: config.port, host: config.host });
+
+  const url = `http://localhost:${config.port}`;
+  out('');
+  out(`Aftercare is running at ${url}`);
+  out(`Database: ${database.engine === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`);
+  if (config.seedDemo) {
+    out(seeded ? 'A synthetic demo partnership has been created.' : 'Demo accounts (created when the database was first seeded):');
+    out(`Sign in with any of these, password "${DEMO_PASSWORD}":`);
+    for (const u of demoUsers) out(`  ${u.email.padEnd(38)} ${u.memberships.map((m) => m.roles.join(', ')).join('; ')}`);
+  }
+  out('Press Ctrl+C to stop.');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      housekeeping.stop();
+      await app.close();
+      await database.close();
+    })();
+    return stopping;
+  };
+  return { app, database, stop };
+}

@@ -1,0 +1,35 @@
+import fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase, type Database } from '../src/platform/db/database.ts';
+import { PG_TEMPLATE_DB, pgliteTemplate } from './global-setup.ts';
+
+/**
+ * A fresh, migrated database for one test file, on the engine under test:
+ * PGlite by default, PostgreSQL when TEST_DATABASE_URL is set (CI runs both).
+ */
+export async function freshDatabase(): Promise<Database> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) {
+    const dump = fs.readFileSync(pgliteTemplate);
+    return openDatabase({ loadDataDir: new Blob([dump]) });
+  }
+  const name = `aftercare_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${name} template ${PG_TEMPLATE_DB}`);
+  await admin.end();
+  const dbUrl = new URL(url);
+  dbUrl.pathname = `/${name}`;
+  const database = await openDatabase({ databaseUrl: dbUrl.toString(), poolSize: 5 });
+  return {
+    ...database,
+    close: async () => {
+      await database.close();
+      const dropper = new pg.Client({ connectionString: url });
+      await dropper.connect();
+      await dropper.query(`drop database if exists ${name} with (force)`);
+      await dropper.end();
+    },
+  };
+}
