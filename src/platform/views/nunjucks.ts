@@ -10,11 +10,12 @@ const nodeModules = path.resolve(srcRoot, '../node_modules');
  * One Nunjucks environment. Templates are named from src/ ("modules/admin/views/users.njk",
  * "platform/views/layout.njk"); GOV.UK and MoJ macros from their packages.
  */
-export function createNunjucksEnvironment(watch = false): nunjucks.Environment {
+export function createNunjucksEnvironment(reloadTemplates = false): nunjucks.Environment {
   const env = new nunjucks.Environment(
     new nunjucks.FileSystemLoader(
       [srcRoot, path.join(nodeModules, 'govuk-frontend/dist'), path.join(nodeModules, '@ministryofjustice/frontend')],
-      { watch, noCache: watch },
+      // In development templates are re-read on every render, so edits show on reload.
+      { noCache: reloadTemplates },
     ),
     { autoescape: true, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true },
   );
