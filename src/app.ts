@@ -17,6 +17,7 @@ import { setUpViews } from './platform/views/render.ts';
 import { authRoutes } from './platform/auth/routes.ts';
 import { homeRoutes } from './modules/home/routes.ts';
 import { adminRoutes } from './modules/admin/routes.ts';
+import { adminApiRoutes } from './modules/admin/api.ts';
 // TEMP import { rulesRoutes } from './modules/rules/routes.ts';
 import './platform/http/types.ts';
 
@@ -59,6 +60,7 @@ export async function buildApp({ config, database, logger = true }: AppDeps): Pr
   authRoutes(app, db, config);
   homeRoutes(app);
   adminRoutes(app);
+  adminApiRoutes(app);
   // TEMP rulesRoutes(app);
   apiDocsRoutes(app);
 

@@ -6,7 +6,7 @@ import { DEMO_PASSWORD, demoUsers, isEmpty, seedDemo } from './platform/db/demo-
 import { startHousekeeping } from './platform/jobs/housekeeping.ts';
 
 /** Starts Aftercare: migrate, seed the demo if empty and allowed, listen, and shut down cleanly. */
-export async function startServer(config: Config, out: (line: string) => void = console.log): Promise<{ app: FastifyInstance; database: Database; stop: () => Promise<void> }> {
+export async function startServer(config: Config, out: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<{ app: FastifyInstance; database: Database; stop: () => Promise<void> }> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
   await database.migrate();
   let seeded = false;

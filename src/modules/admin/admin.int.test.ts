@@ -127,7 +127,7 @@ describe('writes are audited in the same transaction', () => {
   it('refuses to change or delete audit events', async () => {
     const refusal = async (statement: Promise<unknown>) => {
       const error = (await statement.then(() => null, (e: unknown) => e)) as { cause?: { message?: string } } | null;
-      return error?.cause?.message ?? String(error);
+      return error?.cause?.message ?? JSON.stringify(error);
     };
     expect(await refusal(t.database.db.execute(sql`update audit_event set action = 'tampered'`))).toMatch(/append-only/);
     expect(await refusal(t.database.db.execute(sql`delete from audit_event`))).toMatch(/append-only/);
@@ -234,5 +234,26 @@ describe('audit trail page', () => {
     const res = await b.get('/admin/audit');
     expect(res.statusCode).toBe(200);
     expect(res.body).not.toContain('NHS Northvale and Southmere Integrated Care Board<');
+  });
+});
+
+describe('organisations API', () => {
+  it('lists the partnership’s organisations for an API client, as its OpenAPI document says', async () => {
+    const b = await signedIn(demo.laAdmin);
+    await b.get(`/admin/organisations/${northvale().id}/tokens`);
+    const created = await b.post(`/admin/organisations/${northvale().id}/tokens`, { name: 'Directory sync' });
+    const token = /data-qa="new-token">([^<]+)</.exec(created.body)![1]!;
+    const res = await t.app.inject({ url: '/api/v1/organisations', headers: { authorization: `Bearer ${token}` } });
+    expect(res.statusCode).toBe(200);
+    const codes = (res.json() as { organisations: Array<{ code: string }> }).organisations.map((o) => o.code);
+    expect(codes).toEqual(expect.arrayContaining(['QZV', 'E06000901', 'E06000902', 'E08000903', 'RZV', 'NZV01']));
+    const spec = (await t.app.inject({ url: '/api/v1/openapi.json' })).json() as { paths: Record<string, unknown> };
+    expect(Object.keys(spec.paths)).toContain('/api/v1/organisations');
+  });
+
+  it('refuses an unknown token with 401 problem+json', async () => {
+    const res = await t.app.inject({ url: '/api/v1/organisations', headers: { authorization: 'Bearer ac_not-a-token' } });
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['content-type']).toContain('application/problem+json');
   });
 });

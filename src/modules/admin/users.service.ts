@@ -70,7 +70,7 @@ export async function listUsersOfOrganisation(ctx: ServiceContext, organisationI
     .innerJoin(organisation, eq(organisation.id, membership.organisationId))
     .where(and(eq(membership.organisationId, organisationId), eq(membership.partnershipId, ctx.actor.partnershipId)))
     .orderBy(asc(appUser.displayName));
-  return rows as UserRow[];
+  return rows;
 }
 
 /** Organisations whose users the actor administers. */

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
-import type { Actor, OrganisationType, Role } from '../access/actor.ts';
+import type { Actor } from '../access/actor.ts';
 import type { Db } from '../db/database.ts';
 import { apiToken, appUser, membership, organisation } from '../db/schema.ts';
 
@@ -30,9 +30,9 @@ export async function loadUserActor(db: Db, userId: string, activeOrganisationId
     organisationId: r.organisationId,
     organisationCode: r.organisationCode,
     organisationName: r.organisationName,
-    organisationType: r.organisationType as OrganisationType,
+    organisationType: r.organisationType,
     isLead: r.isLead,
-    roles: r.roles as Role[],
+    roles: r.roles,
   }));
   const active = memberships.find((m) => m.organisationId === activeOrganisationId) ?? memberships[0]!;
   return {
@@ -85,7 +85,7 @@ export async function loadTokenActor(db: Db, token: string): Promise<Actor | nul
         organisationId: row.organisationId,
         organisationCode: row.organisationCode,
         organisationName: row.organisationName,
-        organisationType: row.organisationType as OrganisationType,
+        organisationType: row.organisationType,
         isLead: false,
         roles: [],
       },

@@ -17,7 +17,7 @@ export async function hit(
       count = case when rate_limit.reset_at <= now() then 1 else rate_limit.count + 1 end,
       reset_at = case when rate_limit.reset_at <= now() then excluded.reset_at else rate_limit.reset_at end
     returning count, reset_at`);
-  const row = rowsOf<{ count: number; reset_at: string | Date }>(result)[0]!;
+  const row = rowsOf<{ count: number | string; reset_at: string | Date }>(result)[0]!;
   return { count: Number(row.count), resetAt: new Date(row.reset_at) };
 }
 

@@ -22,7 +22,7 @@ export async function enqueue(
 ): Promise<void> {
   await db
     .insert(job)
-    .values({ kind, payload: payload as object, runAt: options.runAt ?? new Date(), dedupeKey: options.dedupeKey ?? null })
+    .values({ kind, payload: payload, runAt: options.runAt ?? new Date(), dedupeKey: options.dedupeKey ?? null })
     .onConflictDoNothing();
 }
 
@@ -37,7 +37,7 @@ export async function claimNext(db: Db, leaseMs: number): Promise<ClaimedJob | n
       for update skip locked
     )
     returning id, kind, payload, attempts`);
-  const row = rowsOf<{ id: string; kind: string; payload: unknown; attempts: number }>(result)[0];
+  const row = rowsOf<{ id: string; kind: string; payload: unknown; attempts: number | string }>(result)[0];
   return row ? { id: row.id, kind: row.kind, payload: row.payload, attempts: Number(row.attempts) } : null;
 }
 

@@ -1,4 +1,4 @@
-import pino, { type LoggerOptions } from 'pino';
+import type { LoggerOptions } from 'pino';
 
 /**
  * Logs carry ids, never personal details. Request logs record the route, not the query
