@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { Actor, ActorMembership, Role } from './actor.ts';
+import { can, organisationScope } from './policy.ts';
+
+const P = 'partnership-1';
+const membership = (organisationId: string, roles: Role[], isLead = false): ActorMembership => ({
+  organisationId,
+  organisationCode: organisationId.toUpperCase(),
+  organisationName: organisationId,
+  organisationType: 'local-authority',
+  isLead,
+  roles,
+});
+const user = (...memberships: ActorMembership[]): Actor => ({
+  kind: 'user',
+  userId: 'u1',
+  tokenId: null,
+  displayName: 'Test',
+  partnershipId: P,
+  activeOrganisationId: memberships[0]!.organisationId,
+  memberships,
+});
+
+describe('access policy', () => {
+  it('never lets anyone act in another partnership, whatever their roles', () => {
+    const admin = user(membership('icb', ['administrator'], true));
+    expect(can(admin, 'users:manage', { partnershipId: 'other', organisationId: 'icb' })).toBe(false);
+    expect(can(admin, 'rules:evaluate', { partnershipId: 'other' })).toBe(false);
+  });
+
+  it('scopes an administrator to their own organisation', () => {
+    const laAdmin = user(membership('northvale', ['administrator']));
+    expect(can(laAdmin, 'users:manage', { partnershipId: P, organisationId: 'northvale' })).toBe(true);
+    expect(can(laAdmin, 'users:manage', { partnershipId: P, organisationId: 'southmere' })).toBe(false);
+    expect(can(laAdmin, 'organisations:manage', { partnershipId: P })).toBe(false);
+  });
+
+  it('extends a lead-organisation administrator to the whole partnership', () => {
+    const icbAdmin = user(membership('icb', ['administrator'], true));
+    expect(can(icbAdmin, 'users:manage', { partnershipId: P, organisationId: 'southmere' })).toBe(true);
+    expect(can(icbAdmin, 'organisations:manage', { partnershipId: P })).toBe(true);
+    expect(organisationScope(icbAdmin, 'audit:read')).toEqual({ all: true });
+  });
+
+  it('grants a role only in the organisation where it is held (overlapping memberships)', () => {
+    // Administrator in Northvale, practitioner in Southmere: no admin rights in Southmere.
+    const mixed = user(membership('northvale', ['administrator']), membership('southmere', ['practitioner']));
+    expect(can(mixed, 'users:manage', { partnershipId: P, organisationId: 'northvale' })).toBe(true);
+    expect(can(mixed, 'users:manage', { partnershipId: P, organisationId: 'southmere' })).toBe(false);
+    expect(organisationScope(mixed, 'users:manage')).toEqual({ all: false, organisationIds: ['northvale'] });
+  });
+
+  it('gives a lead-organisation practitioner no administration', () => {
+    const practitioner = user(membership('icb', ['practitioner', 'commissioner'], true));
+    expect(can(practitioner, 'users:manage', { partnershipId: P, organisationId: 'icb' })).toBe(false);
+    expect(can(practitioner, 'audit:read', { partnershipId: P, organisationId: 'icb' })).toBe(false);
+    expect(can(practitioner, 'rules:evaluate')).toBe(true);
+  });
+
+  it('lets quality and audit staff read the audit trail but not manage users', () => {
+    const quality = user(membership('icb', ['quality-audit'], true));
+    expect(can(quality, 'audit:read', { partnershipId: P, organisationId: 'northvale' })).toBe(true);
+    expect(can(quality, 'users:manage', { partnershipId: P, organisationId: 'icb' })).toBe(false);
+  });
+
+  it('limits API tokens to their narrow permissions', () => {
+    const token: Actor = { ...user(membership('trust', [])), kind: 'token', userId: null, tokenId: 't1' };
+    expect(can(token, 'rules:evaluate')).toBe(true);
+    expect(can(token, 'organisations:read')).toBe(true);
+    expect(can(token, 'users:manage', { partnershipId: P, organisationId: 'trust' })).toBe(false);
+    expect(can(token, 'audit:read', { partnershipId: P, organisationId: 'trust' })).toBe(false);
+  });
+});
