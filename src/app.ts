@@ -18,7 +18,7 @@ import { authRoutes } from './platform/auth/routes.ts';
 import { homeRoutes } from './modules/home/routes.ts';
 import { adminRoutes } from './modules/admin/routes.ts';
 import { adminApiRoutes } from './modules/admin/api.ts';
-// TEMP import { rulesRoutes } from './modules/rules/routes.ts';
+import { rulesRoutes } from './modules/rules/routes.ts';
 import './platform/http/types.ts';
 
 export interface AppDeps {
@@ -61,7 +61,7 @@ export async function buildApp({ config, database, logger = true }: AppDeps): Pr
   homeRoutes(app);
   adminRoutes(app);
   adminApiRoutes(app);
-  // TEMP rulesRoutes(app);
+  rulesRoutes(app);
   apiDocsRoutes(app);
 
   return app;

@@ -10,7 +10,7 @@
  * rule's flag for a person to decide. Sources are as the brief gives them; [O] marks
  * commentary and UNCONFIRMED marks what the brief could not verify.
  */
-import type { Flag, Reason } from './contract.ts';
+import type { Flag, Reason, RejectionCode } from './contract.ts';
 
 export interface Rule {
   readonly id: string;
@@ -389,3 +389,13 @@ export function ruleById(id: RuleId): Rule {
 export function because(id: RuleId, text: string): Reason {
   return { rule: id, text, source: ruleById(id).source };
 }
+
+/** The rule behind each rejection code. */
+export const rejectionRuleIds: Readonly<Record<RejectionCode, RuleId>> = {
+  'ending-while-cto': 'R7',
+  'ending-needs-both-approvals': 'R9',
+  'ending-reason-not-lawful': 'R10',
+  'ending-person-not-involved': 'R11',
+  'ending-conditional-discharge-needs-override': 'R8',
+  'ending-not-entitled': 'R40',
+};

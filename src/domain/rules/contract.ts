@@ -8,7 +8,7 @@
  * Every validation message is written for a person fixing the data: it says what was expected.
  */
 import { z } from 'zod';
-import { isInSupportedRange, isRealDate, hasIsoDateFormat, EARLIEST_DATE, LATEST_DATE } from '../calendar-date.ts';
+import { isInSupportedRange, isRealDate, EARLIEST_DATE, LATEST_DATE } from '../calendar-date.ts';
 import { isKnownLegalStatusCode, knownLegalStatusCodes } from '../legal-status-codes.ts';
 import { checkCaseSemantics } from './history.ts';
 
@@ -141,10 +141,12 @@ function oneOf(values: readonly string[]): string {
   return `one of ${values.map((v) => `"${v}"`).join(', ')}`;
 }
 
+const ISO_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
 function dateField(label: string) {
   return z
     .string({ error: expected(label, 'a date written YYYY-MM-DD, for example "2025-03-01"') })
-    .refine(hasIsoDateFormat, {
+    .regex(ISO_DATE_PATTERN, {
       error: `${capitalise(label)} must be written YYYY-MM-DD, for example "2025-03-01"`,
       abort: true,
     })
@@ -187,7 +189,8 @@ const ordinaryResidenceField = z
   .refine((value) => value === 'none' || LOCAL_AUTHORITY_CODE.test(value), {
     error:
       'The ordinary residence must be an English or Welsh local authority\'s 9-character ONS code, for example "E06000030", or "none" if the person had no ordinary residence in England or Wales',
-  });
+   })
+  .meta({ pattern: '^([EW]\\d{8}|none)$' });
 
 const icbField = z
   .string({ error: expected('the ICB of GP registration', 'the ICB\'s 9-character ONS code, for example "E54000040"') })
@@ -206,7 +209,8 @@ const legalStatusCodeField = z
   .refine(isKnownLegalStatusCode, {
     error: (issue) =>
       `"${String(issue.input)}" is not a known legal status code. Use an NHS Data Dictionary Mental Health Act legal status code: ${knownLegalStatusCodes.join(', ')}`,
-  });
+   })
+  .meta({ enum: [...knownLegalStatusCodes] });
 
 const eventDate = dateField('the event date').describe('The date of the event, YYYY-MM-DD.');
 
@@ -387,8 +391,10 @@ export const caseInputSchema = z
   .strictObject(
     {
       asOf: dateField('the asOf date').describe('The date the decision is made for. Events after it are ignored.'),
-      person: personSchema.optional(),
-      policy: policySchema.prefault({}),
+      person: personSchema.optional().describe('Optional: details of the person (date of birth).'),
+      policy: policySchema
+        .prefault({})
+        .describe('Optional: local review policy and commencement dates; each field has a default.'),
       events: z
         .array(legalEventSchema, { error: expected('the events', 'a list of events (it may be empty)') })
         .max(MAX_EVENTS, { error: `A case can have at most ${MAX_EVENTS.toLocaleString('en-GB')} events` })
@@ -427,41 +433,47 @@ export const reasonSchema = z.object({
 });
 
 export const episodeSchema = z.object({
-  start: isoDateOut,
-  end: isoDateOut.nullable(),
-  endReason: z.enum(episodeEndReasons).nullable(),
-  qualifyingLegalStatusCode: z.string(),
-  responsibleLocalAuthority: z.string().nullable(),
-  responsibleIcb: z.string().nullable(),
+  start: isoDateOut.describe('The day the person had both ceased to be detained and left hospital.'),
+  end: isoDateOut.nullable().describe('The day the episode ended, or null while it continues.'),
+  endReason: z
+    .enum(episodeEndReasons)
+    .nullable()
+    .describe('superseded (a new qualifying detention), ended (a lawful ending), died, or null while it continues.'),
+  qualifyingLegalStatusCode: z.string().describe('The legal status code that made the detention qualifying.'),
+  responsibleLocalAuthority: z.string().nullable().describe('The responsible local authority (ONS code), or null if unknown.'),
+  responsibleIcb: z.string().nullable().describe('The responsible ICB (ONS code).'),
 });
 
 export const rejectedEventSchema = z.object({
   eventIndex: z.int().describe('Position of the event in the input "events" list (from 0).'),
-  code: z.enum(rejectionCodes),
-  message: z.string(),
+  code: z.enum(rejectionCodes).describe('Why the event was rejected.'),
+  message: z.string().describe('The same, in plain English, with the dates concerned.'),
 });
 
 export const needDecisionSchema = z.object({
-  id: z.string(),
-  s117: z.boolean(),
-  reasons: z.array(reasonSchema),
+  id: z.string().describe('The need id given in the input.'),
+  s117: z.boolean().describe('Whether the need is a section 117 need.'),
+  reasons: z.array(reasonSchema).describe('Each test applied, with its rule and source.'),
 });
 
 export const decisionSchema = z
   .object({
-    status: z.enum(statuses),
-    entitlementStart: isoDateOut.nullable().describe('Start of the current or last episode.'),
+    status: z.enum(statuses).describe('The person\'s section 117 status on the asOf date.'),
+    entitlementStart: isoDateOut.nullable().describe('Start of the current or last episode, or null if there is none.'),
     responsibleLocalAuthority: z
       .string()
       .nullable()
-      .describe('For "pending" and "manual-review": the prospective authority. For "ended": the last episode\'s.'),
-    responsibleIcb: z.string().nullable(),
-    episodes: z.array(episodeSchema),
-    nextReviewDue: isoDateOut.nullable(),
-    flags: z.array(z.enum(flagCodes)),
-    rejectedEvents: z.array(rejectedEventSchema),
-    needs: z.array(needDecisionSchema),
-    reasons: z.array(reasonSchema),
+      .describe('The responsible local authority (ONS code). For "pending" and "manual-review": the prospective one. For "ended": the last episode\'s.'),
+    responsibleIcb: z
+      .string()
+      .nullable()
+      .describe('The responsible ICB (ONS code), on the same basis as the local authority.'),
+    episodes: z.array(episodeSchema).describe('Every entitlement episode, oldest first.'),
+    nextReviewDue: isoDateOut.nullable().describe('When the next review is due, while entitled; otherwise null.'),
+    flags: z.array(z.enum(flagCodes)).describe('Questions for a person to decide, in contract order.'),
+    rejectedEvents: z.array(rejectedEventSchema).describe('Events the rules refused (endings that were not lawful), in date order.'),
+    needs: z.array(needDecisionSchema).describe('Each need of the input, classified.'),
+    reasons: z.array(reasonSchema).describe('How the decision was reached: dated steps, then the position on asOf.'),
   })
   .describe('Section 117 rules-engine decision, contract version 1.');
 

@@ -11,7 +11,7 @@
  */
 import { addMonths, addWeeks, ageOn, type IsoDate } from '../calendar-date.ts';
 import { isDetainedInHospital, legalStatus, placesInHospital } from '../legal-status-codes.ts';
-import { because, type RuleId } from './catalogue.ts';
+import { because, rejectionRuleIds, type RuleId } from './catalogue.ts';
 import {
   flagCodes,
   type Case,
@@ -297,7 +297,10 @@ function detentionEnded(state: State, event: LegalEventOf<'detention-ended'>): v
       state.communityBasis = detention.qualifying ?? detention.first;
       note(state, event.date, 'R8', 'Conditionally discharged: the person is entitled, and ending aftercare will need a legal override.');
       break;
-    default:
+    case 'discharged':
+    case 'regraded-informal':
+    case 'absolute-discharge':
+    case 'section-lapsed':
       break;
   }
   if (detention === state.pending && state.inHospital && event.reason === 'regraded-informal') {
@@ -329,7 +332,12 @@ function startEntitlementIfDischarged(state: State, date: IsoDate): void {
       : ceased < left
         ? `Left hospital on ${left}, after ceasing to be detained on ${ceased}`
         : `Ceased to be detained on ${ceased}, after leaving hospital on ${left}`;
-  const why = date === ceased && date === left ? `${how}: entitlement starts that day.` : `${how}: entitlement starts on ${date}.`;
+  const why =
+    date === ceased && date === left
+      ? `${how}: entitlement starts that day.`
+      : date === ceased || date === left
+        ? `${how}: entitlement starts on the later date, ${date}.`
+        : `${how}; a later detention ended on ${date}: entitlement starts that day.`;
   startEntitlement(state, detention, date, why, 'R5');
   if (detention.leaveWithoutFinding.length > 0) {
     note(
@@ -462,7 +470,6 @@ function reviewed(state: State, event: LegalEventOf<'reviewed'>): void {
 
 interface EndingProblem {
   readonly code: RejectionCode;
-  readonly rule: RuleId;
   readonly message: string;
 }
 
@@ -474,7 +481,7 @@ function nothingToEnd(state: State): EndingProblem | null {
   if (state.pending) message = 'Entitlement has not started yet (the person has not both ceased to be detained and left hospital): there is nothing to end.';
   else if (last) message = `The entitlement that started on ${last.start} has already ended (${last.endReason}) on ${last.end}: there is nothing to end.`;
   else message = 'The person is not entitled to section 117 aftercare: there is nothing to end.';
-  return { code: 'ending-not-entitled', rule: 'R40', message };
+  return { code: 'ending-not-entitled', message };
 }
 
 /** R7: never while the person is on a community treatment order. */
@@ -482,7 +489,6 @@ function endingWhileCto(state: State): EndingProblem | null {
   if (state.ctoSince === null) return null;
   return {
     code: 'ending-while-cto',
-    rule: 'R7',
     message: `The person has been on a community treatment order since ${state.ctoSince}: aftercare cannot end while they remain a community patient.`,
   };
 }
@@ -492,7 +498,6 @@ function endingWhileConditionallyDischarged(state: State, event: LegalEventOf<'a
   if (state.conditionallyDischargedSince === null || event.legalOverride) return null;
   return {
     code: 'ending-conditional-discharge-needs-override',
-    rule: 'R8',
     message: `The person has been conditionally discharged since ${state.conditionallyDischargedSince}: ending aftercare needs a recorded legal override.`,
   };
 }
@@ -505,7 +510,6 @@ function endingWithoutBothApprovals(event: LegalEventOf<'aftercare-ended'>): End
   const given = byLocalAuthority ? 'Only the local authority approved' : byIcb ? 'Only the ICB approved' : 'Neither the local authority nor the ICB approved';
   return {
     code: 'ending-needs-both-approvals',
-    rule: 'R9',
     message: `${given} the ending: both must be satisfied that the person no longer needs aftercare.`,
   };
 }
@@ -515,7 +519,6 @@ function endingWithoutPerson(event: LegalEventOf<'aftercare-ended'>): EndingProb
   if (event.personInvolved) return null;
   return {
     code: 'ending-person-not-involved',
-    rule: 'R11',
     message: 'The person was not involved in the decision to end their aftercare.',
   };
 }
@@ -526,7 +529,6 @@ function endingWithoutLawfulReason(event: LegalEventOf<'aftercare-ended'>): Endi
   const given = event.reasons.length > 0 ? event.reasons.join(', ') : 'none';
   return {
     code: 'ending-reason-not-lawful',
-    rule: 'R10',
     message: `The reasons given (${given}) do not include "no-longer-in-need": on their own they cannot end aftercare.`,
   };
 }
@@ -548,7 +550,7 @@ function aftercareEnded(state: State, event: LegalEventOf<'aftercare-ended'>, in
   if (problems.length > 0) {
     for (const problem of problems) {
       state.rejected.push({ eventIndex: index, code: problem.code, message: problem.message });
-      note(state, event.date, problem.rule, `Ending rejected: ${lowerFirst(problem.message)} Nothing changes.`);
+      note(state, event.date, rejectionRuleIds[problem.code], `Ending rejected: ${lowerFirst(problem.message)} Nothing changes.`);
     }
     return;
   }

@@ -47,6 +47,7 @@ export type HistoryProblem =
   | 'after-death'
   | 'still-detained'
   | 'no-detention-to-end'
+  | 'reason-needs-hospital-detention'
   | 'not-in-hospital'
   | 'already-detained'
   | 'no-detention-for-leave'
@@ -54,6 +55,9 @@ export type HistoryProblem =
   | 'nothing-to-recall'
   | 'no-conditional-discharge'
   | 'no-open-dispute';
+
+/** Ways a detention can end that only make sense for someone detained in hospital. */
+const HOSPITAL_ONLY_REASONS: ReadonlySet<string> = new Set(['cto', 'conditional-discharge', 'regraded-informal']);
 
 function isDetained(state: HistoryState): boolean {
   return state.period?.detained === true;
@@ -81,6 +85,7 @@ export function nextHistoryState(state: HistoryState, event: LegalEvent, index: 
     }
     case 'detention-ended': {
       if (!state.period) return 'no-detention-to-end';
+      if (!state.period.detained && HOSPITAL_ONLY_REASONS.has(event.reason)) return 'reason-needs-hospital-detention';
       return {
         ...state,
         period: null,
@@ -172,6 +177,11 @@ function describeProblem(problem: HistoryProblem, state: HistoryState, ordered: 
         ? `The detention ends on ${date}, before it starts on ${later.event.date} (events[${later.index}]). Check both dates: a detention must start before it ends`
         : `There is no detention in progress on ${date} to end. Add its detention-started event, or check the date`;
     }
+    case 'reason-needs-hospital-detention': {
+      const period = state.period!;
+      const reason = event.type === 'detention-ended' ? event.reason : '';
+      return `The status that began on ${period.startDate} (events[${period.startIndex}], code ${period.code}) is not a detention in hospital, so it cannot end with reason "${reason}". Use "discharged" or "section-lapsed"`;
+    }
     case 'not-in-hospital': {
       const later = findLater(ordered, position, isAdmission);
       return later
@@ -211,7 +221,8 @@ export function checkHistory(events: readonly LegalEvent[]): FieldError[] {
   ordered.forEach(({ event, index }, position) => {
     const next = nextHistoryState(state, event, index);
     if (typeof next === 'string') {
-      errors.push({ path: `events[${index}].date`, message: describeProblem(next, state, ordered, position) });
+      const field = next === 'reason-needs-hospital-detention' ? 'reason' : 'date';
+      errors.push({ path: `events[${index}].${field}`, message: describeProblem(next, state, ordered, position) });
     } else {
       state = next;
     }
