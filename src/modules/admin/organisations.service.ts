@@ -18,6 +18,12 @@ export const organisationInputSchema = z
     type: z.enum(organisationTypes, { error: 'Select the type of organisation' }),
     name: z.string().trim().min(1, 'Enter the organisation’s name').max(200, 'Name must be 200 characters or fewer'),
     code: z.string().trim().toUpperCase().min(1, 'Enter the organisation’s code'),
+    onsCode: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .optional()
+      .transform((v) => v || null),
     active: z.boolean().default(true),
   })
   .superRefine((v, ctx) => {
@@ -25,6 +31,11 @@ export const organisationInputSchema = z
       ctx.addIssue({ code: 'custom', path: ['code'], message: 'Enter a local authority’s ONS GSS code, like E06000030' });
     } else if (v.type !== 'local-authority' && !ODS.test(v.code)) {
       ctx.addIssue({ code: 'custom', path: ['code'], message: 'Enter the ODS code, 3 to 6 letters and numbers, like QOX or RX9' });
+    }
+    if (v.onsCode && v.type !== 'icb') {
+      ctx.addIssue({ code: 'custom', path: ['onsCode'], message: 'Only an ICB has a separate ONS code: leave it blank' });
+    } else if (v.onsCode && !/^(E54|W11)\d{6}$/.test(v.onsCode)) {
+      ctx.addIssue({ code: 'custom', path: ['onsCode'], message: 'Enter the ICB’s ONS code, like E54000040' });
     }
   });
 export type OrganisationInput = z.input<typeof organisationInputSchema>;

@@ -70,7 +70,7 @@ export function adminRoutes(app: FastifyInstance): void {
   app.post('/admin/organisations/new', async (request, reply) => {
     const ctx = request.ctx();
     const body = formBody(request.body);
-    const values = { type: asString(body.type) || undefined, name: asString(body.name), code: asString(body.code), active: true };
+    const values = { type: asString(body.type) || undefined, name: asString(body.name), code: asString(body.code), onsCode: asString(body.onsCode), active: true };
     return withInputErrors(reply, v('organisation-form'), { title: 'Add an organisation', values, typeItems: typeItems(values.type), action: '/admin/organisations/new' }, async () => {
       const created = await createOrganisation(ctx, values);
       flash(request, `${created.name} has been added.`);
@@ -94,7 +94,7 @@ export function adminRoutes(app: FastifyInstance): void {
   app.post<{ Params: { id: string } }>('/admin/organisations/:id/edit', async (request, reply) => {
     const ctx = request.ctx();
     const body = formBody(request.body);
-    const values = { type: asString(body.type) || undefined, name: asString(body.name), code: asString(body.code), active: asBoolean(body.active) ?? true };
+    const values = { type: asString(body.type) || undefined, name: asString(body.name), code: asString(body.code), onsCode: asString(body.onsCode), active: asBoolean(body.active) ?? true };
     const version = asVersion(body.version);
     return withInputErrors(
       reply,

@@ -36,6 +36,8 @@ export const organisationTypeLabels: Record<OrganisationType, string> = {
 export interface ActorMembership {
   organisationId: string;
   organisationCode: string;
+  /** An ICB's ONS code (E54…), used with its ODS code to match responsible bodies. */
+  organisationOnsCode?: string | null;
   organisationName: string;
   organisationType: OrganisationType;
   /** The lead organisation hosts the partnership (usually the ICB). */

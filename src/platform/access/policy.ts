@@ -17,7 +17,12 @@ export type Permission =
   | 'organisations:manage'
   | 'users:manage'
   | 'tokens:manage'
-  | 'audit:read';
+  | 'audit:read'
+  /** A person's record: people the actor's organisation is responsible for or involved with. */
+  | 'person:read'
+  | 'person:write'
+  /** Who viewed and changed a person's record. */
+  | 'person:audit';
 
 const everyRole: Role[] = [
   'practitioner',
@@ -30,16 +35,26 @@ const everyRole: Role[] = [
   'read-only',
 ];
 
-const grants: Record<Permission, { roles: Role[]; scope: 'partnership' | 'organisation' }> = {
+const personReaders: Role[] = ['practitioner', 'senior-practitioner', 'team-manager', 'commissioner', 'panel-member', 'quality-audit', 'read-only'];
+
+/**
+ * `relationship` scope: granted for a person when one of the actor's granting memberships is
+ * the person's responsible local authority or ICB, or is involved with them (recorded them,
+ * holds the allocated team, detains or provides for them). See `relationshipScope`.
+ */
+const grants: Record<Permission, { roles: Role[]; scope: 'partnership' | 'organisation' | 'relationship' }> = {
   'rules:evaluate': { roles: everyRole, scope: 'partnership' },
   'organisations:read': { roles: everyRole, scope: 'partnership' },
   'organisations:manage': { roles: ['administrator'], scope: 'organisation' },
   'users:manage': { roles: ['administrator'], scope: 'organisation' },
   'tokens:manage': { roles: ['administrator'], scope: 'organisation' },
   'audit:read': { roles: ['administrator', 'quality-audit'], scope: 'organisation' },
+  'person:read': { roles: personReaders, scope: 'relationship' },
+  'person:write': { roles: ['practitioner', 'senior-practitioner', 'team-manager'], scope: 'relationship' },
+  'person:audit': { roles: ['team-manager', 'quality-audit'], scope: 'relationship' },
 };
 
-const tokenPermissions: ReadonlySet<Permission> = new Set(['rules:evaluate', 'organisations:read']);
+const tokenPermissions: ReadonlySet<Permission> = new Set(['rules:evaluate', 'organisations:read', 'person:read', 'person:write']);
 
 export interface Target {
   partnershipId: string;
@@ -51,6 +66,7 @@ function membershipGrants(m: ActorMembership, permission: Permission, target: Ta
   const grant = grants[permission];
   if (!m.roles.some((r) => grant.roles.includes(r))) return false;
   if (grant.scope === 'partnership') return true;
+  if (grant.scope === 'relationship') return target.organisationId === undefined || target.organisationId === m.organisationId;
   if (m.isLead) return true;
   return target.organisationId !== undefined && target.organisationId === m.organisationId;
 }
@@ -81,4 +97,46 @@ export function organisationScope(actor: Actor, permission: Permission): { all: 
   if (grant.scope === 'partnership' && granting.length > 0) return { all: true };
   if (granting.some((m) => m.isLead)) return { all: true };
   return { all: false, organisationIds: granting.map((m) => m.organisationId) };
+}
+
+/** A person's relationships, as the access policy sees them. */
+export interface PersonRelationships {
+  partnershipId: string;
+  responsibleLocalAuthority: string | null;
+  responsibleIcb: string | null;
+  involvedOrganisations: readonly string[];
+}
+
+/**
+ * The organisations through which an actor holds a person-scoped permission: their ids
+ * (for involvement) and codes (for responsible bodies). Queries turn this into a WHERE
+ * clause (src/modules/register/access.ts), so a list can never return a person the actor
+ * could not open. Tokens act only through their own organisation.
+ */
+export function relationshipScope(actor: Actor, permission: Permission): { organisationIds: string[]; organisationCodes: string[] } {
+  const grant = grants[permission];
+  const granting =
+    actor.kind === 'token'
+      ? tokenPermissions.has(permission)
+        ? actor.memberships
+        : []
+      : actor.memberships.filter((m) => m.roles.some((r) => grant.roles.includes(r)));
+  return {
+    organisationIds: granting.map((m) => m.organisationId),
+    organisationCodes: granting.flatMap((m) => (m.organisationOnsCode ? [m.organisationCode, m.organisationOnsCode] : [m.organisationCode])),
+  };
+}
+
+export function canOnPerson(actor: Actor, permission: Permission, person: PersonRelationships): boolean {
+  if (person.partnershipId !== actor.partnershipId) return false;
+  const scope = relationshipScope(actor, permission);
+  return (
+    (person.responsibleLocalAuthority !== null && scope.organisationCodes.includes(person.responsibleLocalAuthority)) ||
+    (person.responsibleIcb !== null && scope.organisationCodes.includes(person.responsibleIcb)) ||
+    person.involvedOrganisations.some((id) => scope.organisationIds.includes(id))
+  );
+}
+
+export function assertCanOnPerson(actor: Actor, permission: Permission, person: PersonRelationships): void {
+  if (!canOnPerson(actor, permission, person)) throw new ForbiddenError('You do not have access to this person’s record');
 }

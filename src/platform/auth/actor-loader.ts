@@ -14,6 +14,7 @@ export async function loadUserActor(db: Db, userId: string, activeOrganisationId
       active: appUser.active,
       organisationId: organisation.id,
       organisationCode: organisation.code,
+      organisationOnsCode: organisation.onsCode,
       organisationName: organisation.name,
       organisationType: organisation.type,
       isLead: organisation.isLead,
@@ -29,6 +30,7 @@ export async function loadUserActor(db: Db, userId: string, activeOrganisationId
   const memberships = rows.map((r) => ({
     organisationId: r.organisationId,
     organisationCode: r.organisationCode,
+    organisationOnsCode: r.organisationOnsCode,
     organisationName: r.organisationName,
     organisationType: r.organisationType,
     isLead: r.isLead,
@@ -60,6 +62,7 @@ export async function loadTokenActor(db: Db, token: string): Promise<Actor | nul
       lastUsedAt: apiToken.lastUsedAt,
       organisationId: organisation.id,
       organisationCode: organisation.code,
+      organisationOnsCode: organisation.onsCode,
       organisationName: organisation.name,
       organisationType: organisation.type,
       isLead: organisation.isLead,
@@ -84,6 +87,7 @@ export async function loadTokenActor(db: Db, token: string): Promise<Actor | nul
       {
         organisationId: row.organisationId,
         organisationCode: row.organisationCode,
+        organisationOnsCode: row.organisationOnsCode,
         organisationName: row.organisationName,
         organisationType: row.organisationType,
         isLead: false,

@@ -3,6 +3,7 @@ import type { Role } from '../access/actor.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import type { Db } from './database.ts';
 import { appUser, auditEvent, membership, organisation, partnership } from './schema.ts';
+import { team } from '../../modules/register/schema.ts';
 
 /**
  * A synthetic demonstration partnership. Every name, code and account here is invented:
@@ -12,7 +13,7 @@ import { appUser, auditEvent, membership, organisation, partnership } from './sc
 export const DEMO_PASSWORD = 'demo-aftercare-117';
 
 export const demoOrganisations = [
-  { key: 'icb', type: 'icb', code: 'QZV', name: 'NHS Northvale and Southmere Integrated Care Board', isLead: true },
+  { key: 'icb', type: 'icb', code: 'QZV', onsCode: 'E54000901', name: 'NHS Northvale and Southmere Integrated Care Board', isLead: true },
   { key: 'northvale', type: 'local-authority', code: 'E06000901', name: 'Northvale Council', isLead: false },
   { key: 'southmere', type: 'local-authority', code: 'E06000902', name: 'Southmere Borough Council', isLead: false },
   { key: 'eastbridge', type: 'local-authority', code: 'E08000903', name: 'Eastbridge City Council', isLead: false },
@@ -21,6 +22,14 @@ export const demoOrganisations = [
 ] as const;
 
 type OrgKey = (typeof demoOrganisations)[number]['key'];
+
+export const demoTeams: Array<{ org: OrgKey; name: string }> = [
+  { org: 'northvale', name: 'Northvale Community Mental Health Team' },
+  { org: 'northvale', name: 'Northvale Section 117 Review Team' },
+  { org: 'southmere', name: 'Southmere Recovery Team' },
+  { org: 'eastbridge', name: 'Eastbridge Mental Health Social Work Team' },
+  { org: 'trust', name: 'Inpatient Discharge Liaison Team' },
+];
 
 export const demoUsers: Array<{ email: string; name: string; memberships: Array<{ org: OrgKey; roles: Role[] }> }> = [
   { email: 'practitioner@demo.aftercare.example', name: 'Sam Okafor', memberships: [{ org: 'northvale', roles: ['practitioner'] }] },
@@ -56,10 +65,11 @@ export async function seedDemo(db: Db): Promise<string> {
     for (const o of demoOrganisations) {
       const [row] = await tx
         .insert(organisation)
-        .values({ partnershipId, type: o.type, code: o.code, name: o.name, isLead: o.isLead })
+        .values({ partnershipId, type: o.type, code: o.code, onsCode: 'onsCode' in o ? o.onsCode : null, name: o.name, isLead: o.isLead })
         .returning({ id: organisation.id });
       orgs.set(o.key, row!.id);
     }
+    for (const t of demoTeams) await tx.insert(team).values({ partnershipId, organisationId: orgs.get(t.org)!, name: t.name });
     for (const u of demoUsers) {
       const [user] = await tx
         .insert(appUser)

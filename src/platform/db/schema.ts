@@ -51,6 +51,8 @@ export const organisation = pgTable(
     type: organisationType('type').notNull(),
     /** ONS GSS code for local authorities, ODS code for ICBs, trusts and providers. */
     code: text('code').notNull(),
+    /** ICBs also have an ONS (GSS) code, E54…, which legal history and the rules engine use. */
+    onsCode: text('ons_code'),
     name: text('name').notNull(),
     /** The lead organisation hosts the partnership: its administrators administer every organisation. */
     isLead: boolean('is_lead').notNull().default(false),
