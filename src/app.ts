@@ -18,6 +18,7 @@ import { authRoutes } from './platform/auth/routes.ts';
 import { homeRoutes } from './modules/home/routes.ts';
 import { adminRoutes } from './modules/admin/routes.ts';
 import { adminApiRoutes } from './modules/admin/api.ts';
+import { personRoutes } from './modules/register/person.routes.ts';
 import { rulesRoutes } from './modules/rules/routes.ts';
 import './platform/http/types.ts';
 
@@ -61,6 +62,7 @@ export async function buildApp({ config, database, logger = true }: AppDeps): Pr
   homeRoutes(app);
   adminRoutes(app);
   adminApiRoutes(app);
+  personRoutes(app);
   rulesRoutes(app);
   apiDocsRoutes(app);
 

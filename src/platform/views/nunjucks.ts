@@ -53,6 +53,12 @@ function addFilters(env: nunjucks.Environment): void {
     const d = toDate(value);
     return d ? londonDateTime.format(d) : '';
   });
+  /** MoJ Frontend's timeline calls mojDate(timestamp, type). */
+  env.addFilter('mojDate', (value: unknown, type: string = 'date') => {
+    const d = toDate(value);
+    if (!d) return '';
+    return type === 'datetime' ? londonDateTime.format(d) : londonDate.format(d);
+  });
   env.addFilter('roleLabel', (role: Role) => roleLabels[role] ?? role);
   env.addFilter('organisationTypeLabel', (t: OrganisationType) => organisationTypeLabels[t] ?? t);
   env.addFilter('json', (value: unknown) => JSON.stringify(value, null, 2));

@@ -1,0 +1,211 @@
+import {
+  approvers,
+  conditionalDischargeEndReasons,
+  ctoEndReasons,
+  detentionEndReasons,
+  disputeKinds,
+  endReasons,
+  eventTypes,
+  type EventType,
+} from '../../domain/rules/contract.ts';
+import { legalStatusCodes, lookupLegalStatusCode } from '../../domain/legal-status-codes.ts';
+import { asArray, asBoolean, asString, dateFromParts, type FormBody } from '../../platform/http/forms.ts';
+
+/**
+ * The legal history forms: one per event type of the rules-engine contract. Each knows its
+ * question, how to turn a form into a contract event, and how to describe it to a person.
+ */
+export const eventLabels: Record<EventType, string> = {
+  'detention-started': 'Detained in hospital',
+  'detention-ended': 'Detention ended',
+  'left-hospital': 'Left hospital',
+  'admitted-informally': 'Admitted informally',
+  's17-leave-started': 'Section 17 leave began',
+  'cto-ended': 'Community treatment order ended',
+  recalled: 'Recalled to hospital',
+  'conditional-discharge-ended': 'Conditional discharge ended',
+  reviewed: 'Section 117 review held',
+  'aftercare-ended': 'Section 117 aftercare ended',
+  'dispute-opened': 'Dispute opened',
+  'dispute-resolved': 'Dispute resolved',
+  died: 'Died',
+};
+
+export const eventHints: Record<EventType, string> = {
+  'detention-started': 'Any section, including section 2 or a change of section while already detained',
+  'detention-ended': 'Discharged, regraded to informal, onto a CTO, conditionally discharged, or the section lapsed',
+  'left-hospital': 'The day they actually left the hospital',
+  'admitted-informally': 'An informal admission does not change section 117 (Worcestershire)',
+  's17-leave-started': 'Leave of absence while still detained',
+  'cto-ended': 'Discharged from, expiry of, or revocation of a CTO',
+  recalled: 'Recall from a CTO or from conditional discharge',
+  'conditional-discharge-ended': 'Absolute discharge or recall',
+  reviewed: 'A review of the aftercare plan and of entitlement',
+  'aftercare-ended': 'A joint decision of the local authority and the ICB',
+  'dispute-opened': 'Ordinary residence between authorities, or funding',
+  'dispute-resolved': 'The earliest open dispute is resolved',
+  died: '',
+};
+
+const reasonLabels: Record<string, string> = {
+  discharged: 'Discharged',
+  'regraded-informal': 'Regraded to informal (stayed in hospital)',
+  cto: 'Onto a community treatment order',
+  'conditional-discharge': 'Conditionally discharged',
+  'absolute-discharge': 'Absolutely discharged',
+  'section-lapsed': 'The section lapsed',
+  died: 'Died',
+  expired: 'Expired',
+  revoked: 'Revoked (detained in hospital again)',
+  recalled: 'Recalled to hospital',
+  'ordinary-residence': 'Ordinary residence (between local authorities)',
+  funding: 'Funding (between a local authority and the ICB)',
+  'local-authority': 'The local authority',
+  icb: 'The ICB',
+  'no-longer-in-need': 'No longer in need of section 117 services',
+  'discharged-from-specialist-services': 'Discharged from specialist mental health services',
+  'time-elapsed': 'Time has passed',
+  readmitted: 'Readmitted',
+  'cto-ended': 'The CTO ended',
+  'refuses-services': 'Refuses services',
+  'doing-well': 'Doing well',
+  'moved-area': 'Moved area',
+};
+export const labelFor = (value: string): string => reasonLabels[value] ?? value;
+
+export interface FieldSpec {
+  name: string;
+  kind: 'date' | 'text' | 'select' | 'radios' | 'checkboxes' | 'yes-no';
+  label: string;
+  hint?: string;
+  options?: Array<{ value: string; text: string }>;
+  optional?: boolean;
+}
+
+const options = (values: readonly string[]) => values.map((v) => ({ value: v, text: labelFor(v) }));
+
+const dateField: FieldSpec = { name: 'date', kind: 'date', label: 'Date', hint: 'For example, 27 3 2025' };
+
+export const eventFields: Record<EventType, FieldSpec[]> = {
+  'detention-started': [
+    dateField,
+    {
+      name: 'legalStatusCode',
+      kind: 'select',
+      label: 'Legal status',
+      hint: 'NHS Data Dictionary Mental Health Act legal status code',
+      options: legalStatusCodes.map((c) => ({ value: c.code, text: `${c.code}: ${c.label}` })),
+    },
+    { name: 'hospital', kind: 'text', label: 'Hospital', hint: 'Name or ODS site code', optional: true },
+    {
+      name: 'ordinaryResidence',
+      kind: 'text',
+      label: 'Ordinary residence immediately before this detention',
+      hint: 'The local authority’s ONS code, like E06000901, or “none” if they had no settled residence in England or Wales',
+    },
+    { name: 'icbOfGpRegistration', kind: 'text', label: 'ICB of their GP practice when the application was made', hint: 'The ICB’s ONS code, like E54000901' },
+  ],
+  'detention-ended': [dateField, { name: 'reason', kind: 'radios', label: 'How did the detention end?', options: options(detentionEndReasons) }],
+  'left-hospital': [
+    dateField,
+    { name: 'dischargedToLocalAuthority', kind: 'text', label: 'Local authority they were discharged to (optional)', hint: 'ONS code, like E06000902', optional: true },
+  ],
+  'admitted-informally': [dateField, { name: 'hospital', kind: 'text', label: 'Hospital', optional: true }],
+  's17-leave-started': [
+    dateField,
+    {
+      name: 'ceasedToBeDetainedFinding',
+      kind: 'yes-no',
+      label: 'Has it been decided that, on this leave, they have in fact ceased to be detained and left hospital?',
+      hint: 'R (CXF) v Central Bedfordshire [2018] EWCA Civ 2852: a question of fact, for example a trial placement they are not expected to return from',
+    },
+  ],
+  'cto-ended': [dateField, { name: 'reason', kind: 'radios', label: 'How did the CTO end?', options: options(ctoEndReasons) }],
+  recalled: [dateField],
+  'conditional-discharge-ended': [dateField, { name: 'reason', kind: 'radios', label: 'How did the conditional discharge end?', options: options(conditionalDischargeEndReasons) }],
+  reviewed: [dateField],
+  'aftercare-ended': [
+    dateField,
+    { name: 'approvedBy', kind: 'checkboxes', label: 'Who approved the ending?', hint: 'Both must be satisfied the person no longer needs aftercare (s117(2))', options: options(approvers), optional: true },
+    { name: 'reasons', kind: 'checkboxes', label: 'Reasons', options: options(endReasons), optional: true },
+    { name: 'personInvolved', kind: 'yes-no', label: 'Was the person involved in the decision?' },
+    { name: 'legalOverride', kind: 'yes-no', label: 'Is there legal sign-off to end aftercare while conditionally discharged?', hint: 'Answer no unless the person is conditionally discharged' },
+  ],
+  'dispute-opened': [dateField, { name: 'kind', kind: 'radios', label: 'What is the dispute about?', options: options(disputeKinds) }],
+  'dispute-resolved': [dateField],
+  died: [dateField],
+};
+
+export function isEventType(value: string): value is EventType {
+  return (eventTypes as readonly string[]).includes(value);
+}
+
+/** The form's answers as a contract event (validation is the contract schema's job) plus the hospital. */
+export function eventFromForm(type: EventType, body: FormBody): { event: Record<string, unknown>; hospital: string | null } {
+  const event: Record<string, unknown> = { type };
+  let hospital: string | null = null;
+  for (const field of eventFields[type]) {
+    if (field.kind === 'date') {
+      event.date = dateFromParts(body, field.name);
+      continue;
+    }
+    if (field.name === 'hospital') {
+      hospital = asString(body.hospital).trim() || null;
+      continue;
+    }
+    if (field.kind === 'checkboxes') event[field.name] = asArray(body[field.name]);
+    else if (field.kind === 'yes-no') {
+      const b = asBoolean(body[field.name]);
+      if (b !== undefined) event[field.name] = b;
+    } else {
+      const v = asString(body[field.name]).trim();
+      if (field.name === 'ordinaryResidence') event[field.name] = v.toLowerCase() === 'none' ? 'none' : v.toUpperCase();
+      else if (v || !field.optional) event[field.name] = field.kind === 'text' ? v.toUpperCase() : v;
+    }
+  }
+  return { event, hospital };
+}
+
+/** What a person reads about an event in the timeline and on the check answers page. */
+export function describeEvent(type: string, payload: Record<string, unknown>, hospital: string | null): string {
+  const parts: string[] = [];
+  if (typeof payload.legalStatusCode === 'string') {
+    const entry = lookupLegalStatusCode(payload.legalStatusCode);
+    parts.push(entry ? `${entry.label} (code ${entry.code})` : `Legal status ${payload.legalStatusCode}`);
+  }
+  if (hospital) parts.push(`at ${hospital}`);
+  if (typeof payload.reason === 'string') parts.push(labelFor(payload.reason));
+  if (typeof payload.kind === 'string') parts.push(labelFor(payload.kind));
+  if (typeof payload.ordinaryResidence === 'string') parts.push(payload.ordinaryResidence === 'none' ? 'no ordinary residence' : `ordinary residence ${payload.ordinaryResidence}`);
+  if (typeof payload.icbOfGpRegistration === 'string') parts.push(`GP in ICB ${payload.icbOfGpRegistration}`);
+  if (typeof payload.dischargedToLocalAuthority === 'string') parts.push(`discharged to ${payload.dischargedToLocalAuthority}`);
+  if (typeof payload.ceasedToBeDetainedFinding === 'boolean') parts.push(payload.ceasedToBeDetainedFinding ? 'found to have ceased to be detained and left hospital' : 'no finding that they ceased to be detained');
+  if (Array.isArray(payload.approvedBy)) parts.push(`approved by ${payload.approvedBy.length ? payload.approvedBy.map((a) => labelFor(String(a)).toLowerCase()).join(' and ') : 'nobody'}`);
+  if (Array.isArray(payload.reasons) && payload.reasons.length) parts.push(`reasons: ${payload.reasons.map((r) => labelFor(String(r)).toLowerCase()).join(', ')}`);
+  if (typeof payload.personInvolved === 'boolean') parts.push(payload.personInvolved ? 'the person was involved' : 'the person was not involved');
+  return parts.join('; ');
+}
+
+/** Rows for the check answers page, and hidden inputs to re-post the same answers. */
+export function answersFor(type: EventType, body: FormBody): { rows: Array<{ key: string; value: string }>; hidden: Array<{ name: string; value: string }> } {
+  const rows: Array<{ key: string; value: string }> = [];
+  const hidden: Array<{ name: string; value: string }> = [];
+  for (const field of eventFields[type]) {
+    if (field.kind === 'date') {
+      for (const part of ['day', 'month', 'year']) hidden.push({ name: `${field.name}-${part}`, value: asString(body[`${field.name}-${part}`]) });
+      const iso = dateFromParts(body, field.name);
+      rows.push({ key: field.label, value: new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`)) });
+      continue;
+    }
+    const values = field.kind === 'checkboxes' ? asArray(body[field.name]) : [asString(body[field.name])];
+    for (const value of values) hidden.push({ name: field.name, value });
+    const shown =
+      field.kind === 'yes-no'
+        ? asBoolean(body[field.name]) ? 'Yes' : 'No'
+        : field.kind === 'select'
+          ? (field.options?.find((o) => o.value === values[0])?.text ?? values[0] ?? '')
+          : values.map((v) => (field.kind === 'text' ? v : labelFor(v))).join(', ') || 'Not given';
+    rows.push({ key: field.label, value: shown });
+  }
+  return { rows, hidden };
+}

@@ -1,0 +1,328 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { legalEventSchema, ruleById } from '../../domain/rules/index.ts';
+import { flagMeanings, type Flag } from '../../domain/rules/contract.ts';
+import { formatNhsNumber } from '../../domain/nhs-number.ts';
+import { can } from '../../platform/access/policy.ts';
+import { ForbiddenError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
+import { asArray, asBoolean, asString, asVersion, dateFromParts, dateParts, formBody, type FormBody } from '../../platform/http/forms.ts';
+import { toGovukErrors, zodIssues } from '../../platform/http/validation.ts';
+import { answersFor, describeEvent, eventFields, eventFromForm, eventHints, eventLabels, isEventType } from './event-forms.ts';
+import {
+  communicationNeedKinds,
+  communicationNeedLabels,
+  contactRelationshipLabels,
+  contactRelationships,
+  engagementLabels,
+  engagementStatuses,
+  ethnicCategories,
+  ethnicLabel,
+  sexLabels,
+  sexes,
+} from './inputs.ts';
+import { moveArea, moveConsequences, moveSchema } from './move.service.ts';
+import { addContact, completeTask, createPerson, getPersonAudit, getPersonRecord, listTeams, recordEvent, updatePerson, voidEvent } from './people.service.ts';
+import { eventTypes } from '../../domain/rules/contract.ts';
+
+const v = (name: string) => `modules/register/views/${name}.njk`;
+
+/** Field ids for the error summary: dates link to their day input. */
+const fieldIds = { dateOfBirth: 'dateOfBirth-day', lastContactOn: 'lastContactOn-day', expectedDischargeOn: 'expectedDischargeOn-day', date: 'date-day', communicationNeeds: 'communicationNeeds', approvedBy: 'approvedBy', reasons: 'reasons' };
+
+function errorsOf(error: unknown) {
+  if (!(error instanceof InputError)) throw error;
+  return toGovukErrors(error.issues, fieldIds);
+}
+
+function personFormValues(body: FormBody) {
+  return {
+    nhsNumber: asString(body.nhsNumber),
+    givenName: asString(body.givenName),
+    familyName: asString(body.familyName),
+    dateOfBirth: dateFromParts(body, 'dateOfBirth'),
+    address: asString(body.address),
+    postcode: asString(body.postcode),
+    residenceLocalAuthority: asString(body.residenceLocalAuthority),
+    gpPractice: asString(body.gpPractice),
+    gpIcb: asString(body.gpIcb),
+    ethnicity: asString(body.ethnicity) || undefined,
+    sex: asString(body.sex) || undefined,
+    gender: asString(body.gender),
+    preferredLanguage: asString(body.preferredLanguage),
+    interpreterNeeded: asBoolean(body.interpreterNeeded) ?? false,
+    communicationNeeds: asArray(body.communicationNeeds),
+    communicationNotes: asString(body.communicationNotes),
+    engagement: asString(body.engagement) || undefined,
+    lastContactOn: dateFromParts(body, 'lastContactOn'),
+    expectedDischargeOn: dateFromParts(body, 'expectedDischargeOn'),
+    dischargePlanning: asString(body.dischargePlanning) || undefined,
+    allocatedTeamId: asString(body.allocatedTeamId),
+  };
+}
+
+/** What the person form needs to show choices and refill answers. */
+async function personFormData(request: FastifyRequest, values: Record<string, unknown>, raw: FormBody | null) {
+  const teams = await listTeams(request.ctx());
+  const date = (name: string) => (raw ? { day: asString(raw[`${name}-day`]), month: asString(raw[`${name}-month`]), year: asString(raw[`${name}-year`]) } : dateParts(values[name] as string | null));
+  return {
+    values,
+    dates: { dateOfBirth: date('dateOfBirth'), lastContactOn: date('lastContactOn'), expectedDischargeOn: date('expectedDischargeOn') },
+    ethnicItems: [{ value: '', text: 'Select' }, ...ethnicCategories.map(([value, text]) => ({ value, text, selected: values.ethnicity === value }))],
+    sexItems: sexes.map((s) => ({ value: s, text: sexLabels[s], checked: values.sex === s })),
+    engagementItems: engagementStatuses.map((s) => ({ value: s, text: engagementLabels[s], checked: values.engagement === s })),
+    needItems: communicationNeedKinds.map((k) => ({ value: k, text: communicationNeedLabels[k], checked: ((values.communicationNeeds as string[] | undefined) ?? []).includes(k) })),
+    teamItems: [{ value: '', text: 'Not allocated' }, ...teams.map((t) => ({ value: t.id, text: `${t.name} (${t.organisationName})`, selected: values.allocatedTeamId === t.id }))],
+  };
+}
+
+function subNavigation(personId: string, current: string, canSeeAudit: boolean) {
+  const items = [
+    { text: 'Overview', href: `/people/${personId}` },
+    { text: 'Legal history', href: `/people/${personId}/history` },
+    { text: 'Contacts', href: `/people/${personId}/contacts` },
+    ...(canSeeAudit ? [{ text: 'Audit', href: `/people/${personId}/audit` }] : []),
+  ];
+  return items.map((i) => ({ ...i, active: i.href === current }));
+}
+
+async function renderRecord(request: FastifyRequest, reply: FastifyReply, personId: string, template: string, extra: Record<string, unknown> = {}) {
+  const record = await getPersonRecord(request.ctx(), personId);
+  const p = record.person;
+  const decision = record.decision;
+  const reasons = (decision?.reasons ?? []).map((r) => ({ ...r, title: ruleById(r.rule as never)?.title ?? r.rule }));
+  return reply.render(v(template), {
+    title: `${p.givenName} ${p.familyName}`,
+    record,
+    p,
+    nhsNumber: formatNhsNumber(p.nhsNumber),
+    decision,
+    reasons,
+    flags: (p.flags as Flag[]).map((f) => ({ code: f, meaning: flagMeanings[f] ?? f })),
+    la: record.organisationName(p.responsibleLocalAuthority),
+    icb: record.organisationName(p.responsibleIcb),
+    ethnicity: ethnicLabel(p.ethnicity),
+    sex: sexLabels[p.sex as keyof typeof sexLabels] ?? p.sex,
+    engagement: engagementLabels[p.engagement],
+    needs: p.communicationNeeds.map((n) => communicationNeedLabels[n as keyof typeof communicationNeedLabels] ?? n),
+    timeline: record.events
+      .filter((e) => !e.voidedAt)
+      .map((e) => ({
+        label: { text: eventLabels[e.type as keyof typeof eventLabels] ?? e.type },
+        text: describeEvent(e.type, e.payload as Record<string, unknown>, e.hospital),
+        datetime: { timestamp: e.occurredOn, type: 'date' },
+        byline: { text: e.source === 'manual' ? 'recorded in Aftercare' : `recorded by ${e.source}` },
+        id: e.id,
+        version: e.version,
+      })),
+    voided: record.events.filter((e) => e.voidedAt),
+    openTasks: record.tasks.filter((t) => t.status === 'open'),
+    closedTasks: record.tasks.filter((t) => t.status !== 'open'),
+    subNavigation: subNavigation(p.id, request.url.split('?')[0]!, record.canSeeAudit),
+    contactLabels: contactRelationshipLabels,
+    today: new Date().toISOString().slice(0, 10),
+    ...extra,
+  });
+}
+
+export function personRoutes(app: FastifyInstance): void {
+  // ---- Add a person
+  app.get('/people/new', async (request, reply) => {
+    const ctx = request.ctx();
+    if (!can(ctx.actor, 'person:write', { partnershipId: ctx.actor.partnershipId, organisationId: ctx.actor.activeOrganisationId })) throw new ForbiddenError();
+    return reply.render(v('person-form'), { title: 'Add a person to the register', action: '/people/new', ...(await personFormData(request, { ethnicity: '', sex: 'not-known', engagement: 'not-known', preferredLanguage: 'English' }, null)) });
+  });
+
+  app.post('/people/new', async (request, reply) => {
+    const ctx = request.ctx();
+    const body = formBody(request.body);
+    const values = personFormValues(body);
+    const form = async () => ({ title: 'Add a person to the register', action: '/people/new', ...(await personFormData(request, values, body)) });
+    try {
+      const result = await createPerson(ctx, values, { confirmDuplicate: asString(body.confirmDuplicate) === 'yes' });
+      if (result.outcome === 'possible-duplicates') {
+        return await reply.render(v('person-form'), { ...(await form()), duplicates: result.duplicates.map((d) => ({ ...d, nhsNumber: formatNhsNumber(d.nhsNumber) })) });
+      }
+      request.session.flash = { type: 'success', text: `${result.person.givenName} ${result.person.familyName} has been added to the register. Record their legal history next.` };
+      return await reply.redirect(`/people/${result.person.id}/history`);
+    } catch (error) {
+      reply.status(422);
+      return reply.render(v('person-form'), { ...(await form()), errors: errorsOf(error) });
+    }
+  });
+
+  // ---- The record
+  app.get<{ Params: { id: string } }>('/people/:id', async (request, reply) => renderRecord(request, reply, request.params.id, 'person'));
+  app.get<{ Params: { id: string } }>('/people/:id/history', async (request, reply) => renderRecord(request, reply, request.params.id, 'person-history'));
+  app.get<{ Params: { id: string } }>('/people/:id/contacts', async (request, reply) => renderRecord(request, reply, request.params.id, 'person-contacts'));
+  app.get<{ Params: { id: string } }>('/people/:id/audit', async (request, reply) => {
+    const events = await getPersonAudit(request.ctx(), request.params.id);
+    return renderRecord(request, reply, request.params.id, 'person-audit', { auditEvents: events });
+  });
+
+  // ---- Edit details
+  app.get<{ Params: { id: string } }>('/people/:id/edit', async (request, reply) => {
+    const record = await getPersonRecord(request.ctx(), request.params.id);
+    if (!record.canWrite) throw new ForbiddenError();
+    const p = record.person;
+    return reply.render(v('person-form'), { title: `Change ${p.givenName} ${p.familyName}’s details`, action: `/people/${p.id}/edit`, version: p.version, personId: p.id, ...(await personFormData(request, { ...p }, null)) });
+  });
+
+  app.post<{ Params: { id: string } }>('/people/:id/edit', async (request, reply) => {
+    const body = formBody(request.body);
+    const values = personFormValues(body);
+    const version = asVersion(body.version);
+    try {
+      const updated = await updatePerson(request.ctx(), request.params.id, version, values);
+      request.session.flash = { type: 'success', text: 'Their details have been updated.' };
+      return await reply.redirect(`/people/${updated.id}`);
+    } catch (error) {
+      reply.status(422);
+      return reply.render(v('person-form'), { title: 'Change their details', action: `/people/${request.params.id}/edit`, version, personId: request.params.id, ...(await personFormData(request, values, body)), errors: errorsOf(error) });
+    }
+  });
+
+  // ---- Legal history: choose the event, answer its questions, check, record
+  app.get<{ Params: { id: string } }>('/people/:id/events/new', async (request, reply) => {
+    const record = await getPersonRecord(request.ctx(), request.params.id);
+    if (!record.canWrite) throw new ForbiddenError();
+    return reply.render(v('event-type'), { title: 'What happened?', p: record.person, items: eventTypes.map((t) => ({ value: t, text: eventLabels[t], hint: eventHints[t] ? { text: eventHints[t] } : undefined })) });
+  });
+
+  app.post<{ Params: { id: string } }>('/people/:id/events/new', async (request, reply) => {
+    const type = asString(formBody(request.body).type);
+    if (!isEventType(type)) {
+      const record = await getPersonRecord(request.ctx(), request.params.id);
+      reply.status(422);
+      return reply.render(v('event-type'), {
+        title: 'What happened?',
+        p: record.person,
+        items: eventTypes.map((t) => ({ value: t, text: eventLabels[t], hint: eventHints[t] ? { text: eventHints[t] } : undefined })),
+        errors: toGovukErrors([{ path: 'type', message: 'Select what happened' }]),
+      });
+    }
+    return reply.redirect(`/people/${request.params.id}/events/new/${type}`);
+  });
+
+  const eventForm = async (request: FastifyRequest<{ Params: { id: string; type: string } }>, reply: FastifyReply, body: FormBody | null, errors?: unknown) => {
+    const type = request.params.type;
+    if (!isEventType(type)) throw new NotFoundError();
+    const record = await getPersonRecord(request.ctx(), request.params.id);
+    if (!record.canWrite) throw new ForbiddenError();
+    return reply.render(v('event-form'), { title: eventLabels[type], p: record.person, type, fields: eventFields[type], body: body ?? {}, errors });
+  };
+
+  app.get<{ Params: { id: string; type: string } }>('/people/:id/events/new/:type', async (request, reply) => eventForm(request, reply, null));
+
+  app.post<{ Params: { id: string; type: string } }>('/people/:id/events/new/:type', async (request, reply) => {
+    const type = request.params.type;
+    if (!isEventType(type)) throw new NotFoundError();
+    const body = formBody(request.body);
+    const { event, hospital } = eventFromForm(type, body);
+    if (asString(body.confirm) !== 'yes') {
+      // Check the answers against the contract before showing them back.
+      const parsed = legalEventSchema.safeParse(event);
+      if (!parsed.success) {
+        reply.status(422);
+        return eventForm(request, reply, body, toGovukErrors(zodIssues(parsed.error), fieldIds));
+      }
+      const record = await getPersonRecord(request.ctx(), request.params.id);
+      return reply.render(v('event-check'), { title: 'Check the details before recording', p: record.person, type, label: eventLabels[type], ...answersFor(type, body) });
+    }
+    try {
+      const result = await recordEvent(request.ctx(), request.params.id, { event, hospital, source: 'manual' });
+      const d = result.decision;
+      request.session.flash = {
+        type: 'success',
+        text: `${eventLabels[type]} recorded. Section 117 status: ${d.status.replace('-', ' ')}${d.entitlementStart ? ` from ${d.entitlementStart}` : ''}.`,
+      };
+      return await reply.redirect(`/people/${request.params.id}/history`);
+    } catch (error) {
+      reply.status(422);
+      return eventForm(request, reply, body, errorsOf(error));
+    }
+  });
+
+  app.get<{ Params: { id: string; eventId: string } }>('/people/:id/events/:eventId/remove', async (request, reply) => {
+    const record = await getPersonRecord(request.ctx(), request.params.id);
+    const event = record.events.find((e) => e.id === request.params.eventId && !e.voidedAt);
+    if (!event) throw new NotFoundError('Event not found');
+    if (!record.canWrite) throw new ForbiddenError();
+    return reply.render(v('event-remove'), { title: 'Remove a mistaken event', p: record.person, event, label: eventLabels[event.type as keyof typeof eventLabels] ?? event.type, description: describeEvent(event.type, event.payload as Record<string, unknown>, event.hospital) });
+  });
+
+  app.post<{ Params: { id: string; eventId: string } }>('/people/:id/events/:eventId/remove', async (request, reply) => {
+    const body = formBody(request.body);
+    try {
+      await voidEvent(request.ctx(), request.params.id, request.params.eventId, asVersion(body.version), asString(body.reason));
+      request.session.flash = { type: 'success', text: 'The event has been removed and the decision worked out again.' };
+      return await reply.redirect(`/people/${request.params.id}/history`);
+    } catch (error) {
+      const record = await getPersonRecord(request.ctx(), request.params.id);
+      const event = record.events.find((e) => e.id === request.params.eventId);
+      if (!event) throw new NotFoundError('Event not found');
+      reply.status(422);
+      return reply.render(v('event-remove'), { title: 'Remove a mistaken event', p: record.person, event, label: eventLabels[event.type as keyof typeof eventLabels] ?? event.type, description: describeEvent(event.type, event.payload as Record<string, unknown>, event.hospital), reason: asString(body.reason), errors: errorsOf(error) });
+    }
+  });
+
+  // ---- Contacts
+  const contactItems = (selected: string) => contactRelationships.map((r) => ({ value: r, text: contactRelationshipLabels[r], checked: selected === r }));
+  app.get<{ Params: { id: string } }>('/people/:id/contacts/new', async (request, reply) => {
+    const record = await getPersonRecord(request.ctx(), request.params.id);
+    if (!record.canWrite) throw new ForbiddenError();
+    return reply.render(v('contact-form'), { title: 'Add a contact', p: record.person, values: {}, relationshipItems: contactItems('') });
+  });
+  app.post<{ Params: { id: string } }>('/people/:id/contacts/new', async (request, reply) => {
+    const body = formBody(request.body);
+    const values = { relationship: asString(body.relationship) || undefined, name: asString(body.name), phone: asString(body.phone), email: asString(body.email), address: asString(body.address), consentToShare: asBoolean(body.consentToShare), notes: asString(body.notes) };
+    try {
+      await addContact(request.ctx(), request.params.id, values);
+      request.session.flash = { type: 'success', text: `${values.name} has been added as a contact.` };
+      return await reply.redirect(`/people/${request.params.id}/contacts`);
+    } catch (error) {
+      const record = await getPersonRecord(request.ctx(), request.params.id);
+      reply.status(422);
+      return reply.render(v('contact-form'), { title: 'Add a contact', p: record.person, values, relationshipItems: contactItems(values.relationship ?? ''), errors: errorsOf(error) });
+    }
+  });
+
+  // ---- Tasks
+  app.post<{ Params: { id: string; taskId: string } }>('/people/:id/tasks/:taskId/complete', async (request, reply) => {
+    const body = formBody(request.body);
+    try {
+      await completeTask(request.ctx(), request.params.id, request.params.taskId, asVersion(body.version), asString(body.outcome));
+      request.session.flash = { type: 'success', text: 'The task has been completed.' };
+      return await reply.redirect(`/people/${request.params.id}`);
+    } catch (error) {
+      reply.status(422);
+      return renderRecord(request, reply, request.params.id, 'person', { errors: errorsOf(error), taskWithError: request.params.taskId });
+    }
+  });
+
+  // ---- Moving area
+  app.get<{ Params: { id: string } }>('/people/:id/move', async (request, reply) => {
+    const record = await getPersonRecord(request.ctx(), request.params.id);
+    if (!record.canWrite) throw new ForbiddenError();
+    return reply.render(v('move-form'), { title: 'They are moving', p: record.person, values: {} });
+  });
+  app.post<{ Params: { id: string } }>('/people/:id/move', async (request, reply) => {
+    const body = formBody(request.body);
+    const values = { residenceLocalAuthority: asString(body.residenceLocalAuthority).toUpperCase(), address: asString(body.address), postcode: asString(body.postcode) };
+    const record = await getPersonRecord(request.ctx(), request.params.id);
+    const parsed = moveSchema.safeParse(values);
+    if (!parsed.success) {
+      reply.status(422);
+      return reply.render(v('move-form'), { title: 'They are moving', p: record.person, values, errors: toGovukErrors(zodIssues(parsed.error)) });
+    }
+    if (asString(body.confirm) !== 'yes') {
+      return reply.render(v('move-check'), { title: 'What the move changes', p: record.person, values, version: record.person.version, consequences: moveConsequences(record.person, values.residenceLocalAuthority) });
+    }
+    try {
+      await moveArea(request.ctx(), request.params.id, asVersion(body.version), values);
+      request.session.flash = { type: 'success', text: 'The move has been recorded and a handover task created for the receiving team.' };
+      return await reply.redirect(`/people/${request.params.id}`);
+    } catch (error) {
+      reply.status(422);
+      return reply.render(v('move-form'), { title: 'They are moving', p: record.person, values, errors: errorsOf(error) });
+    }
+  });
+}
