@@ -4,6 +4,7 @@ import type { Config } from './platform/config/config.ts';
 import { openDatabase, type Database } from './platform/db/database.ts';
 import { DEMO_PASSWORD, demoUsers, isEmpty, seedDemo } from './platform/db/demo-seed.ts';
 import { startHousekeeping } from './platform/jobs/housekeeping.ts';
+import { refreshStaleDecisions } from './modules/register/refresh.ts';
 
 /** Starts Aftercare: migrate, seed the demo if empty and allowed, listen, and shut down cleanly. */
 export async function startServer(config: Config, out: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<{ app: FastifyInstance; database: Database; stop: () => Promise<void> }> {
@@ -15,7 +16,17 @@ export async function startServer(config: Config, out: (line: string) => void = 
     seeded = true;
   }
   const app = await buildApp({ config, database });
-  const housekeeping = startHousekeeping(database.db, app.log);
+  const housekeeping = startHousekeeping(database.db, app.log, {
+    // Hourly: re-evaluate people whose stored decision is older than today, in batches of
+    // 500, for at most 50 seconds a run; the next run carries on where this one stopped.
+    'refresh-decisions': async (db) => {
+      const until = Date.now() + 50_000;
+      while (Date.now() < until) {
+        const { checked } = await refreshStaleDecisions(db);
+        if (checked < 500) break;
+      }
+    },
+  });
   await app.listen({ port: config.port, host: config.host });
 
   const url = `http://localhost:${config.port}`;

@@ -14,19 +14,24 @@ export const housekeepingHandlers: Record<string, JobHandler> = {
   },
 };
 
-export async function housekeepingTick(db: Db, now = new Date()): Promise<number> {
+/**
+ * Enqueue this hour's run of every recurring job (once across all instances, by dedupe key)
+ * and run whatever is due. Capabilities add their own recurring jobs through `extra`.
+ */
+export async function housekeepingTick(db: Db, extra: Record<string, JobHandler> = {}, now = new Date()): Promise<number> {
   const hour = now.toISOString().slice(0, 13);
-  for (const kind of Object.keys(housekeepingHandlers)) await enqueue(db, kind, {}, { dedupeKey: `${kind}:${hour}` });
-  return runDueJobs(db, housekeepingHandlers);
+  const handlers = { ...housekeepingHandlers, ...extra };
+  for (const kind of Object.keys(handlers)) await enqueue(db, kind, {}, { dedupeKey: `${kind}:${hour}` });
+  return runDueJobs(db, handlers);
 }
 
-export function startHousekeeping(db: Db, log: FastifyBaseLogger, everyMs = 60_000): { stop: () => void } {
+export function startHousekeeping(db: Db, log: FastifyBaseLogger, extra: Record<string, JobHandler> = {}, everyMs = 60_000): { stop: () => void } {
   let running = false;
   const tick = async () => {
     if (running) return;
     running = true;
     try {
-      await housekeepingTick(db);
+      await housekeepingTick(db, extra);
     } catch (error) {
       log.error({ err: error }, 'housekeeping failed');
     } finally {

@@ -1,0 +1,128 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, demo, type TestApp } from '../../../test/app.ts';
+import { loadUserActor } from '../../platform/auth/actor-loader.ts';
+import { appUser } from '../../platform/db/schema.ts';
+import { ForbiddenError } from '../../platform/errors/errors.ts';
+import type { ServiceContext } from '../../platform/http/context.ts';
+import { createPerson, getPersonRecord, listTeams, recordEvent } from './people.service.ts';
+import { refreshStaleDecisions } from './refresh.ts';
+import { person } from './schema.ts';
+import { syntheticNhsNumbers } from '../../domain/nhs-number.ts';
+import { addDays } from '../../domain/calendar-date.ts';
+import { todayInLondon } from '../../platform/clock.ts';
+
+/**
+ * Who may read and change a person, for each role and each kind of relationship:
+ * responsible local authority, responsible ICB, the organisation that recorded them,
+ * the allocated team's organisation, and none.
+ */
+let t: TestApp;
+const ctxs: Record<string, ServiceContext> = {};
+const numbers = syntheticNhsNumbers(500);
+
+async function contextFor(email: string): Promise<ServiceContext> {
+  const user = (await t.database.db.select().from(appUser).where(eq(appUser.email, email)))[0]!;
+  const actor = (await loadUserActor(t.database.db, user.id))!;
+  return { db: t.database.db, actor, requestId: `test-${email}`, config: t.config };
+}
+
+async function personWith(recorder: ServiceContext, options: { or?: string; icb?: string; teamName?: string }) {
+  const teams = await listTeams(recorder);
+  const teamId = options.teamName ? teams.find((x) => x.name === options.teamName)!.id : undefined;
+  const created = await createPerson(recorder, { nhsNumber: numbers.next().value, givenName: 'Access', familyName: 'Matrix', dateOfBirth: '1970-01-01', allocatedTeamId: teamId ?? '' }, { confirmDuplicate: true });
+  if (created.outcome !== 'created') throw new Error('not created');
+  if (options.or) {
+    await recordEvent(recorder, created.person.id, { event: { type: 'detention-started', date: '2025-01-01', legalStatusCode: '03', ordinaryResidence: options.or, icbOfGpRegistration: options.icb ?? 'E54000901' } });
+    await recordEvent(recorder, created.person.id, { event: { type: 'detention-ended', date: '2025-02-01', reason: 'discharged' } });
+    await recordEvent(recorder, created.person.id, { event: { type: 'left-hospital', date: '2025-02-01' } });
+  }
+  return created.person.id;
+}
+
+async function canRead(ctx: ServiceContext, id: string): Promise<boolean> {
+  try {
+    await getPersonRecord(ctx, id);
+    return true;
+  } catch (error) {
+    if (error instanceof ForbiddenError) return false;
+    throw error;
+  }
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  for (const [key, email] of Object.entries(demo)) ctxs[key] = await contextFor(email);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('access to a person by relationship', () => {
+  it('responsible local authority: its practitioners and managers read and write; others do not', async () => {
+    // Recorded by the trust? The trust's read-only user cannot write, so Northvale records and
+    // the person's responsible authority is Southmere (ordinarily resident there).
+    const id = await personWith(ctxs.practitioner!, { or: 'E06000902' });
+    expect(await canRead(ctxs.senior!, id)).toBe(true); // Southmere: responsible LA
+    expect(await canRead(ctxs.practitioner!, id)).toBe(true); // Northvale: recorded them
+    expect(await canRead(ctxs.commissioner!, id)).toBe(true); // the ICB: responsible ICB
+    expect(await canRead(ctxs.quality!, id)).toBe(true); // ICB audit role
+    expect(await canRead(ctxs.readOnly!, id)).toBe(false); // the trust: no relationship
+    expect(await canRead(ctxs.laAdmin!, id)).toBe(false); // administrators: accounts, not records
+    expect(await canRead(ctxs.admin!, id)).toBe(false);
+  });
+
+  it('responsible ICB only: the ICB’s commissioners and panel members read; they cannot write', async () => {
+    const id = await personWith(ctxs.practitioner!, { or: 'E06000030', icb: 'E54000901' });
+    expect(await canRead(ctxs.commissioner!, id)).toBe(true);
+    expect(await canRead(ctxs.panel!, id)).toBe(true);
+    await expect(recordEvent(ctxs.commissioner!, id, { event: { type: 'reviewed', date: '2025-06-01' } })).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  it('another ICB’s person is invisible to this ICB', async () => {
+    const id = await personWith(ctxs.practitioner!, { or: 'E06000901', icb: 'E54000040' });
+    expect(await canRead(ctxs.commissioner!, id)).toBe(false);
+    expect(await canRead(ctxs.manager!, id)).toBe(true); // Northvale: responsible LA
+  });
+
+  it('allocated team: the team’s organisation is involved and can read', async () => {
+    const id = await personWith(ctxs.practitioner!, { teamName: 'Southmere Recovery Team' });
+    expect(await canRead(ctxs.senior!, id)).toBe(true);
+    expect(await canRead(ctxs.commissioner!, id)).toBe(false); // no ICB yet: not entitled
+  });
+
+  it('no relationship: refused with 403, and nothing of another partnership is ever found', async () => {
+    const id = await personWith(ctxs.practitioner!, {});
+    expect(await canRead(ctxs.senior!, id)).toBe(false);
+    const other = { ...ctxs.practitioner!, actor: { ...ctxs.practitioner!.actor, partnershipId: '00000000-0000-0000-0000-000000000001' } };
+    await expect(getPersonRecord(other, id)).rejects.toThrow(/not found/i);
+  });
+
+  it('read-only and commissioner roles never write, even where they can read', async () => {
+    const id = await personWith(ctxs.practitioner!, { or: 'E06000901' });
+    await expect(recordEvent(ctxs.quality!, id, { event: { type: 'reviewed', date: '2025-06-01' } })).rejects.toBeInstanceOf(ForbiddenError);
+  });
+});
+
+describe('the daily re-evaluation', () => {
+  it('marks a review overdue when its date passes, audited as the system', async () => {
+    const today = todayInLondon();
+    const created = await createPerson(ctxs.practitioner!, { nhsNumber: numbers.next().value, givenName: 'Recent', familyName: 'Discharge', dateOfBirth: '1970-01-01' });
+    if (created.outcome !== 'created') throw new Error('not created');
+    const id = created.person.id;
+    await recordEvent(ctxs.practitioner!, id, { event: { type: 'detention-started', date: addDays(today, -60), legalStatusCode: '03', ordinaryResidence: 'E06000901', icbOfGpRegistration: 'E54000901' } });
+    await recordEvent(ctxs.practitioner!, id, { event: { type: 'detention-ended', date: addDays(today, -10), reason: 'discharged' } });
+    await recordEvent(ctxs.practitioner!, id, { event: { type: 'left-hospital', date: addDays(today, -10) } });
+    const row = (await t.database.db.select().from(person).where(eq(person.id, id)))[0]!;
+    expect(row.status).toBe('entitled');
+    expect(row.flags).not.toContain('review-overdue');
+    const later = '2030-01-01';
+    const result = await refreshStaleDecisions(t.database.db, { today: later, batchSize: 10_000 });
+    expect(result.changed).toBeGreaterThan(0);
+    const after = (await t.database.db.select().from(person).where(eq(person.id, id)))[0]!;
+    expect(after.flags).toContain('review-overdue');
+    expect(after.decidedOn).toBe(later);
+    const again = await refreshStaleDecisions(t.database.db, { today: later, batchSize: 10_000 });
+    expect(again.checked).toBe(0);
+  });
+});
