@@ -5,7 +5,7 @@ import { assertCan, assertCanOnPerson, canOnPerson } from '../../platform/access
 import { recordChange, recordView } from '../../platform/audit/audit.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
-import { appUser, auditEvent, organisation } from '../../platform/db/schema.ts';
+import { appUser, auditEvent, membership, organisation } from '../../platform/db/schema.ts';
 import { InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput, zodIssues } from '../../platform/http/validation.ts';
@@ -58,6 +58,12 @@ async function assertTeamInPartnership(db: DbOrTx, partnershipId: string, teamId
   return row.organisationId;
 }
 
+async function assertLeadInPartnership(db: DbOrTx, partnershipId: string, userId: string | null): Promise<void> {
+  if (!userId) return;
+  const row = (await db.select({ id: appUser.id }).from(appUser).where(and(eq(appUser.partnershipId, partnershipId), eq(appUser.id, userId))))[0];
+  if (!row) throw new InputError([{ path: 'leadPractitionerId', message: 'Select a practitioner from the list' }]);
+}
+
 /**
  * Add a person to the register. `confirmDuplicate` must be true when likely duplicates exist.
  * The recording organisation is involved with them, so they stay visible to it.
@@ -72,6 +78,7 @@ export async function createPerson(ctx: ServiceContext, input: unknown, options:
     const clash = await tx.select({ id: person.id }).from(person).where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.nhsNumber, data.nhsNumber)));
     if (clash.length > 0) throw new InputError([{ path: 'nhsNumber', message: 'A person with this NHS number is already on the register' }]);
     const teamOrg = await assertTeamInPartnership(tx, ctx.actor.partnershipId, data.allocatedTeamId);
+    await assertLeadInPartnership(tx, ctx.actor.partnershipId, data.leadPractitionerId);
     const involved = [...new Set([ctx.actor.activeOrganisationId, ...(teamOrg ? [teamOrg] : [])])];
     const [created] = await tx
       .insert(person)
@@ -94,6 +101,7 @@ export async function updatePerson(ctx: ServiceContext, personId: string, versio
       if (clash.length > 0) throw new InputError([{ path: 'nhsNumber', message: 'A person with this NHS number is already on the register' }]);
     }
     const teamOrg = await assertTeamInPartnership(tx, ctx.actor.partnershipId, data.allocatedTeamId);
+    await assertLeadInPartnership(tx, ctx.actor.partnershipId, data.leadPractitionerId);
     const involved = [...new Set([...before.involvedOrganisations, ...(teamOrg ? [teamOrg] : [])])];
     const updated = expectOneUpdated(
       await tx
@@ -303,6 +311,24 @@ export async function createFollowUpTask(ctx: ServiceContext, personId: string, 
     await recordChange(tx, ctx, { action: 'task.created', subjectType: 'person', subjectId: personId, after: created });
     return created!;
   });
+}
+
+/** People who can be a lead practitioner: practitioners, senior practitioners and managers in the partnership. */
+export async function listPractitioners(ctx: ServiceContext) {
+  const rows = await ctx.db
+    .selectDistinct({ id: appUser.id, name: appUser.displayName, organisationName: organisation.name })
+    .from(membership)
+    .innerJoin(appUser, eq(appUser.id, membership.userId))
+    .innerJoin(organisation, eq(organisation.id, membership.organisationId))
+    .where(
+      and(
+        eq(membership.partnershipId, ctx.actor.partnershipId),
+        eq(appUser.active, true),
+        sql`${membership.roles} && array['practitioner','senior-practitioner','team-manager']::role[]`,
+      ),
+    )
+    .orderBy(asc(appUser.displayName));
+  return rows;
 }
 
 export async function listTeams(ctx: ServiceContext) {

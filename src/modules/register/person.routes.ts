@@ -20,7 +20,7 @@ import {
   sexes,
 } from './inputs.ts';
 import { moveArea, moveConsequences, moveSchema } from './move.service.ts';
-import { addContact, completeTask, createPerson, getPersonAudit, getPersonRecord, listTeams, recordEvent, updatePerson, voidEvent } from './people.service.ts';
+import { addContact, completeTask, createPerson, getPersonAudit, getPersonRecord, listPractitioners, listTeams, recordEvent, updatePerson, voidEvent } from './people.service.ts';
 import { eventTypes } from '../../domain/rules/contract.ts';
 
 const v = (name: string) => `modules/register/views/${name}.njk`;
@@ -56,12 +56,13 @@ function personFormValues(body: FormBody) {
     expectedDischargeOn: dateFromParts(body, 'expectedDischargeOn'),
     dischargePlanning: asString(body.dischargePlanning) || undefined,
     allocatedTeamId: asString(body.allocatedTeamId),
+    leadPractitionerId: asString(body.leadPractitionerId),
   };
 }
 
 /** What the person form needs to show choices and refill answers. */
 async function personFormData(request: FastifyRequest, values: Record<string, unknown>, raw: FormBody | null) {
-  const teams = await listTeams(request.ctx());
+  const [teams, practitioners] = await Promise.all([listTeams(request.ctx()), listPractitioners(request.ctx())]);
   const date = (name: string) => (raw ? { day: asString(raw[`${name}-day`]), month: asString(raw[`${name}-month`]), year: asString(raw[`${name}-year`]) } : dateParts(values[name] as string | null));
   return {
     values,
@@ -71,6 +72,7 @@ async function personFormData(request: FastifyRequest, values: Record<string, un
     engagementItems: engagementStatuses.map((s) => ({ value: s, text: engagementLabels[s], checked: values.engagement === s })),
     needItems: communicationNeedKinds.map((k) => ({ value: k, text: communicationNeedLabels[k], checked: ((values.communicationNeeds as string[] | undefined) ?? []).includes(k) })),
     teamItems: [{ value: '', text: 'Not allocated' }, ...teams.map((t) => ({ value: t.id, text: `${t.name} (${t.organisationName})`, selected: values.allocatedTeamId === t.id }))],
+    leadItems: [{ value: '', text: 'Not allocated' }, ...practitioners.map((u) => ({ value: u.id, text: `${u.name} (${u.organisationName})`, selected: values.leadPractitionerId === u.id }))],
   };
 }
 
