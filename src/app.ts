@@ -18,6 +18,8 @@ import { authRoutes } from './platform/auth/routes.ts';
 import { homeRoutes } from './modules/home/routes.ts';
 import { adminRoutes } from './modules/admin/routes.ts';
 import { adminApiRoutes } from './modules/admin/api.ts';
+import { peopleApiRoutes } from './modules/register/api.ts';
+import { registerListRoutes } from './modules/register/list.routes.ts';
 import { personRoutes } from './modules/register/person.routes.ts';
 import { rulesRoutes } from './modules/rules/routes.ts';
 import './platform/http/types.ts';
@@ -62,6 +64,8 @@ export async function buildApp({ config, database, logger = true }: AppDeps): Pr
   homeRoutes(app);
   adminRoutes(app);
   adminApiRoutes(app);
+  peopleApiRoutes(app);
+  registerListRoutes(app);
   personRoutes(app);
   rulesRoutes(app);
   apiDocsRoutes(app);

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { Config } from './platform/config/config.ts';
 import { openDatabase, type Database } from './platform/db/database.ts';
-import { DEMO_PASSWORD, demoUsers, isEmpty, seedDemo } from './platform/db/demo-seed.ts';
+import { DEMO_PASSWORD, demoUsers, isEmpty } from './platform/db/demo-seed.ts';
+import { DEMO_PEOPLE, seedDemoWithPeople } from './modules/register/demo-people.ts';
 import { startHousekeeping } from './platform/jobs/housekeeping.ts';
 import { refreshStaleDecisions } from './modules/register/refresh.ts';
 
@@ -10,10 +11,10 @@ import { refreshStaleDecisions } from './modules/register/refresh.ts';
 export async function startServer(config: Config, out: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<{ app: FastifyInstance; database: Database; stop: () => Promise<void> }> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
   await database.migrate();
-  let seeded = false;
+  let seeded: { people: number; milliseconds: number } | null = null;
   if (config.seedDemo && (await isEmpty(database.db))) {
-    await seedDemo(database.db);
-    seeded = true;
+    out(`First start: creating the synthetic demo partnership and ${DEMO_PEOPLE} synthetic people (about half a minute)…`);
+    seeded = await seedDemoWithPeople(database, { config });
   }
   const app = await buildApp({ config, database });
   const housekeeping = startHousekeeping(database.db, app.log, {
@@ -34,7 +35,7 @@ export async function startServer(config: Config, out: (line: string) => void = 
   out(`Aftercare is running at ${url}`);
   out(`Database: ${database.engine === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`);
   if (config.seedDemo) {
-    out(seeded ? 'A synthetic demo partnership has been created.' : 'Demo accounts (created when the database was first seeded):');
+    out(seeded ? `A synthetic demo partnership with ${seeded.people} synthetic people has been created (${(seeded.milliseconds / 1000).toFixed(1)} s).` : 'Demo accounts (created when the database was first seeded):');
     out(`Sign in with any of these, password "${DEMO_PASSWORD}":`);
     for (const u of demoUsers) out(`  ${u.email.padEnd(38)} ${u.memberships.map((m) => m.roles.join(', ')).join('; ')}`);
   }

@@ -33,6 +33,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'tokens create --org CODE --name NAME   Create an API token (printed as the last line)',
     load: async () => (await import('./commands/admin.ts')).tokensCreate,
   },
+  'ingest legal-status': {
+    summary: 'ingest legal-status <file.csv> --org CODE   Load an MHSDS-style extract of legal status periods (docs/ingest.md)',
+    load: async () => (await import('./commands/ingest.ts')).ingestLegalStatusCommand,
+  },
 };
 
 export function registerCommand(name: string, summary: string, load: () => Promise<CliCommand>): void {

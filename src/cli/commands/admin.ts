@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { roles, type Role } from '../../platform/access/actor.ts';
 import { organisation } from '../../platform/db/schema.ts';
-import { isEmpty, seedDemo } from '../../platform/db/demo-seed.ts';
+import { isEmpty } from '../../platform/db/demo-seed.ts';
 import { InputError } from '../../platform/errors/errors.ts';
 import { createUser } from '../../modules/admin/users.service.ts';
 import { createToken } from '../../modules/admin/tokens.service.ts';
+import { seedDemoWithPeople } from '../../modules/register/demo-people.ts';
 import { CliError, cliContext, findOrganisation, parseOptions, resolvePartnership, withDatabase } from '../context.ts';
 import type { CliCommand, CliIo } from '../io.ts';
 
@@ -30,10 +31,11 @@ export const migrate: CliCommand = async (_args, io) =>
 
 export const seed: CliCommand = async (_args, io) =>
   run(io, () =>
-    withDatabase(async (database) => {
+    withDatabase(async (database, config) => {
       if (!(await isEmpty(database.db))) throw new CliError('The database already holds a partnership; the demo is only seeded into an empty database.');
-      const id = await seedDemo(database.db);
-      io.stdout.write(`Seeded the synthetic demo partnership ${id}.\n`);
+      const seeded = await seedDemoWithPeople(database, { config });
+      io.stdout.write(`Seeded the synthetic demo partnership ${seeded.partnershipId}.\n`);
+      io.stdout.write(`Added ${seeded.people} synthetic people (${seeded.events} legal events, ${seeded.contacts} contacts) in ${(seeded.milliseconds / 1000).toFixed(1)} s.\n`);
     }),
   );
 

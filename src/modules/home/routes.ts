@@ -9,14 +9,19 @@ interface Section {
 }
 
 /** What each role's home page offers, from what the actor may do in the organisation they act for. */
-export function homeSections(roles: Role[], permissions: { manageUsers: boolean; readAudit: boolean }): Section[] {
+export function homeSections(roles: Role[], permissions: { manageUsers: boolean; readAudit: boolean; readPeople?: boolean }): Section[] {
   const sections: Section[] = [];
   const has = (...r: Role[]) => r.some((x) => roles.includes(x));
+  const people = permissions.readPeople === true;
+  const register = { href: '/register', text: 'Register', description: 'Find someone by NHS number or name; filter, sort and download the people you work with.' };
+  const pipeline = { href: '/pipeline', text: 'Hospital pipeline', description: 'People detained on a qualifying section, with expected discharge dates and whether aftercare planning is ready.' };
+  const lost = { href: '/lost-to-follow-up', text: 'Lost to follow-up', description: 'Entitled people with no allocated team, no recent contact or an overdue review, with a one-click follow-up task.' };
   if (has('practitioner', 'senior-practitioner', 'team-manager')) {
     sections.push({
       id: 'practice',
       heading: has('team-manager') ? 'Your team’s section 117 work' : 'Your section 117 work',
       links: [
+        ...(people ? [register, lost, pipeline] : []),
         { href: '/rules', text: 'Section 117 rules', description: 'How Aftercare decides entitlement, responsible bodies, reviews and lawful endings, with the law behind each rule.' },
       ],
     });
@@ -26,6 +31,7 @@ export function homeSections(roles: Role[], permissions: { manageUsers: boolean;
       id: 'commissioning',
       heading: 'Commissioning and funding',
       links: [
+        ...(people ? [register, pipeline] : []),
         { href: '/rules', text: 'Section 117 rules', description: 'Responsible ICB and local authority rules, the two statutory tests and funding principles.' },
         { href: '/api/v1/docs', text: 'API documentation', description: 'For integrating local systems with the register.' },
       ],
@@ -35,7 +41,7 @@ export function homeSections(roles: Role[], permissions: { manageUsers: boolean;
     sections.push({
       id: 'assurance',
       heading: 'Assurance',
-      links: [{ href: '/admin/audit', text: 'Audit trail', description: 'Who changed or viewed what, and when.' }],
+      links: [...(people && has('quality-audit') ? [register, lost] : []), { href: '/admin/audit', text: 'Audit trail', description: 'Who changed or viewed what, and when.' }],
     });
   }
   if (permissions.manageUsers) {
@@ -51,7 +57,7 @@ export function homeSections(roles: Role[], permissions: { manageUsers: boolean;
     sections.push({
       id: 'read-only',
       heading: 'Looking up information',
-      links: [{ href: '/rules', text: 'Section 117 rules', description: 'The rules the register applies, with their sources.' }],
+      links: [...(people ? [register] : []), { href: '/rules', text: 'Section 117 rules', description: 'The rules the register applies, with their sources.' }],
     });
   }
   return sections;
@@ -65,6 +71,7 @@ export function homeRoutes(app: FastifyInstance): void {
     const sections = homeSections(membership.roles, {
       manageUsers: can(actor, 'users:manage', target),
       readAudit: can(actor, 'audit:read', target),
+      readPeople: can(actor, 'person:read', target),
     });
     return reply.render('modules/home/views/home.njk', {
       title: 'Home',

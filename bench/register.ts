@@ -1,0 +1,382 @@
+/**
+ * Benchmark: the Section 117 register at partnership scale and beyond, on PostgreSQL, over HTTP.
+ *
+ *   npx tsx bench/register.ts [--people 200000] [--concurrency 10] [--seconds 20] [--requests 5000]
+ *                             [--database-url postgres://user@host:port/postgres] [--explain] [--keep]
+ *
+ * 1. Starts a throwaway PostgreSQL server (scripts/test-postgres.sh, on a free port and its own
+ *    data directory; stopped at the end) unless --database-url names one, and creates a fresh
+ *    database in it. Without PostgreSQL installed it says so and skips.
+ * 2. Migrates, seeds the demo partnership (organisations, teams, users), then bulk-loads
+ *    --people synthetic people: the demo's deterministic histories (s3, s2→s3, s37/41, CTOs,
+ *    re-detentions, disputes, endings, deaths, people still detained…), each person's stored
+ *    decision computed by the real rules engine, with their legal events, contacts and flag tasks.
+ * 3. Starts the real app (buildApp, production settings, a pool of 10 connections) on 127.0.0.1,
+ *    signs in once as the ICB commissioner (who sees most people) and measures, with
+ *    --concurrency HTTP clients in a worker thread, each page for --seconds or --requests:
+ *      (a) register search by NHS number   GET /register?q=<NHS number>
+ *      (b) a filtered and sorted register   GET /register?status=entitled&la=E06000901&sort=review
+ *      (c) the person page                  GET /people/<id>
+ *    and, as the floor, the same queries run directly with the same concurrency: the session
+ *    and actor look-ups every request makes, then the very query functions the route calls
+ *    (loadRegisterOptions + registerPage, or getPersonRecord) with the same context. Before
+ *    measuring, the SQL of one request is captured through Drizzle's logger and compared with
+ *    the floor's, so the floor runs the same statements.
+ * 4. Prints p50/p95/p99 latency and throughput of each, and the ratio page/floor. Targets (issue 4):
+ *    p95 under 100 ms, page time within 2× of its queries. A missed target prints EXPLAIN ANALYZE
+ *    of the page's slowest statement (all of them with --explain).
+ *
+ * --keep leaves the loaded database (and the server it started) running for investigation, and
+ * prints how to reach and stop them.
+ */
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import type { AddressInfo } from 'node:net';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { eq } from 'drizzle-orm';
+import pg from 'pg';
+import { buildApp } from '../src/app.ts';
+import { parseOptions } from '../src/cli/context.ts';
+import { loadUserActor } from '../src/platform/auth/actor-loader.ts';
+import { DatabaseSessionStore } from '../src/platform/auth/session-store.ts';
+import { todayInLondon } from '../src/platform/clock.ts';
+import { loadConfig } from '../src/platform/config/config.ts';
+import { openDatabase, type Database, type Db } from '../src/platform/db/database.ts';
+import { DEMO_PASSWORD, seedDemo } from '../src/platform/db/demo-seed.ts';
+import * as schema from '../src/platform/db/schema.ts';
+import type { ServiceContext } from '../src/platform/http/context.ts';
+import { visiblePeople } from '../src/modules/register/access.ts';
+import { loadRegisterOptions, parseRegisterQuery, registerPage } from '../src/modules/register/list.queries.ts';
+import { getPersonRecord } from '../src/modules/register/people.service.ts';
+import { person } from '../src/modules/register/schema.ts';
+import { bulkLoad } from './register/bulk-load.ts';
+import { describeFigures, figures, httpLoad, runConcurrent, type Figures, type HttpTarget, type Limits } from './register/load.ts';
+import { createDatabase, describeServer, startPostgres, type BenchPostgres } from './register/postgres.ts';
+
+const { options } = parseOptions(process.argv.slice(2));
+const number = (name: string, fallback: number) => {
+  const raw = options[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a whole number greater than 0`);
+  return n;
+};
+const PEOPLE = number('people', 200_000);
+const limits: Limits = { concurrency: number('concurrency', 10), maxRequests: number('requests', 5000), maxMs: number('seconds', 20) * 1000, warmup: 200 };
+const EXPLAIN_ALL = options.explain === true;
+const KEEP = options.keep === true;
+const COMMISSIONER = 'commissioner@demo.aftercare.example';
+const TARGET_P95_MS = 100;
+const TARGET_RATIO = 2;
+
+const fmt = (n: number) => n.toLocaleString('en-GB');
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const log = (line = '') => console.log(line);
+
+// ---------------------------------------------------------------------------
+// The app's database, with Drizzle's logger switched on for one request at a time
+// ---------------------------------------------------------------------------
+
+interface Statement {
+  sql: string;
+  params: unknown[];
+}
+const capture: { on: boolean; statements: Statement[] } = { on: false, statements: [] };
+
+function appDatabase(url: string): { database: Database; pool: pg.Pool } {
+  const pool = new pg.Pool({ connectionString: url, max: 10, application_name: 'aftercare' });
+  const db = drizzle(pool, {
+    schema,
+    logger: {
+      logQuery: (sql, params) => {
+        if (capture.on) capture.statements.push({ sql, params });
+      },
+    },
+  }) as unknown as Db;
+  const database: Database = {
+    db,
+    engine: 'postgres',
+    migrate: async () => undefined,
+    ping: async () => {
+      await pool.query('select 1');
+    },
+    close: async () => {
+      await pool.end();
+    },
+  };
+  return { database, pool };
+}
+
+/** The statements one operation runs; the session row's rewrite (at most once a minute) is counted apart. */
+async function captured(fn: () => Promise<unknown>): Promise<{ statements: Statement[]; sessionWrites: number }> {
+  capture.statements = [];
+  capture.on = true;
+  try {
+    await fn();
+  } finally {
+    capture.on = false;
+  }
+  const isSessionWrite = (s: Statement) => /^insert into "session"/i.test(s.sql);
+  return { statements: capture.statements.filter((s) => !isSessionWrite(s)), sessionWrites: capture.statements.filter(isSessionWrite).length };
+}
+
+function sameStatements(a: Statement[], b: Statement[]): boolean {
+  const key = (s: Statement[]) => s.map((x) => x.sql).sort().join('\n');
+  return key(a) === key(b);
+}
+
+// ---------------------------------------------------------------------------
+// Signing in over HTTP
+// ---------------------------------------------------------------------------
+
+function cookiesOf(response: Response, jar: Map<string, string>): void {
+  for (const header of response.headers.getSetCookie()) {
+    const [pair] = header.split(';');
+    const at = pair!.indexOf('=');
+    jar.set(pair!.slice(0, at).trim(), pair!.slice(at + 1).trim());
+  }
+}
+
+async function signIn(baseUrl: string, email: string): Promise<string> {
+  const jar = new Map<string, string>();
+  const header = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const form = await fetch(`${baseUrl}/sign-in`);
+  cookiesOf(form, jar);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
+  if (!csrf) throw new Error('The sign-in page has no CSRF token');
+  const response = await fetch(`${baseUrl}/sign-in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: header() },
+    body: new URLSearchParams({ _csrf: csrf, email, password: DEMO_PASSWORD }).toString(),
+  });
+  cookiesOf(response, jar);
+  if (response.status !== 302) throw new Error(`Signing in as ${email} failed: HTTP ${response.status}`);
+  return header();
+}
+
+// ---------------------------------------------------------------------------
+// Measuring one page against its floor
+// ---------------------------------------------------------------------------
+
+interface Scenario {
+  label: string;
+  shown: string;
+  targets: HttpTarget[];
+  /** The same work without HTTP: the session and actor look-ups, then the route's query functions. */
+  floor: (i: number) => Promise<void>;
+}
+
+interface Outcome {
+  scenario: Scenario;
+  page: Figures;
+  floor: Figures;
+  statements: Statement[];
+}
+
+async function explain(pool: pg.Pool, statements: Statement[], all: boolean): Promise<void> {
+  const plans: { ms: number; sql: string; plan: string[] }[] = [];
+  for (const s of statements) {
+    if (!/^\s*(select|with)\b/i.test(s.sql)) continue;
+    const result = await pool.query<{ 'QUERY PLAN': string }>({ text: `explain (analyze, buffers) ${s.sql}`, values: s.params });
+    const lines = result.rows.map((r) => r['QUERY PLAN']);
+    const ms = Number(/Execution Time: ([\d.]+) ms/.exec(lines.at(-1) ?? '')?.[1] ?? 0);
+    plans.push({ ms, sql: s.sql, plan: lines });
+  }
+  plans.sort((a, b) => b.ms - a.ms);
+  log(`      statements by execution time: ${plans.map((p) => `${p.ms.toFixed(2)} ms`).join(', ')}`);
+  for (const p of all ? plans : plans.slice(0, 1)) {
+    log(`      EXPLAIN ANALYZE (${p.ms.toFixed(2)} ms): ${p.sql.length > 400 ? `${p.sql.slice(0, 400)}…` : p.sql}`);
+    for (const line of p.plan) log(`        ${line}`);
+  }
+}
+
+async function measure(s: Scenario, baseUrl: string, cookie: string, pool: pg.Pool): Promise<Outcome> {
+  log();
+  log(`  ${s.label}   ${s.shown}`);
+  // The statements of one request over HTTP, and of one floor operation: they must be the same.
+  const pageRun = await captured(async () => {
+    const response = await fetch(`${baseUrl}${s.targets[0]!.path}`, { headers: { cookie } });
+    const body = await response.text();
+    if (response.status !== 200 || !body.includes(s.targets[0]!.expect)) throw new Error(`${s.targets[0]!.path}: HTTP ${response.status}, or the page lacks “${s.targets[0]!.expect}”`);
+  });
+  const floorRun = await captured(() => s.floor(0));
+  const pageStatements = pageRun.statements;
+  const same = sameStatements(pageStatements, floorRun.statements);
+  log(`      SQL per request     ${pageStatements.length} statements over HTTP, ${floorRun.statements.length} in the floor${same ? ' (the same statements)' : ' — DIFFERENT:'}${pageRun.sessionWrites ? ` (and ${pageRun.sessionWrites} session write, made at most once a minute)` : ''}`);
+  if (!same) {
+    for (const st of pageStatements) log(`        page:  ${st.sql.slice(0, 160)}`);
+    for (const st of floorRun.statements) log(`        floor: ${st.sql.slice(0, 160)}`);
+  }
+
+  const pageLoad = await httpLoad(baseUrl, cookie, s.targets, limits);
+  const page = figures(pageLoad);
+  if (pageLoad.firstError) log(`      page error: ${pageLoad.firstError}`);
+  const floorLoad = await runConcurrent(limits, s.floor);
+  const floor = figures(floorLoad);
+  if (floorLoad.firstError) log(`      floor error: ${floorLoad.firstError}`);
+  log(`      ${describeFigures('page over HTTP', page)}`);
+  log(`      ${describeFigures('floor (its queries)', floor)}`);
+  const p50 = page.p50 / floor.p50;
+  const p95 = page.p95 / floor.p95;
+  log(`      ratio page/floor      p50 ${p50.toFixed(2)}×   p95 ${p95.toFixed(2)}×   throughput ${(floor.perSecond / page.perSecond).toFixed(2)}× fewer requests/s`);
+  const fast = page.p95 < TARGET_P95_MS;
+  const close = p50 <= TARGET_RATIO;
+  log(`      targets               p95 < ${TARGET_P95_MS} ms: ${fast ? 'met' : 'MISSED'};   within ${TARGET_RATIO}× of its queries (p50): ${close ? 'met' : 'MISSED'}`);
+  if (!fast || EXPLAIN_ALL) await explain(pool, pageStatements, EXPLAIN_ALL);
+  return { scenario: s, page, floor, statements: pageStatements };
+}
+
+// ---------------------------------------------------------------------------
+// The run
+// ---------------------------------------------------------------------------
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  let server: BenchPostgres | null = null;
+  let databaseUrl: string | null = null;
+  const cleanups: Array<() => Promise<void>> = [];
+  const stopServer = () => server?.stop();
+  process.once('SIGINT', () => {
+    stopServer();
+    process.exit(130);
+  });
+  process.once('SIGTERM', () => {
+    stopServer();
+    process.exit(143);
+  });
+  try {
+    let adminUrl = typeof options['database-url'] === 'string' ? options['database-url'] : null;
+    if (!adminUrl) {
+      server = await startPostgres();
+      if (!server) {
+        log('Register benchmark SKIPPED: PostgreSQL is not installed (apt-get install -y postgresql), or pass --database-url.');
+        return 0;
+      }
+      adminUrl = server.adminUrl;
+    }
+    const created = await createDatabase(adminUrl, 'aftercare_bench_register');
+    databaseUrl = created.url;
+    if (!KEEP) cleanups.push(created.drop);
+
+    // Schema and the demo partnership, exactly as the app would create them.
+    const base = await openDatabase({ databaseUrl: created.url, poolSize: 2 });
+    await base.migrate();
+    const partnershipId = await seedDemo(base.db);
+    await base.close();
+
+    const loader = new pg.Pool({ connectionString: created.url, max: 2 });
+    cleanups.push(async () => loader.end());
+    const today = todayInLondon();
+    const load = await bulkLoad(loader, partnershipId, PEOPLE, today, log);
+    const vacuumStarted = performance.now();
+    await loader.query('vacuum analyze');
+    const vacuumMs = performance.now() - vacuumStarted;
+
+    const { database, pool } = appDatabase(created.url);
+    cleanups.push(async () => database.close());
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: created.url,
+      SESSION_SECRET: randomBytes(48).toString('base64'),
+      SECURE_COOKIES: 'false',
+      SEED_DEMO: 'false',
+      LOG_LEVEL: 'warn',
+    });
+    const app = await buildApp({ config, database, logger: false });
+    cleanups.push(async () => app.close());
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+    const cookie = await signIn(baseUrl, COMMISSIONER);
+    const user = (await database.db.select().from(schema.appUser).where(eq(schema.appUser.email, COMMISSIONER)))[0]!;
+    const actor = (await loadUserActor(database.db, user.id))!;
+    const sid = (await database.db.select({ sid: schema.session.sid }).from(schema.session).where(eq(schema.session.userId, user.id)))[0]!.sid;
+    const store = new DatabaseSessionStore(database.db, config.sessionIdleMs);
+    const ctxFor = (i: number): ServiceContext => ({ db: database.db, actor, requestId: `bench-floor-${i}`, config });
+    /** What every signed-in request does before its route: read the session, load the actor. */
+    const authenticate = async () => {
+      await new Promise<void>((resolve, reject) => store.get(sid, (error) => (error ? reject(error as Error) : resolve())));
+      await loadUserActor(database.db, user.id, actor.activeOrganisationId);
+    };
+
+    // People the commissioner may open, spread through the register (deterministic choice).
+    const visible = await database.db.select({ id: person.id, nhsNumber: person.nhsNumber }).from(person).where(visiblePeople(actor)).orderBy(person.nhsNumber);
+    const step = Math.max(1, Math.floor(visible.length / 2000));
+    const sample = visible.filter((_, i) => i % step === 0).slice(0, 2000);
+
+    log(`Register benchmark (Node ${process.version}, ${os.cpus().length} cores, ${await describeServer(pool)})`);
+    log(`  people                 ${fmt(load.people)} (${fmt(load.events)} legal events, ${(load.events / load.people).toFixed(1)} per person; ${fmt(load.contacts)} contacts; ${fmt(load.tasks)} open flag tasks)`);
+    log(`  status mix             ${Object.entries(load.statuses).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
+    log(`  loaded in              ${seconds(load.milliseconds.total)} (rows built in ${seconds(load.milliseconds.prepare)}, of which the rules engine ${seconds(load.milliseconds.evaluate)}; inserts ${seconds(load.milliseconds.insert)}, overlapping); vacuum analyze ${seconds(vacuumMs)}`);
+    log(`  signed in as           ${COMMISSIONER} (ICB commissioner), who may see ${fmt(visible.length)} people`);
+    log(`  load                   ${limits.concurrency} concurrent clients, ${fmt(limits.maxRequests)} requests or ${limits.maxMs / 1000} s per measurement after ${limits.warmup} warm-up requests`);
+
+    const filteredQuery = { status: 'entitled', la: 'E06000901', sort: 'review' };
+    const scenarios: Scenario[] = [
+      {
+        label: '(a) search by NHS number',
+        shown: 'GET /register?q=<NHS number>',
+        targets: sample.map((p) => ({ path: `/register?q=${p.nhsNumber}`, expect: `href="/people/${p.id}"` })),
+        floor: async (i) => {
+          const ctx = ctxFor(i);
+          await authenticate();
+          const registerOptions = await loadRegisterOptions(ctx);
+          const { filter } = parseRegisterQuery({ q: sample[i % sample.length]!.nhsNumber }, registerOptions);
+          const result = await registerPage(ctx, filter, registerOptions, todayInLondon());
+          if (result.total !== 1) throw new Error(`search found ${result.total} people`);
+        },
+      },
+      {
+        label: '(b) filtered and sorted register',
+        shown: `GET /register?${new URLSearchParams(filteredQuery).toString()}`,
+        targets: [{ path: `/register?${new URLSearchParams(filteredQuery).toString()}`, expect: 'data-qa="register-row"' }],
+        floor: async (i) => {
+          const ctx = ctxFor(i);
+          await authenticate();
+          const registerOptions = await loadRegisterOptions(ctx);
+          const { filter } = parseRegisterQuery(filteredQuery, registerOptions);
+          const result = await registerPage(ctx, filter, registerOptions, todayInLondon());
+          if (result.rows.length !== 50) throw new Error(`the page has ${result.rows.length} rows`);
+        },
+      },
+      {
+        label: '(c) person page',
+        shown: 'GET /people/<id>',
+        targets: sample.map((p) => ({ path: `/people/${p.id}`, expect: `/people/${p.id}/history` })),
+        floor: async (i) => {
+          await authenticate();
+          await getPersonRecord(ctxFor(i), sample[i % sample.length]!.id);
+        },
+      },
+    ];
+    const outcomes: Outcome[] = [];
+    for (const s of scenarios) outcomes.push(await measure(s, baseUrl, cookie, pool));
+
+    log();
+    log('  summary                       p50 ms   p95 ms    req/s   floor p50   floor p95   ratio p50   ratio p95');
+    for (const o of outcomes) {
+      log(
+        `  ${o.scenario.label.padEnd(28)} ${o.page.p50.toFixed(1).padStart(7)} ${o.page.p95.toFixed(1).padStart(8)} ${o.page.perSecond.toFixed(0).padStart(8)} ${o.floor.p50.toFixed(1).padStart(11)} ${o.floor.p95.toFixed(1).padStart(11)} ${(o.page.p50 / o.floor.p50).toFixed(2).padStart(10)}× ${(o.page.p95 / o.floor.p95).toFixed(2).padStart(10)}×`,
+      );
+    }
+    log(`  (whole run ${seconds(performance.now() - started)}; the benchmark's PostgreSQL runs with fsync and synchronous_commit off, as the test server does)`);
+    const failed = outcomes.some((o) => o.page.errors > 0 || o.floor.errors > 0);
+    return failed ? 1 : 0;
+  } finally {
+    // Last opened, first closed: the app, its pool, the loader, then the database itself.
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error(error));
+    if (KEEP && databaseUrl) {
+      const port = new URL(databaseUrl).port;
+      log(`  kept the database: ${databaseUrl}${server ? `  (stop the server with: PGPORT=${port} PGDIR=/tmp/aftercare-bench-pg-${port} scripts/test-postgres.sh stop)` : ''}`);
+    } else stopServer();
+  }
+}
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  console.error(`Register benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,340 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import { nhsNumberMessages, nhsNumberProblem, normaliseNhsNumber } from '../../domain/nhs-number.ts';
+import { legalEventSchema, type Decision, type Flag } from '../../domain/rules/index.ts';
+import { assertCanOnPerson, type Permission } from '../../platform/access/policy.ts';
+import { recordChange, recordView } from '../../platform/audit/audit.ts';
+import { todayInLondon } from '../../platform/clock.ts';
+import { InputError, NotFoundError, type FieldIssue } from '../../platform/errors/errors.ts';
+import type { ServiceContext } from '../../platform/http/context.ts';
+import { pathToString } from '../../platform/http/validation.ts';
+import { visiblePeople } from './access.ts';
+import { evaluateHistory, loadHistory, storeDecision, summarise, type DecisionSummary, type StoredEvent } from './decision.ts';
+import { isoDateField } from './inputs.ts';
+import { recordEvent, type EventInput, type PersonRow } from './people.service.ts';
+import { legalEvent, person } from './schema.ts';
+
+/*
+ * Use cases behind the integration API (/api/v1/people…). They reuse the register
+ * service for every write, add the lighter reads an API client needs, and audit every
+ * view of a person's record, as the person page does.
+ */
+
+export type LegalEventRow = typeof legalEvent.$inferSelect;
+
+/**
+ * zod issues as field-pathed problems. An unknown field gets its own path and says what to
+ * remove, as the rules engine's contract does, instead of zod's generic "Unrecognized key".
+ */
+export function apiIssues(error: z.ZodError, prefix = ''): FieldIssue[] {
+  return error.issues.flatMap((issue) => {
+    const base = pathToString(issue.path);
+    const join = (p: string) => [prefix, p].filter((s) => s !== '').join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        path: join(base ? `${base}.${key}` : key),
+        message: `Remove "${key}": it is not a field of ${base ? `"${join(base)}"` : 'the request body'}`,
+      }));
+    }
+    return [{ path: join(base), message: issue.message }];
+  });
+}
+
+/** Parse an API body or raise an InputError listing every field that is wrong. */
+export function parseApiInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new InputError(apiIssues(parsed.error));
+  return parsed.data;
+}
+
+/**
+ * Check an API body against its schema (types, unknown fields) and, at the same time, against
+ * the register's own rules (NHS number check digit, real dates…), so a client is told about
+ * every problem in one answer. The schema's message wins where both find fault with a field.
+ */
+export function parseWithRules<S extends z.ZodType>(schema: S, rules: z.ZodType, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issues = apiIssues(parsed.error);
+  if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
+    const values = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null));
+    const more = rules.safeParse(values);
+    if (!more.success) {
+      const seen = new Set(issues.map((i) => i.path));
+      for (const issue of apiIssues(more.error)) if (!seen.has(issue.path) && !issue.message.startsWith('Remove')) issues.push(issue);
+    }
+  }
+  throw new InputError(issues);
+}
+
+/** A person in the actor's partnership: 404 if there is none, 403 if the actor has no relationship with them. */
+async function loadPersonFor(ctx: ServiceContext, personId: string, permission: Permission): Promise<PersonRow> {
+  if (!z.uuid().safeParse(personId).success) throw new NotFoundError(`There is no person with id ${personId}`);
+  const row = (await ctx.db.select().from(person).where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, personId))))[0];
+  if (!row) throw new NotFoundError(`There is no person with id ${personId}`);
+  assertCanOnPerson(ctx.actor, permission, row);
+  return row;
+}
+
+/** One person's record for an API client. The view is audited. */
+export async function getPersonForApi(ctx: ServiceContext, personId: string): Promise<PersonRow> {
+  const row = await loadPersonFor(ctx, personId, 'person:read');
+  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: row.id, detail: { via: 'api' } });
+  return row;
+}
+
+/** The person as stored right after a change (no view is recorded: the change itself is audited). */
+export async function reloadPerson(ctx: ServiceContext, personId: string): Promise<PersonRow> {
+  const row = (await ctx.db.select().from(person).where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, personId))))[0];
+  if (!row) throw new NotFoundError(`There is no person with id ${personId}`);
+  return row;
+}
+
+/**
+ * Exact lookup by NHS number (spaces and hyphens ignored). Returns the people the actor may
+ * see: none when the number is not on the register or belongs to someone outside their
+ * relationships, so the answer never reveals who else is on the register. Each person
+ * returned is an audited view.
+ */
+export async function findPeopleByNhsNumber(ctx: ServiceContext, nhsNumber: string): Promise<PersonRow[]> {
+  const problem = nhsNumberProblem(nhsNumber);
+  if (problem) throw new InputError([{ path: 'nhsNumber', message: nhsNumberMessages[problem] }]);
+  const rows = await ctx.db
+    .select()
+    .from(person)
+    .where(and(visiblePeople(ctx.actor, 'person:read'), eq(person.nhsNumber, normaliseNhsNumber(nhsNumber))));
+  for (const row of rows) await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: row.id, detail: { via: 'api', lookup: 'nhs-number' } });
+  return rows;
+}
+
+/**
+ * The stored rules-engine decision, exactly as the engine produced it when the history last
+ * changed (`decidedOn` on the person says when). Audited as a view of the record.
+ */
+export async function getEntitlement(ctx: ServiceContext, personId: string): Promise<{ decision: Decision; decidedOn: string | null }> {
+  const row = await loadPersonFor(ctx, personId, 'person:read');
+  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: row.id, detail: { via: 'api', part: 'entitlement' } });
+  if (row.decision) return { decision: row.decision as Decision, decidedOn: row.decidedOn };
+  // Every write stores a decision; a row written some other way is evaluated now, not stored.
+  const today = todayInLondon();
+  return { decision: evaluateHistory(await loadHistory(ctx.db, ctx.actor.partnershipId, row.id), row.dateOfBirth, today), decidedOn: today };
+}
+
+// ---------------------------------------------------------------------------
+// Recording an event
+// ---------------------------------------------------------------------------
+
+export const eventEnvelopeSchema = z.strictObject({
+  event: legalEventSchema,
+  hospital: z
+    .string({ error: 'The hospital must be text: its name or ODS site code' })
+    .trim()
+    .max(200, 'The hospital must be 200 characters or fewer')
+    .nullish(),
+  externalId: z
+    .string({ error: 'The externalId must be text' })
+    .trim()
+    .min(1, 'The externalId must not be empty: leave it out if you have none')
+    .max(200, 'The externalId must be 200 characters or fewer')
+    .nullish(),
+});
+
+/** The contract fields of a stored event, in the contract's own shape. */
+export function contractEvent(row: Pick<LegalEventRow, 'type' | 'occurredOn' | 'payload'>): Record<string, unknown> {
+  return { type: row.type, date: row.occurredOn, ...(row.payload as Record<string, unknown>) };
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Whether a stored event says the same as a contract event (field order does not matter). */
+export function sameEvent(row: Pick<LegalEventRow, 'type' | 'occurredOn' | 'payload'>, event: Record<string, unknown>): boolean {
+  return canonical(contractEvent(row)) === canonical(event);
+}
+
+export function describeStoredEvent(row: Pick<LegalEventRow, 'type' | 'occurredOn' | 'payload'>): string {
+  const fields = Object.entries(row.payload as Record<string, unknown>).map(([k, v]) => `${k} ${JSON.stringify(v)}`);
+  return `${row.type} on ${row.occurredOn}${fields.length ? ` (${fields.join(', ')})` : ''}`;
+}
+
+/**
+ * The rules engine names other events by their place in the case it was given ("(events[3])");
+ * a client sending one event never saw that list, and the dates in the message say which.
+ */
+export function withoutHistoryIndexes(message: string): string {
+  return message.replace(/\s*\(events\[\d+\]\)/g, '').replace(/\s*\(since ([0-9-]+), events\[\d+\]\)/g, ' (since $1)');
+}
+
+/** Errors of the register service name the event's own fields; the API body nests them under "event". */
+function underEvent(issues: FieldIssue[]): FieldIssue[] {
+  return issues.map((i) => {
+    const message = withoutHistoryIndexes(i.message);
+    if (i.path === 'externalId' || i.path === 'hospital') return { ...i, message };
+    return { path: i.path ? `event.${i.path}` : 'event', message };
+  });
+}
+
+/**
+ * Record one event sent by an API client. 404/403 come before any check of the body, so a
+ * client learns first whether the person is there for it. Re-sending an event with an
+ * externalId already used changes nothing and returns what was recorded; re-using the
+ * externalId for a different event is refused, so nothing sent is ever silently dropped.
+ */
+export async function recordEventFromApi(ctx: ServiceContext, personId: string, body: unknown) {
+  await loadPersonFor(ctx, personId, 'person:write');
+  const input = parseApiInput(eventEnvelopeSchema, body);
+  let result: Awaited<ReturnType<typeof recordEvent>>;
+  try {
+    result = await recordEvent(ctx, personId, { event: input.event, hospital: input.hospital ?? null, externalId: input.externalId ?? null, source: 'api' });
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(underEvent(error.issues));
+    throw error;
+  }
+  if (result.outcome === 'already-recorded' && !sameEvent(result.event, input.event)) {
+    throw new InputError([
+      {
+        path: 'externalId',
+        message: `The externalId "${input.externalId ?? ''}" was already used for a different event: ${describeStoredEvent(result.event)}. Nothing was changed. Send a new externalId for a new event, or correct the recorded event on the person's record`,
+      },
+    ]);
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------
+// Recording several events of one person at once (the legal-status feed)
+// ---------------------------------------------------------------------------
+
+export type RecordedOutcome = { outcome: 'recorded' | 'already-recorded'; event: LegalEventRow };
+
+/**
+ * Record several events of one person in one transaction: all or none. The result is what
+ * calling `recordEvent` for each input in turn would give (the same checks, in the same
+ * order, the same sequence numbers, one audit event per event with the decision before and
+ * after it), with one read of the history and one write of the decision instead of one per
+ * event, which is what makes loading a feed of thousands of rows quick. Flags that come and go
+ * within the batch raise no task. Errors name the event by its place: `events[i].date`.
+ */
+export async function recordEvents(ctx: ServiceContext, personId: string, inputs: EventInput[]): Promise<{ results: RecordedOutcome[]; decision: Decision }> {
+  const today = todayInLondon();
+  const notFuture = isoDateField('the date', { required: true, notFuture: true, today });
+  const parsed = inputs.map((input, i) => {
+    const result = legalEventSchema.safeParse(input.event);
+    if (!result.success) throw new InputError(apiIssues(result.error, `events[${i}]`));
+    if (!notFuture.safeParse(result.data.date).success) throw new InputError([{ path: `events[${i}].date`, message: 'The date of a legal event must be today or in the past' }]);
+    const { type, date, ...payload } = result.data as { type: string; date: string } & Record<string, unknown>;
+    return { type, date, payload, hospital: input.hospital?.trim() || null, externalId: input.externalId?.trim() || null, source: input.source ?? 'manual' };
+  });
+  const externalIds: string[] = [];
+  for (const [i, p] of parsed.entries()) {
+    if (!p.externalId) continue;
+    if (externalIds.includes(p.externalId)) throw new InputError([{ path: `events[${i}].externalId`, message: `The externalId "${p.externalId}" is given to two events` }]);
+    externalIds.push(p.externalId);
+  }
+
+  return ctx.db.transaction(async (tx) => {
+    if (!z.uuid().safeParse(personId).success) throw new NotFoundError(`There is no person with id ${personId}`);
+    // The summary columns stand for the stored decision (they are written together), so the
+    // decision itself, the largest value in the row, is read only if nothing is recorded.
+    const before = (
+      await tx
+        .select({
+          partnershipId: person.partnershipId,
+          dateOfBirth: person.dateOfBirth,
+          involvedOrganisations: person.involvedOrganisations,
+          recordedByOrganisationId: person.recordedByOrganisationId,
+          status: person.status,
+          entitlementStart: person.entitlementStart,
+          responsibleLocalAuthority: person.responsibleLocalAuthority,
+          responsibleIcb: person.responsibleIcb,
+          nextReviewDue: person.nextReviewDue,
+          flags: person.flags,
+        })
+        .from(person)
+        .where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, personId)))
+        .for('update')
+    )[0];
+    if (!before) throw new NotFoundError(`There is no person with id ${personId}`);
+    assertCanOnPerson(ctx.actor, 'person:write', before);
+
+    const existing = new Map<string, LegalEventRow>();
+    if (externalIds.length) {
+      const rows = await tx.select().from(legalEvent).where(and(eq(legalEvent.partnershipId, ctx.actor.partnershipId), inArray(legalEvent.externalId, externalIds)));
+      for (const row of rows) existing.set(row.externalId!, row);
+    }
+    let history: StoredEvent[] = await loadHistory(tx, ctx.actor.partnershipId, personId);
+    let summary: DecisionSummary = {
+      status: before.status,
+      entitlementStart: before.entitlementStart,
+      responsibleLocalAuthority: before.responsibleLocalAuthority,
+      responsibleIcb: before.responsibleIcb,
+      nextReviewDue: before.nextReviewDue,
+      flags: before.flags as Flag[],
+    };
+    let decision: Decision | null = null;
+    const results: Array<RecordedOutcome | null> = [];
+    const toInsert: Array<typeof legalEvent.$inferInsert> = [];
+    const changes: Array<{ before: DecisionSummary; after: Decision; row: typeof legalEvent.$inferInsert }> = [];
+    for (const [i, p] of parsed.entries()) {
+      const stored = p.externalId ? existing.get(p.externalId) : undefined;
+      if (stored) {
+        if (stored.personId !== personId) throw new InputError([{ path: `events[${i}].externalId`, message: 'This externalId has already been used for another person’s event' }]);
+        results.push({ outcome: 'already-recorded', event: stored });
+        continue;
+      }
+      const id = randomUUID();
+      const sequence = history.filter((e) => e.occurredOn === p.date).length + 1;
+      const next = [...history, { id, type: p.type, occurredOn: p.date, payload: p.payload }].sort((a, b) => (a.occurredOn < b.occurredOn ? -1 : a.occurredOn > b.occurredOn ? 1 : 0));
+      let after: Decision;
+      try {
+        after = evaluateHistory(next, before.dateOfBirth, today, next.findIndex((e) => e.id === id));
+      } catch (error) {
+        if (error instanceof InputError) throw new InputError(error.issues.map((issue) => ({ path: `events[${i}].${issue.path || 'date'}`, message: issue.message })));
+        throw error;
+      }
+      const row = { id, partnershipId: ctx.actor.partnershipId, personId, type: p.type, occurredOn: p.date, sequence, payload: p.payload, hospital: p.hospital, externalId: p.externalId, source: p.source, recordedBy: ctx.actor.userId };
+      toInsert.push(row);
+      changes.push({ before: summary, after, row });
+      results.push(null);
+      history = next;
+      decision = after;
+      summary = summarise(after);
+    }
+    if (!decision) {
+      const stored = (await tx.select({ decision: person.decision }).from(person).where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, personId))))[0];
+      return { results: results as RecordedOutcome[], decision: stored?.decision as Decision };
+    }
+
+    const inserted = await tx.insert(legalEvent).values(toInsert).returning();
+    const byId = new Map(inserted.map((r) => [r.id, r]));
+    let n = 0;
+    const out = results.map((r) => r ?? { outcome: 'recorded' as const, event: byId.get(toInsert[n++]!.id!)! });
+    // The organisation recording the events (usually the trust) is involved from then on.
+    if (!before.involvedOrganisations.includes(ctx.actor.activeOrganisationId)) {
+      await tx
+        .update(person)
+        .set({ involvedOrganisations: [...before.involvedOrganisations, ctx.actor.activeOrganisationId] })
+        .where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, personId)));
+    }
+    await storeDecision(tx, ctx.actor.partnershipId, personId, decision, today, before.recordedByOrganisationId);
+    for (const c of changes) {
+      await recordChange(tx, ctx, {
+        action: 'legal-event.recorded',
+        subjectType: 'person',
+        subjectId: personId,
+        before: { decision: c.before },
+        after: { event: { id: c.row.id, type: c.row.type, date: c.row.occurredOn, ...(c.row.payload as Record<string, unknown>), hospital: c.row.hospital, externalId: c.row.externalId }, decision: summarise(c.after) },
+      });
+    }
+    return { results: out, decision };
+  });
+}
