@@ -44,7 +44,8 @@ export async function setup(project: TestProject): Promise<void> {
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
+  // First start seeds the demo partnership and its 400 people: allow for a slow, busy machine.
+  const deadline = Date.now() + 240_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Aftercare exited during start-up:\n${output}`);
     try {
@@ -53,7 +54,7 @@ export async function setup(project: TestProject): Promise<void> {
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`Aftercare did not start within 90 s:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`Aftercare did not start within 240 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 250));
   }
   project.provide('baseUrl', baseUrl);

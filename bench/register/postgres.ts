@@ -13,6 +13,7 @@ const script = path.join(root, 'scripts/test-postgres.sh');
 export interface BenchPostgres {
   /** postgres://…/postgres: the maintenance database. */
   adminUrl: string;
+  dataDir: string;
   stop(): void;
 }
 
@@ -29,7 +30,8 @@ async function freePort(): Promise<number> {
 /** Start a server; `null` when PostgreSQL is not installed. */
 export async function startPostgres(): Promise<BenchPostgres | null> {
   const port = await freePort();
-  const env = { ...process.env, PGPORT: String(port), PGDIR: `/tmp/aftercare-bench-pg-${port}` };
+  const dataDir = `/tmp/aftercare-bench-pg-${port}`;
+  const env = { ...process.env, PGPORT: String(port), PGDIR: dataDir };
   const started = spawnSync('bash', [script, 'start'], { env, encoding: 'utf8' });
   if (started.status !== 0) {
     if (/not installed/.test(started.stderr)) return null;
@@ -39,6 +41,7 @@ export async function startPostgres(): Promise<BenchPostgres | null> {
   let stopped = false;
   return {
     adminUrl,
+    dataDir,
     stop: () => {
       if (stopped) return;
       stopped = true;
@@ -47,13 +50,18 @@ export async function startPostgres(): Promise<BenchPostgres | null> {
   };
 }
 
-/** Create a new, empty database on the server and return its URL. */
-export async function createDatabase(adminUrl: string, name: string): Promise<{ url: string; drop(): Promise<void> }> {
+/** Create a new, empty database on the server (or, with `reuse`, keep one that exists) and return its URL. */
+export async function createDatabase(adminUrl: string, name: string, reuse = false): Promise<{ url: string; existed: boolean; drop(): Promise<void> }> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
+  let existed = false;
   try {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.query(`create database ${name}`);
+    existed = (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1;
+    if (!reuse || !existed) {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.query(`create database ${name}`);
+      existed = false;
+    }
   } finally {
     await admin.end();
   }
@@ -61,6 +69,7 @@ export async function createDatabase(adminUrl: string, name: string): Promise<{ 
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
+    existed,
     drop: async () => {
       const dropper = new pg.Client({ connectionString: adminUrl });
       await dropper.connect();

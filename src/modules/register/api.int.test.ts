@@ -6,7 +6,11 @@ import { formatNhsNumber, syntheticNhsNumbers } from '../../domain/nhs-number.ts
 import { rowsOf } from '../../platform/db/database.ts';
 import { auditEvent, organisation } from '../../platform/db/schema.ts';
 import { createToken } from '../admin/tokens.service.ts';
+import { loadTokenActor } from '../../platform/auth/actor-loader.ts';
+import { InputError } from '../../platform/errors/errors.ts';
+import type { ServiceContext } from '../../platform/http/context.ts';
 import { personBodySchema } from './api.ts';
+import { recordEvents } from './api.service.ts';
 import { personInputSchema } from './inputs.ts';
 import { legalEvent, person } from './schema.ts';
 
@@ -332,6 +336,61 @@ describe('POST /api/v1/people/{id}/events and GET …/entitlement', () => {
 
   it('answers 404 for the entitlement of a person who does not exist', async () => {
     expectProblem(await call('GET', '/api/v1/people/00000000-0000-4000-8000-000000000000/entitlement', trust), 404);
+  });
+});
+
+describe('recordEvents (several events of one person at once, as the legal-status feed sends them)', () => {
+  async function trustContext(): Promise<ServiceContext> {
+    return { db: t.database.db, actor: (await loadTokenActor(t.database.db, trust))!, requestId: 'test:record-events', config: t.config };
+  }
+  const history = [
+    { event: { type: 'detention-started', date: '2024-01-05', legalStatusCode: '02', ordinaryResidence: 'E06000901', icbOfGpRegistration: 'E54000901' }, externalId: 'batch:1' },
+    { event: s3('2024-01-20'), externalId: 'batch:2', hospital: 'Northvale Hospital' },
+    { event: { type: 'detention-ended', date: '2024-04-01', reason: 'discharged' }, externalId: 'batch:3' },
+    { event: { type: 'left-hospital', date: '2024-04-01' }, externalId: 'batch:4' },
+  ];
+
+  it('records them in one go with the decision and audit trail sending them one by one would give', async () => {
+    const one = await addPerson(trust, { givenName: 'One', familyName: 'ByOne' });
+    for (const h of history) expect((await call('POST', `/api/v1/people/${one.id}/events`, trust, { ...h, externalId: `single:${h.externalId}` })).statusCode).toBe(201);
+    const batch = await addPerson(trust, { givenName: 'All', familyName: 'AtOnce' });
+    const { results, decision } = await recordEvents(await trustContext(), batch.id, history.map((h) => ({ ...h, source: 'api' as const })));
+    expect(results.map((r) => r.outcome)).toEqual(['recorded', 'recorded', 'recorded', 'recorded']);
+    expect(decision).toEqual((await call('GET', `/api/v1/people/${one.id}/entitlement`, trust)).json());
+    const summary = (p: ApiPerson) => ({ status: p.status, flags: p.flags, responsibleLocalAuthority: p.responsibleLocalAuthority });
+    expect(summary((await call('GET', `/api/v1/people/${batch.id}`, trust)).json() as ApiPerson)).toEqual(summary((await call('GET', `/api/v1/people/${one.id}`, trust)).json() as ApiPerson));
+    const audit = async (id: string) =>
+      (await t.database.db.select().from(auditEvent).where(and(eq(auditEvent.subjectId, id), eq(auditEvent.action, 'legal-event.recorded'))).orderBy(auditEvent.at)).map((x) => ({
+        before: x.before,
+        decision: (x.after as { decision: unknown }).decision,
+      }));
+    expect(await audit(batch.id)).toEqual(await audit(one.id));
+    const sequences = (await t.database.db.select().from(legalEvent).where(eq(legalEvent.personId, batch.id))).map((e) => [e.occurredOn, e.sequence]).sort();
+    expect(sequences).toEqual([['2024-01-05', 1], ['2024-01-20', 1], ['2024-04-01', 1], ['2024-04-01', 2]]);
+
+    // Again: nothing changes.
+    const before = await counts();
+    const again = await recordEvents(await trustContext(), batch.id, history);
+    expect(again.results.map((r) => r.outcome)).toEqual(['already-recorded', 'already-recorded', 'already-recorded', 'already-recorded']);
+    expect(again.decision).toEqual(decision);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('records none of them when one is refused, naming it by its place', async () => {
+    const p = await addPerson(trust);
+    const before = await counts();
+    const refused = recordEvents(await trustContext(), p.id, [
+      { event: s3('2024-02-01'), externalId: 'atomic:1' },
+      { event: { type: 'detention-ended', date: '2024-03-01', reason: 'discharged' } },
+      { event: { type: 'detention-ended', date: '2024-03-05', reason: 'discharged' } },
+    ]);
+    await expect(refused).rejects.toBeInstanceOf(InputError);
+    await expect(refused).rejects.toMatchObject({ issues: [{ path: 'events[2].date', message: expect.stringContaining('no detention in progress') as unknown }] });
+    await expect(recordEvents(await trustContext(), p.id, [{ event: s3('2024-02-01'), externalId: 'same' }, { event: { type: 'reviewed', date: '2024-02-02' }, externalId: 'same' }])).rejects.toMatchObject({
+      issues: [{ path: 'events[1].externalId' }],
+    });
+    await expect(recordEvents(await trustContext(), p.id, [{ event: { ...s3('2024-02-01'), legalStatusCode: '77' } }])).rejects.toMatchObject({ issues: [{ path: 'events[0].legalStatusCode' }] });
+    expect(await counts()).toEqual(before);
   });
 });
 

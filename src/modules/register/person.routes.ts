@@ -20,6 +20,7 @@ import {
   sexes,
 } from './inputs.ts';
 import { moveArea, moveConsequences, moveSchema } from './move.service.ts';
+import { flagLabels } from './list.queries.ts';
 import { addContact, completeTask, createPerson, getPersonAudit, getPersonRecord, listPractitioners, listTeams, recordEvent, updatePerson, voidEvent } from './people.service.ts';
 import { eventTypes } from '../../domain/rules/contract.ts';
 
@@ -98,7 +99,7 @@ async function renderRecord(request: FastifyRequest, reply: FastifyReply, person
     nhsNumber: formatNhsNumber(p.nhsNumber),
     decision,
     reasons,
-    flags: (p.flags as Flag[]).map((f) => ({ code: f, meaning: flagMeanings[f] ?? f })),
+    flags: (p.flags as Flag[]).map((f) => ({ code: f, label: flagLabels[f] ?? f, meaning: flagMeanings[f] ?? f })),
     la: record.organisationName(p.responsibleLocalAuthority),
     icb: record.organisationName(p.responsibleIcb),
     ethnicity: ethnicLabel(p.ethnicity),
