@@ -1,5 +1,5 @@
 import { ForbiddenError } from '../errors/errors.ts';
-import type { Actor, ActorMembership, Role } from './actor.ts';
+import { roles, type Actor, type ActorMembership, type Role } from './actor.ts';
 
 /**
  * The one place that decides what an actor may do. Routes and services ask it;
@@ -24,16 +24,7 @@ export type Permission =
   /** Who viewed and changed a person's record. */
   | 'person:audit';
 
-const everyRole: Role[] = [
-  'practitioner',
-  'senior-practitioner',
-  'team-manager',
-  'commissioner',
-  'panel-member',
-  'quality-audit',
-  'administrator',
-  'read-only',
-];
+const everyRole: Role[] = [...roles];
 
 const personReaders: Role[] = ['practitioner', 'senior-practitioner', 'team-manager', 'commissioner', 'panel-member', 'quality-audit', 'read-only'];
 

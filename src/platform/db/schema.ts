@@ -13,6 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { organisationTypes, roles } from '../access/actor.ts';
 
 /*
  * The platform schema. Conventions (see docs/decisions/0003-data-model-conventions.md):
@@ -34,12 +35,7 @@ export const partnership = pgTable('partnership', {
   version: version(),
 });
 
-export const organisationType = pgEnum('organisation_type', [
-  'local-authority',
-  'icb',
-  'nhs-trust',
-  'other-provider',
-]);
+export const organisationType = pgEnum('organisation_type', organisationTypes);
 
 export const organisation = pgTable(
   'organisation',
@@ -87,16 +83,7 @@ export const appUser = pgTable(
   (t) => [uniqueIndex('app_user_email_uq').on(t.email)],
 );
 
-export const role = pgEnum('role', [
-  'practitioner',
-  'senior-practitioner',
-  'team-manager',
-  'commissioner',
-  'panel-member',
-  'quality-audit',
-  'administrator',
-  'read-only',
-]);
+export const role = pgEnum('role', roles);
 
 export const membership = pgTable(
   'membership',
