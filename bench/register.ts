@@ -2,7 +2,8 @@
  * Benchmark: the Section 117 register at partnership scale and beyond, on PostgreSQL, over HTTP.
  *
  *   npx tsx bench/register.ts [--people 200000] [--concurrency 10] [--seconds 20] [--requests 5000]
- *                             [--database-url postgres://user@host:port/postgres] [--explain] [--keep]
+ *                             [--database-url postgres://user@host:port/postgres] [--explain] [--only a,b,c]
+ *                             [--keep] [--reuse --pgdata DIR]
  *
  * 1. Starts a throwaway PostgreSQL server (scripts/test-postgres.sh, on a free port and its own
  *    data directory; stopped at the end) unless --database-url names one, and creates a fresh
@@ -24,10 +25,13 @@
  *    the floor's, so the floor runs the same statements.
  * 4. Prints p50/p95/p99 latency and throughput of each, and the ratio page/floor. Targets (issue 4):
  *    p95 under 100 ms, page time within 2× of its queries. A missed target prints EXPLAIN ANALYZE
- *    of the page's slowest statement (all of them with --explain).
+ *    of the page's slowest statement (all of them with --explain). It also prints the CPU each
+ *    request cost the app's event loop and PostgreSQL (steadier than latency when other work
+ *    shares the machine), and, for reference, what HTTP alone costs (GET /ping).
  *
  * --keep leaves the loaded database (and the server it started) running for investigation, and
- * prints how to reach and stop them.
+ * prints how to reach and stop them; --reuse with --database-url measures that kept database
+ * again without reloading it (add --pgdata <its data directory> to count PostgreSQL's CPU).
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -52,6 +56,7 @@ import { getPersonRecord } from '../src/modules/register/people.service.ts';
 import { person } from '../src/modules/register/schema.ts';
 import { bulkLoad } from './register/bulk-load.ts';
 import { describeFigures, figures, httpLoad, runConcurrent, type Figures, type HttpTarget, type Limits } from './register/load.ts';
+import { cpuMark, cpuSince, postmasterPid, type CpuSpent } from './register/cpu.ts';
 import { createDatabase, describeServer, startPostgres, type BenchPostgres } from './register/postgres.ts';
 
 const { options } = parseOptions(process.argv.slice(2));
@@ -66,6 +71,7 @@ const PEOPLE = number('people', 200_000);
 const limits: Limits = { concurrency: number('concurrency', 10), maxRequests: number('requests', 5000), maxMs: number('seconds', 20) * 1000, warmup: 200 };
 const EXPLAIN_ALL = options.explain === true;
 const KEEP = options.keep === true;
+const REUSE = options.reuse === true;
 const COMMISSIONER = 'commissioner@demo.aftercare.example';
 const TARGET_P95_MS = 100;
 const TARGET_RATIO = 2;
@@ -173,6 +179,8 @@ interface Outcome {
   page: Figures;
   floor: Figures;
   statements: Statement[];
+  /** The app's event-loop time per request over HTTP. */
+  pageCpuMs: number;
 }
 
 async function explain(pool: pg.Pool, statements: Statement[], all: boolean): Promise<void> {
@@ -192,32 +200,43 @@ async function explain(pool: pg.Pool, statements: Statement[], all: boolean): Pr
   }
 }
 
-async function measure(s: Scenario, baseUrl: string, cookie: string, pool: pg.Pool): Promise<Outcome> {
+const perRequest = (spent: CpuSpent, requests: number) =>
+  `app ${(spent.app / requests).toFixed(2)} ms${spent.postgres === null ? '' : ` + PostgreSQL ${(spent.postgres / requests).toFixed(2)} ms`}`;
+
+async function measure(s: Scenario, baseUrl: string, cookie: string, pool: pg.Pool, postmaster: number | null): Promise<Outcome> {
   log();
   log(`  ${s.label}   ${s.shown}`);
   // The statements of one request over HTTP, and of one floor operation: they must be the same.
+  let bytes = 0;
   const pageRun = await captured(async () => {
     const response = await fetch(`${baseUrl}${s.targets[0]!.path}`, { headers: { cookie } });
     const body = await response.text();
+    bytes = Buffer.byteLength(body);
     if (response.status !== 200 || !body.includes(s.targets[0]!.expect)) throw new Error(`${s.targets[0]!.path}: HTTP ${response.status}, or the page lacks “${s.targets[0]!.expect}”`);
   });
   const floorRun = await captured(() => s.floor(0));
   const pageStatements = pageRun.statements;
   const same = sameStatements(pageStatements, floorRun.statements);
-  log(`      SQL per request     ${pageStatements.length} statements over HTTP, ${floorRun.statements.length} in the floor${same ? ' (the same statements)' : ' — DIFFERENT:'}${pageRun.sessionWrites ? ` (and ${pageRun.sessionWrites} session write, made at most once a minute)` : ''}`);
+  log(`      SQL per request     ${pageStatements.length} statements over HTTP, ${floorRun.statements.length} in the floor${same ? ' (the same statements)' : ' — DIFFERENT:'}${pageRun.sessionWrites ? ` (and ${pageRun.sessionWrites} session write, made at most once a minute)` : ''}; the page is ${fmt(Math.round(bytes / 1024))} KB`);
   if (!same) {
     for (const st of pageStatements) log(`        page:  ${st.sql.slice(0, 160)}`);
     for (const st of floorRun.statements) log(`        floor: ${st.sql.slice(0, 160)}`);
   }
 
+  let mark = cpuMark(postmaster);
   const pageLoad = await httpLoad(baseUrl, cookie, s.targets, limits);
+  const pageCpu = cpuSince(mark, postmaster);
   const page = figures(pageLoad);
   if (pageLoad.firstError) log(`      page error: ${pageLoad.firstError}`);
+  mark = cpuMark(postmaster);
   const floorLoad = await runConcurrent(limits, s.floor);
+  const floorCpu = cpuSince(mark, postmaster);
   const floor = figures(floorLoad);
   if (floorLoad.firstError) log(`      floor error: ${floorLoad.firstError}`);
   log(`      ${describeFigures('page over HTTP', page)}`);
   log(`      ${describeFigures('floor (its queries)', floor)}`);
+  // Warm-up requests are included in the CPU figures, so they are divided by them too.
+  log(`      CPU per request       page: ${perRequest(pageCpu, limits.warmup + page.count + page.errors)};   floor: ${perRequest(floorCpu, limits.warmup + floor.count + floor.errors)}`);
   const p50 = page.p50 / floor.p50;
   const p95 = page.p95 / floor.p95;
   log(`      ratio page/floor      p50 ${p50.toFixed(2)}×   p95 ${p95.toFixed(2)}×   throughput ${(floor.perSecond / page.perSecond).toFixed(2)}× fewer requests/s`);
@@ -225,7 +244,7 @@ async function measure(s: Scenario, baseUrl: string, cookie: string, pool: pg.Po
   const close = p50 <= TARGET_RATIO;
   log(`      targets               p95 < ${TARGET_P95_MS} ms: ${fast ? 'met' : 'MISSED'};   within ${TARGET_RATIO}× of its queries (p50): ${close ? 'met' : 'MISSED'}`);
   if (!fast || EXPLAIN_ALL) await explain(pool, pageStatements, EXPLAIN_ALL);
-  return { scenario: s, page, floor, statements: pageStatements };
+  return { scenario: s, page, floor, statements: pageStatements, pageCpuMs: pageCpu.app / (limits.warmup + page.count + page.errors) };
 }
 
 // ---------------------------------------------------------------------------
@@ -256,23 +275,41 @@ async function main(): Promise<number> {
       }
       adminUrl = server.adminUrl;
     }
-    const created = await createDatabase(adminUrl, 'aftercare_bench_register');
+    if (REUSE && !options['database-url']) throw new Error('--reuse needs --database-url (the server a --keep run left running)');
+    const created = await createDatabase(adminUrl, 'aftercare_bench_register', REUSE);
     databaseUrl = created.url;
-    if (!KEEP) cleanups.push(created.drop);
-
-    // Schema and the demo partnership, exactly as the app would create them.
-    const base = await openDatabase({ databaseUrl: created.url, poolSize: 2 });
-    await base.migrate();
-    const partnershipId = await seedDemo(base.db);
-    await base.close();
+    if (!KEEP && !REUSE) cleanups.push(created.drop);
 
     const loader = new pg.Pool({ connectionString: created.url, max: 2 });
     cleanups.push(async () => loader.end());
-    const today = todayInLondon();
-    const load = await bulkLoad(loader, partnershipId, PEOPLE, today, log);
-    const vacuumStarted = performance.now();
-    await loader.query('vacuum analyze');
-    const vacuumMs = performance.now() - vacuumStarted;
+    let loaded: string[];
+    if (created.existed) {
+      const counts = (
+        await loader.query<{ people: number; events: number; contacts: number; tasks: number }>(
+          `select (select count(*) from person)::int as people, (select count(*) from legal_event)::int as events, (select count(*) from person_contact)::int as contacts, (select count(*) from task where status = 'open')::int as tasks`,
+        )
+      ).rows[0]!;
+      const mix = await loader.query<{ status: string; n: number }>('select status, count(*)::int as n from person group by status order by n desc');
+      loaded = [
+        `  people                 ${fmt(counts.people)} (${fmt(counts.events)} legal events; ${fmt(counts.contacts)} contacts; ${fmt(counts.tasks)} open tasks), reused from an earlier run`,
+        `  status mix             ${mix.rows.map((r) => `${r.status} ${fmt(r.n)}`).join(', ')}`,
+      ];
+    } else {
+      // Schema and the demo partnership, exactly as the app would create them.
+      const base = await openDatabase({ databaseUrl: created.url, poolSize: 2 });
+      await base.migrate();
+      const partnershipId = await seedDemo(base.db);
+      await base.close();
+      const load = await bulkLoad(loader, partnershipId, PEOPLE, todayInLondon(), log);
+      const vacuumStarted = performance.now();
+      await loader.query('vacuum analyze');
+      const vacuumMs = performance.now() - vacuumStarted;
+      loaded = [
+        `  people                 ${fmt(load.people)} (${fmt(load.events)} legal events, ${(load.events / load.people).toFixed(1)} per person; ${fmt(load.contacts)} contacts; ${fmt(load.tasks)} open flag tasks)`,
+        `  status mix             ${Object.entries(load.statuses).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`,
+        `  loaded in              ${seconds(load.milliseconds.total)} (rows built in ${seconds(load.milliseconds.prepare)}, of which the rules engine ${seconds(load.milliseconds.evaluate)}; inserts ${seconds(load.milliseconds.insert)}, overlapping); vacuum analyze ${seconds(vacuumMs)}`,
+      ];
+    }
 
     const { database, pool } = appDatabase(created.url);
     cleanups.push(async () => database.close());
@@ -292,7 +329,9 @@ async function main(): Promise<number> {
     const cookie = await signIn(baseUrl, COMMISSIONER);
     const user = (await database.db.select().from(schema.appUser).where(eq(schema.appUser.email, COMMISSIONER)))[0]!;
     const actor = (await loadUserActor(database.db, user.id))!;
-    const sid = (await database.db.select({ sid: schema.session.sid }).from(schema.session).where(eq(schema.session.userId, user.id)))[0]!.sid;
+    // The session id is the signed cookie's value before its signature.
+    const signed = decodeURIComponent(/(?:^|; )(?:__Host-)?aftercare=([^;]+)/.exec(cookie)?.[1] ?? '');
+    const sid = signed.slice(0, signed.lastIndexOf('.'));
     const store = new DatabaseSessionStore(database.db, config.sessionIdleMs);
     const ctxFor = (i: number): ServiceContext => ({ db: database.db, actor, requestId: `bench-floor-${i}`, config });
     /** What every signed-in request does before its route: read the session, load the actor. */
@@ -307,9 +346,7 @@ async function main(): Promise<number> {
     const sample = visible.filter((_, i) => i % step === 0).slice(0, 2000);
 
     log(`Register benchmark (Node ${process.version}, ${os.cpus().length} cores, ${await describeServer(pool)})`);
-    log(`  people                 ${fmt(load.people)} (${fmt(load.events)} legal events, ${(load.events / load.people).toFixed(1)} per person; ${fmt(load.contacts)} contacts; ${fmt(load.tasks)} open flag tasks)`);
-    log(`  status mix             ${Object.entries(load.statuses).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
-    log(`  loaded in              ${seconds(load.milliseconds.total)} (rows built in ${seconds(load.milliseconds.prepare)}, of which the rules engine ${seconds(load.milliseconds.evaluate)}; inserts ${seconds(load.milliseconds.insert)}, overlapping); vacuum analyze ${seconds(vacuumMs)}`);
+    for (const line of loaded) log(line);
     log(`  signed in as           ${COMMISSIONER} (ICB commissioner), who may see ${fmt(visible.length)} people`);
     log(`  load                   ${limits.concurrency} concurrent clients, ${fmt(limits.maxRequests)} requests or ${limits.maxMs / 1000} s per measurement after ${limits.warmup} warm-up requests`);
 
@@ -329,7 +366,7 @@ async function main(): Promise<number> {
         },
       },
       {
-        label: '(b) filtered and sorted register',
+        label: '(b) filtered, sorted register',
         shown: `GET /register?${new URLSearchParams(filteredQuery).toString()}`,
         targets: [{ path: `/register?${new URLSearchParams(filteredQuery).toString()}`, expect: 'data-qa="register-row"' }],
         floor: async (i) => {
@@ -351,14 +388,28 @@ async function main(): Promise<number> {
         },
       },
     ];
+    // --only b (or a,c) measures some of them.
+    const only = typeof options.only === 'string' ? options.only.split(',').map((x) => x.trim()) : null;
+    const chosen = only ? scenarios.filter((sc) => only.some((o) => sc.label.startsWith(`(${o})`))) : scenarios;
     const outcomes: Outcome[] = [];
-    for (const s of scenarios) outcomes.push(await measure(s, baseUrl, cookie, pool));
+    // PostgreSQL's CPU is read from /proc when its data directory is known (--pgdata for --database-url).
+    const postmaster = server ? postmasterPid(server.dataDir) : typeof options.pgdata === 'string' ? postmasterPid(options.pgdata) : null;
+
+    // For reading the ratios: what HTTP alone costs here, a request that touches neither the database nor a template.
+    const pingMark = cpuMark(postmaster);
+    const ping = figures(await httpLoad(baseUrl, '', [{ path: '/ping', expect: 'UP' }], { ...limits, maxRequests: Math.min(limits.maxRequests, 2000) }));
+    const pingCpu = cpuSince(pingMark, postmaster);
+    log();
+    log(`  (ref) HTTP alone          GET /ping (no session, no database, no page)`);
+    log(`      ${describeFigures('over HTTP', ping)}`);
+    log(`      CPU per request       app ${(pingCpu.app / (limits.warmup + ping.count)).toFixed(2)} ms`);
+    for (const s of chosen) outcomes.push(await measure(s, baseUrl, cookie, pool, postmaster));
 
     log();
-    log('  summary                       p50 ms   p95 ms    req/s   floor p50   floor p95   ratio p50   ratio p95');
+    log(`  ${'summary'.padEnd(30)} p50 ms   p95 ms    req/s   floor p50   floor p95   ratio p50   ratio p95`);
     for (const o of outcomes) {
       log(
-        `  ${o.scenario.label.padEnd(28)} ${o.page.p50.toFixed(1).padStart(7)} ${o.page.p95.toFixed(1).padStart(8)} ${o.page.perSecond.toFixed(0).padStart(8)} ${o.floor.p50.toFixed(1).padStart(11)} ${o.floor.p95.toFixed(1).padStart(11)} ${(o.page.p50 / o.floor.p50).toFixed(2).padStart(10)}× ${(o.page.p95 / o.floor.p95).toFixed(2).padStart(10)}×`,
+        `  ${o.scenario.label.padEnd(30)} ${o.page.p50.toFixed(1).padStart(7)} ${o.page.p95.toFixed(1).padStart(8)} ${o.page.perSecond.toFixed(0).padStart(8)} ${o.floor.p50.toFixed(1).padStart(11)} ${o.floor.p95.toFixed(1).padStart(11)} ${(o.page.p50 / o.floor.p50).toFixed(2).padStart(10)}× ${(o.page.p95 / o.floor.p95).toFixed(2).padStart(10)}×`,
       );
     }
     log(`  (whole run ${seconds(performance.now() - started)}; the benchmark's PostgreSQL runs with fsync and synchronous_commit off, as the test server does)`);

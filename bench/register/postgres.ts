@@ -56,11 +56,11 @@ export async function createDatabase(adminUrl: string, name: string, reuse = fal
   await admin.connect();
   let existed = false;
   try {
-    existed = (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1;
-    if (!reuse || !existed) {
+    const exists = (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1;
+    if (reuse && exists) existed = true;
+    else {
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.query(`create database ${name}`);
-      existed = false;
     }
   } finally {
     await admin.end();

@@ -132,7 +132,7 @@ describe('POST /api/v1/people', () => {
     const res = await call('POST', '/api/v1/people', trust, body);
     const problem = expectProblem(res, 409);
     expect(problem.type).toBe('https://aftercare.example/problems/possible-duplicates');
-    expect(problem.duplicates).toEqual([{ id: first.id, nhsNumber: first.nhsNumber }]);
+    expect(problem.duplicates).toEqual([{ id: first.id, nhsNumber: first.nhsNumber, hidden: false }]);
     expect(problem.detail).toContain(first.nhsNumber);
     expect(problem.detail).toContain('confirmDuplicate');
     expect(await counts()).toEqual(before);

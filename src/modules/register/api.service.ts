@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { nhsNumberMessages, nhsNumberProblem, normaliseNhsNumber } from '../../domain/nhs-number.ts';
 import { legalEventSchema, type Decision, type Flag } from '../../domain/rules/index.ts';
@@ -16,9 +16,11 @@ import { recordEvent, type EventInput, type PersonRow } from './people.service.t
 import { legalEvent, person } from './schema.ts';
 
 /*
- * Use cases behind the integration API (/api/v1/people…). They reuse the register
- * service for every write, add the lighter reads an API client needs, and audit every
- * view of a person's record, as the person page does.
+ * Use cases behind the integration API (/api/v1/people…) and the legal-status feed
+ * (`npx aftercare ingest legal-status`). Writes go through the register service
+ * (createPerson, recordEvent) or, for several events of one person at once, `recordEvents`,
+ * which keeps recordEvent's rules; reads are the lighter ones an API client needs, and every
+ * view of a person's record is audited, as the person page does.
  */
 
 export type LegalEventRow = typeof legalEvent.$inferSelect;
@@ -219,8 +221,8 @@ export type RecordedOutcome = { outcome: 'recorded' | 'already-recorded'; event:
 /**
  * Record several events of one person in one transaction: all or none. The result is what
  * calling `recordEvent` for each input in turn would give (the same checks, in the same
- * order, the same sequence numbers, one audit event per event with the decision before and
- * after it), with one read of the history and one write of the decision instead of one per
+ * order, each new event after those already on its date, one audit event per event with the
+ * decision before and after it), with one read of the history and one write of the decision instead of one per
  * event, which is what makes loading a feed of thousands of rows quick. Flags that come and go
  * within the batch raise no task. Errors name the event by its place: `events[i].date`.
  */
@@ -272,6 +274,17 @@ export async function recordEvents(ctx: ServiceContext, personId: string, inputs
       for (const row of rows) existing.set(row.externalId!, row);
     }
     let history: StoredEvent[] = await loadHistory(tx, ctx.actor.partnershipId, personId);
+    // A new event goes after every event already recorded on its date, removed ones included,
+    // so no two events of a day ever share a place in the order.
+    const lastSequence = new Map<string, number>();
+    const dates = [...new Set(parsed.map((p) => p.date))];
+    for (const r of await tx
+      .select({ on: legalEvent.occurredOn, last: sql<number>`max(${legalEvent.sequence})::int` })
+      .from(legalEvent)
+      .where(and(eq(legalEvent.partnershipId, ctx.actor.partnershipId), eq(legalEvent.personId, personId), inArray(legalEvent.occurredOn, dates)))
+      .groupBy(legalEvent.occurredOn)) {
+      lastSequence.set(r.on, r.last);
+    }
     let summary: DecisionSummary = {
       status: before.status,
       entitlementStart: before.entitlementStart,
@@ -292,7 +305,8 @@ export async function recordEvents(ctx: ServiceContext, personId: string, inputs
         continue;
       }
       const id = randomUUID();
-      const sequence = history.filter((e) => e.occurredOn === p.date).length + 1;
+      const sequence = (lastSequence.get(p.date) ?? 0) + 1;
+      lastSequence.set(p.date, sequence);
       const next = [...history, { id, type: p.type, occurredOn: p.date, payload: p.payload }].sort((a, b) => (a.occurredOn < b.occurredOn ? -1 : a.occurredOn > b.occurredOn ? 1 : 0));
       let after: Decision;
       try {

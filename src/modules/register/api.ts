@@ -29,8 +29,8 @@ const problemSchema = z
 const duplicatesProblemSchema = problemSchema
   .extend({
     duplicates: z
-      .array(z.object({ id: z.uuid(), nhsNumber: z.string() }))
-      .describe('People already on the register with the same name and date of birth but a different NHS number'),
+      .array(z.object({ id: z.uuid().nullable(), nhsNumber: z.string().nullable(), hidden: z.boolean() }))
+      .describe('People already on the register with the same name and date of birth but a different NHS number. For someone the caller has no relationship with, only their existence is given (hidden: true, id and nhsNumber null)'),
   })
   .describe('RFC 9457 problem: likely duplicates. Check them, then send the request again with "confirmDuplicate": true if this is a different person');
 
@@ -192,8 +192,8 @@ function withoutNulls(body: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null));
 }
 
-function sendDuplicates(reply: FastifyReply, duplicates: Array<{ id: string; nhsNumber: string }>) {
-  const list = duplicates.map((d) => `${d.nhsNumber} (id ${d.id})`).join(', ');
+function sendDuplicates(reply: FastifyReply, duplicates: Array<{ id: string | null; nhsNumber: string | null; hidden: boolean }>) {
+  const list = duplicates.map((d) => (d.hidden ? 'a record your organisation has no access to' : `${d.nhsNumber} (id ${d.id})`)).join(', ');
   return reply
     .status(409)
     .type('application/problem+json; charset=utf-8')
@@ -201,9 +201,9 @@ function sendDuplicates(reply: FastifyReply, duplicates: Array<{ id: string; nhs
       type: `${PROBLEM_BASE}possible-duplicates`,
       title: 'Possible duplicate',
       status: 409,
-      detail: `${duplicates.length === 1 ? 'A person' : `${duplicates.length} people`} with the same name and date of birth but a different NHS number ${duplicates.length === 1 ? 'is' : 'are'} already on the register: NHS number ${list}. Nobody was added. If this is a different person, send the request again with "confirmDuplicate": true.`,
+      detail: `${duplicates.length === 1 ? 'A person' : `${duplicates.length} people`} with the same name and date of birth but a different NHS number ${duplicates.length === 1 ? 'is' : 'are'} already on the register: ${list}. Nobody was added. If this is a different person, send the request again with "confirmDuplicate": true.`,
       instance: reply.request.id,
-      duplicates: duplicates.map((d) => ({ id: d.id, nhsNumber: d.nhsNumber })),
+      duplicates: duplicates.map((d) => ({ id: d.id, nhsNumber: d.nhsNumber, hidden: d.hidden })),
     });
 }
 

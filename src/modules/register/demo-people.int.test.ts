@@ -97,7 +97,7 @@ describe('demo people', () => {
     }
     expect(all.filter((p) => !seen.has(p.id))).toEqual([]);
     // Each council and the ICB see some of them, not all: who sees whom follows responsibility and involvement.
-    for (const email of ['practitioner@demo.aftercare.example', 'senior@demo.aftercare.example', 'eastbridge-practitioner@demo.aftercare.example', 'commissioner@demo.aftercare.example']) {
+    for (const email of ['practitioner@demo.aftercare.example', 'senior@demo.aftercare.example', 'eastbridge@demo.aftercare.example', 'commissioner@demo.aftercare.example']) {
       expect(perUser.get(email)).toBeGreaterThan(0);
       expect(perUser.get(email)).toBeLessThan(COUNT);
     }
@@ -109,7 +109,7 @@ describe('demo people', () => {
       .from(auditEvent)
       .innerJoin(appUser, eq(appUser.id, auditEvent.actorUserId))
       .where(and(eq(auditEvent.partnershipId, partnershipId), eq(auditEvent.action, 'legal-event.recorded')));
-    expect(writers.map((w) => w.email)).toEqual(expect.arrayContaining(['trust-practitioner@demo.aftercare.example', 'practitioner@demo.aftercare.example']));
+    expect(writers.map((w) => w.email)).toEqual(expect.arrayContaining(['trust@demo.aftercare.example', 'practitioner@demo.aftercare.example']));
     await expect(seedDemoPeople(database, { count: 1, partnershipId })).rejects.toThrow(/already holds people/);
   });
 });

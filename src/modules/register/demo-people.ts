@@ -43,11 +43,11 @@ import { person, team } from './schema.ts';
 
 /** Demo users who hold person:write, one or more per organisation that records events. */
 export const demoWriters = {
-  trust: { email: 'trust-practitioner@demo.aftercare.example', organisationCode: 'RZV' },
+  trust: { email: 'trust@demo.aftercare.example', organisationCode: 'RZV' },
   northvale: { email: 'practitioner@demo.aftercare.example', organisationCode: 'E06000901' },
   'northvale-manager': { email: 'manager@demo.aftercare.example', organisationCode: 'E06000901' },
   southmere: { email: 'senior@demo.aftercare.example', organisationCode: 'E06000902' },
-  eastbridge: { email: 'eastbridge-practitioner@demo.aftercare.example', organisationCode: 'E08000903' },
+  eastbridge: { email: 'eastbridge@demo.aftercare.example', organisationCode: 'E08000903' },
 } as const;
 export type Writer = keyof typeof demoWriters;
 

@@ -137,7 +137,6 @@ export const endReasonValues: Record<string, EndReason> = {
   death: 'died',
   'section-changed': 'section-changed',
   'changed-section': 'section-changed',
-  regraded: 'section-changed',
 };
 const canonicalEndReasons = [...new Set(Object.values(endReasonValues))];
 
@@ -301,12 +300,6 @@ export interface IngestResult {
   warnings: RowProblem[];
 }
 
-export interface IngestOptions {
-  /** Told about each rejected row as it happens (the result lists them all too). */
-  onRejected?: (problem: RowProblem) => void;
-  onWarning?: (warning: RowProblem) => void;
-}
-
 class RowRejected extends Error {
   constructor(readonly messages: string[]) {
     super(messages.join('; '));
@@ -344,7 +337,7 @@ interface KnownEvent {
  * Load an extract as the context's actor. Rows are taken in (NHS number, start date) order so
  * each history is built in date order; every row is all or nothing.
  */
-export async function ingestLegalStatus(ctx: ServiceContext, extract: Extract, options: IngestOptions = {}): Promise<IngestResult> {
+export async function ingestLegalStatus(ctx: ServiceContext, extract: Extract): Promise<IngestResult> {
   const result: IngestResult = {
     rowsRead: extract.rows.length + extract.unreadable.length,
     peopleCreated: 0,
@@ -359,12 +352,9 @@ export async function ingestLegalStatus(ctx: ServiceContext, extract: Extract, o
     const problem = { line, message: messages.join('; ') };
     result.rowsRejected++;
     result.rejected.push(problem);
-    options.onRejected?.(problem);
   };
   const warn = (line: number, message: string) => {
-    const warning = { line, message };
-    result.warnings.push(warning);
-    options.onWarning?.(warning);
+    result.warnings.push({ line, message });
   };
 
   const plan = planExtract(extract);
@@ -435,7 +425,7 @@ export async function ingestLegalStatus(ctx: ServiceContext, extract: Extract, o
         try {
           let attempt = await createPerson(c, input);
           if (attempt.outcome === 'possible-duplicates') {
-            duplicates = attempt.duplicates.map((d) => d.nhsNumber);
+            duplicates = attempt.duplicates.map((d) => d.nhsNumber ?? 'a record the loading organisation cannot see');
             attempt = await createPerson(c, input, { confirmDuplicate: true });
           }
           if (attempt.outcome !== 'created') throw new RowRejected(['the person could not be added']);
@@ -476,7 +466,6 @@ export async function ingestLegalStatus(ctx: ServiceContext, extract: Extract, o
         warn(first.line, `added NHS number ${first.nhsNumber} although people with the same name and date of birth are on the register (NHS number ${outcome.duplicates.join(', ')}): check whether they are the same person`);
       }
     }
-    for (const e of events) known.set(e.externalId, { personId: outcome.personId, type: e.event.type, occurredOn: e.event.date, payload: payloadOf(e.event) });
     result.eventsRecorded += outcome.recorded;
     result.eventsAlreadyPresent += outcome.already + rows.reduce((n, r) => n + r.present, 0);
   };
@@ -513,11 +502,6 @@ export async function ingestLegalStatus(ctx: ServiceContext, extract: Extract, o
   result.rejected.sort((a, b) => a.line - b.line);
   result.warnings.sort((a, b) => a.line - b.line);
   return result;
-}
-
-function payloadOf(event: Record<string, unknown>): Record<string, unknown> {
-  const { type: _type, date: _date, ...payload } = event;
-  return payload;
 }
 
 /** recordEvents' field path for an event ("events[2].legalStatusCode"), as the extract's column. */

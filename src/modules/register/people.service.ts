@@ -26,17 +26,33 @@ async function loadPerson(db: DbOrTx, ctx: ServiceContext, personId: string, per
 }
 
 export interface LikelyDuplicate {
-  id: string;
-  nhsNumber: string;
+  id: string | null;
+  nhsNumber: string | null;
+  /** A record the actor has no relationship with: only its existence is shown. */
+  hidden: boolean;
   givenName: string;
   familyName: string;
   dateOfBirth: string;
 }
 
-/** Same name and date of birth, different NHS number: warned about, never merged silently. */
+/**
+ * Same name and date of birth, different NHS number: warned about, never merged silently.
+ * The details of someone the actor has no relationship with are not shown: only that such a
+ * record exists (`hidden: true`), so the warning still stops a duplicate.
+ */
 export async function findLikelyDuplicates(ctx: ServiceContext, input: { givenName: string; familyName: string; dateOfBirth: string; nhsNumber: string }, exceptId?: string): Promise<LikelyDuplicate[]> {
-  return ctx.db
-    .select({ id: person.id, nhsNumber: person.nhsNumber, givenName: person.givenName, familyName: person.familyName, dateOfBirth: person.dateOfBirth })
+  const rows = await ctx.db
+    .select({
+      id: person.id,
+      nhsNumber: person.nhsNumber,
+      givenName: person.givenName,
+      familyName: person.familyName,
+      dateOfBirth: person.dateOfBirth,
+      partnershipId: person.partnershipId,
+      responsibleLocalAuthority: person.responsibleLocalAuthority,
+      responsibleIcb: person.responsibleIcb,
+      involvedOrganisations: person.involvedOrganisations,
+    })
     .from(person)
     .where(
       and(
@@ -49,6 +65,11 @@ export async function findLikelyDuplicates(ctx: ServiceContext, input: { givenNa
       ),
     )
     .limit(5);
+  return rows.map((r) =>
+    canOnPerson(ctx.actor, 'person:read', r)
+      ? { id: r.id, nhsNumber: r.nhsNumber, givenName: r.givenName, familyName: r.familyName, dateOfBirth: r.dateOfBirth, hidden: false }
+      : { id: null, nhsNumber: null, givenName: r.givenName, familyName: r.familyName, dateOfBirth: r.dateOfBirth, hidden: true },
+  );
 }
 
 async function assertTeamInPartnership(db: DbOrTx, partnershipId: string, teamId: string | null): Promise<string | null> {
@@ -86,8 +107,10 @@ export async function createPerson(ctx: ServiceContext, input: unknown, options:
       .returning();
     const decision = evaluateHistory([], created!.dateOfBirth, today);
     await storeDecision(tx, ctx.actor.partnershipId, created!.id, decision, today, ctx.actor.activeOrganisationId);
-    await recordChange(tx, ctx, { action: 'person.created', subjectType: 'person', subjectId: created!.id, after: { ...created, decision: summarise(decision) } });
-    return { outcome: 'created' as const, person: created! };
+    // Read back: storing the decision moved the version on.
+    const saved = (await tx.select().from(person).where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, created!.id))))[0]!;
+    await recordChange(tx, ctx, { action: 'person.created', subjectType: 'person', subjectId: saved.id, after: { ...saved, decision: summarise(decision) } });
+    return { outcome: 'created' as const, person: saved };
   });
 }
 
@@ -206,12 +229,19 @@ export async function recordEvent(ctx: ServiceContext, personId: string, input: 
       const existing = (await tx.select().from(legalEvent).where(and(eq(legalEvent.partnershipId, ctx.actor.partnershipId), eq(legalEvent.externalId, externalId))))[0];
       if (existing) {
         if (existing.personId !== personId) throw new InputError([{ path: 'externalId', message: 'This externalId has already been used for another person’s event' }]);
+        // Re-sending the same event changes nothing; a different event under a used id is a mistake.
+        const same = existing.type === type && existing.occurredOn === date && JSON.stringify(existing.payload) === JSON.stringify(payload);
+        if (!same) throw new InputError([{ path: 'externalId', message: `The externalId "${externalId}" was already used for a different event. Nothing was changed: send a new externalId for a new event, or correct the recorded event on the person's record` }]);
         return { outcome: 'already-recorded' as const, event: existing, decision: before.decision as Decision };
       }
     }
     const history = await loadHistory(tx, ctx.actor.partnershipId, personId);
-    const sameDay = history.filter((e) => e.occurredOn === date).length;
-    const sequence = sameDay + 1;
+    // After every event already recorded on that date, removed ones included, so no two share a place.
+    const last = await tx
+      .select({ last: sql<number | null>`max(${legalEvent.sequence})` })
+      .from(legalEvent)
+      .where(and(eq(legalEvent.partnershipId, ctx.actor.partnershipId), eq(legalEvent.personId, personId), eq(legalEvent.occurredOn, date)));
+    const sequence = Number(last[0]?.last ?? 0) + 1;
     const [created] = await tx
       .insert(legalEvent)
       .values({ partnershipId: ctx.actor.partnershipId, personId, type, occurredOn: date, sequence, payload, hospital, externalId, source: input.source ?? 'manual', recordedBy: ctx.actor.userId })

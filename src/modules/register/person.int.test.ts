@@ -125,6 +125,19 @@ describe('a person’s record', () => {
   });
 });
 
+describe('likely duplicates across organisations', () => {
+  it('warns without revealing the NHS number of someone the organisation cannot see', async () => {
+    const north = await signedIn(demo.practitioner);
+    await addPerson(north, '9990001022', 'Hidden', 'Twin', '1966-06-06');
+    const south = await signedIn(demo.senior);
+    await south.get('/people/new');
+    const res = await south.post('/people/new', { nhsNumber: '9990001030', givenName: 'Hidden', familyName: 'Twin', ...dateForm('dateOfBirth', '1966-06-06') });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('a record your organisation has no access to');
+    expect(res.body).not.toContain('999 000 1022');
+  });
+});
+
 describe('who may see a person', () => {
   it('refuses a practitioner of an unrelated authority with 403, and audits every view', async () => {
     const north = await signedIn(demo.practitioner);

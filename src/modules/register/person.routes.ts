@@ -142,7 +142,7 @@ export function personRoutes(app: FastifyInstance): void {
     try {
       const result = await createPerson(ctx, values, { confirmDuplicate: asString(body.confirmDuplicate) === 'yes' });
       if (result.outcome === 'possible-duplicates') {
-        return await reply.render(v('person-form'), { ...(await form()), duplicates: result.duplicates.map((d) => ({ ...d, nhsNumber: formatNhsNumber(d.nhsNumber) })) });
+        return await reply.render(v('person-form'), { ...(await form()), duplicates: result.duplicates.map((d) => ({ ...d, nhsNumber: d.nhsNumber ? formatNhsNumber(d.nhsNumber) : null })) });
       }
       request.session.flash = { type: 'success', text: `${result.person.givenName} ${result.person.familyName} has been added to the register. Record their legal history next.` };
       return await reply.redirect(`/people/${result.person.id}/history`);

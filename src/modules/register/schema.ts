@@ -111,7 +111,10 @@ export const person = pgTable(
     index('person_name_idx').on(t.partnershipId, sql`lower(${t.familyName})`, sql`lower(${t.givenName})`),
     index('person_dob_idx').on(t.partnershipId, t.dateOfBirth),
     index('person_status_idx').on(t.partnershipId, t.status, t.familyName),
-    index('person_la_idx').on(t.partnershipId, t.responsibleLocalAuthority, t.status),
+    // Also holds the columns of the visibility scope (access.ts), so counting a filtered register
+    // (status and local authority) is an index-only scan rather than a visit to every heap page
+    // (bench/register: 55 ms → 15 ms at 200,000 people).
+    index('person_la_idx').on(t.partnershipId, t.responsibleLocalAuthority, t.status, t.responsibleIcb, t.involvedOrganisations),
     index('person_icb_idx').on(t.partnershipId, t.responsibleIcb, t.status),
     index('person_review_idx').on(t.partnershipId, t.nextReviewDue),
     index('person_team_idx').on(t.partnershipId, t.allocatedTeamId),

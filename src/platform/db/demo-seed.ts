@@ -49,8 +49,8 @@ export const demoUsers: Array<{ email: string; name: string; memberships: Array<
   { email: 'la-admin@demo.aftercare.example', name: 'Frankie Osei', memberships: [{ org: 'northvale', roles: ['administrator'] }] },
   { email: 'readonly@demo.aftercare.example', name: 'Dana Whitfield', memberships: [{ org: 'trust', roles: ['read-only'] }] },
   // Record the demo people's detentions and discharges (the trust) and their Eastbridge reviews.
-  { email: 'trust-practitioner@demo.aftercare.example', name: 'Lee Ashworth', memberships: [{ org: 'trust', roles: ['practitioner'] }] },
-  { email: 'eastbridge-practitioner@demo.aftercare.example', name: 'Robin Tiernan', memberships: [{ org: 'eastbridge', roles: ['practitioner'] }] },
+  { email: 'trust@demo.aftercare.example', name: 'Lee Ashworth', memberships: [{ org: 'trust', roles: ['practitioner'] }] },
+  { email: 'eastbridge@demo.aftercare.example', name: 'Robin Tiernan', memberships: [{ org: 'eastbridge', roles: ['practitioner'] }] },
 ];
 
 export async function isEmpty(db: Db): Promise<boolean> {
