@@ -446,18 +446,35 @@ export function pageCount(total: number): number {
   return Math.max(1, Math.ceil(total / PAGE_SIZE));
 }
 
-/** One page of the register: a count, then the page (a page past the end shows the last one). */
-export async function registerPage(ctx: ServiceContext, filter: RegisterFilter, options: RegisterOptions, today: string): Promise<{ rows: RegisterRow[]; total: number; page: number }> {
+/** Counts above this are shown as "more than 1,000": counting every match of a broad filter over 200,000 people is the slowest part of the page. */
+export const COUNT_CAP = 1000;
+
+/**
+ * Count matches, but stop after `cap`: enough to page through (the cap always reaches one
+ * row past the page asked for) without scanning every match of a broad filter.
+ */
+async function countPeopleUpTo(ctx: ServiceContext, where: SQL, cap: number): Promise<{ total: number; exact: boolean }> {
+  const matches = ctx.db.select({ one: sql`1` }).from(person).where(where).limit(cap + 1).as('matches');
+  const rows = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(matches);
+  const n = rows[0]?.n ?? 0;
+  return n > cap ? { total: cap, exact: false } : { total: n, exact: true };
+}
+
+/**
+ * One page of the register: a (capped) count, then the page; a page past the end shows the
+ * last one. `exact` is false when there are more than `total` matches.
+ */
+export async function registerPage(ctx: ServiceContext, filter: RegisterFilter, options: RegisterOptions, today: string): Promise<{ rows: RegisterRow[]; total: number; exact: boolean; page: number }> {
   const where = registerWhere(ctx, filter, options, today);
-  const total = await countPeople(ctx, where);
-  const page = Math.min(filter.page, pageCount(total));
-  if (total === 0) return { rows: [], total, page };
+  const { total, exact } = await countPeopleUpTo(ctx, where, Math.max(COUNT_CAP, filter.page * PAGE_SIZE));
+  const page = Math.min(filter.page, pageCount(exact ? total : total + 1));
+  if (total === 0) return { rows: [], total, exact, page };
   const rows = await registerSelect(ctx)
     .where(where)
     .orderBy(...registerOrder(filter, options))
     .limit(PAGE_SIZE)
     .offset((page - 1) * PAGE_SIZE);
-  return { rows, total, page };
+  return { rows, total, exact, page };
 }
 
 /** Every row of the view, for a download; `tooMany` when it is over MAX_EXPORT_ROWS. */

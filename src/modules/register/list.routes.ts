@@ -309,13 +309,14 @@ export function registerListRoutes(app: FastifyInstance): void {
       return reply.render(v('register'), { title: 'Register', ...view, ignored, errors: toGovukErrors([searchError]), rows: [], showing: null, pagination: null });
     }
     const result = await registerPage(ctx, filter, options, today);
-    const pages = pageCount(result.total);
+    // Past the cap the count is a lower bound: offer one page more than is known to exist.
+    const pages = pageCount(result.exact ? result.total : result.total + 1);
     return reply.render(v('register'), {
       title: 'Register',
       ...view,
       ignored,
       rows: result.rows.map((r) => registerRowView(r, options, today)),
-      showing: showing(result.page, result.total),
+      showing: { ...showing(result.page, result.total), exact: result.exact },
       pagination: pagination(result.page, pages, (p) => href('/register', filterParams({ ...filter, page: p }, { page: true }))),
     });
   });
