@@ -64,6 +64,11 @@ async function openPglite(dataDir: string | undefined, loadDataDir: Blob | undef
 
 async function openPostgres(connectionString: string, max: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString, max, application_name: 'aftercare' });
+  // An idle connection can be dropped by the server (restart, failover, admin command). The
+  // pool replaces it; without a listener the 'error' event would crash the process.
+  pool.on('error', (error) => {
+    console.error(`PostgreSQL closed an idle connection: ${error.message}`);
+  });
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   let closed = false;
   return {
