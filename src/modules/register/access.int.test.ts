@@ -5,7 +5,7 @@ import { loadUserActor } from '../../platform/auth/actor-loader.ts';
 import { appUser } from '../../platform/db/schema.ts';
 import { ForbiddenError } from '../../platform/errors/errors.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
-import { createPerson, getPersonRecord, listTeams, recordEvent } from './people.service.ts';
+import { createPerson, getPersonRecord, listTeams, recordEvent, voidEvent } from './people.service.ts';
 import { refreshStaleDecisions } from './refresh.ts';
 import { person } from './schema.ts';
 import { syntheticNhsNumbers } from '../../domain/nhs-number.ts';
@@ -124,5 +124,22 @@ describe('the daily re-evaluation', () => {
     expect(after.decidedOn).toBe(later);
     const again = await refreshStaleDecisions(t.database.db, { today: later, batchSize: 10_000 });
     expect(again.checked).toBe(0);
+  });
+});
+
+describe('the order of events on one day', () => {
+  it('puts a new event after every event of that day, removed ones included', async () => {
+    const created = await createPerson(ctxs.practitioner!, { nhsNumber: numbers.next().value, givenName: 'Same', familyName: 'Day', dateOfBirth: '1970-01-01' }, { confirmDuplicate: true });
+    if (created.outcome !== 'created') throw new Error('not created');
+    const id = created.person.id;
+    await recordEvent(ctxs.practitioner!, id, { event: { type: 'detention-started', date: '2025-01-01', legalStatusCode: '03', ordinaryResidence: 'E06000901', icbOfGpRegistration: 'E54000901' } });
+    const ended = await recordEvent(ctxs.practitioner!, id, { event: { type: 'detention-ended', date: '2025-03-01', reason: 'discharged' } });
+    const left = await recordEvent(ctxs.practitioner!, id, { event: { type: 'left-hospital', date: '2025-03-01' } });
+    await voidEvent(ctxs.practitioner!, id, left.event.id, left.event.version, 'Recorded twice by mistake');
+    const again = await recordEvent(ctxs.practitioner!, id, { event: { type: 'left-hospital', date: '2025-03-01' } });
+    expect(ended.event.sequence).toBe(1);
+    expect(left.event.sequence).toBe(2);
+    expect(again.event.sequence).toBe(3);
+    expect(again.decision.status).toBe('entitled');
   });
 });

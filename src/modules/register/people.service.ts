@@ -238,10 +238,10 @@ export async function recordEvent(ctx: ServiceContext, personId: string, input: 
     const history = await loadHistory(tx, ctx.actor.partnershipId, personId);
     // After every event already recorded on that date, removed ones included, so no two share a place.
     const last = await tx
-      .select({ last: sql<number | null>`max(${legalEvent.sequence})` })
+      .select({ last: sql<number>`coalesce(max(${legalEvent.sequence}), 0)`.mapWith(Number) })
       .from(legalEvent)
       .where(and(eq(legalEvent.partnershipId, ctx.actor.partnershipId), eq(legalEvent.personId, personId), eq(legalEvent.occurredOn, date)));
-    const sequence = Number(last[0]?.last ?? 0) + 1;
+    const sequence = (last[0]?.last ?? 0) + 1;
     const [created] = await tx
       .insert(legalEvent)
       .values({ partnershipId: ctx.actor.partnershipId, personId, type, occurredOn: date, sequence, payload, hospital, externalId, source: input.source ?? 'manual', recordedBy: ctx.actor.userId })
