@@ -7,6 +7,7 @@ import { PROBLEM_BASE } from '../../platform/errors/errors.ts';
 import { findPeopleByNhsNumber, getEntitlement, getPersonForApi, parseApiInput, parseWithRules, recordEventFromApi, reloadPerson, contractEvent, eventEnvelopeSchema, type LegalEventRow } from './api.service.ts';
 import { communicationNeedKinds, dischargePlanningStatuses, engagementStatuses, ethnicCodes, personInputSchema, sexes } from './inputs.ts';
 import { createPerson, type PersonRow } from './people.service.ts';
+import { problemSchema } from '../../platform/http/problem-schema.ts';
 
 /*
  * The integration API for the register: partners' systems (the trust's EPR, the MHA
@@ -14,18 +15,6 @@ import { createPerson, type PersonRow } from './people.service.ts';
  * events in the rules-engine contract and read the stored decision. Bearer token or
  * signed-in session (plus X-CSRF-Token for writes); errors are RFC 9457 problems.
  */
-
-const problemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number(),
-    detail: z.string(),
-    instance: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe('One entry for each field that is wrong, with its path in the request'),
-  })
-  .describe('RFC 9457 problem details');
-
 const duplicatesProblemSchema = problemSchema
   .extend({
     duplicates: z

@@ -14,6 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { createdAt, updatedAt, version } from '../../platform/db/columns.ts';
 import { appUser, organisation, partnership } from '../../platform/db/schema.ts';
 
 /*
@@ -21,9 +22,6 @@ import { appUser, organisation, partnership } from '../../platform/db/schema.ts'
  * can be distributed by partnership (Citus) without changing a key; foreign keys between
  * person tables include partnership_id for the same reason.
  */
-const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
-const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
-const version = () => integer('version').notNull().default(1);
 const partnershipId = () =>
   uuid('partnership_id')
     .notNull()

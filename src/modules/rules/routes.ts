@@ -1,20 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { assertCan } from '../../platform/access/policy.ts';
 import { problem } from '../../platform/errors/handler.ts';
 import { caseInputSchema, decisionSchema, evaluate, legalStatusCodes, parseCase, parseCaseJson, ruleCatalogue } from '../../domain/rules/index.ts';
-
-const problemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number(),
-    detail: z.string(),
-    instance: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .describe('RFC 9457 problem details');
-
+import { problemSchema } from '../../platform/http/problem-schema.ts';
 class MalformedJson {
   constructor(readonly text: string) {}
 }

@@ -13,6 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { createdAt, updatedAt, version } from './columns.ts';
 import { organisationTypes, roles } from '../access/actor.ts';
 
 /*
@@ -23,9 +24,6 @@ import { organisationTypes, roles } from '../access/actor.ts';
  *  - audit_event is append-only (a trigger refuses UPDATE and DELETE).
  */
 
-const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
-const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
-const version = () => integer('version').notNull().default(1);
 
 export const partnership = pgTable('partnership', {
   id: uuid('id').primaryKey().defaultRandom(),
