@@ -17,6 +17,7 @@ import { stringify } from 'csv-stringify/sync';
 import { addDays, toDayNumber } from '../src/domain/calendar-date.ts';
 import { syntheticNhsNumbers } from '../src/domain/nhs-number.ts';
 import { extractColumns, type ExtractColumn } from '../src/modules/register/ingest.service.ts';
+import { mulberry32 } from '../src/domain/rules/synthetic.ts';
 
 export interface ExtractOptions {
   rows: number;
@@ -39,17 +40,6 @@ export interface SyntheticExtract {
 }
 
 type Row = Record<ExtractColumn, string>;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const givenNames = ['Alex', 'Sam', 'Jordan', 'Morgan', 'Casey', 'Riley', 'Jamie', 'Taylor', 'Robin', 'Charlie', 'Avery', 'Quinn', 'Rowan', 'Skyler', 'Emery', 'Parker', 'Hayden', 'Reese', 'Drew', 'Kendall', 'Aisha', 'Tomasz', 'Priya', 'Kwame', 'Niamh', 'Olu', 'Mei', 'Dafydd', 'Zainab', 'Ioana'];
 const familyNames = ['Ashdown', 'Brightwell', 'Calloway', 'Dunmore', 'Everley', 'Fairbairn', 'Greystone', 'Hollins', 'Ingleby', 'Jarrow', 'Kettering', 'Lockwood', 'Marchbank', 'Northcott', 'Oakley', 'Pendle', 'Quarry', 'Rushworth', 'Stainton', 'Thornbury', 'Underhill', 'Varley', 'Wetherby', 'Yeadon', 'Okonkwo', 'Nowak', 'Chaudhry', 'Mensah', 'Byrne', 'Lindqvist'];

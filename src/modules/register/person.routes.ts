@@ -20,7 +20,7 @@ import {
   sexes,
 } from './inputs.ts';
 import { moveArea, moveConsequences, moveSchema } from './move.service.ts';
-import { flagLabels } from './list.queries.ts';
+import { flagLabels, statusLabels, statusTagClasses } from './list.queries.ts';
 import { addContact, completeTask, createPerson, getPersonAudit, getPersonRecord, listPractitioners, listTeams, recordEvent, updatePerson, voidEvent } from './people.service.ts';
 import { eventTypes } from '../../domain/rules/contract.ts';
 
@@ -99,6 +99,7 @@ async function renderRecord(request: FastifyRequest, reply: FastifyReply, person
     nhsNumber: formatNhsNumber(p.nhsNumber),
     decision,
     reasons,
+    statusTag: { text: statusLabels[p.status], classes: statusTagClasses[p.status] },
     flags: (p.flags as Flag[]).map((f) => ({ code: f, label: flagLabels[f] ?? f, meaning: flagMeanings[f] ?? f })),
     la: record.organisationName(p.responsibleLocalAuthority),
     icb: record.organisationName(p.responsibleIcb),
