@@ -4,7 +4,9 @@
  * R1–R30 keep the numbering of the domain brief ("Rules as code"); R31 onwards are rules the
  * engine needs that the brief states elsewhere (death, the asOf date, the first review, the
  * s2→s3 ordinary-residence date, the pre-July-2022 ICB rule, manual-review codes, funding
- * disputes, needs of people who are not entitled, endings with nothing to end, children).
+ * disputes, needs of people who are not entitled, endings with nothing to end, children); R42
+ * onwards are rules for plans and money outside the evaluate contract (what meets a need that is
+ * not section 117, indicative personal budgets, refunds of wrongful charges).
  *
  * Where the law is unsettled (`unsettled: true`) the engine never guesses: it raises the
  * rule's flag for a person to decide. Sources are as the brief gives them; [O] marks
@@ -368,13 +370,74 @@ export const R41 = rule({
   source: 'MHA 1983 s117(1) (no age limit); North Lincolnshire policy',
 });
 
+export const R42 = rule({
+  id: 'R42',
+  title: 'Accommodation-plus is described',
+  statement:
+    'Accommodation counts as accommodation-plus in a plan only when the enhanced or specialised feature that meets a need arising from the mental disorder is described (for example 24-hour staffed support, or a placement away from a known risk). Accommodation marked enhanced but with no feature described is not treated as a section 117 need until the feature is recorded.',
+  source:
+    'R (Mwanza) v Greenwich LBC [2010] EWHC 1462 (Admin); HSC 2000/003 LAC(2000)3 (joint policies state which services are section 117); Camden procedure (plans itemise section 117 services)',
+});
+
+export const R43 = rule({
+  id: 'R43',
+  title: 'Needs outside section 117: NHS Continuing Healthcare',
+  statement:
+    'A need that is not a section 117 need, and that is part of a primary health need, is met by NHS Continuing Healthcare, arranged and funded solely by the ICB and free to the person. A need that is a section 117 need is met under section 117, not under NHS Continuing Healthcare.',
+  source:
+    'National Framework for NHS Continuing Healthcare and NHS-funded Nursing Care (July 2022 revision), including its section on section 117 (paragraph numbers UNCONFIRMED); NHS Act 2006 s3; SI 2012/2996 Part 6',
+});
+
+export const R44 = rule({
+  id: 'R44',
+  title: 'Needs outside section 117: other NHS services',
+  statement:
+    'A health need that is not a section 117 need and not a primary health need is met by the NHS under its ordinary duties (GP, community and hospital services), free at the point of use except where the law allows a charge (for example prescription charges).',
+  source: 'NHS Act 2006 ss1 and 3; Care Act 2014 s22 (a local authority may not meet needs the NHS must meet)',
+});
+
+export const R45 = rule({
+  id: 'R45',
+  title: 'Needs outside section 117: Care Act eligible needs',
+  statement:
+    'A care and support need that is not a section 117 need but meets the national eligibility criteria is met by the local authority under the Care Act 2014. Unlike section 117 services, these may be charged for after a financial assessment.',
+  source:
+    'Care Act 2014 ss13, 14 and 17; Care and Support (Eligibility Criteria) Regulations 2015 (SI 2015/313); Care and Support (Charging and Assessment of Resources) Regulations 2014 (SI 2014/2672)',
+});
+
+export const R46 = rule({
+  id: 'R46',
+  title: 'Needs outside section 117: universal services',
+  statement:
+    'A need that is not a section 117 need, a health need or an eligible care need is met by universal and community services that everyone uses, such as ordinary housing, on the same terms as anyone else.',
+  source: 'R (Mwanza) v Greenwich LBC [2010] EWHC 1462 (Admin) (ordinary accommodation is a common need); Care Act 2014 s2 (prevention and universal services)',
+});
+
+export const R47 = rule({
+  id: 'R47',
+  title: 'Indicative personal budget',
+  statement:
+    'An indicative personal budget is worked out openly from the plan\'s section 117 needs by the partnership\'s resource allocation settings (points for each need at its level, times a rate per point). Needs outside section 117 are not counted: they are funded under other law. The figure is a starting point for planning: the final budget is what it costs to meet the assessed needs, and may be higher or lower. Section 117 services may be taken as a direct payment or personal health budget and remain free.',
+  source:
+    'Care Act 2014 s26; Care and Support Statutory Guidance ch.11 (paras 11.22–11.24: transparency, timeliness, sufficiency); MHA 1983 s117(2C); Care Act 2014 Sch 4 and ss31–33; Care and Support (Direct Payments) Regulations 2014 (SI 2014/2871); SI 2012/2996 Part 6A',
+});
+
+export const R48 = rule({
+  id: 'R48',
+  title: 'Refunds of wrongful charges, with interest',
+  statement:
+    'Every charge wrongly made for a section 117 service is refunded in full, with simple interest from the day it was paid to the day of the refund, at the annual rate the partnership sets, on a 365-day basis, rounded to the penny (halves up).',
+  source:
+    'R v Manchester CC ex p Stennett [2002] UKHL 34; LGSCO decisions 23 012 780 (Kent, 2024) and 23 019 512 (Manchester) (interest on refunds of section 117 charges); the rate is a local decision, no statutory rate found',
+});
+
 /** Every rule, in order. */
 export const ruleCatalogue = Object.freeze([
   R1, R2, R3, R4, R5, R6, R7, R8, R9, R10,
   R11, R12, R13, R14, R15, R16, R17, R18, R19, R20,
   R21, R22, R23, R24, R25, R26, R27, R28, R29, R30,
   R31, R32, R33, R34, R35, R36, R37, R38, R39, R40,
-  R41,
+  R41, R42, R43, R44, R45, R46, R47, R48,
 ] as const);
 
 export type RuleId = (typeof ruleCatalogue)[number]['id'];

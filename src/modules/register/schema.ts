@@ -77,6 +77,8 @@ export const person = pgTable(
     /** Disengaged never removes anyone from the register (R28). */
     engagement: engagementStatus('engagement').notNull().default('not-known'),
     lastContactOn: date('last_contact_on', { mode: 'string' }),
+    /** When the person was last given their section 117 rights in writing (null: never; issue 5). */
+    rightsGivenInWritingOn: date('rights_given_in_writing_on', { mode: 'string' }),
     expectedDischargeOn: date('expected_discharge_on', { mode: 'string' }),
     dischargePlanning: dischargePlanning('discharge_planning').notNull().default('not-started'),
     /** The organisation that first recorded the person. */

@@ -53,6 +53,19 @@ export const demoUsers: Array<{ email: string; name: string; memberships: Array<
   { email: 'eastbridge@demo.aftercare.example', name: 'Robin Tiernan', memberships: [{ org: 'eastbridge', roles: ['practitioner'] }] },
 ];
 
+/**
+ * Synthetic contact details: telephone numbers from Ofcom's drama range (01632 960000–960999),
+ * addresses in the fictional towns, email addresses in the demo domain.
+ */
+function demoContact(code: string, name: string): { contactPhone: string; contactEmail: string; contactAddress: string } {
+  const index = demoOrganisations.findIndex((o) => o.code === code);
+  return {
+    contactPhone: `01632 960${String(100 + index * 11).padStart(3, '0')}`,
+    contactEmail: `section117.${code.toLowerCase()}@demo.aftercare.example`,
+    contactAddress: `${name}, Civic Offices, ${index + 1} Market Street, Northvale NV1 ${index + 1}AA`,
+  };
+}
+
 export async function isEmpty(db: Db): Promise<boolean> {
   const rows = await db.select({ n: sql<number>`count(*)::int` }).from(partnership);
   return (rows[0]?.n ?? 0) === 0;
@@ -68,7 +81,7 @@ export async function seedDemo(db: Db): Promise<string> {
     for (const o of demoOrganisations) {
       const [row] = await tx
         .insert(organisation)
-        .values({ partnershipId, type: o.type, code: o.code, onsCode: 'onsCode' in o ? o.onsCode : null, name: o.name, isLead: o.isLead })
+        .values({ partnershipId, type: o.type, code: o.code, onsCode: 'onsCode' in o ? o.onsCode : null, name: o.name, isLead: o.isLead, ...demoContact(o.code, o.name) })
         .returning({ id: organisation.id });
       orgs.set(o.key, row!.id);
     }

@@ -50,6 +50,10 @@ export const organisation = pgTable(
     name: text('name').notNull(),
     /** The lead organisation hosts the partnership: its administrators administer every organisation. */
     isLead: boolean('is_lead').notNull().default(false),
+    /** How the person and partners reach the organisation about section 117 (letters, statements). */
+    contactPhone: text('contact_phone'),
+    contactEmail: text('contact_email'),
+    contactAddress: text('contact_address'),
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
