@@ -51,7 +51,7 @@ export async function buildApp({ config, database, logger = true }: AppDeps): Pr
 
   // The checklist: one line per concern, in this order.
   setUpHealthChecks(app, database, gitCommit(config.gitCommit));
-  await setUpWebSecurity(app);
+  setUpWebSecurity(app);
   await setUpWebSession(app, db, config);
   await app.register(formbody);
   await app.register(fastifyStatic, { root: path.resolve(srcRoot, '../public'), prefix: '/assets/', index: false, maxAge: '1h' });

@@ -54,6 +54,16 @@ export {
   s45FieldsActive,
 } from './plan-rules.ts';
 export {
+  classifyNeed,
+  classifyPlanNeed,
+  needDomains,
+  needDomainIds,
+  needDomainLabel,
+  needCategories,
+  needCategoryLabels,
+} from './needs.ts';
+export type { NeedDomain, NeedCategory, PlanNeedInput, PlanNeedClassification } from './needs.ts';
+export {
   legalStatusCodes,
   lookupLegalStatusCode,
   isKnownLegalStatusCode,

@@ -305,7 +305,7 @@ export function renderRulesDoc(): string {
     '',
     '## Rules',
     '',
-    'R1–R30 keep the numbering of the domain brief; R31 onwards are rules the engine needs that the brief states elsewhere. Rules R20, R22, R23, R26, R29 and R30 concern plans and money, which contract version 1 does not carry: they are pure functions for the plan and funding screens (`checkServiceCharge`, `topUpAmount`, `phbRequestDecision`, `checkFundingSplit`, `checkPlanItem`, `s45FieldsActive`).',
+    'R1–R30 keep the numbering of the domain brief; R31 onwards are rules the engine needs that the brief states elsewhere. Rules R20, R22, R23, R26, R29 and R30 concern plans and money, which contract version 1 does not carry: they are pure functions for the plan and funding screens (`checkServiceCharge`, `topUpAmount`, `phbRequestDecision`, `checkFundingSplit`, `checkPlanItem`, `s45FieldsActive`). R42 onwards are rules for plans and money outside the contract too: R42–R46 classify a plan\'s needs by domain and say what meets a need that is not section 117 (`classifyPlanNeed`), R47 gives an indicative personal budget (`indicativeBudget`) and R48 works out refunds of wrongful charges with interest (`calculateRefund`).',
     '',
   );
   for (const rule of ruleCatalogue) {

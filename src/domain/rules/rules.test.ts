@@ -1,11 +1,14 @@
 /**
- * One describe block per rule of the catalogue (R1–R41), each with the scenario that motivated it.
+ * One describe block per rule of the catalogue (R1–R48), each with the scenario that motivated it.
  * catalogue.test.ts checks that every rule in the catalogue has its block here.
  */
 import { describe, expect, it } from 'vitest';
 import { legalStatusCodes } from '../legal-status-codes.ts';
+import { defaultResourceAllocation, indicativeBudget } from '../personal-budget.ts';
+import { calculateRefund } from '../refund.ts';
 import type { Decision } from './contract.ts';
 import { parseCase } from './contract.ts';
+import { classifyPlanNeed } from './needs.ts';
 import {
   checkFundingSplit,
   checkPlanItem,
@@ -900,5 +903,78 @@ describe('R41 No lower age limit (T29)', () => {
       events: [detained('2025-01-10'), ...discharged('2025-04-01')],
     });
     expect(citedRules(decision)).not.toContain('R41');
+  });
+});
+
+describe('R42 Accommodation-plus is described (T23)', () => {
+  const supported = { domain: 'accommodation', arisesFromMentalDisorder: true, reducesRiskOfDeterioration: true } as const;
+
+  it('a placement marked enhanced, with no feature described, is not section 117 until the feature is recorded', () => {
+    const result = classifyPlanNeed({ ...supported, accommodation: { enhancedSpecialised: true } }, 'entitled');
+    expect(result.s117).toBe(false);
+    expect(result.reasons.find((r) => r.rule === 'R42')?.text).toContain('record the feature');
+  });
+
+  it('with the feature described ("waking night staff"), it is section 117', () => {
+    const result = classifyPlanNeed({ ...supported, accommodation: { enhancedSpecialised: true, feature: 'waking night staff' } }, 'entitled');
+    expect(result).toMatchObject({ category: 'section-117', s117: true });
+  });
+});
+
+describe('R43 Needs outside section 117: NHS Continuing Healthcare', () => {
+  it('a primary health need unrelated to the mental disorder is CHC', () => {
+    const result = classifyPlanNeed({ domain: 'physical-health', arisesFromMentalDisorder: false, reducesRiskOfDeterioration: false, primaryHealthNeed: true }, 'entitled');
+    expect(result).toMatchObject({ category: 'nhs-chc', s117: false });
+    expect(result.reasons.at(-1)?.rule).toBe('R43');
+  });
+});
+
+describe('R44 Needs outside section 117: other NHS services', () => {
+  it('a health need that is neither section 117 nor a primary health need is for the NHS', () => {
+    const result = classifyPlanNeed({ domain: 'physical-health', arisesFromMentalDisorder: false, reducesRiskOfDeterioration: false, healthNeed: true }, 'entitled');
+    expect(result).toMatchObject({ category: 'other-nhs', s117: false });
+    expect(result.reasons.at(-1)?.rule).toBe('R44');
+  });
+});
+
+describe('R45 Needs outside section 117: Care Act eligible needs', () => {
+  it('an eligible care need outside section 117 is met under the Care Act, and is chargeable', () => {
+    const result = classifyPlanNeed({ domain: 'daily-living', arisesFromMentalDisorder: false, reducesRiskOfDeterioration: true, eligibleCareActNeed: true }, 'entitled');
+    expect(result).toMatchObject({ category: 'care-act', s117: false });
+    expect(result.reasons.at(-1)?.rule).toBe('R45');
+  });
+});
+
+describe('R46 Needs outside section 117: universal services (T23)', () => {
+  it('ordinary housing is a universal need', () => {
+    const result = classifyPlanNeed(
+      { domain: 'accommodation', arisesFromMentalDisorder: true, reducesRiskOfDeterioration: true, accommodation: { enhancedSpecialised: false } },
+      'entitled',
+    );
+    expect(result).toMatchObject({ category: 'universal', s117: false });
+    expect(result.reasons.at(-1)?.rule).toBe('R46');
+  });
+});
+
+describe('R47 Indicative personal budget', () => {
+  it('prices only section 117 needs: relapse prevention (high, 20 points) at £15.00 a point is £300.00 a week, £15,600.00 a year', () => {
+    const budget = indicativeBudget(defaultResourceAllocation, [
+      { domain: 'mental-health-relapse-prevention', level: 'high', s117: true },
+      { domain: 'physical-health', level: 'high', s117: false },
+    ]);
+    expect(budget).toMatchObject({ points: 20, weeklyPence: 30_000, annualPence: 1_560_000 });
+    expect(budget.reasons.map((r) => r.rule)).toEqual(['R47', 'R47', 'R47']);
+  });
+});
+
+describe('R48 Refunds of wrongful charges, with interest (T22)', () => {
+  it('refunds £1,250.00 paid a year ago with 8% simple interest: £1,350.00', () => {
+    const refund = calculateRefund({
+      charges: [{ description: 'Care home contribution', chargedFrom: '2024-04-01', chargedTo: '2024-04-30', amountPence: 125_000, paidOn: '2024-05-01' }],
+      annualRatePercent: 8,
+      toDate: '2025-05-01',
+    });
+    expect(refund).toMatchObject({ principalPence: 125_000, interestPence: 10_000, totalPence: 135_000 });
+    expect(refund.reasons.map((r) => r.rule)).toEqual(['R20', 'R48']);
   });
 });

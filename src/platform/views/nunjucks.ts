@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
+import { cacheImportsAndNames } from './nunjucks-cache.ts';
 import { organisationTypeLabels, roleLabels, type OrganisationType, type Role } from '../access/actor.ts';
 
 export const srcRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -20,6 +21,7 @@ export function createNunjucksEnvironment(reloadTemplates = false): nunjucks.Env
     { autoescape: true, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true },
   );
   addFilters(env);
+  if (!reloadTemplates) cacheImportsAndNames(env);
   return env;
 }
 
