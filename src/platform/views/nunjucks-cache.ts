@@ -55,7 +55,7 @@ export function cacheImportsAndNames(env: nunjucks.Environment): void {
   const byLoader = new WeakMap<object, Map<string, string>>();
   internals.resolveTemplate = (loader, parentName, filename) => {
     let resolved = byLoader.get(loader as object);
-    if (!resolved) byLoader.set(loader as object, (resolved = new Map()));
+    if (!resolved) byLoader.set(loader as object, (resolved = new Map<string, string>()));
     const key = `${parentName ?? ''}\u0000${filename}`;
     let name = resolved.get(key);
     if (name === undefined) {
