@@ -22,6 +22,12 @@ import { peopleApiRoutes } from './modules/register/api.ts';
 import { registerListRoutes } from './modules/register/list.routes.ts';
 import { personRoutes } from './modules/register/person.routes.ts';
 import { rulesRoutes } from './modules/rules/routes.ts';
+import { documentsRoutes } from './modules/documents/routes.ts';
+import { planRoutes } from './modules/plans/plans.routes.ts';
+import { settingsRoutes } from './modules/settings/routes.ts';
+import { chargesRoutes } from './modules/charges/routes.ts';
+import { chargesApiRoutes } from './modules/charges/api.ts';
+import { plansApiRoutes } from './modules/plans/api.ts';
 import './platform/http/types.ts';
 
 export interface AppDeps {
@@ -64,9 +70,15 @@ export async function buildApp({ config, database, logger = true }: AppDeps): Pr
   homeRoutes(app);
   adminRoutes(app);
   adminApiRoutes(app);
+  settingsRoutes(app);
   peopleApiRoutes(app);
+  plansApiRoutes(app);
   registerListRoutes(app);
   personRoutes(app);
+  chargesRoutes(app);
+  chargesApiRoutes(app);
+  documentsRoutes(app);
+  planRoutes(app);
   rulesRoutes(app);
   apiDocsRoutes(app);
 

@@ -37,6 +37,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'ingest legal-status <file.csv> --org CODE   Load an MHSDS-style extract of legal status periods (docs/ingest.md)',
     load: async () => (await import('./commands/ingest.ts')).ingestLegalStatusCommand,
   },
+  'ingest charges': {
+    summary: 'ingest charges <file.csv> --org CODE   Load the charges a finance system has made to people (docs/charges.md)',
+    load: async () => (await import('./commands/ingest-charges.ts')).ingestChargesCommand,
+  },
 };
 
 export function registerCommand(name: string, summary: string, load: () => Promise<CliCommand>): void {

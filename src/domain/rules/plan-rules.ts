@@ -187,7 +187,8 @@ export function checkFundingSplit(split: FundingSplit | null): ItemCheck {
   if (shares.some((share) => !Number.isFinite(share) || share < 0 || share > 100)) {
     problems.push('Each share must be a percentage from 0 to 100');
   } else if (Math.abs(split.localAuthorityPercent + split.icbPercent - 100) > 1e-9) {
-    problems.push(`The shares must add up to 100%; they add up to ${split.localAuthorityPercent + split.icbPercent}%`);
+    // Rounded for the message: 50 + 50.01 is 100.00999999999999 in floating point.
+    problems.push(`The shares must add up to 100%; they add up to ${Math.round((split.localAuthorityPercent + split.icbPercent) * 1e6) / 1e6}%`);
   }
   if (split.basis.trim() === '') problems.push('Record the basis on which the split was agreed');
   return {

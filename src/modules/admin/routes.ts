@@ -41,8 +41,9 @@ export function adminRoutes(app: FastifyInstance): void {
     const ctx = request.ctx();
     const organisations = await administeredOrganisations(ctx);
     const canAudit = can(ctx.actor, 'audit:read', { partnershipId: ctx.actor.partnershipId, organisationId: ctx.actor.activeOrganisationId });
-    if (organisations.length === 0 && !canAudit) throw new ForbiddenError();
-    return reply.render(v('index'), { title: 'Administration', organisations, canAudit });
+    const canManageSettings = can(ctx.actor, 'settings:manage');
+    if (organisations.length === 0 && !canAudit && !canManageSettings) throw new ForbiddenError();
+    return reply.render(v('index'), { title: 'Administration', organisations, canAudit, canManageSettings });
   });
 
   // Organisations

@@ -49,7 +49,7 @@ export const contactRelationshipLabels: Record<(typeof contactRelationships)[num
   deputy: 'Deputy (Court of Protection)',
 };
 
-const optionalText = (max: number, label: string) =>
+export const optionalText = (max: number, label: string) =>
   z
     .string()
     .trim()

@@ -82,6 +82,8 @@ function subNavigation(personId: string, current: string, canSeeAudit: boolean) 
     { text: 'Overview', href: `/people/${personId}` },
     { text: 'Legal history', href: `/people/${personId}/history` },
     { text: 'Contacts', href: `/people/${personId}/contacts` },
+    { text: 'Aftercare plans', href: `/people/${personId}/plans` },
+    { text: 'Documents', href: `/people/${personId}/documents` },
     ...(canSeeAudit ? [{ text: 'Audit', href: `/people/${personId}/audit` }] : []),
   ];
   return items.map((i) => ({ ...i, active: i.href === current }));

@@ -63,11 +63,30 @@ describe('access policy', () => {
     expect(can(quality, 'users:manage', { partnershipId: P, organisationId: 'icb' })).toBe(false);
   });
 
+  it('lets only the lead organisation’s administrators manage the partnership’s planning settings', () => {
+    const icbAdmin = user(membership('icb', ['administrator'], true));
+    expect(can(icbAdmin, 'settings:manage')).toBe(true);
+    expect(can(icbAdmin, 'settings:manage', { partnershipId: P, organisationId: 'northvale' })).toBe(true);
+    expect(can(icbAdmin, 'settings:manage', { partnershipId: 'other' })).toBe(false);
+    expect(organisationScope(icbAdmin, 'settings:manage')).toEqual({ all: true });
+    // A council's administrator runs their own council, not the partnership, even for their own organisation.
+    const laAdmin = user(membership('northvale', ['administrator']));
+    expect(can(laAdmin, 'settings:manage')).toBe(false);
+    expect(can(laAdmin, 'settings:manage', { partnershipId: P, organisationId: 'northvale' })).toBe(false);
+    expect(organisationScope(laAdmin, 'settings:manage')).toEqual({ all: false, organisationIds: [] });
+    // Other roles in the lead organisation do not hold it.
+    expect(can(user(membership('icb', ['commissioner', 'quality-audit', 'team-manager'], true)), 'settings:manage')).toBe(false);
+    // Administrator in a council and commissioner in the lead organisation: the roles do not combine.
+    expect(can(user(membership('northvale', ['administrator']), membership('icb', ['commissioner'], true)), 'settings:manage')).toBe(false);
+  });
+
   it('limits API tokens to their narrow permissions', () => {
     const token: Actor = { ...user(membership('trust', [])), kind: 'token', userId: null, tokenId: 't1' };
     expect(can(token, 'rules:evaluate')).toBe(true);
     expect(can(token, 'organisations:read')).toBe(true);
     expect(can(token, 'users:manage', { partnershipId: P, organisationId: 'trust' })).toBe(false);
     expect(can(token, 'audit:read', { partnershipId: P, organisationId: 'trust' })).toBe(false);
+    const leadToken: Actor = { ...user(membership('icb', [], true)), kind: 'token', userId: null, tokenId: 't2' };
+    expect(can(leadToken, 'settings:manage')).toBe(false);
   });
 });

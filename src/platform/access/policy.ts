@@ -8,7 +8,8 @@ import { roles, type Actor, type ActorMembership, type Role } from './actor.ts';
  *  2. A permission is granted by a role held in a membership.
  *  3. Organisation-scoped permissions apply to the member's own organisation; a
  *     membership of the partnership's lead organisation extends them to every
- *     organisation in the partnership.
+ *     organisation in the partnership. Lead-scoped permissions (the partnership's
+ *     own settings) are held only through the lead organisation.
  *  4. API tokens hold a fixed, narrow set of permissions for their organisation.
  */
 export type Permission =
@@ -22,18 +23,22 @@ export type Permission =
   | 'person:read'
   | 'person:write'
   /** Who viewed and changed a person's record. */
-  | 'person:audit';
+  | 'person:audit'
+  /** The partnership's planning settings (resource allocation, refund interest): lead organisation administrators only. */
+  | 'settings:manage';
 
 const everyRole: Role[] = [...roles];
 
 const personReaders: Role[] = ['practitioner', 'senior-practitioner', 'team-manager', 'commissioner', 'panel-member', 'quality-audit', 'read-only'];
 
 /**
+ * `lead` scope: granted only through a membership of the partnership's lead organisation, for
+ * settings that belong to the whole partnership rather than to any one organisation.
  * `relationship` scope: granted for a person when one of the actor's granting memberships is
  * the person's responsible local authority or ICB, or is involved with them (recorded them,
  * holds the allocated team, detains or provides for them). See `relationshipScope`.
  */
-const grants: Record<Permission, { roles: Role[]; scope: 'partnership' | 'organisation' | 'relationship' }> = {
+const grants: Record<Permission, { roles: Role[]; scope: 'partnership' | 'organisation' | 'lead' | 'relationship' }> = {
   'rules:evaluate': { roles: everyRole, scope: 'partnership' },
   'organisations:read': { roles: everyRole, scope: 'partnership' },
   'organisations:manage': { roles: ['administrator'], scope: 'organisation' },
@@ -43,6 +48,7 @@ const grants: Record<Permission, { roles: Role[]; scope: 'partnership' | 'organi
   'person:read': { roles: personReaders, scope: 'relationship' },
   'person:write': { roles: ['practitioner', 'senior-practitioner', 'team-manager'], scope: 'relationship' },
   'person:audit': { roles: ['team-manager', 'quality-audit'], scope: 'relationship' },
+  'settings:manage': { roles: ['administrator'], scope: 'lead' },
 };
 
 const tokenPermissions: ReadonlySet<Permission> = new Set(['rules:evaluate', 'organisations:read', 'person:read', 'person:write']);
@@ -59,6 +65,7 @@ function membershipGrants(m: ActorMembership, permission: Permission, target: Ta
   if (grant.scope === 'partnership') return true;
   if (grant.scope === 'relationship') return target.organisationId === undefined || target.organisationId === m.organisationId;
   if (m.isLead) return true;
+  if (grant.scope === 'lead') return false;
   return target.organisationId !== undefined && target.organisationId === m.organisationId;
 }
 
@@ -87,6 +94,7 @@ export function organisationScope(actor: Actor, permission: Permission): { all: 
   const granting = actor.memberships.filter((m) => m.roles.some((r) => grant.roles.includes(r)));
   if (grant.scope === 'partnership' && granting.length > 0) return { all: true };
   if (granting.some((m) => m.isLead)) return { all: true };
+  if (grant.scope === 'lead') return { all: false, organisationIds: [] };
   return { all: false, organisationIds: granting.map((m) => m.organisationId) };
 }
 
@@ -130,4 +138,22 @@ export function canOnPerson(actor: Actor, permission: Permission, person: Person
 
 export function assertCanOnPerson(actor: Actor, permission: Permission, person: PersonRelationships): void {
   if (!canOnPerson(actor, permission, person)) throw new ForbiddenError('You do not have access to this person’s record');
+}
+
+/** Roles that may approve an aftercare plan for a responsible body. */
+const planApprovers: Role[] = ['team-manager', 'senior-practitioner'];
+
+/**
+ * Approving an aftercare plan commits a responsible body (MHA 1983 s117(2), (3)): only a team
+ * manager or senior practitioner of the person's responsible local authority or ICB may do it.
+ * Being involved with the person (recording them, holding the team, providing) is not enough.
+ * Returns the approving organisation's id, or null if the actor may not approve.
+ */
+export function planApprovalOrganisation(actor: Actor, person: PersonRelationships): string | null {
+  if (actor.kind !== 'user' || person.partnershipId !== actor.partnershipId) return null;
+  const bodies = [person.responsibleLocalAuthority, person.responsibleIcb].filter((code): code is string => code !== null);
+  const membership = actor.memberships.find(
+    (m) => m.roles.some((r) => planApprovers.includes(r)) && (bodies.includes(m.organisationCode) || (m.organisationOnsCode !== null && m.organisationOnsCode !== undefined && bodies.includes(m.organisationOnsCode))),
+  );
+  return membership?.organisationId ?? null;
 }

@@ -1,0 +1,693 @@
+/**
+ * Aftercare plans (issue 5): use cases. Each write runs in one transaction, writes an audit
+ * event, and takes the plan's version: every change to a draft (its details, a need, a service)
+ * bumps the plan's version, so two people editing the same draft can never overwrite each
+ * other silently — the second save gets a conflict and nothing of theirs is lost.
+ *
+ * The rules come from src/domain: needs are classified by `classifyPlanNeed` (R19, R21, R39,
+ * R42–R46), services checked for charges (R20), splits (R26), top-ups (R22); money is summed to
+ * the penny by src/domain/funding.ts; the indicative budget by src/domain/personal-budget.ts.
+ */
+import { and, asc, desc, eq, inArray, max, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { ageOn } from '../../domain/calendar-date.ts';
+import { formatPounds, percentToBasisPoints, planTotals, weeklyCostPence, type PlanTotals } from '../../domain/funding.ts';
+import { indicativeBudget, type IndicativeBudget } from '../../domain/personal-budget.ts';
+import {
+  checkFundingSplit,
+  checkServiceCharge,
+  classifyPlanNeed,
+  needCategoryLabels,
+  needDomainLabel,
+  phbRequestDecision,
+  topUpAmount,
+  type NeedCategory,
+  type NeedDomain,
+  type Reason,
+  type Status,
+} from '../../domain/rules/index.ts';
+import { canOnPerson, planApprovalOrganisation } from '../../platform/access/policy.ts';
+import { recordChange, recordView } from '../../platform/audit/audit.ts';
+import { todayInLondon } from '../../platform/clock.ts';
+import type { DbOrTx } from '../../platform/db/database.ts';
+import { appUser, organisation } from '../../platform/db/schema.ts';
+import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
+import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
+import { parseInput } from '../../platform/http/validation.ts';
+import { loadPerson, type PersonRow } from '../register/people.service.ts';
+import { getPlanSettings } from '../settings/settings.service.ts';
+import {
+  budgetRequestSchema,
+  deliveryRouteLabels,
+  needInputSchema,
+  planDetailsSchema,
+  serviceInputSchema,
+  type NeedInput,
+  type ServiceInput,
+} from './inputs.ts';
+import { aftercarePlan, budgetRequest, planNeed, planService } from './schema.ts';
+
+export type PlanRow = typeof aftercarePlan.$inferSelect;
+export type NeedRow = typeof planNeed.$inferSelect;
+export type ServiceRow = typeof planService.$inferSelect;
+export type BudgetRequestRow = typeof budgetRequest.$inferSelect;
+
+const isUuid = (id: string) => z.uuid().safeParse(id).success;
+
+async function loadPlan(db: DbOrTx, ctx: ServiceContext, personId: string, planId: string): Promise<PlanRow> {
+  if (!isUuid(planId)) throw new NotFoundError('Plan not found');
+  const row = (
+    await db
+      .select()
+      .from(aftercarePlan)
+      .where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.id, planId), eq(aftercarePlan.personId, personId)))
+  )[0];
+  if (!row) throw new NotFoundError('Plan not found');
+  return row;
+}
+
+/**
+ * Take the plan for a change to its draft: the person must be writable by the actor, the plan
+ * a draft, and its version the one the editor saw. Bumps the version and returns the plan.
+ */
+async function takeDraft(tx: DbOrTx, ctx: ServiceContext, personId: string, planId: string, version: number): Promise<{ plan: PlanRow; person: PersonRow }> {
+  const p = await loadPerson(tx, ctx, personId, 'person:write');
+  const plan = await loadPlan(tx, ctx, personId, planId);
+  if (plan.status !== 'draft') {
+    throw new ConflictError(`Plan ${plan.planNumber} is ${plan.status === 'submitted' ? 'waiting for approval' : plan.status}: only a draft can be changed. Start a new version to change it.`);
+  }
+  const bumped = expectOneUpdated(
+    await tx
+      .update(aftercarePlan)
+      .set({ version: version + 1, updatedAt: new Date() })
+      .where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.id, planId), eq(aftercarePlan.version, version), eq(aftercarePlan.status, 'draft')))
+      .returning(),
+  );
+  return { plan: bumped, person: p };
+}
+
+// ---------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------
+
+export interface PlanListEntry {
+  id: string;
+  planNumber: number;
+  status: PlanRow['status'];
+  createdAt: Date;
+  submittedAt: Date | null;
+  approvedAt: Date | null;
+  approvedByName: string | null;
+}
+
+export async function listPlans(ctx: ServiceContext, personId: string) {
+  const p = await loadPerson(ctx.db, ctx, personId, 'person:read');
+  const rows = await ctx.db
+    .select({ plan: aftercarePlan, approvedByName: appUser.displayName })
+    .from(aftercarePlan)
+    .leftJoin(appUser, eq(appUser.id, aftercarePlan.approvedBy))
+    .where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.personId, personId)))
+    .orderBy(desc(aftercarePlan.planNumber));
+  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { view: 'plans' } });
+  const plans: PlanListEntry[] = rows.map((r) => ({
+    id: r.plan.id,
+    planNumber: r.plan.planNumber,
+    status: r.plan.status,
+    createdAt: r.plan.createdAt,
+    submittedAt: r.plan.submittedAt,
+    approvedAt: r.plan.approvedAt,
+    approvedByName: r.approvedByName,
+  }));
+  return {
+    person: p,
+    plans,
+    open: plans.find((x) => x.status === 'draft' || x.status === 'submitted') ?? null,
+    current: plans.find((x) => x.status === 'approved') ?? null,
+    canWrite: canOnPerson(ctx.actor, 'person:write', p),
+    canStart: canOnPerson(ctx.actor, 'person:write', p) && (p.status === 'entitled' || p.status === 'pending'),
+  };
+}
+
+export interface ServiceView extends ServiceRow {
+  localAuthorityPercent: number;
+  icbPercent: number;
+  weekly: { localAuthorityPence: number; icbPence: number; totalPence: number };
+  deliveryRouteLabel: string;
+  needLabels: string[];
+}
+
+export interface NeedView extends NeedRow {
+  domainLabel: string;
+  categoryLabel: string;
+  reasons: Reason[];
+  summary: string;
+}
+
+export interface PlanDetail {
+  person: PersonRow;
+  plan: PlanRow;
+  needs: NeedView[];
+  services: ServiceView[];
+  budgets: BudgetRequestRow[];
+  totals: PlanTotals;
+  indicative: IndicativeBudget | null;
+  weeksPerYear: number;
+  submittedByName: string | null;
+  approvedByName: string | null;
+  approvedForName: string | null;
+  canEdit: boolean;
+  canSubmit: boolean;
+  /** The organisation the actor would approve for, or null. */
+  approvalOrganisationId: string | null;
+  problems: string[];
+}
+
+async function planParts(db: DbOrTx, partnershipId: string, planId: string) {
+  const [needs, services] = await Promise.all([
+    db.select().from(planNeed).where(and(eq(planNeed.partnershipId, partnershipId), eq(planNeed.planId, planId))).orderBy(asc(planNeed.position), asc(planNeed.createdAt)),
+    db.select().from(planService).where(and(eq(planService.partnershipId, partnershipId), eq(planService.planId, planId))).orderBy(asc(planService.position), asc(planService.createdAt)),
+  ]);
+  return { needs, services };
+}
+
+export function needView(row: NeedRow): NeedView {
+  const stored = row.classification as { reasons?: Reason[]; summary?: string };
+  return {
+    ...row,
+    domainLabel: needDomainLabel(row.domain as NeedDomain),
+    categoryLabel: needCategoryLabels[row.category as NeedCategory],
+    reasons: stored.reasons ?? [],
+    summary: stored.summary ?? '',
+  };
+}
+
+export function serviceView(row: ServiceRow, needs: readonly NeedRow[]): ServiceView {
+  const weekly = planTotals([{ unitCostPence: row.unitCostPence, unitsPerWeek: row.unitsPerWeek, localAuthorityBasisPoints: row.localAuthorityBasisPoints }]).weekly;
+  return {
+    ...row,
+    localAuthorityPercent: row.localAuthorityBasisPoints / 100,
+    icbPercent: (10_000 - row.localAuthorityBasisPoints) / 100,
+    weekly,
+    deliveryRouteLabel: deliveryRouteLabels[row.deliveryRoute],
+    needLabels: row.needIds.map((id) => {
+      const need = needs.find((n) => n.id === id);
+      return need ? `${needDomainLabel(need.domain as NeedDomain)}: ${need.description}` : 'A need no longer in the plan';
+    }),
+  };
+}
+
+/** What stops a draft being submitted, in words. */
+function submissionProblems(needs: readonly NeedRow[], services: readonly ServiceRow[]): string[] {
+  const problems: string[] = [];
+  if (needs.length === 0) problems.push('Add at least one need');
+  for (const s of services) {
+    if (s.needIds.length === 0 || !s.needIds.every((id) => needs.some((n) => n.id === id))) problems.push(`Say which needs “${s.serviceType}” meets`);
+  }
+  const s117Needs = needs.filter((n) => n.s117);
+  for (const n of s117Needs) {
+    if (!services.some((s) => s.needIds.includes(n.id))) problems.push(`Add a service that meets the section 117 need “${n.description}”`);
+  }
+  return problems;
+}
+
+export async function getPlan(ctx: ServiceContext, personId: string, planId: string): Promise<PlanDetail> {
+  const p = await loadPerson(ctx.db, ctx, personId, 'person:read');
+  const plan = await loadPlan(ctx.db, ctx, personId, planId);
+  const [{ needs, services }, budgets, settings, people] = await Promise.all([
+    planParts(ctx.db, ctx.actor.partnershipId, planId),
+    ctx.db
+      .select()
+      .from(budgetRequest)
+      .where(and(eq(budgetRequest.partnershipId, ctx.actor.partnershipId), eq(budgetRequest.personId, personId)))
+      .orderBy(desc(budgetRequest.requestedOn)),
+    getPlanSettings(ctx.db, ctx.actor.partnershipId),
+    ctx.db
+      .select({ id: appUser.id, name: appUser.displayName })
+      .from(appUser)
+      .where(inArray(appUser.id, [plan.submittedBy, plan.approvedBy].filter((x): x is string => x !== null).concat(['00000000-0000-0000-0000-000000000000']))),
+  ]);
+  const approvedFor = plan.approvedForOrganisationId
+    ? ((await ctx.db.select({ name: organisation.name }).from(organisation).where(eq(organisation.id, plan.approvedForOrganisationId)))[0]?.name ?? null)
+    : null;
+  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { view: 'plan', planId } });
+  const serviceViews = services.map((s) => serviceView(s, needs));
+  const canEdit = plan.status === 'draft' && canOnPerson(ctx.actor, 'person:write', p);
+  const problems = submissionProblems(needs, services);
+  const name = (id: string | null) => (id ? (people.find((x) => x.id === id)?.name ?? null) : null);
+  return {
+    person: p,
+    plan,
+    needs: needs.map(needView),
+    services: serviceViews,
+    budgets,
+    totals: planTotals(services, settings.weeksPerYear),
+    indicative:
+      needs.length > 0
+        ? indicativeBudget(
+            settings.resourceAllocation,
+            needs.map((n) => ({ domain: n.domain as NeedDomain, level: n.level, s117: n.s117 })),
+            settings.weeksPerYear,
+          )
+        : null,
+    weeksPerYear: settings.weeksPerYear,
+    submittedByName: name(plan.submittedBy),
+    approvedByName: name(plan.approvedBy),
+    approvedForName: approvedFor,
+    canEdit,
+    canSubmit: canEdit && problems.length === 0,
+    approvalOrganisationId: plan.status === 'submitted' ? planApprovalOrganisation(ctx.actor, p) : null,
+    problems,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Starting a plan, and its next version
+// ---------------------------------------------------------------------------
+
+/**
+ * Start a draft plan: the first, or the next version of the approved one (copying its details,
+ * needs and services, so the draft shows only what changes). Aftercare planning starts on
+ * admission, so a person whose entitlement is pending can have a plan (Code of Practice 33.10).
+ */
+export async function startPlan(ctx: ServiceContext, personId: string): Promise<PlanRow> {
+  return ctx.db.transaction(async (tx) => {
+    const p = await loadPerson(tx, ctx, personId, 'person:write', true);
+    if (p.status !== 'entitled' && p.status !== 'pending') {
+      throw new InputError([{ path: 'plan', message: 'An aftercare plan can be started only for someone who is entitled to section 117 aftercare, or whose entitlement is pending' }]);
+    }
+    const existing = await tx
+      .select()
+      .from(aftercarePlan)
+      .where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.personId, personId)))
+      .orderBy(desc(aftercarePlan.planNumber));
+    const open = existing.find((x) => x.status === 'draft' || x.status === 'submitted');
+    if (open) throw new InputError([{ path: 'plan', message: `Plan ${open.planNumber} is already ${open.status === 'draft' ? 'in draft' : 'waiting for approval'}: carry on with it` }]);
+    const approved = existing.find((x) => x.status === 'approved');
+    const [aggregate] = await tx.select({ n: max(aftercarePlan.planNumber) }).from(aftercarePlan).where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.personId, personId)));
+    const planNumber = (aggregate?.n ?? 0) + 1;
+    const copied = approved
+      ? {
+          personVoice: approved.personVoice,
+          goals: approved.goals,
+          strengths: approved.strengths,
+          earlyWarningSigns: approved.earlyWarningSigns,
+          whatHelps: approved.whatHelps,
+          crisisContacts: approved.crisisContacts,
+          wrap: approved.wrap,
+          carersInvolved: approved.carersInvolved,
+          carerAssessmentOfferedOn: approved.carerAssessmentOfferedOn,
+          carerAssessmentOutcome: approved.carerAssessmentOutcome,
+          advocacy: approved.advocacy,
+          participants: approved.participants,
+        }
+      : {};
+    const [plan] = await tx
+      .insert(aftercarePlan)
+      .values({ partnershipId: ctx.actor.partnershipId, personId, planNumber, status: 'draft', createdBy: ctx.actor.userId, ...copied })
+      .returning();
+    if (approved) {
+      const { needs, services } = await planParts(tx, ctx.actor.partnershipId, approved.id);
+      const newIds = new Map<string, string>();
+      for (const n of needs) {
+        const { id, planId: _planId, createdAt: _c, updatedAt: _u, version: _v, ...rest } = n;
+        // Re-classify against today's status: entitlement may have changed since the last version.
+        const classification = classify(rest, p.status);
+        const [copy] = await tx
+          .insert(planNeed)
+          .values({ ...rest, planId: plan!.id, category: classification.category, s117: classification.s117, classification: { reasons: classification.reasons, summary: classification.summary } })
+          .returning({ id: planNeed.id, s117: planNeed.s117 });
+        newIds.set(id, copy!.id);
+      }
+      const copiedNeeds = await tx.select().from(planNeed).where(and(eq(planNeed.partnershipId, ctx.actor.partnershipId), eq(planNeed.planId, plan!.id)));
+      for (const s of services) {
+        const { id: _id, planId: _planId, createdAt: _c, updatedAt: _u, version: _v, needIds, ...rest } = s;
+        const mapped = needIds.map((id) => newIds.get(id)).filter((id): id is string => id !== undefined);
+        const s117 = copiedNeeds.some((n) => mapped.includes(n.id) && n.s117);
+        await tx.insert(planService).values({ ...rest, planId: plan!.id, needIds: mapped, s117, chargePence: s117 ? 0 : rest.chargePence });
+      }
+    }
+    await recordChange(tx, ctx, { action: 'plan.started', subjectType: 'person', subjectId: personId, after: { plan, from: approved?.id ?? null } });
+    return plan!;
+  });
+}
+
+// ---------------------------------------------------------------------------
+// The draft: details, needs, services
+// ---------------------------------------------------------------------------
+
+export async function updatePlanDetails(ctx: ServiceContext, personId: string, planId: string, version: number, input: unknown): Promise<PlanRow> {
+  const data = parseInput(planDetailsSchema, input);
+  return ctx.db.transaction(async (tx) => {
+    const before = await loadPlan(tx, ctx, personId, planId);
+    await takeDraft(tx, ctx, personId, planId, version);
+    const [after] = await tx
+      .update(aftercarePlan)
+      .set({ ...data, updatedAt: new Date() })
+      .where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.id, planId)))
+      .returning();
+    await recordChange(tx, ctx, { action: 'plan.details-updated', subjectType: 'person', subjectId: personId, before, after });
+    return after!;
+  });
+}
+
+type NeedFields = Pick<NeedRow, 'domain' | 'arisesFromMentalDisorder' | 'reducesRiskOfDeterioration' | 'accommodationEnhanced' | 'accommodationFeature' | 'primaryHealthNeed' | 'healthNeed' | 'eligibleCareActNeed'>;
+
+function classify(need: NeedFields, status: Status) {
+  return classifyPlanNeed(
+    {
+      domain: need.domain as NeedDomain,
+      arisesFromMentalDisorder: need.arisesFromMentalDisorder,
+      reducesRiskOfDeterioration: need.reducesRiskOfDeterioration,
+      ...(need.accommodationEnhanced === null
+        ? {}
+        : { accommodation: { enhancedSpecialised: need.accommodationEnhanced, ...(need.accommodationFeature ? { feature: need.accommodationFeature } : {}) } }),
+      primaryHealthNeed: need.primaryHealthNeed,
+      healthNeed: need.healthNeed,
+      eligibleCareActNeed: need.eligibleCareActNeed,
+    },
+    status,
+  );
+}
+
+function needValues(data: NeedInput, status: Status) {
+  // The accommodation questions apply only to an accommodation need.
+  const accommodationEnhanced = data.domain === 'accommodation' ? data.accommodationEnhanced : null;
+  const values = { ...data, accommodationEnhanced, accommodationFeature: accommodationEnhanced ? data.accommodationFeature : null };
+  const c = classify(values, status);
+  return { ...values, category: c.category, s117: c.s117, classification: { reasons: c.reasons, summary: c.summary } };
+}
+
+/** After needs change, each service's section 117 tag follows its needs; a charged service cannot become section 117. */
+async function retagServices(tx: DbOrTx, ctx: ServiceContext, planId: string): Promise<void> {
+  const { needs, services } = await planParts(tx, ctx.actor.partnershipId, planId);
+  for (const s of services) {
+    const s117 = needs.some((n) => s.needIds.includes(n.id) && n.s117);
+    if (s117 === s.s117) continue;
+    if (s117 && s.chargePence > 0) {
+      throw new InputError([
+        { path: 'arisesFromMentalDisorder', message: `This would make “${s.serviceType}” a section 117 service, which is free, but it carries a charge of ${formatPounds(s.chargePence)} a week. Remove the charge from the service first.` },
+      ]);
+    }
+    await tx.update(planService).set({ s117, updatedAt: new Date() }).where(and(eq(planService.partnershipId, ctx.actor.partnershipId), eq(planService.id, s.id)));
+  }
+}
+
+export async function addNeed(ctx: ServiceContext, personId: string, planId: string, version: number, input: unknown): Promise<NeedRow> {
+  const data = parseInput(needInputSchema, input);
+  return ctx.db.transaction(async (tx) => {
+    const { person: p } = await takeDraft(tx, ctx, personId, planId, version);
+    const [{ n } = { n: 0 }] = await tx.select({ n: sql<number>`count(*)::int` }).from(planNeed).where(and(eq(planNeed.partnershipId, ctx.actor.partnershipId), eq(planNeed.planId, planId)));
+    const [created] = await tx
+      .insert(planNeed)
+      .values({ partnershipId: ctx.actor.partnershipId, planId, personId, position: n, ...needValues(data, p.status) })
+      .returning();
+    await recordChange(tx, ctx, { action: 'plan.need-added', subjectType: 'person', subjectId: personId, after: created });
+    return created!;
+  });
+}
+
+async function loadNeed(tx: DbOrTx, ctx: ServiceContext, planId: string, needId: string): Promise<NeedRow> {
+  if (!isUuid(needId)) throw new NotFoundError('Need not found');
+  const row = (await tx.select().from(planNeed).where(and(eq(planNeed.partnershipId, ctx.actor.partnershipId), eq(planNeed.planId, planId), eq(planNeed.id, needId))))[0];
+  if (!row) throw new NotFoundError('Need not found');
+  return row;
+}
+
+export async function updateNeed(ctx: ServiceContext, personId: string, planId: string, needId: string, version: number, input: unknown): Promise<NeedRow> {
+  const data = parseInput(needInputSchema, input);
+  return ctx.db.transaction(async (tx) => {
+    const { person: p } = await takeDraft(tx, ctx, personId, planId, version);
+    const before = await loadNeed(tx, ctx, planId, needId);
+    const [after] = await tx
+      .update(planNeed)
+      .set({ ...needValues(data, p.status), version: before.version + 1, updatedAt: new Date() })
+      .where(and(eq(planNeed.partnershipId, ctx.actor.partnershipId), eq(planNeed.id, needId)))
+      .returning();
+    await retagServices(tx, ctx, planId);
+    await recordChange(tx, ctx, { action: 'plan.need-updated', subjectType: 'person', subjectId: personId, before, after });
+    return after!;
+  });
+}
+
+export async function removeNeed(ctx: ServiceContext, personId: string, planId: string, needId: string, version: number): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    await takeDraft(tx, ctx, personId, planId, version);
+    const before = await loadNeed(tx, ctx, planId, needId);
+    const { services } = await planParts(tx, ctx.actor.partnershipId, planId);
+    const only = services.filter((s) => s.needIds.length === 1 && s.needIds[0] === needId);
+    if (only.length > 0) {
+      throw new InputError([{ path: 'need', message: `Remove or change ${only.map((s) => `“${s.serviceType}”`).join(', ')} first: ${only.length === 1 ? 'it meets' : 'they meet'} only this need` }]);
+    }
+    for (const s of services.filter((x) => x.needIds.includes(needId))) {
+      await tx
+        .update(planService)
+        .set({ needIds: s.needIds.filter((id) => id !== needId), updatedAt: new Date() })
+        .where(and(eq(planService.partnershipId, ctx.actor.partnershipId), eq(planService.id, s.id)));
+    }
+    await tx.delete(planNeed).where(and(eq(planNeed.partnershipId, ctx.actor.partnershipId), eq(planNeed.id, needId)));
+    await retagServices(tx, ctx, planId);
+    await recordChange(tx, ctx, { action: 'plan.need-removed', subjectType: 'person', subjectId: personId, before });
+  });
+}
+
+/**
+ * Check a service against the rules and work out its stored values. Refusals are field-pathed
+ * so the form and the API show them beside the field: a charge on a section 117 service (R20),
+ * a split that is not whole (R26), a top-up for a child or for something other than preferred
+ * accommodation (R22).
+ */
+function serviceValues(data: ServiceInput, needs: readonly NeedRow[], p: PersonRow, today: string) {
+  const issues: Array<{ path: string; message: string }> = [];
+  const chosen = needs.filter((n) => data.needIds.includes(n.id));
+  if (chosen.length !== data.needIds.length) issues.push({ path: 'needIds', message: 'Choose needs from this plan' });
+  const s117 = chosen.some((n) => n.s117);
+  const charge = checkServiceCharge({ s117, chargedPence: data.chargePence ?? 0 });
+  if (!charge.lawful) {
+    issues.push({
+      path: 'chargePence',
+      message: `Section 117 aftercare is free: this service meets a section 117 need, so the person cannot be charged for it (R v Manchester CC ex p Stennett [2002] UKHL 34). Remove the charge of ${formatPounds(data.chargePence ?? 0)}.`,
+    });
+  }
+  const split = checkFundingSplit({ localAuthorityPercent: data.localAuthorityPercent, icbPercent: data.icbPercent, basis: data.splitBasis });
+  for (const problem of split.problems) issues.push({ path: problem.startsWith('Record the basis') ? 'splitBasis' : 'localAuthorityPercent', message: problem });
+  let topUpWeeklyPence: number | null = null;
+  if (data.topUp) {
+    if (!chosen.some((n) => n.domain === 'accommodation')) {
+      issues.push({ path: 'topUp', message: 'A top-up can be asked for only for accommodation: choose the accommodation need this service meets' });
+    }
+    const age = ageOn(p.dateOfBirth, today);
+    const decision = topUpAmount({
+      preferredAccommodation: true,
+      preferredWeeklyCostPence: data.topUp.preferredWeeklyPence ?? 0,
+      usualWeeklyCostPence: data.topUp.usualWeeklyPence ?? 0,
+      payer: data.topUp.payer,
+      personAgeYears: age,
+    });
+    if (!decision.allowed) {
+      issues.push({ path: 'topUp', message: `A top-up for preferred accommodation is only for adults: ${p.givenName} ${p.familyName} is ${age} (Care and Support and After-care (Choice of Accommodation) Regulations 2014)` });
+    } else if (decision.topUpWeeklyPence === 0) {
+      issues.push({ path: 'topUp.preferredWeeklyPence', message: 'The preferred accommodation costs no more than the usual cost, so there is no top-up: remove it' });
+    }
+    topUpWeeklyPence = decision.topUpWeeklyPence;
+  }
+  if (issues.length > 0) throw new InputError(issues);
+  const unitCostPence = data.unitCostPence ?? 0;
+  return {
+    needIds: data.needIds,
+    serviceType: data.serviceType,
+    provider: data.provider,
+    startOn: data.startOn!,
+    endOn: data.endOn,
+    frequency: data.frequency,
+    unitsPerWeek: data.unitsPerWeek,
+    unitCostPence,
+    weeklyCostPence: weeklyCostPence({ unitCostPence, unitsPerWeek: data.unitsPerWeek }),
+    deliveryRoute: data.deliveryRoute,
+    s117,
+    localAuthorityBasisPoints: percentToBasisPoints(data.localAuthorityPercent),
+    splitBasis: data.splitBasis,
+    chargePence: data.chargePence ?? 0,
+    topUpPreferredWeeklyPence: data.topUp?.preferredWeeklyPence ?? null,
+    topUpUsualWeeklyPence: data.topUp?.usualWeeklyPence ?? null,
+    topUpPayer: data.topUp?.payer ?? null,
+    topUpWeeklyPence,
+  };
+}
+
+export async function addService(ctx: ServiceContext, personId: string, planId: string, version: number, input: unknown): Promise<ServiceRow> {
+  const data = parseInput(serviceInputSchema, input);
+  return ctx.db.transaction(async (tx) => {
+    const { person: p } = await takeDraft(tx, ctx, personId, planId, version);
+    const { needs, services } = await planParts(tx, ctx.actor.partnershipId, planId);
+    const values = serviceValues(data, needs, p, todayInLondon());
+    const [created] = await tx
+      .insert(planService)
+      .values({ partnershipId: ctx.actor.partnershipId, planId, personId, position: services.length, ...values })
+      .returning();
+    await recordChange(tx, ctx, { action: 'plan.service-added', subjectType: 'person', subjectId: personId, after: created });
+    return created!;
+  });
+}
+
+async function loadService(tx: DbOrTx, ctx: ServiceContext, planId: string, serviceId: string): Promise<ServiceRow> {
+  if (!isUuid(serviceId)) throw new NotFoundError('Service not found');
+  const row = (await tx.select().from(planService).where(and(eq(planService.partnershipId, ctx.actor.partnershipId), eq(planService.planId, planId), eq(planService.id, serviceId))))[0];
+  if (!row) throw new NotFoundError('Service not found');
+  return row;
+}
+
+export async function updateService(ctx: ServiceContext, personId: string, planId: string, serviceId: string, version: number, input: unknown): Promise<ServiceRow> {
+  const data = parseInput(serviceInputSchema, input);
+  return ctx.db.transaction(async (tx) => {
+    const { person: p } = await takeDraft(tx, ctx, personId, planId, version);
+    const before = await loadService(tx, ctx, planId, serviceId);
+    const { needs } = await planParts(tx, ctx.actor.partnershipId, planId);
+    const values = serviceValues(data, needs, p, todayInLondon());
+    const [after] = await tx
+      .update(planService)
+      .set({ ...values, version: before.version + 1, updatedAt: new Date() })
+      .where(and(eq(planService.partnershipId, ctx.actor.partnershipId), eq(planService.id, serviceId)))
+      .returning();
+    await recordChange(tx, ctx, { action: 'plan.service-updated', subjectType: 'person', subjectId: personId, before, after });
+    return after!;
+  });
+}
+
+export async function removeService(ctx: ServiceContext, personId: string, planId: string, serviceId: string, version: number): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    await takeDraft(tx, ctx, personId, planId, version);
+    const before = await loadService(tx, ctx, planId, serviceId);
+    await tx.delete(planService).where(and(eq(planService.partnershipId, ctx.actor.partnershipId), eq(planService.id, serviceId)));
+    await recordChange(tx, ctx, { action: 'plan.service-removed', subjectType: 'person', subjectId: personId, before });
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Lifecycle: draft → submitted → approved (→ superseded by the next approved version)
+// ---------------------------------------------------------------------------
+
+export async function submitPlan(ctx: ServiceContext, personId: string, planId: string, version: number): Promise<PlanRow> {
+  return ctx.db.transaction(async (tx) => {
+    const before = await loadPlan(tx, ctx, personId, planId);
+    const { plan } = await takeDraft(tx, ctx, personId, planId, version);
+    const { needs, services } = await planParts(tx, ctx.actor.partnershipId, planId);
+    const problems = submissionProblems(needs, services);
+    if (problems.length > 0) throw new InputError(problems.map((message) => ({ path: 'plan', message })));
+    const [after] = await tx
+      .update(aftercarePlan)
+      .set({ status: 'submitted', submittedAt: new Date(), submittedBy: ctx.actor.userId, updatedAt: new Date() })
+      .where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.id, plan.id)))
+      .returning();
+    await recordChange(tx, ctx, { action: 'plan.submitted', subjectType: 'person', subjectId: personId, before, after });
+    return after!;
+  });
+}
+
+async function takeSubmitted(tx: DbOrTx, ctx: ServiceContext, personId: string, planId: string, version: number) {
+  const p = await loadPerson(tx, ctx, personId, 'person:read', true);
+  const approvingFor = planApprovalOrganisation(ctx.actor, p);
+  if (approvingFor === null) {
+    throw new ForbiddenError('Only a team manager or senior practitioner of the responsible local authority or ICB can approve or return this plan');
+  }
+  const before = await loadPlan(tx, ctx, personId, planId);
+  if (before.status !== 'submitted') throw new ConflictError(`Plan ${before.planNumber} is not waiting for approval`);
+  if (before.version !== version) throw new ConflictError();
+  return { person: p, before, approvingFor };
+}
+
+export async function approvePlan(ctx: ServiceContext, personId: string, planId: string, version: number, note: string): Promise<PlanRow> {
+  return ctx.db.transaction(async (tx) => {
+    const { before, approvingFor } = await takeSubmitted(tx, ctx, personId, planId, version);
+    const previous = await tx
+      .update(aftercarePlan)
+      .set({ status: 'superseded', supersededAt: new Date(), version: sql`${aftercarePlan.version} + 1`, updatedAt: new Date() })
+      .where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.personId, personId), eq(aftercarePlan.status, 'approved')))
+      .returning({ id: aftercarePlan.id, planNumber: aftercarePlan.planNumber });
+    const after = expectOneUpdated(
+      await tx
+        .update(aftercarePlan)
+        .set({
+          status: 'approved',
+          approvedAt: new Date(),
+          approvedBy: ctx.actor.userId,
+          approvedForOrganisationId: approvingFor,
+          approvalNote: note.trim() || null,
+          version: version + 1,
+          updatedAt: new Date(),
+        })
+        .where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.id, planId), eq(aftercarePlan.version, version)))
+        .returning(),
+    );
+    await recordChange(tx, ctx, { action: 'plan.approved', subjectType: 'person', subjectId: personId, before, after: { ...after, superseded: previous } });
+    return after;
+  });
+}
+
+/** Send a submitted plan back to draft, saying why. */
+export async function returnPlan(ctx: ServiceContext, personId: string, planId: string, version: number, note: string): Promise<PlanRow> {
+  const reason = note.trim();
+  if (!reason) throw new InputError([{ path: 'note', message: 'Say what needs to change before the plan can be approved' }]);
+  return ctx.db.transaction(async (tx) => {
+    const { before } = await takeSubmitted(tx, ctx, personId, planId, version);
+    const after = expectOneUpdated(
+      await tx
+        .update(aftercarePlan)
+        .set({ status: 'draft', approvalNote: reason, submittedAt: null, submittedBy: null, version: version + 1, updatedAt: new Date() })
+        .where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.id, planId), eq(aftercarePlan.version, version)))
+        .returning(),
+    );
+    await recordChange(tx, ctx, { action: 'plan.returned', subjectType: 'person', subjectId: personId, before, after });
+    return after;
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Direct payments and personal health budgets
+// ---------------------------------------------------------------------------
+
+/**
+ * Record a request for a direct payment or a personal health budget. A PHB for section 117
+ * aftercare must be granted unless a reason why it is not appropriate is recorded (R23).
+ */
+export async function recordBudgetRequest(ctx: ServiceContext, personId: string, planId: string | null, input: unknown): Promise<BudgetRequestRow> {
+  const data = parseInput(budgetRequestSchema, input);
+  return ctx.db.transaction(async (tx) => {
+    await loadPerson(tx, ctx, personId, 'person:write');
+    if (planId !== null) await loadPlan(tx, ctx, personId, planId);
+    if (data.kind === 'personal-health-budget' && data.status === 'refused') {
+      const decision = phbRequestDecision({ requestedOn: data.requestedOn!, icbFunded: true, notAppropriateReason: data.notAppropriateReason });
+      if (decision.decision === 'must-grant') {
+        throw new InputError([
+          {
+            path: 'notAppropriateReason',
+            message: 'A personal health budget for section 117 aftercare must be granted unless you record why it is not appropriate (National Health Service Commissioning Board and Clinical Commissioning Groups (Responsibilities and Standing Rules) Regulations 2012, reg 32B)',
+          },
+        ]);
+      }
+    }
+    const [created] = await tx
+      .insert(budgetRequest)
+      .values({ partnershipId: ctx.actor.partnershipId, personId, planId, recordedBy: ctx.actor.userId, ...data, requestedOn: data.requestedOn! })
+      .returning();
+    await recordChange(tx, ctx, { action: 'plan.budget-request-recorded', subjectType: 'person', subjectId: personId, after: created });
+    return created!;
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Comparing versions
+// ---------------------------------------------------------------------------
+
+export async function planVersions(ctx: ServiceContext, personId: string, fromId: string, toId: string) {
+  const p = await loadPerson(ctx.db, ctx, personId, 'person:read');
+  const [from, to] = await Promise.all([loadPlan(ctx.db, ctx, personId, fromId), loadPlan(ctx.db, ctx, personId, toId)]);
+  const [a, b] = await Promise.all([planParts(ctx.db, ctx.actor.partnershipId, fromId), planParts(ctx.db, ctx.actor.partnershipId, toId)]);
+  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { view: 'plan-compare', fromId, toId } });
+  return { person: p, from: { plan: from, ...a }, to: { plan: to, ...b } };
+}
+
+export function formatSplit(localAuthorityBasisPoints: number): string {
+  return `${localAuthorityBasisPoints / 100}% local authority, ${(10_000 - localAuthorityBasisPoints) / 100}% ICB`;
+}
+
+export { formatPounds };

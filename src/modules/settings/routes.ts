@@ -1,0 +1,94 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { needLevels } from '../../domain/personal-budget.ts';
+import { needDomains } from '../../domain/rules/needs.ts';
+import { can } from '../../platform/access/policy.ts';
+import { ConflictError, ForbiddenError, InputError } from '../../platform/errors/errors.ts';
+import { asVersion, formBody } from '../../platform/http/forms.ts';
+import { toGovukErrors, type GovukErrors } from '../../platform/http/validation.ts';
+import { levelLabels, pointsField, settingsDifferences, settingsFormValues, settingsFromForm, type SettingsDifference, type SettingsFormValues } from './settings.form.ts';
+import { openPlanSettings, updatePlanSettings, type EditablePlanSettings } from './settings.service.ts';
+
+const template = 'modules/settings/views/plan-settings.njk';
+
+/** The rows of the resource allocation table: one a need domain, one input a level. */
+function allocationRows(values: SettingsFormValues, errors: GovukErrors | undefined) {
+  return needDomains.map(({ id, label }) => ({
+    id,
+    label,
+    cells: needLevels.map((level) => {
+      const name = pointsField(id, level);
+      return { name, level, levelLabel: levelLabels[level], value: values.points[name] ?? '', error: errors?.fields[name] };
+    }),
+  }));
+}
+
+interface PageData {
+  settings: EditablePlanSettings;
+  values: SettingsFormValues;
+  version: number;
+  errors?: GovukErrors;
+  conflict?: { differences: SettingsDifference[] };
+}
+
+function render(reply: FastifyReply, data: PageData) {
+  return reply.render(template, {
+    title: 'Planning settings',
+    settings: data.settings,
+    values: data.values,
+    version: data.version,
+    rows: allocationRows(data.values, data.errors),
+    levels: needLevels.map((level) => levelLabels[level]),
+    errors: data.errors,
+    conflict: data.conflict,
+  });
+}
+
+/**
+ * The partnership's planning settings (resource allocation, refund interest, weeks in a year):
+ * administrators of the lead organisation only.
+ */
+export function settingsRoutes(app: FastifyInstance): void {
+  app.get('/admin/plan-settings', async (request, reply) => {
+    const settings = await openPlanSettings(request.ctx());
+    return render(reply, { settings, values: settingsFormValues(settings), version: settings.version });
+  });
+
+  app.post('/admin/plan-settings', async (request, reply) => {
+    const ctx = request.ctx();
+    // Refuse before reading the form, so someone without the permission learns nothing from its checks.
+    if (!can(ctx.actor, 'settings:manage')) throw new ForbiddenError();
+    const body = formBody(request.body);
+    const version = asVersion(body.version);
+    const { values, input, issues } = settingsFromForm(body);
+    if (!input) {
+      reply.status(422);
+      return render(reply, { settings: await openPlanSettings(ctx), values, version, errors: toGovukErrors(issues) });
+    }
+    try {
+      await updatePlanSettings(ctx, version, input);
+    } catch (error) {
+      if (error instanceof InputError) {
+        reply.status(422);
+        return render(reply, { settings: await openPlanSettings(ctx), values, version, errors: toGovukErrors(issues.length ? issues : error.issues) });
+      }
+      if (!(error instanceof ConflictError)) throw error;
+      // Somebody saved first. Nothing was written; the administrator's entries stay in the form,
+      // with what the other person saved beside them, and the form now carries the current
+      // version, so saving again (after checking) replaces theirs knowingly.
+      const current = await openPlanSettings(ctx);
+      reply.status(409);
+      return render(reply, {
+        settings: current,
+        values,
+        version: current.version,
+        conflict: { differences: settingsDifferences(current, input) },
+        errors: {
+          list: [{ text: 'Somebody else saved these settings after you opened them. Your changes have not been saved: check what they saved, then save again.', href: '#conflict' }],
+          fields: {},
+        },
+      });
+    }
+    request.session.flash = { type: 'success', text: 'The planning settings have been saved.' };
+    return reply.redirect('/admin/plan-settings');
+  });
+}
