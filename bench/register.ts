@@ -92,6 +92,8 @@ const capture: { on: boolean; statements: Statement[] } = { on: false, statement
 
 function appDatabase(url: string): { database: Database; pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString: url, max: 10, application_name: 'aftercare' });
+  // Stopping the benchmark's server ends any connection still open; that is expected here.
+  pool.on('error', () => undefined);
   const db = drizzle(pool, {
     schema,
     logger: {
@@ -281,6 +283,7 @@ async function main(): Promise<number> {
     if (!KEEP && !REUSE) cleanups.push(created.drop);
 
     const loader = new pg.Pool({ connectionString: created.url, max: 2 });
+    loader.on('error', () => undefined);
     cleanups.push(async () => loader.end());
     let loaded: string[];
     if (created.existed) {

@@ -201,6 +201,11 @@ export const planSettings = pgTable('plan_settings', {
   /** Simple interest on refunds of unlawful charges, in basis points a year (800 = 8%). */
   refundInterestBasisPoints: integer('refund_interest_basis_points').notNull().default(800),
   weeksPerYear: integer('weeks_per_year').notNull().default(52),
+  /** Review policy (issue 6): first review this many weeks after leaving hospital, then every N months (at most 12, R27). */
+  firstReviewWeeks: integer('first_review_weeks').notNull().default(6),
+  reviewIntervalMonths: integer('review_interval_months').notNull().default(12),
+  /** Remind the allocated worker and their manager this many days before a review is due. */
+  reminderDaysBefore: integer('reminder_days_before').notNull().default(14),
   updatedBy: uuid('updated_by').references(() => appUser.id),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
