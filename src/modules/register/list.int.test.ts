@@ -231,6 +231,31 @@ describe('the register list', () => {
     expect(await names('status=entitled&engagement=engaged&q=lovelace')).toEqual(['Lovelace, Ada']);
   });
 
+  it('finds entitled people never given their rights in writing', async () => {
+    const b = await signedIn(demo.practitioner);
+    const names = async (query: string) => rowNames((await b.get(`/register?${query}`)).body).sort();
+    expect(await names('status=entitled&rights=never-in-writing')).toEqual(['Adrift, Dan', 'Dueson, Fay', 'Lovelace, Ada', 'Quiet, Eve']);
+    // Ada is given her rights statement in easy read: she leaves the "never" view and joins the other.
+    const form = await b.get(`/people/${p.ada!.id}/information-given/new`);
+    expect(form.statusCode).toBe(200);
+    const version = /name="version" value="(\d+)"/.exec(form.body)![1]!;
+    const [y, m, d] = today.split('-');
+    const saved = await b.post(`/people/${p.ada!.id}/information-given/new`, {
+      version,
+      subject: 'rights-statement',
+      'givenOn-day': String(Number(d)),
+      'givenOn-month': String(Number(m)),
+      'givenOn-year': y!,
+      format: 'easy-read',
+      language: 'English',
+      understood: 'yes',
+      offerAgain: 'false',
+    });
+    expect(saved.statusCode, saved.body.slice(0, 2000)).toBe(302);
+    expect(await names('status=entitled&rights=never-in-writing')).toEqual(['Adrift, Dan', 'Dueson, Fay', 'Quiet, Eve']);
+    expect(await names('status=entitled&rights=in-writing')).toEqual(['Lovelace, Ada']);
+  });
+
   it('shows chosen filters as tags that each remove one filter, and a link to clear them all', async () => {
     const b = await signedIn(demo.practitioner);
     const res = await b.get('/register?status=entitled&engagement=disengaged&q=adrift');

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { addDays, addMonths } from '../../domain/calendar-date.ts';
@@ -67,6 +67,14 @@ export type ReviewWindow = (typeof reviewWindows)[number];
 export const reviewWindowLabels: Record<ReviewWindow, string> = {
   due: `Due in the next ${REVIEW_DUE_DAYS} days`,
   overdue: 'Overdue',
+};
+
+/** Whether the person has been given their section 117 rights in writing (issue 5). */
+export const rightsWindows = ['never-in-writing', 'in-writing'] as const;
+export type RightsWindow = (typeof rightsWindows)[number];
+export const rightsWindowLabels: Record<RightsWindow, string> = {
+  'never-in-writing': 'Never given their rights in writing',
+  'in-writing': 'Given their rights in writing',
 };
 
 export const sortColumns = ['name', 'nhs', 'dob', 'status', 'la', 'icb', 'review'] as const;
@@ -161,6 +169,7 @@ export interface RegisterFilter {
   worker: string[];
   flag: Flag[];
   review: ReviewWindow[];
+  rights: RightsWindow[];
   engagement: Array<(typeof engagementStatuses)[number]>;
   ethnicity: string[];
   sort: SortColumn;
@@ -168,7 +177,7 @@ export interface RegisterFilter {
   page: number;
 }
 
-export const filterKeys = ['status', 'la', 'icb', 'team', 'worker', 'flag', 'review', 'engagement', 'ethnicity'] as const;
+export const filterKeys = ['status', 'la', 'icb', 'team', 'worker', 'flag', 'review', 'rights', 'engagement', 'ethnicity'] as const;
 export type FilterKey = (typeof filterKeys)[number];
 
 export const filterLabels: Record<FilterKey, string> = {
@@ -179,6 +188,7 @@ export const filterLabels: Record<FilterKey, string> = {
   worker: 'Lead practitioner',
   flag: 'Flags',
   review: 'Review',
+  rights: 'Rights in writing',
   engagement: 'Engagement',
   ethnicity: 'Ethnicity',
 };
@@ -265,6 +275,7 @@ export function parseRegisterQuery(raw: Record<string, unknown>, options: Regist
     worker: pickValues(raw, 'worker', z.enum([NONE, ...options.workers.map((w) => w.id)] as [string, ...string[]]), (v) => `${filterLabels.worker}: “${v.slice(0, 60)}” is not a practitioner in this partnership, so it was not used`, ignored),
     flag: pickValues(raw, 'flag', z.enum(flagCodes), notAnOption('flag'), ignored),
     review: pickValues(raw, 'review', z.enum(reviewWindows), notAnOption('review'), ignored),
+    rights: pickValues(raw, 'rights', z.enum(rightsWindows), notAnOption('rights'), ignored),
     engagement: pickValues(raw, 'engagement', z.enum(engagementStatuses), notAnOption('engagement'), ignored),
     ethnicity: pickValues(raw, 'ethnicity', z.enum(ethnicCategories.map(([c]) => c) as [string, ...string[]]), notAnOption('ethnicity'), ignored),
     sort: 'name',
@@ -351,6 +362,9 @@ export function registerWhere(ctx: ServiceContext, filter: RegisterFilter, optio
     if (filter.review.includes('overdue')) windows.push(sql`${person.nextReviewDue} < ${today}`);
     if (filter.review.includes('due')) windows.push(sql`${person.nextReviewDue} between ${today} and ${addDays(today, REVIEW_DUE_DAYS)}`);
     conditions.push(or(...windows));
+  }
+  if (filter.rights.length === 1) {
+    conditions.push(filter.rights[0] === 'never-in-writing' ? isNull(person.rightsGivenInWritingOn) : isNotNull(person.rightsGivenInWritingOn));
   }
   if (filter.engagement.length > 0) conditions.push(inArray(person.engagement, filter.engagement));
   if (filter.ethnicity.length > 0) conditions.push(inArray(person.ethnicity, filter.ethnicity));

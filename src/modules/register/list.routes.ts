@@ -36,6 +36,8 @@ import {
   registerExportRows,
   registerPage,
   reviewWindowLabels,
+  rightsWindowLabels,
+  rightsWindows,
   reviewWindows,
   statusLabels,
   statusTagClasses,
@@ -144,6 +146,8 @@ function valueLabel(key: FilterKey, value: string, options: RegisterOptions): st
       return flagLabels[value as Flag] ?? value;
     case 'review':
       return reviewWindowLabels[value as keyof typeof reviewWindowLabels] ?? value;
+    case 'rights':
+      return rightsWindowLabels[value as keyof typeof rightsWindowLabels] ?? value;
     case 'engagement':
       return engagementLabels[value as keyof typeof engagementLabels] ?? value;
     case 'ethnicity':
@@ -177,6 +181,7 @@ function registerView(filter: RegisterFilter, options: RegisterOptions, today: s
     items: {
       status: checkboxItems('status', statuses, filter, options),
       review: checkboxItems('review', reviewWindows, filter, options),
+      rights: checkboxItems('rights', rightsWindows, filter, options),
       la: checkboxItems('la', [...options.localAuthorities.map((o) => o.code), NONE], filter, options),
       icb: checkboxItems('icb', [...options.icbs.map((o) => o.code), NONE], filter, options),
       team: checkboxItems('team', [...options.teams.map((t) => t.id), NONE], filter, options),
