@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { addDays, isRealDate } from '../../domain/calendar-date.ts';
 import { calculateRefund, MAX_CHARGE_PENCE, type RefundCalculation } from '../../domain/refund.ts';
 import { formatPounds } from '../../domain/funding.ts';
-import { assertCanOnPerson, canOnPerson, type Permission } from '../../platform/access/policy.ts';
+import { canOnPerson } from '../../platform/access/policy.ts';
 import { recordChange, recordView } from '../../platform/audit/audit.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
@@ -18,7 +18,8 @@ import { expectOneUpdated, type ServiceContext } from '../../platform/http/conte
 import { parseInput } from '../../platform/http/validation.ts';
 import { aftercarePlan, planService } from '../plans/schema.ts';
 import { isoDateField } from '../register/inputs.ts';
-import { person, task } from '../register/schema.ts';
+import { loadPerson } from '../register/people.service.ts';
+import { type person, task } from '../register/schema.ts';
 import { getPlanSettings } from '../settings/settings.service.ts';
 import { parsePounds } from './money.ts';
 import { personCharge } from './schema.ts';
@@ -44,18 +45,10 @@ export const REFUND_TASK_TITLE = 'Refund charges made for section 117 aftercare'
 export const REFUND_TASK_DUE_DAYS = 28;
 
 /** The message for a charge typed in against a section 117 service (R20). */
+export { loadPerson };
+
 export const S117_FREE_MESSAGE =
   'Section 117 aftercare is free: this service cannot be charged for (R20, R v Manchester CC ex p Stennett). Nothing has been saved. If the person has already paid a charge for it, it must be refunded with interest: the finance system’s charges import records it as a refund due.';
-
-/** A person in the actor's partnership: 404 if there is none, 403 if the actor has no relationship with them. */
-export async function loadPerson(db: DbOrTx, ctx: ServiceContext, personId: string, permission: Permission, lock = false): Promise<PersonRow> {
-  if (!z.uuid().safeParse(personId).success) throw new NotFoundError(`There is no person with id ${personId}`);
-  const query = db.select().from(person).where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, personId)));
-  const row = (await (lock ? query.for('update') : query))[0];
-  if (!row) throw new NotFoundError(`There is no person with id ${personId}`);
-  assertCanOnPerson(ctx.actor, permission, row);
-  return row;
-}
 
 export interface ChargeTotals {
   chargedPence: number;
@@ -302,7 +295,7 @@ export async function refundCalculation(ctx: ServiceContext, personId: string, t
 }
 
 /** One charge, for the "refund paid" form. */
-export async function getCharge(ctx: ServiceContext, personId: string, chargeId: string, permission: Permission = 'person:read') {
+export async function getCharge(ctx: ServiceContext, personId: string, chargeId: string, permission: 'person:read' | 'person:write' = 'person:read') {
   const p = await loadPerson(ctx.db, ctx, personId, permission);
   if (!z.uuid().safeParse(chargeId).success) throw new NotFoundError('Charge not found');
   const charge = (await ctx.db.select().from(personCharge).where(and(eq(personCharge.partnershipId, ctx.actor.partnershipId), eq(personCharge.personId, personId), eq(personCharge.id, chargeId))))[0];

@@ -1,6 +1,6 @@
 import { boolean, date, foreignKey, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt, version } from '../../platform/db/columns.ts';
-import { appUser, partnership } from '../../platform/db/schema.ts';
+import { appUser, partnershipKey } from '../../platform/db/schema.ts';
 import { person } from '../register/schema.ts';
 
 /*
@@ -8,10 +8,7 @@ import { person } from '../register/schema.ts';
  * (R20, Stennett): a charge recorded or imported against a section 117 service is unlawful,
  * becomes a refund task and is refunded with interest (src/domain/refund.ts).
  */
-const partnershipId = () =>
-  uuid('partnership_id')
-    .notNull()
-    .references(() => partnership.id);
+const partnershipId = partnershipKey;
 
 export const chargeStatus = pgEnum('charge_status', ['lawful', 'refund-due', 'refunded']);
 

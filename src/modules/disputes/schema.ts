@@ -1,6 +1,6 @@
 import { date, foreignKey, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt, version } from '../../platform/db/columns.ts';
-import { appUser, organisation, partnership } from '../../platform/db/schema.ts';
+import { appUser, organisation, partnershipKey } from '../../platform/db/schema.ts';
 import { person } from '../register/schema.ts';
 
 /*
@@ -8,10 +8,7 @@ import { person } from '../register/schema.ts';
  * disputes between an authority and the ICB. An interim lead funder is required: care must not
  * wait (R25). Ordinary-residence disputes are referred to the Secretary of State at 4 months (R24).
  */
-const partnershipId = () =>
-  uuid('partnership_id')
-    .notNull()
-    .references(() => partnership.id);
+const partnershipId = partnershipKey;
 
 export const disputeKind = pgEnum('dispute_kind', ['ordinary-residence', 'funding']);
 export const disputeStage = pgEnum('dispute_stage', ['local-negotiation', 'senior-escalation', 'sos-referral', 'nhs-dispute-process', 'resolved']);

@@ -1,7 +1,8 @@
+import { loadPerson } from '../register/people.service.ts';
 import { and, asc, desc, eq, max, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { activeMembership } from '../../platform/access/actor.ts';
-import { assertCanOnPerson, canOnPerson } from '../../platform/access/policy.ts';
+import { canOnPerson } from '../../platform/access/policy.ts';
 import { recordChange, recordView, type AuditScope } from '../../platform/audit/audit.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
@@ -32,16 +33,6 @@ export type InformationGivenRow = typeof informationGiven.$inferSelect;
 
 export const accessibleFormats = ['standard', 'easy-read', 'large-print'] as const;
 export type AccessibleFormat = (typeof accessibleFormats)[number];
-
-/** Load a person for an actor: 404 if there is no such person in their partnership, 403 without the permission. */
-async function loadPerson(db: DbOrTx, ctx: Pick<ServiceContext, 'actor'>, personId: string, permission: 'person:read' | 'person:write', lock = false): Promise<PersonRow> {
-  if (!z.uuid().safeParse(personId).success) throw new NotFoundError('Person not found');
-  const query = db.select().from(person).where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, personId)));
-  const row = (await (lock ? query.for('update') : query))[0];
-  if (!row) throw new NotFoundError('Person not found');
-  assertCanOnPerson(ctx.actor, permission, row);
-  return row;
-}
 
 // ---------------------------------------------------------------------------
 // Storing and reading documents (other modules call storeDocument and renderPdf)

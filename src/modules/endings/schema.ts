@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, date, foreignKey, index, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt, version } from '../../platform/db/columns.ts';
-import { appUser, organisation, partnership } from '../../platform/db/schema.ts';
+import { appUser, organisation, partnershipKey } from '../../platform/db/schema.ts';
 import { person } from '../register/schema.ts';
 
 /*
@@ -9,10 +9,7 @@ import { person } from '../register/schema.ts';
  * reasons, the engine's checks, and two separate approvals — one by the responsible local
  * authority, one by the responsible ICB, by two different people.
  */
-const partnershipId = () =>
-  uuid('partnership_id')
-    .notNull()
-    .references(() => partnership.id);
+const partnershipId = partnershipKey;
 
 export const endingKind = pgEnum('ending_kind', ['ending', 'reinstatement']);
 export const endingStatus = pgEnum('ending_status', ['proposed', 'declined', 'withdrawn', 'recorded']);

@@ -1,17 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { date, foreignKey, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt, version } from '../../platform/db/columns.ts';
-import { appUser, partnership } from '../../platform/db/schema.ts';
+import { appUser, partnershipKey } from '../../platform/db/schema.ts';
 import { person } from '../register/schema.ts';
 
 /*
  * Funding panels (issue 6): cases submitted with the plan, meetings with agendas and a quorum
  * from both bodies, decisions with reasons and conditions that update the plan's split.
  */
-const partnershipId = () =>
-  uuid('partnership_id')
-    .notNull()
-    .references(() => partnership.id);
+const partnershipId = partnershipKey;
 
 export const panelMeetingStatus = pgEnum('panel_meeting_status', ['planned', 'held', 'cancelled']);
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, date, foreignKey, index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt, version } from '../../platform/db/columns.ts';
-import { appUser, organisation, partnership } from '../../platform/db/schema.ts';
+import { appUser, organisation, partnership, partnershipKey } from '../../platform/db/schema.ts';
 import { person } from '../register/schema.ts';
 
 /*
@@ -10,10 +10,7 @@ import { person } from '../register/schema.ts';
  * the recorded LA/ICB split). Keyed by (partnership_id, id) like every person table, so the
  * schema can be distributed by partnership; foreign keys include partnership_id.
  */
-const partnershipId = () =>
-  uuid('partnership_id')
-    .notNull()
-    .references(() => partnership.id);
+const partnershipId = partnershipKey;
 
 export const planStatus = pgEnum('plan_status', ['draft', 'submitted', 'approved', 'superseded']);
 

@@ -15,17 +15,14 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt, version } from '../../platform/db/columns.ts';
-import { appUser, organisation, partnership } from '../../platform/db/schema.ts';
+import { appUser, organisation, partnershipKey } from '../../platform/db/schema.ts';
 
 /*
  * The Section 117 Partnership Register. Every table is keyed by (partnership_id, id) so it
  * can be distributed by partnership (Citus) without changing a key; foreign keys between
  * person tables include partnership_id for the same reason.
  */
-const partnershipId = () =>
-  uuid('partnership_id')
-    .notNull()
-    .references(() => partnership.id);
+const partnershipId = partnershipKey;
 
 export const engagementStatus = pgEnum('engagement_status', ['engaged', 'disengaged', 'not-known']);
 export const entitlementStatus = pgEnum('entitlement_status', ['not-entitled', 'pending', 'entitled', 'ended', 'manual-review']);

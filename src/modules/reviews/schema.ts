@@ -1,17 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { boolean, date, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt, version } from '../../platform/db/columns.ts';
-import { appUser, partnership } from '../../platform/db/schema.ts';
+import { appUser, partnershipKey } from '../../platform/db/schema.ts';
 import { person } from '../register/schema.ts';
 
 /*
  * Reviews, meetings (review and MDT) and the notification outbox (issue 6). Keyed by
  * (partnership_id, id) like every person table.
  */
-const partnershipId = () =>
-  uuid('partnership_id')
-    .notNull()
-    .references(() => partnership.id);
+const partnershipId = partnershipKey;
 
 export const reviewStatus = pgEnum('review_status', ['scheduled', 'completed', 'cancelled']);
 

@@ -33,6 +33,15 @@ export const partnership = pgTable('partnership', {
   version: version(),
 });
 
+/**
+ * The tenant key every table of partnership data carries (and the distribution column if the
+ * database is ever sharded with Citus). Person tables key on (partnership_id, id).
+ */
+export const partnershipKey = () =>
+  uuid('partnership_id')
+    .notNull()
+    .references(() => partnership.id);
+
 export const organisationType = pgEnum('organisation_type', organisationTypes);
 
 export const organisation = pgTable(
