@@ -1,5 +1,6 @@
+import fs from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Actor, OrganisationType } from '../platform/access/actor.ts';
 import { loadConfig, type Config } from '../platform/config/config.ts';
 import { openDatabase, type Database } from '../platform/db/database.ts';
@@ -83,4 +84,54 @@ export function cliContext(database: Database, config: Config, partnershipId: st
     ],
   };
   return { db: database.db, actor, requestId: `cli:${randomUUID()}`, config };
+}
+
+/**
+ * The context a file loader acts in. A file (an extract, a finance system's charges) names
+ * people whatever organisation first recorded them, so the loader may write to any person in
+ * the partnership: it acts as a practitioner in every organisation, working for the one
+ * named by --org, which the audit trail records.
+ */
+export async function loaderContext(base: ServiceContext, displayName: string): Promise<ServiceContext> {
+  const orgs = await base.db.select().from(organisation).where(eq(organisation.partnershipId, base.actor.partnershipId)).orderBy(asc(organisation.name));
+  const actor: Actor = {
+    ...base.actor,
+    displayName,
+    memberships: orgs.map((o) => ({
+      organisationId: o.id,
+      organisationCode: o.code,
+      organisationOnsCode: o.onsCode,
+      organisationName: o.name,
+      organisationType: o.type,
+      isLead: o.isLead,
+      roles: ['practitioner'],
+    })),
+  };
+  return { ...base, actor };
+}
+
+/**
+ * The arguments every loader takes (`<file> --org CODE [--partnership ID]`) and the file's
+ * text. Writes the usage or the reason to stderr and returns null when it cannot go on.
+ */
+export async function loaderArguments(
+  args: string[],
+  usage: string,
+  stderr: { write(text: string): unknown },
+): Promise<{ file: string; text: string; org: string; partnership: string | undefined } | null> {
+  const { options, positional } = parseOptions(args);
+  const unknownOptions = Object.keys(options).filter((k) => k !== 'org' && k !== 'partnership');
+  const file = positional[0];
+  if (!file || positional.length > 1 || typeof options.org !== 'string' || unknownOptions.length > 0 || options.partnership === true) {
+    if (unknownOptions.length) stderr.write(`Unknown option${unknownOptions.length > 1 ? 's' : ''}: ${unknownOptions.map((o) => `--${o}`).join(', ')}\n\n`);
+    stderr.write(`${usage}\n`);
+    return null;
+  }
+  try {
+    const text = await fs.readFile(file, 'utf8');
+    return { file, text, org: options.org, partnership: options.partnership };
+  } catch (error) {
+    stderr.write(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}\n`);
+    return null;
+  }
 }

@@ -1,11 +1,6 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
-import { asc, eq } from 'drizzle-orm';
-import type { Actor } from '../../platform/access/actor.ts';
-import { organisation } from '../../platform/db/schema.ts';
-import type { ServiceContext } from '../../platform/http/context.ts';
 import { chargeColumns, ChargesFileFormatError, ingestCharges, readChargesFile } from '../../modules/charges/import.service.ts';
-import { CliError, cliContext, findOrganisation, parseOptions, resolvePartnership, withDatabase } from '../context.ts';
+import { cliContext, CliError, findOrganisation, loaderArguments, loaderContext, resolvePartnership, withDatabase } from '../context.ts';
 import type { CliCommand } from '../io.ts';
 
 const USAGE = `Usage: npx aftercare ingest charges <file.csv> --org CODE [--partnership ID]
@@ -19,46 +14,11 @@ comes from (usually the council's finance team). Loading the same file again cha
 Exit status: 0 every row loaded, 1 some rows rejected (the rest are loaded), 2 usage error.
 See docs/charges.md.`;
 
-/**
- * Whoever runs the CLI holds the database credentials and acts for the whole partnership
- * (cliContext). A finance file names people whichever organisation recorded them, so the
- * loader may write charges for anyone in the partnership: it acts as a practitioner in every
- * organisation, working for the organisation named by --org, which the audit trail records.
- */
-async function ingestContext(base: ServiceContext): Promise<ServiceContext> {
-  const orgs = await base.db.select().from(organisation).where(eq(organisation.partnershipId, base.actor.partnershipId)).orderBy(asc(organisation.name));
-  const actor: Actor = {
-    ...base.actor,
-    displayName: 'Command line: ingest charges',
-    memberships: orgs.map((o) => ({
-      organisationId: o.id,
-      organisationCode: o.code,
-      organisationOnsCode: o.onsCode,
-      organisationName: o.name,
-      organisationType: o.type,
-      isLead: o.isLead,
-      roles: ['practitioner'],
-    })),
-  };
-  return { ...base, actor };
-}
 
 export const ingestChargesCommand: CliCommand = async (args, io) => {
-  const { options, positional } = parseOptions(args);
-  const unknownOptions = Object.keys(options).filter((k) => k !== 'org' && k !== 'partnership');
-  const file = positional[0];
-  if (!file || positional.length > 1 || typeof options.org !== 'string' || unknownOptions.length > 0 || options.partnership === true) {
-    if (unknownOptions.length) io.stderr.write(`Unknown option${unknownOptions.length > 1 ? 's' : ''}: ${unknownOptions.map((o) => `--${o}`).join(', ')}\n\n`);
-    io.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    io.stderr.write(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}\n`);
-    return 2;
-  }
+  const loaded = await loaderArguments(args, USAGE, io.stderr);
+  if (!loaded) return 2;
+  const { file, text } = loaded;
   let charges: ReturnType<typeof readChargesFile>;
   try {
     charges = readChargesFile(text);
@@ -72,9 +32,9 @@ export const ingestChargesCommand: CliCommand = async (args, io) => {
 
   try {
     return await withDatabase(async (database, config) => {
-      const partnershipId = await resolvePartnership(database, options.partnership);
-      const org = await findOrganisation(database, partnershipId, options.org as string);
-      const ctx = await ingestContext(cliContext(database, config, partnershipId, org));
+      const partnershipId = await resolvePartnership(database, loaded.partnership);
+      const org = await findOrganisation(database, partnershipId, loaded.org);
+      const ctx = await loaderContext(cliContext(database, config, partnershipId, org), 'Command line: ingest charges');
       const started = performance.now();
       const result = await ingestCharges(ctx, charges);
       const seconds = (performance.now() - started) / 1000;

@@ -1,11 +1,6 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
-import { asc, eq } from 'drizzle-orm';
-import type { Actor } from '../../platform/access/actor.ts';
-import { organisation } from '../../platform/db/schema.ts';
-import type { ServiceContext } from '../../platform/http/context.ts';
 import { ExtractFormatError, extractColumns, ingestLegalStatus, readExtract } from '../../modules/register/ingest.service.ts';
-import { CliError, cliContext, findOrganisation, parseOptions, resolvePartnership, withDatabase } from '../context.ts';
+import { cliContext, CliError, findOrganisation, loaderArguments, loaderContext, resolvePartnership, withDatabase } from '../context.ts';
 import type { CliCommand } from '../io.ts';
 
 const USAGE = `Usage: npx aftercare ingest legal-status <file.csv> --org CODE [--partnership ID]
@@ -17,52 +12,11 @@ Dates are YYYY-MM-DD or DD/MM/YYYY. --org is the organisation the extract comes 
 Exit status: 0 every row loaded, 1 some rows rejected (the rest are loaded), 2 usage error.
 See docs/ingest.md.`;
 
-/**
- * Whoever runs the CLI holds the database credentials and acts for the whole partnership
- * (cliContext). An extract names people whatever organisation first recorded them, so the
- * loader may write to any person in the partnership: it acts as a practitioner in every
- * organisation, with the organisation named by --org as the one it works for. That
- * organisation is recorded in the audit trail and becomes involved with each person it
- * sends events for.
- */
-async function ingestContext(base: ServiceContext): Promise<ServiceContext> {
-  const orgs = await base.db
-    .select()
-    .from(organisation)
-    .where(eq(organisation.partnershipId, base.actor.partnershipId))
-    .orderBy(asc(organisation.name));
-  const actor: Actor = {
-    ...base.actor,
-    displayName: 'Command line: ingest legal-status',
-    memberships: orgs.map((o) => ({
-      organisationId: o.id,
-      organisationCode: o.code,
-      organisationOnsCode: o.onsCode,
-      organisationName: o.name,
-      organisationType: o.type,
-      isLead: o.isLead,
-      roles: ['practitioner'],
-    })),
-  };
-  return { ...base, actor };
-}
 
 export const ingestLegalStatusCommand: CliCommand = async (args, io) => {
-  const { options, positional } = parseOptions(args);
-  const unknownOptions = Object.keys(options).filter((k) => k !== 'org' && k !== 'partnership');
-  const file = positional[0];
-  if (!file || positional.length > 1 || typeof options.org !== 'string' || unknownOptions.length > 0 || options.partnership === true) {
-    if (unknownOptions.length) io.stderr.write(`Unknown option${unknownOptions.length > 1 ? 's' : ''}: ${unknownOptions.map((o) => `--${o}`).join(', ')}\n\n`);
-    io.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    io.stderr.write(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}\n`);
-    return 2;
-  }
+  const loaded = await loaderArguments(args, USAGE, io.stderr);
+  if (!loaded) return 2;
+  const { file, text } = loaded;
   let extract: ReturnType<typeof readExtract>;
   try {
     extract = readExtract(text);
@@ -76,9 +30,9 @@ export const ingestLegalStatusCommand: CliCommand = async (args, io) => {
 
   try {
     return await withDatabase(async (database, config) => {
-      const partnershipId = await resolvePartnership(database, options.partnership);
-      const org = await findOrganisation(database, partnershipId, options.org as string);
-      const ctx = await ingestContext(cliContext(database, config, partnershipId, org));
+      const partnershipId = await resolvePartnership(database, loaded.partnership);
+      const org = await findOrganisation(database, partnershipId, loaded.org);
+      const ctx = await loaderContext(cliContext(database, config, partnershipId, org), 'Command line: ingest legal-status');
       const started = performance.now();
       const result = await ingestLegalStatus(ctx, extract);
       const seconds = (performance.now() - started) / 1000;
