@@ -3,9 +3,13 @@ import { buildApp } from './app.ts';
 import type { Config } from './platform/config/config.ts';
 import { openDatabase, type Database } from './platform/db/database.ts';
 import { DEMO_PASSWORD, demoUsers, isEmpty } from './platform/db/demo-seed.ts';
+import { seedDemoPlans } from './modules/plans/demo-plans.ts';
 import { DEMO_PEOPLE, seedDemoWithPeople } from './modules/register/demo-people.ts';
 import { startHousekeeping } from './platform/jobs/housekeeping.ts';
 import { refreshStaleDecisions } from './modules/register/refresh.ts';
+import { queueReviewReminders } from './modules/reviews/reminders.ts';
+import { deliverPending } from './platform/notifications/outbox.ts';
+import { smtpTransport } from './platform/notifications/mailer.ts';
 
 /** Starts Aftercare: migrate, seed the demo if empty and allowed, listen, and shut down cleanly. */
 export async function startServer(config: Config, out: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<{ app: FastifyInstance; database: Database; stop: () => Promise<void> }> {
@@ -14,9 +18,10 @@ export async function startServer(config: Config, out: (line: string) => void = 
   let seeded: { people: number; milliseconds: number } | null = null;
   if (config.seedDemo && (await isEmpty(database.db))) {
     out(`First start: creating the synthetic demo partnership and ${DEMO_PEOPLE} synthetic people (about half a minute)…`);
-    seeded = await seedDemoWithPeople(database, { config });
+    seeded = await seedDemoWithPeople(database, { config, after: seedDemoPlans });
   }
   const app = await buildApp({ config, database });
+  const mail = config.smtpUrl ? smtpTransport(config.smtpUrl, config.smtpFrom) : null;
   const housekeeping = startHousekeeping(database.db, app.log, {
     // Hourly: re-evaluate people whose stored decision is older than today, in batches of
     // 500, for at most 50 seconds a run; the next run carries on where this one stopped.
@@ -26,6 +31,17 @@ export async function startServer(config: Config, out: (line: string) => void = 
         const { checked } = await refreshStaleDecisions(db);
         if (checked < 500) break;
       }
+    },
+    // Review reminders into the notification outbox. Run hourly, but each reminder has a
+    // dedupe key per person, due date and recipient, so it is queued once (in effect daily).
+    'queue-review-reminders': async (db) => {
+      await queueReviewReminders(db, { channel: mail ? 'email' : 'in-app' });
+      await deliverPending(db, mail);
+    },
+    // Deliver the outbox: email through SMTP when configured, otherwise shown in the app;
+    // failures are retried with backoff (see src/platform/notifications/outbox.ts).
+    'deliver-notifications': async (db) => {
+      await deliverPending(db, mail);
     },
   });
   await app.listen({ port: config.port, host: config.host });

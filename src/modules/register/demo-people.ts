@@ -900,12 +900,20 @@ export async function seedDemoPeople(database: { db: Db }, options: SeedDemoPeop
  * The whole first-run demo in one transaction: the partnership (`seedDemo`) and its people.
  * An interrupted first start leaves an empty database, so the next start seeds it again.
  */
-export async function seedDemoWithPeople(database: { db: Db }, options: Omit<SeedDemoPeopleOptions, 'partnershipId'> = {}): Promise<SeedDemoPeopleResult & { partnershipId: string }> {
+export async function seedDemoWithPeople(
+  database: { db: Db },
+  options: Omit<SeedDemoPeopleOptions, 'partnershipId'> & {
+    /** More demo data written in the same transaction once the people exist (plans, for example). */
+    after?: (tx: Tx, partnershipId: string, config: Config) => Promise<unknown>;
+  } = {},
+): Promise<SeedDemoPeopleResult & { partnershipId: string }> {
   const started = performance.now();
   const config = options.config ?? loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent' });
   const result = await database.db.transaction(async (tx) => {
     const partnershipId = await seedDemo(tx);
-    return { partnershipId, ...(await writePlan(tx, partnershipId, config, options)) };
+    const counts = await writePlan(tx, partnershipId, config, options);
+    if (options.after) await options.after(tx, partnershipId, config);
+    return { partnershipId, ...counts };
   });
   return { ...result, milliseconds: Math.round(performance.now() - started) };
 }
