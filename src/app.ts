@@ -28,6 +28,14 @@ import { settingsRoutes } from './modules/settings/routes.ts';
 import { chargesRoutes } from './modules/charges/routes.ts';
 import { chargesApiRoutes } from './modules/charges/api.ts';
 import { plansApiRoutes } from './modules/plans/api.ts';
+import { disputesRoutes } from './modules/disputes/disputes.routes.ts';
+import { disputesApiRoutes } from './modules/disputes/api.ts';
+import { panelRoutes } from './modules/panels/panels.routes.ts';
+import { panelsApiRoutes } from './modules/panels/api.ts';
+import { reviewRoutes } from './modules/reviews/routes.ts';
+import { reviewsApiRoutes } from './modules/reviews/api.ts';
+import { endingRoutes } from './modules/endings/endings.routes.ts';
+import { endingsApiRoutes } from './modules/endings/api.ts';
 import './platform/http/types.ts';
 
 export interface AppDeps {
@@ -73,12 +81,20 @@ export async function buildApp({ config, database, logger = true }: AppDeps): Pr
   settingsRoutes(app);
   peopleApiRoutes(app);
   plansApiRoutes(app);
+  disputesApiRoutes(app);
+  panelsApiRoutes(app);
+  endingsApiRoutes(app);
   registerListRoutes(app);
+  disputesRoutes(app);
   personRoutes(app);
   chargesRoutes(app);
   chargesApiRoutes(app);
   documentsRoutes(app);
   planRoutes(app);
+  panelRoutes(app);
+  reviewRoutes(app);
+  reviewsApiRoutes(app);
+  endingRoutes(app);
   rulesRoutes(app);
   apiDocsRoutes(app);
 

@@ -691,3 +691,40 @@ export function formatSplit(localAuthorityBasisPoints: number): string {
 }
 
 export { formatPounds };
+
+// ---------------------------------------------------------------------------
+// Funding panel decisions (issue 6)
+// ---------------------------------------------------------------------------
+
+/**
+ * Record a funding panel's decided split on every service of a plan, whatever the plan's
+ * status: it is the panel's recorded decision (R26: the split is stored per package with its
+ * basis). Runs in the caller's transaction; bumps the plan's version (so a draft open in another
+ * tab is not saved over silently) and writes an audit event naming the panel case.
+ */
+export async function applyPanelSplit(tx: DbOrTx, ctx: Pick<ServiceContext, 'actor' | 'requestId'>, personId: string, planId: string, laBasisPoints: number, basis: string, panelCaseId: string): Promise<ServiceRow[]> {
+  if (!Number.isInteger(laBasisPoints) || laBasisPoints < 0 || laBasisPoints > 10_000) throw new InputError([{ path: 'localAuthorityPercent', message: 'The local authority share must be from 0% to 100%' }]);
+  const why = basis.trim();
+  if (!why) throw new InputError([{ path: 'basis', message: 'Record the basis of the split' }]);
+  if (!isUuid(planId)) throw new NotFoundError('Plan not found');
+  const plan = (await tx.select().from(aftercarePlan).where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.id, planId), eq(aftercarePlan.personId, personId))))[0];
+  if (!plan) throw new NotFoundError('Plan not found');
+  const before = await tx.select().from(planService).where(and(eq(planService.partnershipId, ctx.actor.partnershipId), eq(planService.planId, planId)));
+  const after = await tx
+    .update(planService)
+    .set({ localAuthorityBasisPoints: laBasisPoints, splitBasis: why, version: sql`${planService.version} + 1`, updatedAt: new Date() })
+    .where(and(eq(planService.partnershipId, ctx.actor.partnershipId), eq(planService.planId, planId)))
+    .returning();
+  await tx
+    .update(aftercarePlan)
+    .set({ version: sql`${aftercarePlan.version} + 1`, updatedAt: new Date() })
+    .where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.id, planId)));
+  await recordChange(tx, ctx, {
+    action: 'plan.panel-split-applied',
+    subjectType: 'person',
+    subjectId: personId,
+    before: { planId, services: before.map((s) => ({ id: s.id, localAuthorityBasisPoints: s.localAuthorityBasisPoints, splitBasis: s.splitBasis })) },
+    after: { planId, panelCaseId, localAuthorityBasisPoints: laBasisPoints, splitBasis: why, services: after.map((s) => s.id) },
+  });
+  return after;
+}

@@ -21,17 +21,24 @@ export interface SettingsFormValues {
   poundsPerPoint: string;
   refundInterestPercent: string;
   weeksPerYear: string;
+  firstReviewWeeks?: string;
+  reviewIntervalMonths?: string;
+  reminderDaysBefore?: string;
   points: Record<string, string>;
 }
 
+const reviewFields = ['firstReviewWeeks', 'reviewIntervalMonths', 'reminderDaysBefore'] as const;
+type ReviewPolicyFields = Partial<Pick<PlanSettings, (typeof reviewFields)[number]>>;
+
 /** The form filled in with stored settings. */
-export function settingsFormValues(settings: Pick<PlanSettings, 'resourceAllocation' | 'refundInterestBasisPoints' | 'weeksPerYear'>): SettingsFormValues {
+export function settingsFormValues(settings: Pick<PlanSettings, 'resourceAllocation' | 'refundInterestBasisPoints' | 'weeksPerYear'> & ReviewPolicyFields): SettingsFormValues {
   const points: Record<string, string> = {};
   for (const { id } of needDomains) for (const level of needLevels) points[pointsField(id, level)] = String(settings.resourceAllocation.points[id][level]);
   return {
     poundsPerPoint: penceToPoundsInput(settings.resourceAllocation.pencePerPoint),
     refundInterestPercent: basisPointsToPercent(settings.refundInterestBasisPoints),
     weeksPerYear: String(settings.weeksPerYear),
+    ...Object.fromEntries(reviewFields.filter((f) => settings[f] !== undefined).map((f) => [f, String(settings[f])])),
     points,
   };
 }
@@ -44,7 +51,7 @@ function wholeNumberOrText(raw: string): number | string | undefined {
 }
 
 /** The form's fields in the order they appear, for the order of the error summary. */
-const fieldOrder: string[] = ['poundsPerPoint', ...needDomains.flatMap(({ id }) => needLevels.map((level) => pointsField(id, level))), 'refundInterestPercent', 'weeksPerYear'];
+const fieldOrder: string[] = ['poundsPerPoint', ...needDomains.flatMap(({ id }) => needLevels.map((level) => pointsField(id, level))), 'refundInterestPercent', 'weeksPerYear', ...reviewFields];
 
 /** A schema path as the form field it came from. */
 function formField(path: string): string {
@@ -53,6 +60,7 @@ function formField(path: string): string {
   if (path.startsWith('resourceAllocation.pencePerPoint')) return 'poundsPerPoint';
   if (path.startsWith('refundInterestBasisPoints')) return 'refundInterestPercent';
   if (path.startsWith('weeksPerYear')) return 'weeksPerYear';
+  for (const f of reviewFields) if (path.startsWith(f)) return f;
   return 'poundsPerPoint';
 }
 
@@ -106,10 +114,18 @@ export function settingsFromForm(body: FormBody): { values: SettingsFormValues; 
     refundInterestBasisPoints = bp ?? values.refundInterestPercent;
   }
 
+  // The review policy: a field left out (or blank) keeps what is stored.
+  const review: Record<string, number | string | undefined> = {};
+  for (const f of reviewFields) {
+    const raw = asString(body[f]).trim();
+    if (body[f] !== undefined) values[f] = raw;
+    if (raw !== '') review[f] = wholeNumberOrText(raw);
+  }
   const input = {
     resourceAllocation: { pencePerPoint, points },
     refundInterestBasisPoints,
     weeksPerYear: wholeNumberOrText(values.weeksPerYear),
+    ...review,
   };
   const parsed = planSettingsInputSchema.safeParse(input);
   if (!parsed.success) {
@@ -143,5 +159,11 @@ export function settingsDifferences(saved: Pick<PlanSettings, 'resourceAllocatio
     out.push({ label: 'Refund interest rate', saved: `${basisPointsToPercent(saved.refundInterestBasisPoints)}% a year`, yours: `${basisPointsToPercent(yours.refundInterestBasisPoints)}% a year` });
   }
   if (saved.weeksPerYear !== yours.weeksPerYear) out.push({ label: 'Weeks in a year', saved: String(saved.weeksPerYear), yours: String(yours.weeksPerYear) });
+  const reviewLabels = { firstReviewWeeks: 'First review (weeks)', reviewIntervalMonths: 'Time between reviews (months)', reminderDaysBefore: 'Reminder (days before)' } as const;
+  for (const f of reviewFields) {
+    const a = (saved as ReviewPolicyFields)[f];
+    const b = yours[f];
+    if (a !== undefined && b !== undefined && a !== b) out.push({ label: reviewLabels[f], saved: String(a), yours: String(b) });
+  }
   return out;
 }

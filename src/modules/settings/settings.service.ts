@@ -31,6 +31,10 @@ export interface PlanSettings {
   /** The same rate as a percentage (8 for 8%), as `calculateRefund` takes it. */
   refundInterestPercent: number;
   weeksPerYear: number;
+  /** Review policy (issue 6): first review weeks after the start, months between reviews (at most 12, R27), reminder days before. */
+  firstReviewWeeks: number;
+  reviewIntervalMonths: number;
+  reminderDaysBefore: number;
   /** 0 while the partnership has no stored settings (the defaults apply). */
   version: number;
   updatedAt: Date | null;
@@ -51,6 +55,21 @@ export const planSettingsInputSchema = z.strictObject({
     .int({ error: (issue) => (issue.input === undefined ? 'Enter the number of weeks in a year, usually 52' : weeksMessage) })
     .min(1, { error: weeksMessage })
     .max(MAX_WEEKS_PER_YEAR, { error: weeksMessage }),
+  firstReviewWeeks: z
+    .int({ error: 'The first review must be a whole number of weeks from 1 to 52' })
+    .min(1, { error: 'The first review must be a whole number of weeks from 1 to 52' })
+    .max(52, { error: 'The first review must be a whole number of weeks from 1 to 52' })
+    .optional(),
+  reviewIntervalMonths: z
+    .int({ error: 'The time between reviews must be a whole number of months from 1 to 12' })
+    .min(1, { error: 'The time between reviews must be a whole number of months from 1 to 12' })
+    .max(12, { error: 'The time between reviews must be at most 12 months: reviews are due at least every 12 months' })
+    .optional(),
+  reminderDaysBefore: z
+    .int({ error: 'The reminder must be a whole number of days from 0 to 90' })
+    .min(0, { error: 'The reminder must be a whole number of days from 0 to 90' })
+    .max(90, { error: 'The reminder must be a whole number of days from 0 to 90' })
+    .optional(),
 });
 export type PlanSettingsInput = z.output<typeof planSettingsInputSchema>;
 
@@ -88,6 +107,9 @@ function toSettings(partnershipId: string, row: Row | undefined): PlanSettings {
     refundInterestBasisPoints: basisPoints,
     refundInterestPercent: basisPoints / 100,
     weeksPerYear: row?.weeksPerYear ?? DEFAULT_WEEKS_PER_YEAR,
+    firstReviewWeeks: row?.firstReviewWeeks ?? 6,
+    reviewIntervalMonths: row?.reviewIntervalMonths ?? 12,
+    reminderDaysBefore: row?.reminderDaysBefore ?? 14,
     version: row?.version ?? 0,
     updatedAt: row?.updatedAt ?? null,
     updatedBy: row?.updatedBy ?? null,
@@ -158,6 +180,9 @@ export async function updatePlanSettings(ctx: ServiceContext, version: number, i
           resourceAllocation: data.resourceAllocation,
           refundInterestBasisPoints: data.refundInterestBasisPoints,
           weeksPerYear: data.weeksPerYear,
+          ...(data.firstReviewWeeks !== undefined ? { firstReviewWeeks: data.firstReviewWeeks } : {}),
+          ...(data.reviewIntervalMonths !== undefined ? { reviewIntervalMonths: data.reviewIntervalMonths } : {}),
+          ...(data.reminderDaysBefore !== undefined ? { reminderDaysBefore: data.reminderDaysBefore } : {}),
           updatedBy: ctx.actor.userId,
           updatedAt: new Date(),
           version: version + 1,

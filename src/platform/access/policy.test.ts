@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor, ActorMembership, Role } from './actor.ts';
-import { can, organisationScope } from './policy.ts';
+import { can, endingApprovalOrganisation, organisationScope } from './policy.ts';
 
 const P = 'partnership-1';
 const membership = (organisationId: string, roles: Role[], isLead = false): ActorMembership => ({
@@ -88,5 +88,63 @@ describe('access policy', () => {
     expect(can(token, 'audit:read', { partnershipId: P, organisationId: 'trust' })).toBe(false);
     const leadToken: Actor = { ...user(membership('icb', [], true)), kind: 'token', userId: null, tokenId: 't2' };
     expect(can(leadToken, 'settings:manage')).toBe(false);
+  });
+});
+
+describe('who may decide an ending of section 117 aftercare for each body', () => {
+  const person = { partnershipId: P, responsibleLocalAuthority: 'NORTHVALE', responsibleIcb: 'E54000901', involvedOrganisations: ['trust'] };
+  const icbMembership = (roles: Role[]): ActorMembership => ({ ...membership('icb', roles, true), organisationCode: 'QZV', organisationOnsCode: 'E54000901', organisationType: 'icb' });
+
+  it('lets a team manager, senior practitioner or panel member of the responsible local authority decide for it', () => {
+    for (const role of ['team-manager', 'senior-practitioner', 'panel-member'] as const) {
+      expect(endingApprovalOrganisation(user(membership('northvale', [role])), person, 'local-authority')).toBe('northvale');
+    }
+    expect(endingApprovalOrganisation(user(membership('northvale', ['practitioner'])), person, 'local-authority')).toBeNull();
+    expect(endingApprovalOrganisation(user(membership('northvale', ['commissioner'])), person, 'local-authority')).toBeNull();
+    // Not for the ICB.
+    expect(endingApprovalOrganisation(user(membership('northvale', ['team-manager'])), person, 'icb')).toBeNull();
+  });
+
+  it('lets a commissioner or panel member of the responsible ICB decide for it, matched by its ONS code', () => {
+    expect(endingApprovalOrganisation(user(icbMembership(['commissioner'])), person, 'icb')).toBe('icb');
+    expect(endingApprovalOrganisation(user(icbMembership(['panel-member'])), person, 'icb')).toBe('icb');
+    expect(endingApprovalOrganisation(user(icbMembership(['team-manager'])), person, 'icb')).toBeNull();
+    expect(endingApprovalOrganisation(user(icbMembership(['commissioner'])), person, 'local-authority')).toBeNull();
+  });
+
+  it('refuses other bodies, involved organisations, other partnerships and API tokens', () => {
+    expect(endingApprovalOrganisation(user(membership('southmere', ['team-manager'])), person, 'local-authority')).toBeNull();
+    expect(endingApprovalOrganisation(user(membership('trust', ['team-manager'])), person, 'local-authority')).toBeNull();
+    expect(endingApprovalOrganisation(user(membership('northvale', ['team-manager'])), { ...person, partnershipId: 'other' }, 'local-authority')).toBeNull();
+    expect(endingApprovalOrganisation(user(membership('northvale', ['team-manager'])), { ...person, responsibleLocalAuthority: null }, 'local-authority')).toBeNull();
+    const token: Actor = { ...user(membership('northvale', ['team-manager'])), kind: 'token', userId: null, tokenId: 't1' };
+    expect(endingApprovalOrganisation(token, person, 'local-authority')).toBeNull();
+  });
+
+  it('lets a panel member of both bodies decide for either (the service stops one person deciding for both)', () => {
+    const panel = user(icbMembership(['panel-member']), membership('northvale', ['panel-member']));
+    expect(endingApprovalOrganisation(panel, person, 'local-authority')).toBe('northvale');
+    expect(endingApprovalOrganisation(panel, person, 'icb')).toBe('icb');
+  });
+});
+
+describe('funding panels', () => {
+  it('lets panel members and commissioners decide, and not practitioners, managers or API tokens', () => {
+    expect(can(user(membership('icb', ['panel-member'], true)), 'panel:decide')).toBe(true);
+    expect(can(user(membership('icb', ['commissioner'], true)), 'panel:decide')).toBe(true);
+    expect(can(user(membership('northvale', ['panel-member'])), 'panel:decide')).toBe(true);
+    expect(can(user(membership('northvale', ['practitioner'])), 'panel:decide')).toBe(false);
+    expect(can(user(membership('northvale', ['team-manager'])), 'panel:decide')).toBe(false);
+    expect(can(user(membership('icb', ['administrator'], true)), 'panel:decide')).toBe(false);
+    const token: Actor = { ...user(membership('icb', ['panel-member'], true)), kind: 'token', userId: null, tokenId: 't1' };
+    expect(can(token, 'panel:decide')).toBe(false);
+    expect(can(user(membership('icb', ['panel-member'], true)), 'panel:decide', { partnershipId: 'other' })).toBe(false);
+  });
+
+  it('lets practitioners see the panels (to follow their cases), but not administrators or read-only users', () => {
+    expect(can(user(membership('northvale', ['practitioner'])), 'panel:read')).toBe(true);
+    expect(can(user(membership('icb', ['commissioner'], true)), 'panel:read')).toBe(true);
+    expect(can(user(membership('icb', ['administrator'], true)), 'panel:read')).toBe(false);
+    expect(can(user(membership('northvale', ['read-only'])), 'panel:read')).toBe(false);
   });
 });

@@ -25,7 +25,11 @@ export type Permission =
   /** Who viewed and changed a person's record. */
   | 'person:audit'
   /** The partnership's planning settings (resource allocation, refund interest): lead organisation administrators only. */
-  | 'settings:manage';
+  | 'settings:manage'
+  /** Funding panels: see meetings and the cases on their agendas. */
+  | 'panel:read'
+  /** Funding panels: hold meetings, record who was present and decide cases (panel members and commissioners). */
+  | 'panel:decide';
 
 const everyRole: Role[] = [...roles];
 
@@ -49,6 +53,8 @@ const grants: Record<Permission, { roles: Role[]; scope: 'partnership' | 'organi
   'person:write': { roles: ['practitioner', 'senior-practitioner', 'team-manager'], scope: 'relationship' },
   'person:audit': { roles: ['team-manager', 'quality-audit'], scope: 'relationship' },
   'settings:manage': { roles: ['administrator'], scope: 'lead' },
+  'panel:read': { roles: ['practitioner', 'senior-practitioner', 'team-manager', 'commissioner', 'panel-member', 'quality-audit'], scope: 'partnership' },
+  'panel:decide': { roles: ['panel-member', 'commissioner'], scope: 'partnership' },
 };
 
 const tokenPermissions: ReadonlySet<Permission> = new Set(['rules:evaluate', 'organisations:read', 'person:read', 'person:write']);
@@ -154,6 +160,34 @@ export function planApprovalOrganisation(actor: Actor, person: PersonRelationshi
   const bodies = [person.responsibleLocalAuthority, person.responsibleIcb].filter((code): code is string => code !== null);
   const membership = actor.memberships.find(
     (m) => m.roles.some((r) => planApprovers.includes(r)) && (bodies.includes(m.organisationCode) || (m.organisationOnsCode !== null && m.organisationOnsCode !== undefined && bodies.includes(m.organisationOnsCode))),
+  );
+  return membership?.organisationId ?? null;
+}
+
+/** The two bodies that must each approve the ending (or reinstatement) of section 117 aftercare. */
+export type EndingBody = 'local-authority' | 'icb';
+
+/** Roles that may decide an ending for each responsible body. */
+const endingApprovers: Record<EndingBody, Role[]> = {
+  'local-authority': ['team-manager', 'senior-practitioner', 'panel-member'],
+  icb: ['commissioner', 'panel-member'],
+};
+
+/**
+ * Ending section 117 aftercare needs both responsible bodies to be satisfied that the person no
+ * longer needs it (MHA 1983 s117(2); rule R9). For `body`, only a team manager, senior
+ * practitioner or panel member of the person's responsible local authority, or a commissioner
+ * or panel member of their responsible ICB, may decide for it. Involvement is not enough, and
+ * API tokens never decide. Returns the deciding organisation's id, or null if the actor may not.
+ * (Someone who holds roles in both bodies may still decide for only one of them on any one
+ * proposal: the endings service enforces that.)
+ */
+export function endingApprovalOrganisation(actor: Actor, person: PersonRelationships, body: EndingBody): string | null {
+  if (actor.kind !== 'user' || person.partnershipId !== actor.partnershipId) return null;
+  const code = body === 'local-authority' ? person.responsibleLocalAuthority : person.responsibleIcb;
+  if (code === null) return null;
+  const membership = actor.memberships.find(
+    (m) => m.roles.some((r) => endingApprovers[body].includes(r)) && (m.organisationCode === code || (m.organisationOnsCode !== null && m.organisationOnsCode !== undefined && m.organisationOnsCode === code)),
   );
   return membership?.organisationId ?? null;
 }

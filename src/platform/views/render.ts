@@ -12,9 +12,12 @@ export interface NavItem {
 /** The service navigation a user sees depends on what they may do. */
 export function navigationFor(actor: Actor, currentPath: string): NavItem[] {
   const items: NavItem[] = [{ href: '/', text: 'Home' }];
+  if (can(actor, 'person:write')) items.push({ href: '/my-work', text: 'My work' });
   if (can(actor, 'person:read')) {
     items.push({ href: '/register', text: 'Register' }, { href: '/pipeline', text: 'Hospital pipeline' }, { href: '/lost-to-follow-up', text: 'Lost to follow-up' });
   }
+  if (can(actor, 'person:read')) items.push({ href: '/disputes', text: 'Disputes' });
+  if (can(actor, 'panel:read')) items.push({ href: '/panels', text: 'Panels' });
   items.push({ href: '/rules', text: 'Rules' });
   if (can(actor, 'users:manage', { partnershipId: actor.partnershipId, organisationId: actor.activeOrganisationId }) ||
       can(actor, 'audit:read', { partnershipId: actor.partnershipId, organisationId: actor.activeOrganisationId })) {

@@ -1,0 +1,132 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkA11y, hasChromium, launch, newContext, signIn } from './support.ts';
+
+async function fillDate(page: Page, legend: string, iso: string) {
+  const [y, m, d] = iso.split('-');
+  const group = page.getByRole('group', { name: legend });
+  await group.getByLabel('Day').fill(String(Number(d)));
+  await group.getByLabel('Month').fill(String(Number(m)));
+  await group.getByLabel('Year').fill(y!);
+}
+
+async function recordEvent(page: Page, what: string, answer: (page: Page) => Promise<void>) {
+  await page.getByRole('button', { name: 'Record an event' }).click();
+  await page.getByLabel(what, { exact: true }).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await answer(page);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('button', { name: 'Record event' }).click();
+  await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('recorded');
+}
+
+describe.skipIf(!hasChromium)('a practitioner’s overdue review, from My work to done', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('sees the overdue review in My work, records it, and the register shows the next review date', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signIn(page, 'practitioner@demo.aftercare.example');
+
+    // Someone allocated to me whose first review (after a 2024 discharge) is long overdue.
+    await page.goto('/people/new');
+    await page.getByLabel('NHS number').fill('999 012 4299');
+    await page.getByLabel('First name').fill('Jordan');
+    await page.getByLabel('Last name').fill('Overdue-Review');
+    await fillDate(page, 'Date of birth', '1983-07-19');
+    const teamValue = await page.locator('#allocatedTeamId option', { hasText: 'Northvale Community Mental Health Team' }).first().getAttribute('value');
+    await page.locator('#allocatedTeamId').selectOption(teamValue!);
+    const leadValue = await page.locator('#leadPractitionerId option', { hasText: 'Sam Okafor' }).first().getAttribute('value');
+    await page.locator('#leadPractitionerId').selectOption(leadValue!);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await recordEvent(page, 'Detained in hospital', async (p) => {
+      await fillDate(p, 'Date', '2024-01-08');
+      await p.getByLabel('Legal status').selectOption('03');
+      await p.getByLabel('Hospital').fill('Northvale Hospital');
+      await p.getByLabel('Ordinary residence immediately before this detention').fill('E06000901');
+      await p.getByLabel('ICB of their GP practice when the application was made').fill('E54000901');
+    });
+    await recordEvent(page, 'Detention ended', async (p) => {
+      await fillDate(p, 'Date', '2024-03-04');
+      await p.getByLabel('Discharged', { exact: true }).check();
+    });
+    await recordEvent(page, 'Left hospital', async (p) => {
+      await fillDate(p, 'Date', '2024-03-04');
+    });
+    const personUrl = new URL(page.url()).pathname.replace(/\/history$/, '');
+
+    // My work: the review is overdue.
+    await page.getByRole('link', { name: 'My work' }).click();
+    await checkA11y(page);
+    const overdue = page.getByTestId('overdue');
+    await expect.poll(() => overdue.textContent()).toContain('Jordan Overdue-Review');
+    // Sorting and filtering are links and a GET form: no JavaScript needed.
+    await page.getByRole('link', { name: /^Name/ }).first().click();
+    await checkA11y(page);
+    await page.getByLabel('Show').selectOption('overdue');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await checkA11y(page);
+    await page.getByRole('link', { name: 'Record review for Jordan Overdue-Review' }).click();
+
+    // The review form: a mistake first, then the answers.
+    await checkA11y(page);
+    await page.getByRole('button', { name: 'Save the review' }).click();
+    expect(await page.locator('.govuk-error-summary').textContent()).toContain('have their needs changed');
+    await checkA11y(page);
+    await page.getByLabel('Name').nth(1).fill('Priya Shah');
+    await page.locator('#attendeeKind-1').selectOption('carer');
+    await page.getByRole('group', { name: 'Have their needs changed?' }).getByLabel('No', { exact: true }).check();
+    await page.getByRole('group', { name: 'Does section 117 aftercare still apply?' }).getByLabel('Yes', { exact: true }).check();
+    await page.getByLabel('Reasons').fill('Still needs support from the community team to stay well');
+    await page.getByLabel('The person’s view (optional)').fill('Wants to keep the same worker');
+    await page.getByRole('button', { name: 'Save the review' }).click();
+    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('The review has been recorded');
+    await checkA11y(page);
+
+    // The person page shows the new next review date, not overdue.
+    await page.goto(personUrl);
+    const next = await page.getByTestId('next-review').textContent();
+    expect(next).not.toContain('Overdue');
+    expect(next).toMatch(/\d{4}/);
+    await page.getByTestId('reviews-link').click();
+    await checkA11y(page);
+    expect(await page.getByTestId('reviews').textContent()).toContain('Completed');
+
+    // And My work no longer lists them as overdue.
+    await page.goto('/my-work?scope=me&show=overdue');
+    const overdueText = (await page.getByTestId('overdue').count()) ? await page.getByTestId('overdue').textContent() : '';
+    expect(overdueText).not.toContain('Jordan Overdue-Review');
+
+    // The register agrees: not in the overdue filter.
+    await page.goto('/register?review=overdue&q=Overdue-Review');
+    await checkA11y(page);
+    expect(await page.locator('main').textContent()).not.toContain('Jordan Overdue-Review');
+
+    // A meeting, with a calendar invitation.
+    await page.goto(`${personUrl}/meetings/new`);
+    await checkA11y(page);
+    await page.getByLabel('Multidisciplinary team (MDT) meeting').check();
+    await fillDate(page, 'Date of the meeting', '2026-12-01');
+    await page.getByLabel('Start time').fill('14:30');
+    await page.locator('#attendeeName-0').fill('Dr Lee');
+    await page.locator('#actionDescription-0').fill('Book a GP appointment');
+    await page.getByRole('button', { name: 'Save the meeting' }).click();
+    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('The meeting has been recorded');
+    await checkA11y(page);
+    const invite = await page.request.get(`${new URL(page.url()).pathname}/invite.ics`);
+    expect(invite.headers()['content-type']).toContain('text/calendar');
+    expect(await invite.text()).toContain('DTSTART:20261201T143000Z');
+    await page.getByRole('button', { name: /Mark as done/ }).click();
+    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('marked as done');
+
+    await page.goto('/notifications');
+    await checkA11y(page);
+    await context.close();
+  });
+});

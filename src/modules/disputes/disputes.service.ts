@@ -1,0 +1,289 @@
+/**
+ * Disputes (issue 6): ordinary-residence disputes between local authorities (R24: referred to
+ * the Secretary of State at 4 months) and funding disputes between a local authority and the ICB
+ * (R38: settled locally or through the NHS dispute process). Care must not wait (R25): an interim
+ * lead funder is required before anything is saved.
+ *
+ * Opening and resolving a dispute records the legal event ('dispute-opened', 'dispute-resolved')
+ * through the register's recordEvent, in the same transaction as the dispute, so the rules engine
+ * raises its flags (sos-referral-due) and notes from the person's legal history.
+ */
+import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
+import { z } from 'zod';
+import { disputeAge, isReferralDue, nextStages, referralDueOn, type DisputeAge, type DisputeStage } from '../../domain/disputes.ts';
+import { canOnPerson } from '../../platform/access/policy.ts';
+import { recordChange, recordView } from '../../platform/audit/audit.ts';
+import { todayInLondon } from '../../platform/clock.ts';
+import type { DbOrTx } from '../../platform/db/database.ts';
+import { organisation } from '../../platform/db/schema.ts';
+import { ConflictError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
+import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
+import { parseInput } from '../../platform/http/validation.ts';
+import { isoDateField } from '../register/inputs.ts';
+import { loadPerson, recordEvent, type PersonRow } from '../register/people.service.ts';
+import { person } from '../register/schema.ts';
+import { dispute } from './schema.ts';
+
+export type DisputeRow = typeof dispute.$inferSelect;
+
+export const INTERIM_LEAD_MESSAGE = 'Choose who funds care while the dispute is settled: care must not wait';
+
+const isUuid = (id: string) => z.uuid().safeParse(id).success;
+const organisationId = (message: string) => z.string({ error: message }).trim().min(1, message).pipe(z.uuid({ error: message }));
+
+export const openDisputeSchema = () => z.object({
+  kind: z.enum(['ordinary-residence', 'funding'], { error: 'Choose what the dispute is about' }),
+  partyAOrganisationId: organisationId('Choose the first body in the dispute'),
+  partyBOrganisationId: organisationId('Choose the other body in the dispute'),
+  aroseOn: isoDateField('the date the dispute arose', { required: true, notFuture: true, today: todayInLondon() }),
+  interimLeadOrganisationId: organisationId(INTERIM_LEAD_MESSAGE),
+  summary: z.string({ error: 'Say what the dispute is about' }).trim().min(1, 'Say what the dispute is about').max(4000, 'The summary must be 4000 characters or fewer'),
+});
+
+export type OrganisationChoice = { id: string; code: string; onsCode: string | null; name: string; type: string };
+
+/** The local authorities and ICBs of the partnership: the bodies that can be party to a dispute. */
+export async function disputeBodies(db: DbOrTx, partnershipId: string): Promise<OrganisationChoice[]> {
+  return db
+    .select({ id: organisation.id, code: organisation.code, onsCode: organisation.onsCode, name: organisation.name, type: organisation.type })
+    .from(organisation)
+    .where(and(eq(organisation.partnershipId, partnershipId), inArray(organisation.type, ['local-authority', 'icb']), eq(organisation.active, true)))
+    .orderBy(asc(organisation.type), asc(organisation.name));
+}
+
+/** Check the parties and the interim lead against the kind of dispute. Field-pathed, so the form shows each problem beside its field. */
+function checkParties(data: z.output<ReturnType<typeof openDisputeSchema>>, bodies: OrganisationChoice[]) {
+  const issues: Array<{ path: string; message: string }> = [];
+  const a = bodies.find((b) => b.id === data.partyAOrganisationId);
+  const b = bodies.find((x) => x.id === data.partyBOrganisationId);
+  if (!a) issues.push({ path: 'partyAOrganisationId', message: 'Choose the first body from the list' });
+  if (!b) issues.push({ path: 'partyBOrganisationId', message: 'Choose the other body from the list' });
+  if (a && b) {
+    if (a.id === b.id) issues.push({ path: 'partyBOrganisationId', message: 'A dispute is between two different bodies: choose the other one' });
+    else if (data.kind === 'ordinary-residence' && (a.type !== 'local-authority' || b.type !== 'local-authority')) {
+      issues.push({ path: 'partyBOrganisationId', message: 'An ordinary-residence dispute is between two local authorities' });
+    } else if (data.kind === 'funding' && !(new Set([a.type, b.type]).has('local-authority') && new Set([a.type, b.type]).has('icb'))) {
+      issues.push({ path: 'partyBOrganisationId', message: 'A funding dispute is between a local authority and an ICB' });
+    }
+  }
+  if (data.interimLeadOrganisationId !== data.partyAOrganisationId && data.interimLeadOrganisationId !== data.partyBOrganisationId) {
+    issues.push({ path: 'interimLeadOrganisationId', message: 'The interim lead funder must be one of the two bodies in the dispute' });
+  }
+  if (issues.length > 0) throw new InputError(issues);
+}
+
+/** Run recordEvent inside our transaction (a savepoint), so the event and the dispute are saved together or not at all. */
+function inTx(ctx: ServiceContext, tx: DbOrTx): ServiceContext {
+  return { ...ctx, db: tx };
+}
+
+export async function openDispute(ctx: ServiceContext, personId: string, input: unknown): Promise<DisputeRow> {
+  const data = parseInput(openDisputeSchema(), input);
+  await loadPerson(ctx.db, ctx, personId, 'person:write');
+  checkParties(data, await disputeBodies(ctx.db, ctx.actor.partnershipId));
+  return ctx.db.transaction(async (tx) => {
+    const recorded = await recordEvent(inTx(ctx, tx), personId, { event: { type: 'dispute-opened', date: data.aroseOn!, kind: data.kind }, source: 'manual' }).catch((error: unknown) => {
+      // The engine's refusal (for example, a date before the person's history allows) belongs beside the date.
+      if (error instanceof InputError) throw new InputError(error.issues.map((i) => ({ ...i, path: i.path === 'date' || i.path === '' ? 'aroseOn' : i.path })));
+      throw error;
+    });
+    const [created] = await tx
+      .insert(dispute)
+      .values({
+        partnershipId: ctx.actor.partnershipId,
+        personId,
+        kind: data.kind,
+        partyAOrganisationId: data.partyAOrganisationId,
+        partyBOrganisationId: data.partyBOrganisationId,
+        aroseOn: data.aroseOn!,
+        interimLeadOrganisationId: data.interimLeadOrganisationId,
+        stage: 'local-negotiation',
+        stageChangedOn: data.aroseOn!,
+        summary: data.summary,
+        openedEventId: recorded.event.id,
+        createdBy: ctx.actor.userId,
+      })
+      .returning();
+    await recordChange(tx, ctx, { action: 'dispute.opened', subjectType: 'person', subjectId: personId, after: created });
+    return created!;
+  });
+}
+
+async function loadDispute(db: DbOrTx, ctx: ServiceContext, disputeId: string): Promise<DisputeRow> {
+  if (!isUuid(disputeId)) throw new NotFoundError('Dispute not found');
+  const row = (await db.select().from(dispute).where(and(eq(dispute.partnershipId, ctx.actor.partnershipId), eq(dispute.id, disputeId))))[0];
+  if (!row) throw new NotFoundError('Dispute not found');
+  return row;
+}
+
+export const stageChangeSchema = () => z.object({
+  stage: z.enum(['local-negotiation', 'senior-escalation', 'sos-referral', 'nhs-dispute-process'], { error: 'Choose the stage the dispute has reached' }),
+  changedOn: isoDateField('the date of the change', { required: true, notFuture: true, today: todayInLondon() }),
+});
+
+export async function changeStage(ctx: ServiceContext, disputeId: string, version: number, input: unknown): Promise<DisputeRow> {
+  const data = parseInput(stageChangeSchema(), input);
+  return ctx.db.transaction(async (tx) => {
+    const before = await loadDispute(tx, ctx, disputeId);
+    await loadPerson(tx, ctx, before.personId, 'person:write');
+    if (before.stage === 'resolved') throw new ConflictError('This dispute has been resolved');
+    if (!nextStages(before.kind).includes(data.stage)) {
+      throw new InputError([{ path: 'stage', message: before.kind === 'funding' ? 'A funding dispute is not referred to the Secretary of State: use the NHS dispute process' : 'An ordinary-residence dispute is referred to the Secretary of State, not the NHS dispute process' }]);
+    }
+    if (data.changedOn! < before.aroseOn) throw new InputError([{ path: 'changedOn', message: 'The date of the change must be on or after the date the dispute arose' }]);
+    const referred = data.stage === 'sos-referral' || data.stage === 'nhs-dispute-process';
+    const after = expectOneUpdated(
+      await tx
+        .update(dispute)
+        .set({ stage: data.stage, stageChangedOn: data.changedOn!, referredOn: referred ? data.changedOn! : before.referredOn, version: version + 1, updatedAt: new Date() })
+        .where(and(eq(dispute.partnershipId, ctx.actor.partnershipId), eq(dispute.id, disputeId), eq(dispute.version, version)))
+        .returning(),
+    );
+    await recordChange(tx, ctx, { action: 'dispute.stage-changed', subjectType: 'person', subjectId: before.personId, before, after });
+    return after;
+  });
+}
+
+const money = z
+  .string()
+  .trim()
+  .transform((v) => v.replace(/^£/, '').replace(/,/g, ''))
+  .refine((v) => v === '' || /^\d+(\.\d{1,2})?$/.test(v), 'Enter the back payment in pounds and pence, like 1250.00')
+  .transform((v) => (v === '' ? null : Math.round(Number(v) * 100)));
+
+export const resolveSchema = () => z.object({
+  outcome: z.string({ error: 'Say how the dispute was settled' }).trim().min(1, 'Say how the dispute was settled').max(4000, 'The outcome must be 4000 characters or fewer'),
+  resolvedOn: isoDateField('the date it was resolved', { required: true, notFuture: true, today: todayInLondon() }),
+  responsibleOrganisationId: organisationId('Choose the body found responsible'),
+  backPayment: z.string().optional().default('').pipe(money),
+  backPaymentFromOrganisationId: z.string().trim().optional().default(''),
+  backPaymentToOrganisationId: z.string().trim().optional().default(''),
+});
+
+export async function resolveDispute(ctx: ServiceContext, disputeId: string, version: number, input: unknown): Promise<DisputeRow> {
+  const data = parseInput(resolveSchema(), input);
+  const bodies = await disputeBodies(ctx.db, ctx.actor.partnershipId);
+  const issues: Array<{ path: string; message: string }> = [];
+  if (!bodies.some((b) => b.id === data.responsibleOrganisationId)) issues.push({ path: 'responsibleOrganisationId', message: 'Choose the body found responsible from the list' });
+  const pence = data.backPayment;
+  const from = data.backPaymentFromOrganisationId || null;
+  const to = data.backPaymentToOrganisationId || null;
+  if (pence !== null && pence > 0) {
+    if (!from || !bodies.some((b) => b.id === from)) issues.push({ path: 'backPaymentFromOrganisationId', message: 'If a back payment is owed: choose who pays it' });
+    if (!to || !bodies.some((b) => b.id === to)) issues.push({ path: 'backPaymentToOrganisationId', message: 'If a back payment is owed: choose who is paid' });
+    if (from && to && from === to) issues.push({ path: 'backPaymentToOrganisationId', message: 'A back payment is paid by one body to another' });
+  } else if (from || to) {
+    issues.push({ path: 'backPayment', message: 'If a back payment is owed: enter the amount' });
+  }
+  if (issues.length > 0) throw new InputError(issues);
+  return ctx.db.transaction(async (tx) => {
+    const before = await loadDispute(tx, ctx, disputeId);
+    if (before.stage === 'resolved') throw new ConflictError('This dispute has already been resolved');
+    if (before.version !== version) throw new ConflictError();
+    if (data.resolvedOn! < before.aroseOn) throw new InputError([{ path: 'resolvedOn', message: 'The date it was resolved must be on or after the date it arose' }]);
+    const recorded = await recordEvent(inTx(ctx, tx), before.personId, { event: { type: 'dispute-resolved', date: data.resolvedOn! }, source: 'manual' }).catch((error: unknown) => {
+      if (error instanceof InputError) throw new InputError(error.issues.map((i) => ({ ...i, path: i.path === 'date' || i.path === '' ? 'resolvedOn' : i.path })));
+      throw error;
+    });
+    const after = expectOneUpdated(
+      await tx
+        .update(dispute)
+        .set({
+          stage: 'resolved',
+          stageChangedOn: data.resolvedOn!,
+          outcome: data.outcome,
+          resolvedOn: data.resolvedOn!,
+          responsibleOrganisationId: data.responsibleOrganisationId,
+          backPaymentPence: pence !== null && pence > 0 ? pence : null,
+          backPaymentFromOrganisationId: pence !== null && pence > 0 ? from : null,
+          backPaymentToOrganisationId: pence !== null && pence > 0 ? to : null,
+          resolvedEventId: recorded.event.id,
+          version: version + 1,
+          updatedAt: new Date(),
+        })
+        .where(and(eq(dispute.partnershipId, ctx.actor.partnershipId), eq(dispute.id, disputeId), eq(dispute.version, version)))
+        .returning(),
+    );
+    await recordChange(tx, ctx, { action: 'dispute.resolved', subjectType: 'person', subjectId: before.personId, before, after });
+    return after;
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------
+
+export interface DisputeView extends DisputeRow {
+  age: DisputeAge;
+  referralDueOn: string | null;
+  referralDue: boolean;
+  partyAName: string;
+  partyBName: string;
+  interimLeadName: string;
+  responsibleName: string | null;
+  backPaymentFromName: string | null;
+  backPaymentToName: string | null;
+  personName: string;
+  nextStages: DisputeStage[];
+}
+
+export function disputeView(row: DisputeRow, bodies: OrganisationChoice[], p: Pick<PersonRow, 'givenName' | 'familyName'>, today = todayInLondon()): DisputeView {
+  const name = (id: string | null) => (id ? (bodies.find((b) => b.id === id)?.name ?? 'Unknown body') : null);
+  return {
+    ...row,
+    age: disputeAge(row.aroseOn, row.resolvedOn ?? today),
+    referralDueOn: row.kind === 'ordinary-residence' ? referralDueOn(row.aroseOn) : null,
+    referralDue: isReferralDue(today, row),
+    partyAName: name(row.partyAOrganisationId)!,
+    partyBName: name(row.partyBOrganisationId)!,
+    interimLeadName: name(row.interimLeadOrganisationId)!,
+    responsibleName: name(row.responsibleOrganisationId),
+    backPaymentFromName: name(row.backPaymentFromOrganisationId),
+    backPaymentToName: name(row.backPaymentToOrganisationId),
+    personName: `${p.givenName} ${p.familyName}`,
+    nextStages: nextStages(row.kind).filter((s) => s !== row.stage),
+  };
+}
+
+export async function listPersonDisputes(ctx: ServiceContext, personId: string): Promise<{ person: PersonRow; disputes: DisputeView[]; canWrite: boolean }> {
+  const p = await loadPerson(ctx.db, ctx, personId, 'person:read');
+  const [rows, bodies] = await Promise.all([
+    ctx.db.select().from(dispute).where(and(eq(dispute.partnershipId, ctx.actor.partnershipId), eq(dispute.personId, personId))).orderBy(desc(dispute.aroseOn)),
+    disputeBodies(ctx.db, ctx.actor.partnershipId),
+  ]);
+  return { person: p, disputes: rows.map((r) => disputeView(r, bodies, p)), canWrite: canOnPerson(ctx.actor, 'person:write', p) };
+}
+
+/** Open disputes only, oldest first, for the person's page (no audit view: the page records its own). */
+export async function openDisputesFor(ctx: Pick<ServiceContext, 'actor' | 'db'>, personId: string): Promise<DisputeView[]> {
+  if (!isUuid(personId)) return [];
+  const p = (await ctx.db.select().from(person).where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, personId))))[0];
+  if (!p || !canOnPerson(ctx.actor, 'person:read', p)) return [];
+  const [rows, bodies] = await Promise.all([
+    ctx.db.select().from(dispute).where(and(eq(dispute.partnershipId, ctx.actor.partnershipId), eq(dispute.personId, personId), ne(dispute.stage, 'resolved'))).orderBy(asc(dispute.aroseOn)),
+    disputeBodies(ctx.db, ctx.actor.partnershipId),
+  ]);
+  return rows.map((r) => disputeView(r, bodies, p));
+}
+
+export async function getDispute(ctx: ServiceContext, disputeId: string): Promise<{ dispute: DisputeView; person: PersonRow; canWrite: boolean; bodies: OrganisationChoice[] }> {
+  const row = await loadDispute(ctx.db, ctx, disputeId);
+  const p = await loadPerson(ctx.db, ctx, row.personId, 'person:read');
+  const bodies = await disputeBodies(ctx.db, ctx.actor.partnershipId);
+  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: p.id, detail: { view: 'dispute', disputeId } });
+  return { dispute: disputeView(row, bodies, p), person: p, canWrite: canOnPerson(ctx.actor, 'person:write', p), bodies };
+}
+
+/** Disputes across the partnership that the actor may read: open ones by default, oldest first. */
+export async function listDisputes(ctx: ServiceContext, options: { open: boolean }): Promise<DisputeView[]> {
+  const rows = await ctx.db
+    .select({ d: dispute, p: person })
+    .from(dispute)
+    .innerJoin(person, and(eq(person.partnershipId, dispute.partnershipId), eq(person.id, dispute.personId)))
+    .where(and(eq(dispute.partnershipId, ctx.actor.partnershipId), options.open ? ne(dispute.stage, 'resolved') : undefined))
+    .orderBy(asc(dispute.aroseOn))
+    .limit(1000);
+  const bodies = await disputeBodies(ctx.db, ctx.actor.partnershipId);
+  const today = todayInLondon();
+  return rows.filter((r) => canOnPerson(ctx.actor, 'person:read', r.p)).map((r) => disputeView(r.d, bodies, r.p, today));
+}

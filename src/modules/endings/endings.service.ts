@@ -1,0 +1,486 @@
+/**
+ * Ending section 117 aftercare, and reinstating a mistaken ending (issue 6).
+ *
+ * A practitioner proposes; the rules engine checks the proposal (ending-checklist.ts: CTO,
+ * conditional discharge, a current entitlement, lawful reasons, the person involved) on every
+ * view and every decision. A proposal whose checklist fails is saved — so the work is not lost
+ * and everyone sees what blocks it — but cannot be approved until every check passes.
+ *
+ * Two decisions, by two different people: one for the responsible local authority, one for the
+ * responsible ICB (policy.ts endingApprovalOrganisation). Either can decline, with reasons. On
+ * the second approval, in one transaction: the `aftercare-ended` legal event is recorded and the
+ * engine re-run, so the stored decision becomes "ended" (or, for a reinstatement, the ending
+ * event is voided and the entitlement comes back), the proposal is marked recorded, the ending
+ * letter is produced and stored, and every step is audited.
+ */
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { endingChecklist, reinstatementChecklist, type Checklist, type EndingCheck, type HistoryForChecks } from '../../domain/ending-checklist.ts';
+import type { Decision } from '../../domain/rules/index.ts';
+import { canOnPerson, endingApprovalOrganisation, type EndingBody } from '../../platform/access/policy.ts';
+import { recordChange, recordView } from '../../platform/audit/audit.ts';
+import { todayInLondon } from '../../platform/clock.ts';
+import type { DbOrTx } from '../../platform/db/database.ts';
+import { appUser, organisation } from '../../platform/db/schema.ts';
+import { renderPdf } from '../../platform/documents/pdf.ts';
+import { ConflictError, ForbiddenError, InputError, NotFoundError, type FieldIssue } from '../../platform/errors/errors.ts';
+import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
+import { parseInput, zodIssues } from '../../platform/http/validation.ts';
+import { storeDocument } from '../documents/documents.service.ts';
+import { fileNameFor, type OrganisationContact } from '../documents/format.ts';
+import { letterFormat, wrapInLetter } from '../documents/letter.ts';
+import { personDocument } from '../documents/schema.ts';
+import { evaluateHistory, loadHistory, storeDecision, summarise, type StoredEvent } from '../register/decision.ts';
+import { loadPerson, type PersonRow } from '../register/people.service.ts';
+import { legalEvent } from '../register/schema.ts';
+import { decisionInputSchema, endingInputSchema, endReasonLabels, type EndingInput } from './inputs.ts';
+import { buildEndingLetter, type EndingLetterFacts } from './letter.ts';
+import { endingProposal } from './schema.ts';
+
+export type EndingRow = typeof endingProposal.$inferSelect;
+
+export const bodyLabels: Record<EndingBody, string> = { 'local-authority': 'the local authority', icb: 'the ICB' };
+
+// ---------------------------------------------------------------------------
+// The checklist, from the engine
+// ---------------------------------------------------------------------------
+
+function historyForChecks(history: StoredEvent[], dateOfBirth: string, asOf: string): HistoryForChecks {
+  return { events: history.map((e) => ({ type: e.type, date: e.occurredOn, ...(e.payload as Record<string, unknown>) })), dateOfBirth, asOf };
+}
+
+/** The latest ending in the history that is in effect: the event a reinstatement would void. */
+function latestEnding(history: StoredEvent[]): { index: number; event: StoredEvent } | null {
+  for (let i = history.length - 1; i >= 0; i -= 1) if (history[i]!.type === 'aftercare-ended') return { index: i, event: history[i]! };
+  return null;
+}
+
+async function checklistFor(db: DbOrTx, row: PersonRow, proposal: Pick<EndingRow, 'kind' | 'effectiveOn' | 'reasonCodes' | 'personInvolved' | 'legalEventId'>, today: string): Promise<Checklist> {
+  const history = await loadHistory(db, row.partnershipId, row.id);
+  const forChecks = historyForChecks(history, row.dateOfBirth, today);
+  if (proposal.kind === 'reinstatement') {
+    const index = history.findIndex((e) => e.id === proposal.legalEventId);
+    const latest = latestEnding(history);
+    // Only the ending in effect now can be reinstated.
+    return reinstatementChecklist(forChecks, index >= 0 && latest?.index === index ? index : null);
+  }
+  return endingChecklist(forChecks, { date: proposal.effectiveOn, reasons: proposal.reasonCodes, personInvolved: proposal.personInvolved });
+}
+
+// ---------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------
+
+async function organisationsOf(db: DbOrTx, partnershipId: string) {
+  return db
+    .select({ id: organisation.id, code: organisation.code, onsCode: organisation.onsCode, name: organisation.name, contactPhone: organisation.contactPhone, contactEmail: organisation.contactEmail, contactAddress: organisation.contactAddress })
+    .from(organisation)
+    .where(eq(organisation.partnershipId, partnershipId));
+}
+type Org = Awaited<ReturnType<typeof organisationsOf>>[number];
+const byCode = (orgs: Org[], code: string | null): Org | null => (code ? (orgs.find((o) => o.code === code || o.onsCode === code) ?? null) : null);
+const contactOf = (org: Org | null, code: string | null): OrganisationContact | null =>
+  org ? { name: org.name, contactPhone: org.contactPhone, contactEmail: org.contactEmail, contactAddress: org.contactAddress } : code ? { name: code, contactPhone: null, contactEmail: null, contactAddress: null } : null;
+
+async function userNames(db: DbOrTx, ids: Array<string | null>): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db.select({ id: appUser.id, name: appUser.displayName }).from(appUser).where(inArray(appUser.id, wanted));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+async function loadProposal(db: DbOrTx, ctx: ServiceContext, personId: string, endingId: string, lock = false): Promise<EndingRow> {
+  if (!z.uuid().safeParse(endingId).success) throw new NotFoundError('Proposal not found');
+  const query = db
+    .select()
+    .from(endingProposal)
+    .where(and(eq(endingProposal.partnershipId, ctx.actor.partnershipId), eq(endingProposal.personId, personId), eq(endingProposal.id, endingId)));
+  const row = (await (lock ? query.for('update') : query))[0];
+  if (!row) throw new NotFoundError('Proposal not found');
+  return row;
+}
+
+/** What the actor may do for each body on an open proposal, and why not. */
+export interface BodyDecisionView {
+  body: EndingBody;
+  organisationName: string;
+  decision: 'approved' | 'declined' | null;
+  decidedByName: string | null;
+  decidedAt: Date | null;
+  reason: string | null;
+  /** The actor may decide for this body now. */
+  canDecide: boolean;
+  /** Why the actor, who holds a deciding role for this body, may not decide now. */
+  blockedBecause: string | null;
+}
+
+function bodyViews(ctx: ServiceContext, row: PersonRow, proposal: EndingRow, orgs: Org[], names: Map<string, string>): BodyDecisionView[] {
+  const views: BodyDecisionView[] = [];
+  for (const body of ['local-authority', 'icb'] as const) {
+    const la = body === 'local-authority';
+    const code = la ? row.responsibleLocalAuthority : row.responsibleIcb;
+    const decision = la ? proposal.laDecision : proposal.icbDecision;
+    const decidedBy = la ? proposal.laDecidedBy : proposal.icbDecidedBy;
+    const otherDecidedBy = la ? proposal.icbDecidedBy : proposal.laDecidedBy;
+    const may = endingApprovalOrganisation(ctx.actor, row, body) !== null;
+    let blockedBecause: string | null = null;
+    if (may && proposal.status === 'proposed' && decision === null && otherDecidedBy !== null && otherDecidedBy === ctx.actor.userId) {
+      blockedBecause = sameDeciderMessage(body);
+    }
+    views.push({
+      body,
+      organisationName: byCode(orgs, code)?.name ?? code ?? 'Not known',
+      decision,
+      decidedByName: decidedBy ? (names.get(decidedBy) ?? null) : null,
+      decidedAt: la ? proposal.laDecidedAt : proposal.icbDecidedAt,
+      reason: la ? proposal.laReason : proposal.icbReason,
+      canDecide: may && proposal.status === 'proposed' && decision === null && blockedBecause === null,
+      blockedBecause,
+    });
+  }
+  return views;
+}
+
+function sameDeciderMessage(body: EndingBody): string {
+  const other = body === 'local-authority' ? bodyLabels.icb : bodyLabels['local-authority'];
+  return `You have already decided for ${other}. The decision for ${bodyLabels[body]} must be made by a different person: the two bodies decide separately.`;
+}
+
+export interface EndingSummary {
+  proposal: EndingRow;
+  proposedByName: string | null;
+}
+
+/** The person's proposals to end or reinstate aftercare, newest first; what the actor may start. Audited as a view. */
+export async function listEndings(ctx: ServiceContext, personId: string) {
+  const row = await loadPerson(ctx.db, ctx, personId, 'person:read');
+  const proposals = await ctx.db
+    .select()
+    .from(endingProposal)
+    .where(and(eq(endingProposal.partnershipId, ctx.actor.partnershipId), eq(endingProposal.personId, personId)))
+    .orderBy(desc(endingProposal.proposedAt), desc(endingProposal.id));
+  const names = await userNames(ctx.db, proposals.map((p) => p.proposedBy));
+  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { page: 'endings' } });
+  const open = proposals.find((p) => p.status === 'proposed') ?? null;
+  const canWrite = canOnPerson(ctx.actor, 'person:write', row);
+  return {
+    person: row,
+    proposals: proposals.map((p) => ({ proposal: p, proposedByName: p.proposedBy ? (names.get(p.proposedBy) ?? null) : null })),
+    open,
+    canWrite,
+    /** A new proposal: to end a current entitlement, or to reinstate an ended one. */
+    canPropose: canWrite && open === null && (row.status === 'entitled' || row.status === 'ended'),
+    proposeKind: (row.status === 'ended' ? 'reinstatement' : 'ending'),
+  };
+}
+
+/** One proposal with its live checklist, both bodies' decisions and the letters produced. Audited as a view. */
+export async function getEnding(ctx: ServiceContext, personId: string, endingId: string) {
+  const row = await loadPerson(ctx.db, ctx, personId, 'person:read');
+  const proposal = await loadProposal(ctx.db, ctx, personId, endingId);
+  const today = todayInLondon();
+  const checklist: Checklist = proposal.status === 'proposed' ? await checklistFor(ctx.db, row, proposal, today) : { checks: proposal.checks as EndingCheck[], passed: (proposal.checks as EndingCheck[]).every((c) => c.outcome === 'pass') };
+  const [orgs, names, letters] = await Promise.all([
+    organisationsOf(ctx.db, ctx.actor.partnershipId),
+    userNames(ctx.db, [proposal.proposedBy, proposal.laDecidedBy, proposal.icbDecidedBy]),
+    ctx.db
+      .select({ id: personDocument.id, title: personDocument.title, accessibleFormat: personDocument.accessibleFormat, fileName: personDocument.fileName, createdAt: personDocument.createdAt })
+      .from(personDocument)
+      .where(and(eq(personDocument.partnershipId, ctx.actor.partnershipId), eq(personDocument.personId, personId), eq(personDocument.kind, 'ending-letter')))
+      .orderBy(desc(personDocument.createdAt)),
+  ]);
+  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { ending: proposal.id } });
+  return {
+    person: row,
+    proposal,
+    checklist,
+    proposedByName: proposal.proposedBy ? (names.get(proposal.proposedBy) ?? null) : null,
+    bodies: bodyViews(ctx, row, proposal, orgs, names),
+    // Letters produced when this proposal was recorded.
+    letters: proposal.recordedAt ? letters.filter((l) => l.createdAt >= proposal.proposedAt && l.createdAt.getTime() <= proposal.recordedAt!.getTime() + 60_000) : [],
+    canWrite: canOnPerson(ctx.actor, 'person:write', row),
+  };
+}
+
+export type EndingDetail = Awaited<ReturnType<typeof getEnding>>;
+
+// ---------------------------------------------------------------------------
+// Proposing and withdrawing
+// ---------------------------------------------------------------------------
+
+/** The proposal's answers, with every problem reported at once (an ending also needs a date, reasons and the other care). */
+function parseProposal(input: unknown, today: string): EndingInput {
+  const parsed = endingInputSchema(today).safeParse(input);
+  const issues: FieldIssue[] = parsed.success ? [] : zodIssues(parsed.error);
+  const raw = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
+  if ((parsed.success ? parsed.data.kind : raw.kind ?? 'ending') === 'ending') {
+    const add = (path: string, message: string) => {
+      if (!issues.some((i) => i.path === path)) issues.push({ path, message });
+    };
+    if (parsed.success ? !parsed.data.effectiveOn : !raw.effectiveOn) add('effectiveOn', 'Enter the date aftercare ends');
+    if (parsed.success ? parsed.data.reasonCodes.length === 0 : !Array.isArray(raw.reasonCodes) || raw.reasonCodes.length === 0) add('reasonCodes', 'Choose at least one reason for ending aftercare');
+    if (parsed.success ? !parsed.data.otherCarePlan : typeof raw.otherCarePlan !== 'string' || !raw.otherCarePlan.trim()) add('otherCarePlan', 'Describe the care or support that continues, or write “None”');
+  }
+  if (issues.length > 0 || !parsed.success) throw new InputError(issues);
+  return parsed.data;
+}
+
+/** Propose ending (or reinstating) aftercare. Saved even when the checklist fails: approvals are refused until it passes. */
+export async function proposeEnding(ctx: ServiceContext, personId: string, input: unknown): Promise<EndingRow> {
+  const today = todayInLondon();
+  const data = parseProposal(input, today);
+  return ctx.db.transaction(async (tx) => {
+    const row = await loadPerson(tx, ctx, personId, 'person:write', true);
+    const open = await tx
+      .select({ id: endingProposal.id })
+      .from(endingProposal)
+      .where(and(eq(endingProposal.partnershipId, ctx.actor.partnershipId), eq(endingProposal.personId, personId), eq(endingProposal.status, 'proposed')));
+    if (open.length > 0) throw new InputError([{ path: 'kind', message: 'There is already an open proposal for this person: decide or withdraw it first' }]);
+
+    let effectiveOn: string;
+    let legalEventId: string | null = null;
+    let reasonCodes = data.reasonCodes;
+    if (data.kind === 'reinstatement') {
+      const ending = latestEnding(await loadHistory(tx, ctx.actor.partnershipId, personId));
+      if (!ending || row.status !== 'ended') throw new InputError([{ path: 'kind', message: 'There is no recorded ending of their aftercare to reinstate' }]);
+      effectiveOn = ending.event.occurredOn;
+      legalEventId = ending.event.id;
+      reasonCodes = [];
+    } else {
+      if (data.effectiveOn! < row.dateOfBirth) throw new InputError([{ path: 'effectiveOn', message: 'The date aftercare ends must be after their date of birth' }]);
+      effectiveOn = data.effectiveOn!;
+    }
+    const fields = { kind: data.kind, effectiveOn, reasonCodes, personInvolved: data.personInvolved, legalEventId };
+    const checklist = await checklistFor(tx, row, fields, today);
+    const [created] = await tx
+      .insert(endingProposal)
+      .values({
+        partnershipId: ctx.actor.partnershipId,
+        personId,
+        ...fields,
+        reasons: data.reasons,
+        personView: data.personView,
+        otherCarePlan: data.otherCarePlan,
+        checks: checklist.checks,
+        proposedBy: ctx.actor.userId,
+      })
+      .returning();
+    await recordChange(tx, ctx, { action: data.kind === 'reinstatement' ? 'reinstatement.proposed' : 'ending.proposed', subjectType: 'person', subjectId: personId, after: { ...created, checksPassed: checklist.passed } });
+    return created!;
+  });
+}
+
+/** Withdraw an open proposal (the person's record must be writable by the actor). */
+export async function withdrawEnding(ctx: ServiceContext, personId: string, endingId: string, version: number): Promise<EndingRow> {
+  return ctx.db.transaction(async (tx) => {
+    await loadPerson(tx, ctx, personId, 'person:write', true);
+    const before = await loadProposal(tx, ctx, personId, endingId, true);
+    if (before.status !== 'proposed') throw new ConflictError('This proposal has already been decided or withdrawn.');
+    const after = expectOneUpdated(
+      await tx
+        .update(endingProposal)
+        .set({ status: 'withdrawn', version: version + 1, updatedAt: new Date() })
+        .where(and(eq(endingProposal.partnershipId, ctx.actor.partnershipId), eq(endingProposal.id, endingId), eq(endingProposal.version, version)))
+        .returning(),
+    );
+    await recordChange(tx, ctx, { action: `${before.kind}.withdrawn`, subjectType: 'person', subjectId: personId, before, after });
+    return after;
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Deciding: two bodies, two people
+// ---------------------------------------------------------------------------
+
+export interface DecisionOutcome {
+  proposal: EndingRow;
+  /** Both bodies approved and the ending (or reinstatement) is now in the legal history. */
+  recorded: boolean;
+  decision: Decision | null;
+}
+
+/**
+ * Approve or decline for one body. `body` may be left out when the actor can decide for only one
+ * body that has not decided yet. Refused (403) for anyone who is not an authorised user of a
+ * responsible body; refused (422) for someone who already decided for the other body, and for an
+ * approval while any check fails.
+ */
+export async function decideEnding(ctx: ServiceContext, personId: string, endingId: string, version: number, input: unknown): Promise<DecisionOutcome> {
+  const data = parseInput(decisionInputSchema, input);
+  const today = todayInLondon();
+  return ctx.db.transaction(async (tx) => {
+    const row = await loadPerson(tx, ctx, personId, 'person:read', true);
+    const before = await loadProposal(tx, ctx, personId, endingId, true);
+    const allowed = (['local-authority', 'icb'] as const).filter((b) => endingApprovalOrganisation(ctx.actor, row, b) !== null);
+    if (allowed.length === 0) {
+      throw new ForbiddenError('Only a team manager, senior practitioner or panel member of the responsible local authority, or a commissioner or panel member of the responsible ICB, can decide this.');
+    }
+    if (before.version !== version) throw new ConflictError();
+    if (before.status !== 'proposed') throw new ConflictError('This proposal has already been decided or withdrawn.');
+    const undecided = (b: EndingBody) => (b === 'local-authority' ? before.laDecision : before.icbDecision) === null;
+    let body: EndingBody;
+    if (data.body) {
+      if (!allowed.includes(data.body)) throw new ForbiddenError(`You cannot decide for ${bodyLabels[data.body]}.`);
+      body = data.body;
+    } else {
+      const open = allowed.filter(undecided);
+      body = open[0] ?? allowed[0]!;
+    }
+    const decidedByOther = body === 'local-authority' ? before.icbDecidedBy : before.laDecidedBy;
+    if (decidedByOther !== null && decidedByOther === ctx.actor.userId) throw new InputError([{ path: 'decision', message: sameDeciderMessage(body) }]);
+    if (!undecided(body)) throw new InputError([{ path: 'decision', message: `${bodyLabels[body].replace(/^the/, 'The')} has already decided` }]);
+    if (data.decision === 'decline' && !data.reason) throw new InputError([{ path: 'reason', message: 'Give the reasons for declining' }]);
+
+    const checklist = await checklistFor(tx, row, before, today);
+    if (data.decision === 'approve' && !checklist.passed) {
+      throw new InputError(
+        checklist.checks.filter((c) => c.outcome === 'fail').map((c) => ({ path: 'decision', message: `It cannot be approved: ${c.label.charAt(0).toLowerCase()}${c.label.slice(1)} fails (${c.rule}). ${c.detail}` })),
+      );
+    }
+    const organisationId = endingApprovalOrganisation(ctx.actor, row, body)!;
+    const decision = data.decision === 'approve' ? ('approved' as const) : ('declined' as const);
+    const now = new Date();
+    const set =
+      body === 'local-authority'
+        ? { laDecision: decision, laDecidedBy: ctx.actor.userId, laOrganisationId: organisationId, laDecidedAt: now, laReason: data.reason }
+        : { icbDecision: decision, icbDecidedBy: ctx.actor.userId, icbOrganisationId: organisationId, icbDecidedAt: now, icbReason: data.reason };
+    const bothApproved = decision === 'approved' && (body === 'local-authority' ? before.icbDecision : before.laDecision) === 'approved';
+    let updated = expectOneUpdated(
+      await tx
+        .update(endingProposal)
+        .set({ ...set, checks: checklist.checks, ...(decision === 'declined' ? { status: 'declined' as const } : {}), version: version + 1, updatedAt: now })
+        .where(and(eq(endingProposal.partnershipId, ctx.actor.partnershipId), eq(endingProposal.id, endingId), eq(endingProposal.version, version), eq(endingProposal.status, 'proposed')))
+        .returning(),
+    );
+    await recordChange(tx, ctx, { action: `${before.kind}.${decision}`, subjectType: 'person', subjectId: personId, before, after: { ...updated, body } });
+    if (!bothApproved) return { proposal: updated, recorded: false, decision: null };
+
+    const result = before.kind === 'reinstatement' ? await voidEnding(tx, ctx, row, updated, today) : await recordEnding(tx, ctx, row, updated, today);
+    updated = expectOneUpdated(
+      await tx
+        .update(endingProposal)
+        .set({ status: 'recorded', legalEventId: result.legalEventId, recordedAt: new Date(), version: updated.version + 1, updatedAt: new Date() })
+        .where(and(eq(endingProposal.partnershipId, ctx.actor.partnershipId), eq(endingProposal.id, endingId), eq(endingProposal.version, updated.version)))
+        .returning(),
+    );
+    await recordChange(tx, ctx, { action: `${before.kind}.recorded`, subjectType: 'person', subjectId: personId, after: { proposal: updated, decision: summarise(result.decision) } });
+    if (before.kind === 'ending') await produceEndingLetters(tx, ctx, row, updated, today);
+    return { proposal: updated, recorded: true, decision: result.decision };
+  });
+}
+
+/**
+ * Record the `aftercare-ended` legal event, approved by both bodies, and re-run the engine, as
+ * the register's recordEvent does. (recordEvent itself needs person:write, which commissioners
+ * and panel members do not hold; the decision to record was authorised above.)
+ */
+async function recordEnding(tx: DbOrTx, ctx: ServiceContext, row: PersonRow, proposal: EndingRow, today: string): Promise<{ legalEventId: string; decision: Decision }> {
+  const payload = { approvedBy: ['local-authority', 'icb'], reasons: proposal.reasonCodes, personInvolved: proposal.personInvolved, legalOverride: false };
+  const history = await loadHistory(tx, ctx.actor.partnershipId, row.id);
+  const last = await tx
+    .select({ last: sql<number>`coalesce(max(${legalEvent.sequence}), 0)`.mapWith(Number) })
+    .from(legalEvent)
+    .where(and(eq(legalEvent.partnershipId, ctx.actor.partnershipId), eq(legalEvent.personId, row.id), eq(legalEvent.occurredOn, proposal.effectiveOn)));
+  const [created] = await tx
+    .insert(legalEvent)
+    .values({ partnershipId: ctx.actor.partnershipId, personId: row.id, type: 'aftercare-ended', occurredOn: proposal.effectiveOn, sequence: (last[0]?.last ?? 0) + 1, payload, source: 'manual', recordedBy: ctx.actor.userId })
+    .returning();
+  const newHistory: StoredEvent[] = [...history, { id: created!.id, type: 'aftercare-ended', occurredOn: proposal.effectiveOn, payload }].sort((a, b) => (a.occurredOn < b.occurredOn ? -1 : a.occurredOn > b.occurredOn ? 1 : 0));
+  const focus = newHistory.findIndex((e) => e.id === created!.id);
+  const decision = evaluateHistory(newHistory, row.dateOfBirth, today, focus);
+  const rejected = decision.rejectedEvents.filter((r) => r.eventIndex === focus);
+  if (rejected.length > 0 || decision.status !== 'ended') {
+    // The checklist passed a moment ago; refuse rather than record an ending the engine does not accept.
+    throw new InputError(rejected.length ? rejected.map((r) => ({ path: 'decision', message: r.message })) : [{ path: 'decision', message: 'The rules engine did not accept the ending: nothing was recorded' }]);
+  }
+  await storeDecision(tx, ctx.actor.partnershipId, row.id, decision, today, row.recordedByOrganisationId);
+  await recordChange(tx, ctx, {
+    action: 'legal-event.recorded',
+    subjectType: 'person',
+    subjectId: row.id,
+    before: { decision: row.decision ? summarise(row.decision as Decision) : null },
+    after: { event: { id: created!.id, type: 'aftercare-ended', date: proposal.effectiveOn, ...payload }, endingProposalId: proposal.id, decision: summarise(decision) },
+  });
+  return { legalEventId: created!.id, decision };
+}
+
+/** Void the ending being reinstated (kept, with the reason), and re-run the engine, as the register's voidEvent does. */
+async function voidEnding(tx: DbOrTx, ctx: ServiceContext, row: PersonRow, proposal: EndingRow, today: string): Promise<{ legalEventId: string; decision: Decision }> {
+  if (!proposal.legalEventId) throw new InputError([{ path: 'decision', message: 'The ending to reinstate is not recorded' }]);
+  const reason = `Reinstated by a joint decision of the local authority and the ICB: ${proposal.reasons}`.slice(0, 1000);
+  const voided = (
+    await tx
+      .update(legalEvent)
+      .set({ voidedAt: new Date(), voidReason: reason, version: sql`${legalEvent.version} + 1`, updatedAt: new Date() })
+      .where(and(eq(legalEvent.partnershipId, ctx.actor.partnershipId), eq(legalEvent.personId, row.id), eq(legalEvent.id, proposal.legalEventId), eq(legalEvent.type, 'aftercare-ended'), isNull(legalEvent.voidedAt)))
+      .returning()
+  )[0];
+  if (!voided) throw new ConflictError('The ending has already been removed from the legal history.');
+  const decision = evaluateHistory(await loadHistory(tx, ctx.actor.partnershipId, row.id), row.dateOfBirth, today);
+  if (decision.status !== 'entitled') throw new InputError([{ path: 'decision', message: `Undoing the ending would leave their status "${decision.status}", not entitled: nothing was changed` }]);
+  await storeDecision(tx, ctx.actor.partnershipId, row.id, decision, today, row.recordedByOrganisationId);
+  await recordChange(tx, ctx, {
+    action: 'legal-event.voided',
+    subjectType: 'person',
+    subjectId: row.id,
+    before: { event: { id: voided.id, type: voided.type, date: voided.occurredOn }, decision: row.decision ? summarise(row.decision as Decision) : null },
+    after: { reason, endingProposalId: proposal.id, decision: summarise(decision) },
+  });
+  return { legalEventId: voided.id, decision };
+}
+
+// ---------------------------------------------------------------------------
+// The ending letter
+// ---------------------------------------------------------------------------
+
+/** Produce the ending letter in standard (large print when the record asks) and easy read, and store both. */
+async function produceEndingLetters(tx: DbOrTx, ctx: ServiceContext, row: PersonRow, proposal: EndingRow, today: string): Promise<void> {
+  const orgs = await organisationsOf(tx, ctx.actor.partnershipId);
+  const names = await userNames(tx, [proposal.laDecidedBy, proposal.icbDecidedBy]);
+  const orgName = (id: string | null) => orgs.find((o) => o.id === id)?.name ?? '';
+  const la = contactOf(byCode(orgs, row.responsibleLocalAuthority), row.responsibleLocalAuthority);
+  const icb = contactOf(byCode(orgs, row.responsibleIcb), row.responsibleIcb);
+  const personName = `${row.givenName} ${row.familyName}`;
+  const facts: EndingLetterFacts = {
+    personName,
+    effectiveOn: proposal.effectiveOn,
+    reasons: proposal.reasons,
+    reasonLabels: proposal.reasonCodes.map((c) => endReasonLabels[c as keyof typeof endReasonLabels] ?? c),
+    otherCarePlan: proposal.otherCarePlan,
+    localAuthority: la,
+    icb,
+    decidedBy: {
+      localAuthority: `${names.get(proposal.laDecidedBy ?? '') ?? 'not recorded'}, ${orgName(proposal.laOrganisationId)}`,
+      icb: `${names.get(proposal.icbDecidedBy ?? '') ?? 'not recorded'}, ${orgName(proposal.icbOrganisationId)}`,
+    },
+    producedOn: today,
+  };
+  const largePrint = letterFormat(row.communicationNeeds).largePrint;
+  for (const version of ['standard', 'easy-read'] as const) {
+    const model = wrapInLetter(buildEndingLetter(facts, version), {
+      recipient: { name: personName, address: row.address, postcode: row.postcode },
+      date: today,
+      nhsNumber: row.nhsNumber,
+      from: la ?? icb,
+      signOff: { name: ctx.actor.displayName, organisation: orgName(ctx.actor.activeOrganisationId) || (la ?? icb)?.name || '' },
+      covering:
+        version === 'easy-read'
+          ? ['We are writing about your aftercare.', 'Your section 117 aftercare has stopped.', 'This letter says why, and what you can do.']
+          : ['I am writing to tell you about a decision about your section 117 aftercare. The details, and what you can do if you disagree, are set out below.', 'If you would like this letter in another format or language, please contact us.'],
+      easyRead: version === 'easy-read',
+      communicationNeeds: row.communicationNeeds,
+    });
+    const accessibleFormat = version === 'easy-read' ? ('easy-read' as const) : largePrint ? ('large-print' as const) : ('standard' as const);
+    const title = accessibleFormat === 'large-print' ? `${model.title} (large print)` : model.title;
+    await storeDocument(tx, ctx, {
+      personId: row.id,
+      kind: 'ending-letter',
+      accessibleFormat,
+      language: model.language,
+      title,
+      mediaType: 'application/pdf',
+      fileName: fileNameFor(`${model.title} ${accessibleFormat === 'standard' ? '' : accessibleFormat}`, today),
+      content: await renderPdf({ ...model, title }),
+    });
+  }
+}

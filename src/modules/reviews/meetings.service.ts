@@ -1,0 +1,158 @@
+/**
+ * Review and MDT meetings about a person (issue 6): when, where, who, what was discussed and
+ * decided, and actions with owners and due dates. A review meeting schedules the person's next
+ * review (completed later from the meeting). Each write is one transaction with an audit event;
+ * an action is ticked off against its version.
+ */
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import { isRealDate } from '../../domain/calendar-date.ts';
+import { recordChange, recordView } from '../../platform/audit/audit.ts';
+import type { DbOrTx } from '../../platform/db/database.ts';
+import { appUser } from '../../platform/db/schema.ts';
+import { InputError, NotFoundError } from '../../platform/errors/errors.ts';
+import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
+import { parseInput } from '../../platform/http/validation.ts';
+import { loadPerson, type PersonRow } from '../register/people.service.ts';
+import { londonLocalToInstant } from './ics.ts';
+import { scheduleReview } from './reviews.service.ts';
+import { meeting, meetingAction } from './schema.ts';
+
+export type MeetingRow = typeof meeting.$inferSelect;
+export type ActionRow = typeof meetingAction.$inferSelect;
+
+export const meetingKinds = ['review', 'mdt'] as const;
+export const meetingKindLabels: Record<(typeof meetingKinds)[number], string> = { review: 'Section 117 review meeting', mdt: 'Multidisciplinary team (MDT) meeting' };
+
+const optional = (max: number, what: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, { error: `${what} must be ${max} characters or fewer` })
+    .nullish()
+    .transform((v) => (v ? v : null));
+
+export const meetingInputSchema = z
+  .strictObject({
+    kind: z.enum(meetingKinds, { error: 'Select the kind of meeting' }),
+    date: z.string({ error: 'Enter the date of the meeting' }).refine((v) => v !== '', { error: 'Enter the date of the meeting' }).refine((v) => v === '' || isRealDate(v), { error: 'The date of the meeting must be a real date' }),
+    time: z
+      .string({ error: 'Enter the time the meeting starts' })
+      .trim()
+      .regex(/^([01]?\d|2[0-3])[:.][0-5]\d$/, { error: 'Enter the time the meeting starts as hours and minutes on the 24-hour clock, for example 14:30' }),
+    durationMinutes: z.coerce.number({ error: 'Enter how long the meeting lasts, in minutes' }).int({ error: 'Enter how long the meeting lasts as a whole number of minutes' }).min(5, { error: 'The meeting must last at least 5 minutes' }).max(600, { error: 'The meeting must last 600 minutes or less' }),
+    location: optional(500, 'Where'),
+    attendees: z
+      .array(z.strictObject({ name: z.string().trim().min(1, { error: 'Enter their name' }).max(200), role: optional(200, 'Role'), organisation: optional(200, 'Organisation') }))
+      .max(30)
+      .default([]),
+    discussion: optional(8000, 'What was discussed'),
+    decisions: optional(8000, 'What was decided'),
+    actions: z
+      .array(
+        z.strictObject({
+          description: z.string().trim().min(1, { error: 'Describe the action' }).max(1000),
+          ownerUserId: z.uuid({ error: 'Select who owns the action' }).nullish(),
+          ownerName: optional(200, 'Owner'),
+          dueOn: z
+            .string()
+            .nullish()
+            .refine((v) => !v || isRealDate(v), { error: 'The action’s due date must be a real date' })
+            .transform((v) => (v ? v : null)),
+        }),
+      )
+      .max(30)
+      .default([]),
+  });
+
+export async function createMeeting(ctx: ServiceContext, personId: string, input: unknown): Promise<MeetingRow> {
+  const data = parseInput(meetingInputSchema, input);
+  const startsAt = londonLocalToInstant(data.date, data.time.replace('.', ':'));
+  return ctx.db.transaction(async (tx) => {
+    const p = await loadPerson(tx, ctx, personId, 'person:write');
+    const ownerIds = [...new Set(data.actions.map((a) => a.ownerUserId).filter((x): x is string => !!x))];
+    const owners = ownerIds.length ? await tx.select({ id: appUser.id, name: appUser.displayName }).from(appUser).where(and(eq(appUser.partnershipId, ctx.actor.partnershipId), inArray(appUser.id, ownerIds))) : [];
+    data.actions.forEach((a, i) => {
+      if (a.ownerUserId && !owners.some((o) => o.id === a.ownerUserId)) throw new InputError([{ path: `actions[${i}].ownerUserId`, message: 'Select who owns the action from the list' }]);
+    });
+    const scheduled = data.kind === 'review' ? await scheduleReview(tx, ctx, p) : null;
+    const [created] = await tx
+      .insert(meeting)
+      .values({
+        partnershipId: ctx.actor.partnershipId,
+        personId,
+        kind: data.kind,
+        reviewId: scheduled?.id ?? null,
+        startsAt,
+        durationMinutes: data.durationMinutes,
+        location: data.location,
+        attendees: data.attendees,
+        discussion: data.discussion,
+        decisions: data.decisions,
+        createdBy: ctx.actor.userId,
+      })
+      .returning();
+    const actions = data.actions.length
+      ? await tx
+          .insert(meetingAction)
+          .values(
+            data.actions.map((a) => ({
+              partnershipId: ctx.actor.partnershipId,
+              meetingId: created!.id,
+              personId,
+              description: a.description,
+              ownerUserId: a.ownerUserId ?? null,
+              ownerName: a.ownerName ?? owners.find((o) => o.id === a.ownerUserId)?.name ?? null,
+              dueOn: a.dueOn,
+            })),
+          )
+          .returning()
+      : [];
+    await recordChange(tx, ctx, { action: 'meeting.created', subjectType: 'person', subjectId: personId, after: { meeting: created, actions } });
+    return created!;
+  });
+}
+
+export async function listMeetings(ctx: ServiceContext, personId: string): Promise<{ person: PersonRow; meetings: Array<MeetingRow & { actions: ActionRow[] }> }> {
+  const p = await loadPerson(ctx.db, ctx, personId, 'person:read');
+  const rows = await ctx.db.select().from(meeting).where(and(eq(meeting.partnershipId, ctx.actor.partnershipId), eq(meeting.personId, personId))).orderBy(desc(meeting.startsAt));
+  const actions = rows.length
+    ? await ctx.db.select().from(meetingAction).where(and(eq(meetingAction.partnershipId, ctx.actor.partnershipId), inArray(meetingAction.meetingId, rows.map((r) => r.id)))).orderBy(asc(meetingAction.dueOn), asc(meetingAction.createdAt))
+    : [];
+  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { page: 'meetings' } });
+  return { person: p, meetings: rows.map((m) => ({ ...m, actions: actions.filter((a) => a.meetingId === m.id) })) };
+}
+
+async function loadMeeting(db: DbOrTx, partnershipId: string, personId: string, meetingId: string): Promise<MeetingRow> {
+  if (!z.uuid().safeParse(meetingId).success) throw new NotFoundError('Meeting not found');
+  const row = (await db.select().from(meeting).where(and(eq(meeting.partnershipId, partnershipId), eq(meeting.personId, personId), eq(meeting.id, meetingId))))[0];
+  if (!row) throw new NotFoundError('Meeting not found');
+  return row;
+}
+
+export async function getMeeting(ctx: ServiceContext, personId: string, meetingId: string): Promise<{ person: PersonRow; meeting: MeetingRow; actions: ActionRow[] }> {
+  const p = await loadPerson(ctx.db, ctx, personId, 'person:read');
+  const m = await loadMeeting(ctx.db, ctx.actor.partnershipId, personId, meetingId);
+  const actions = await ctx.db.select().from(meetingAction).where(and(eq(meetingAction.partnershipId, ctx.actor.partnershipId), eq(meetingAction.meetingId, meetingId))).orderBy(asc(meetingAction.dueOn), asc(meetingAction.createdAt));
+  return { person: p, meeting: m, actions };
+}
+
+/** Tick an action done, or not done again, at the version the page showed. */
+export async function setActionDone(ctx: ServiceContext, personId: string, meetingId: string, actionId: string, version: number, done: boolean): Promise<ActionRow> {
+  if (!z.uuid().safeParse(actionId).success) throw new NotFoundError('Action not found');
+  return ctx.db.transaction(async (tx) => {
+    await loadPerson(tx, ctx, personId, 'person:write');
+    await loadMeeting(tx, ctx.actor.partnershipId, personId, meetingId);
+    const before = (await tx.select().from(meetingAction).where(and(eq(meetingAction.partnershipId, ctx.actor.partnershipId), eq(meetingAction.meetingId, meetingId), eq(meetingAction.id, actionId))))[0];
+    if (!before) throw new NotFoundError('Action not found');
+    const updated = expectOneUpdated(
+      await tx
+        .update(meetingAction)
+        .set({ done, completedAt: done ? new Date() : null, version: version + 1, updatedAt: new Date() })
+        .where(and(eq(meetingAction.partnershipId, ctx.actor.partnershipId), eq(meetingAction.id, actionId), eq(meetingAction.version, version)))
+        .returning(),
+    );
+    await recordChange(tx, ctx, { action: done ? 'meeting-action.done' : 'meeting-action.reopened', subjectType: 'person', subjectId: personId, before, after: updated });
+    return updated;
+  });
+}

@@ -1,0 +1,300 @@
+/**
+ * Section 117 reviews (issue 6): use cases. Completing a review writes the review and records a
+ * 'reviewed' legal event through the register's `recordEvent`, in ONE transaction: the register's
+ * use case is given a context whose `db` is this transaction, so its own `transaction()` becomes a
+ * savepoint inside ours. The rules engine re-evaluates in that same transaction and the person's
+ * stored next review date (R27) changes with the review, or neither is saved.
+ */
+import { and, desc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { isRealDate } from '../../domain/calendar-date.ts';
+import { defaultNextReview, MAX_REVIEW_INTERVAL_MONTHS } from '../../domain/reviews.ts';
+import { addMonths } from '../../domain/calendar-date.ts';
+import { recordChange, recordView } from '../../platform/audit/audit.ts';
+import { todayInLondon } from '../../platform/clock.ts';
+import type { DbOrTx } from '../../platform/db/database.ts';
+import { appUser } from '../../platform/db/schema.ts';
+import { ConflictError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
+import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
+import { parseInput } from '../../platform/http/validation.ts';
+import { startPlan } from '../plans/plans.service.ts';
+import { aftercarePlan, planSettings } from '../plans/schema.ts';
+import { loadPerson, recordEvent, type PersonRow } from '../register/people.service.ts';
+import { review } from './schema.ts';
+
+export type ReviewRow = typeof review.$inferSelect;
+
+export const attendeeKinds = ['person', 'carer', 'advocate', 'professional'] as const;
+export type AttendeeKind = (typeof attendeeKinds)[number];
+export const attendeeKindLabels: Record<AttendeeKind, string> = {
+  person: 'The person',
+  carer: 'Carer or family',
+  advocate: 'Advocate',
+  professional: 'Professional',
+};
+
+export interface ReviewPolicy {
+  firstReviewWeeks: number;
+  reviewIntervalMonths: number;
+  reminderDaysBefore: number;
+}
+
+/** The partnership's review policy (plan_settings), with the defaults where none is stored. */
+export async function reviewPolicy(db: DbOrTx, partnershipId: string): Promise<ReviewPolicy> {
+  const row = (
+    await db
+      .select({ firstReviewWeeks: planSettings.firstReviewWeeks, reviewIntervalMonths: planSettings.reviewIntervalMonths, reminderDaysBefore: planSettings.reminderDaysBefore })
+      .from(planSettings)
+      .where(eq(planSettings.partnershipId, partnershipId))
+  )[0];
+  return {
+    firstReviewWeeks: row?.firstReviewWeeks ?? 6,
+    reviewIntervalMonths: Math.min(MAX_REVIEW_INTERVAL_MONTHS, row?.reviewIntervalMonths ?? 12),
+    reminderDaysBefore: row?.reminderDaysBefore ?? 14,
+  };
+}
+
+/** The goals of a plan, one a line (bullets and numbering removed). */
+export function goalLines(goals: string | null | undefined): string[] {
+  return (goals ?? '')
+    .split(/\r?\n/)
+    .map((l) => l.replace(/^\s*(?:[-*•]|\d+[.)])\s*/, '').trim())
+    .filter((l) => l.length > 0);
+}
+
+async function approvedPlan(db: DbOrTx, partnershipId: string, personId: string) {
+  return (
+    await db
+      .select({ id: aftercarePlan.id, planNumber: aftercarePlan.planNumber, goals: aftercarePlan.goals })
+      .from(aftercarePlan)
+      .where(and(eq(aftercarePlan.partnershipId, partnershipId), eq(aftercarePlan.personId, personId), eq(aftercarePlan.status, 'approved')))
+      .orderBy(desc(aftercarePlan.planNumber))
+      .limit(1)
+  )[0];
+}
+
+const text = (max: number, what: string) =>
+  z
+    .string({ error: `Enter ${what}` })
+    .trim()
+    .max(max, { error: `${what[0]!.toUpperCase()}${what.slice(1)} must be ${max} characters or fewer` });
+
+const optionalText = (max: number, what: string) =>
+  text(max, what)
+    .nullish()
+    .transform((v) => (v ? v : null));
+
+const isoDate = (what: string) =>
+  z
+    .string({ error: `Enter ${what}` })
+    .refine((v) => v !== '', { error: `Enter ${what}` })
+    .refine((v) => v === '' || (v !== 'incomplete' && isRealDate(v)), { error: `${what[0]!.toUpperCase()}${what.slice(1)} must be a real date` });
+
+const bool = (what: string) => z.boolean({ error: `Select yes or no: ${what}` });
+
+export const reviewInputSchema = z
+  .strictObject({
+    version: z.int().optional(),
+    reviewId: z.uuid().nullish(),
+    heldOn: isoDate('the date the review was held'),
+    attendees: z
+      .array(
+        z.strictObject({
+          kind: z.enum(attendeeKinds, { error: 'Select who they are' }),
+          name: text(200, 'their name').min(1, { error: 'Enter their name' }),
+          role: optionalText(200, 'their role'),
+        }),
+      )
+      .min(1, { error: 'Add at least one person who took part in the review' })
+      .max(30),
+    goalOutcomes: z.array(z.strictObject({ goal: text(2000, 'the goal'), outcome: optionalText(4000, 'the outcome') })).max(100).default([]),
+    needsChanged: bool('have their needs changed?'),
+    s117StillApplies: bool('does section 117 aftercare still apply?'),
+    s117Reasons: text(4000, 'the reasons section 117 aftercare does or does not still apply').min(1, { error: 'Enter the reasons section 117 aftercare does or does not still apply' }),
+    riskUpdate: optionalText(4000, 'the risk update'),
+    contingencyUpdate: optionalText(4000, 'the contingency update'),
+    personView: optionalText(4000, 'the person’s view'),
+    nextReviewOn: isoDate('the date of the next review'),
+  })
+  .superRefine((v, ctx) => {
+    if (!isRealDate(v.heldOn) || !isRealDate(v.nextReviewOn)) return;
+    if (v.nextReviewOn <= v.heldOn) ctx.addIssue({ code: 'custom', path: ['nextReviewOn'], message: 'The next review must be after the date of this review' });
+    else if (v.nextReviewOn > addMonths(v.heldOn, MAX_REVIEW_INTERVAL_MONTHS)) {
+      ctx.addIssue({ code: 'custom', path: ['nextReviewOn'], message: 'The next review must be within 12 months of this one: reviews are due at least every 12 months' });
+    }
+  });
+export type ReviewInput = z.input<typeof reviewInputSchema>;
+
+export interface ReviewFormData {
+  person: PersonRow;
+  plan: { id: string; planNumber: number } | null;
+  goals: string[];
+  policy: ReviewPolicy;
+  scheduled: ReviewRow | null;
+  defaultHeldOn: string;
+  defaultNextReview: string;
+  canWrite: true;
+}
+
+/** What the review form needs: the person, the goals of the approved plan, the policy. */
+export async function reviewForm(ctx: ServiceContext, personId: string, reviewId?: string | null): Promise<ReviewFormData> {
+  const p = await loadPerson(ctx.db, ctx, personId, 'person:write');
+  const [plan, policy] = await Promise.all([approvedPlan(ctx.db, ctx.actor.partnershipId, personId), reviewPolicy(ctx.db, ctx.actor.partnershipId)]);
+  const scheduled = reviewId ? await loadReview(ctx.db, ctx.actor.partnershipId, personId, reviewId) : null;
+  if (scheduled && scheduled.status !== 'scheduled') throw new ConflictError('This review has already been completed or cancelled.');
+  const today = todayInLondon();
+  return {
+    person: p,
+    plan: plan ? { id: plan.id, planNumber: plan.planNumber } : null,
+    goals: goalLines(plan?.goals),
+    policy,
+    scheduled,
+    defaultHeldOn: today,
+    defaultNextReview: defaultNextReview(today, policy.reviewIntervalMonths),
+    canWrite: true,
+  };
+}
+
+async function loadReview(db: DbOrTx, partnershipId: string, personId: string, reviewId: string): Promise<ReviewRow> {
+  if (!z.uuid().safeParse(reviewId).success) throw new NotFoundError('Review not found');
+  const row = (await db.select().from(review).where(and(eq(review.partnershipId, partnershipId), eq(review.personId, personId), eq(review.id, reviewId))))[0];
+  if (!row) throw new NotFoundError('Review not found');
+  return row;
+}
+
+export interface CompletedReview {
+  review: ReviewRow;
+  nextReviewDue: string | null;
+  /** The draft plan opened because needs changed, or why it could not be. */
+  newPlan: { id: string; planNumber: number } | null;
+  newPlanProblem: string | null;
+}
+
+/**
+ * Complete a review. `version` is the person's version when the form was opened (or, completing
+ * a scheduled review, the review's): if somebody changed the record since, nothing is saved
+ * (409). Records the 'reviewed' legal event on the held date, in the same transaction.
+ */
+export async function completeReview(ctx: ServiceContext, personId: string, input: unknown): Promise<CompletedReview> {
+  const data = parseInput(reviewInputSchema, input);
+  const today = todayInLondon();
+  if (data.heldOn > today) throw new InputError([{ path: 'heldOn', message: 'The date the review was held must be today or in the past' }]);
+  return ctx.db.transaction(async (tx) => {
+    const before = await loadPerson(tx, ctx, personId, 'person:write', true);
+    const { partnershipId } = ctx.actor;
+    let scheduled: ReviewRow | null = null;
+    if (data.reviewId) {
+      scheduled = await loadReview(tx, partnershipId, personId, data.reviewId);
+      if (scheduled.status !== 'scheduled' || (data.version !== undefined && scheduled.version !== data.version)) throw new ConflictError();
+    } else if (data.version !== undefined && before.version !== data.version) {
+      throw new ConflictError();
+    }
+    const plan = await approvedPlan(tx, partnershipId, personId);
+    const values = {
+      planId: plan?.id ?? null,
+      heldOn: data.heldOn,
+      status: 'completed' as const,
+      attendees: data.attendees,
+      goalOutcomes: data.goalOutcomes,
+      needsChanged: data.needsChanged,
+      s117StillApplies: data.s117StillApplies,
+      s117Reasons: data.s117Reasons,
+      riskUpdate: data.riskUpdate,
+      contingencyUpdate: data.contingencyUpdate,
+      personView: data.personView,
+      nextReviewOn: data.nextReviewOn,
+      completedBy: ctx.actor.userId,
+      completedAt: new Date(),
+      updatedAt: new Date(),
+    };
+    let saved: ReviewRow;
+    if (scheduled) {
+      saved = expectOneUpdated(
+        await tx
+          .update(review)
+          .set({ ...values, version: scheduled.version + 1 })
+          .where(and(eq(review.partnershipId, partnershipId), eq(review.id, scheduled.id), eq(review.version, scheduled.version), eq(review.status, 'scheduled')))
+          .returning(),
+      );
+    } else {
+      saved = (await tx.insert(review).values({ ...values, partnershipId, personId, dueOn: before.nextReviewDue, createdBy: ctx.actor.userId }).returning())[0]!;
+    }
+
+    // The register's own use case, inside this transaction (its transaction() is a savepoint here).
+    const inTx: ServiceContext = { ...ctx, db: tx };
+    let recorded;
+    try {
+      recorded = await recordEvent(inTx, personId, { event: { type: 'reviewed', date: data.heldOn }, source: 'manual' });
+    } catch (error) {
+      if (error instanceof InputError) throw new InputError(error.issues.map((i) => ({ path: i.path === 'date' || i.path === 'type' ? 'heldOn' : i.path, message: i.message })));
+      throw error;
+    }
+
+    let newPlan: CompletedReview['newPlan'] = null;
+    let newPlanProblem: string | null = null;
+    if (data.needsChanged) {
+      try {
+        const started = await startPlan(inTx, personId);
+        newPlan = { id: started.id, planNumber: started.planNumber };
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        newPlanProblem = error.issues[0]?.message ?? 'A new version of the plan could not be started';
+      }
+    }
+    saved = (
+      await tx
+        .update(review)
+        .set({ legalEventId: recorded.event.id, newPlanId: newPlan?.id ?? null })
+        .where(and(eq(review.partnershipId, partnershipId), eq(review.id, saved.id)))
+        .returning()
+    )[0]!;
+    await recordChange(tx, ctx, {
+      action: 'review.completed',
+      subjectType: 'person',
+      subjectId: personId,
+      before: { nextReviewDue: before.nextReviewDue, review: scheduled },
+      after: { review: saved, nextReviewDue: recorded.decision.nextReviewDue },
+    });
+    return { review: saved, nextReviewDue: recorded.decision.nextReviewDue, newPlan, newPlanProblem };
+  });
+}
+
+export interface ReviewListEntry extends ReviewRow {
+  completedByName: string | null;
+}
+
+/** The person's reviews, newest first. The view is audited. */
+export async function listReviews(ctx: ServiceContext, personId: string): Promise<{ person: PersonRow; reviews: ReviewListEntry[] }> {
+  const p = await loadPerson(ctx.db, ctx, personId, 'person:read');
+  const rows = await ctx.db
+    .select({ review, completedByName: appUser.displayName })
+    .from(review)
+    .leftJoin(appUser, eq(appUser.id, review.completedBy))
+    .where(and(eq(review.partnershipId, ctx.actor.partnershipId), eq(review.personId, personId)))
+    .orderBy(desc(review.heldOn), desc(review.dueOn), desc(review.createdAt));
+  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { page: 'reviews' } });
+  return { person: p, reviews: rows.map((r) => ({ ...r.review, completedByName: r.completedByName })) };
+}
+
+export async function getReview(ctx: ServiceContext, personId: string, reviewId: string): Promise<{ person: PersonRow; review: ReviewListEntry }> {
+  const p = await loadPerson(ctx.db, ctx, personId, 'person:read');
+  const r = await loadReview(ctx.db, ctx.actor.partnershipId, personId, reviewId);
+  const name = r.completedBy ? ((await ctx.db.select({ n: appUser.displayName }).from(appUser).where(eq(appUser.id, r.completedBy)))[0]?.n ?? null) : null;
+  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { review: reviewId } });
+  return { person: p, review: { ...r, completedByName: name } };
+}
+
+/** Schedule a review (from a review meeting): due on the register's next review date. */
+export async function scheduleReview(tx: DbOrTx, ctx: ServiceContext, p: PersonRow): Promise<ReviewRow> {
+  const existing = (
+    await tx
+      .select()
+      .from(review)
+      .where(and(eq(review.partnershipId, ctx.actor.partnershipId), eq(review.personId, p.id), eq(review.status, 'scheduled')))
+      .limit(1)
+  )[0];
+  if (existing) return existing;
+  const [created] = await tx.insert(review).values({ partnershipId: ctx.actor.partnershipId, personId: p.id, dueOn: p.nextReviewDue, status: 'scheduled', createdBy: ctx.actor.userId }).returning();
+  await recordChange(tx, ctx, { action: 'review.scheduled', subjectType: 'person', subjectId: p.id, after: created });
+  return created!;
+}
