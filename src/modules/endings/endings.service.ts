@@ -30,7 +30,7 @@ import { storeDocument } from '../documents/documents.service.ts';
 import { fileNameFor, type OrganisationContact } from '../documents/format.ts';
 import { letterFormat, wrapInLetter } from '../documents/letter.ts';
 import { personDocument } from '../documents/schema.ts';
-import { evaluateHistory, loadHistory, storeDecision, summarise, type StoredEvent } from '../register/decision.ts';
+import { evaluateHistory, loadHistory, reviewPolicyFor, storeDecision, summarise, type StoredEvent } from '../register/decision.ts';
 import { loadPerson, type PersonRow } from '../register/people.service.ts';
 import { legalEvent } from '../register/schema.ts';
 import { decisionInputSchema, endingInputSchema, endReasonLabels, type EndingInput } from './inputs.ts';
@@ -387,7 +387,7 @@ async function recordEnding(tx: DbOrTx, ctx: ServiceContext, row: PersonRow, pro
     .returning();
   const newHistory: StoredEvent[] = [...history, { id: created!.id, type: 'aftercare-ended', occurredOn: proposal.effectiveOn, payload }].sort((a, b) => (a.occurredOn < b.occurredOn ? -1 : a.occurredOn > b.occurredOn ? 1 : 0));
   const focus = newHistory.findIndex((e) => e.id === created!.id);
-  const decision = evaluateHistory(newHistory, row.dateOfBirth, today, focus);
+  const decision = evaluateHistory(newHistory, row.dateOfBirth, today, focus, await reviewPolicyFor(tx, ctx.actor.partnershipId));
   const rejected = decision.rejectedEvents.filter((r) => r.eventIndex === focus);
   if (rejected.length > 0 || decision.status !== 'ended') {
     // The checklist passed a moment ago; refuse rather than record an ending the engine does not accept.
@@ -416,7 +416,7 @@ async function voidEnding(tx: DbOrTx, ctx: ServiceContext, row: PersonRow, propo
       .returning()
   )[0];
   if (!voided) throw new ConflictError('The ending has already been removed from the legal history.');
-  const decision = evaluateHistory(await loadHistory(tx, ctx.actor.partnershipId, row.id), row.dateOfBirth, today);
+  const decision = evaluateHistory(await loadHistory(tx, ctx.actor.partnershipId, row.id), row.dateOfBirth, today, undefined, await reviewPolicyFor(tx, ctx.actor.partnershipId));
   if (decision.status !== 'entitled') throw new InputError([{ path: 'decision', message: `Undoing the ending would leave their status "${decision.status}", not entitled: nothing was changed` }]);
   await storeDecision(tx, ctx.actor.partnershipId, row.id, decision, today, row.recordedByOrganisationId);
   await recordChange(tx, ctx, {

@@ -10,7 +10,7 @@ import { InputError, NotFoundError, type FieldIssue } from '../../platform/error
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { pathToString } from '../../platform/http/validation.ts';
 import { visiblePeople } from './access.ts';
-import { evaluateHistory, loadHistory, storeDecision, summarise, type DecisionSummary, type StoredEvent } from './decision.ts';
+import { evaluateHistory, loadHistory, reviewPolicyFor, storeDecision, summarise, type DecisionSummary, type StoredEvent } from './decision.ts';
 import { isoDateField } from './inputs.ts';
 import { recordEvent, type EventInput, type PersonRow } from './people.service.ts';
 import { legalEvent, person } from './schema.ts';
@@ -120,7 +120,7 @@ export async function getEntitlement(ctx: ServiceContext, personId: string): Pro
   if (row.decision) return { decision: row.decision as Decision, decidedOn: row.decidedOn };
   // Every write stores a decision; a row written some other way is evaluated now, not stored.
   const today = todayInLondon();
-  return { decision: evaluateHistory(await loadHistory(ctx.db, ctx.actor.partnershipId, row.id), row.dateOfBirth, today), decidedOn: today };
+  return { decision: evaluateHistory(await loadHistory(ctx.db, ctx.actor.partnershipId, row.id), row.dateOfBirth, today, undefined, await reviewPolicyFor(ctx.db, ctx.actor.partnershipId)), decidedOn: today };
 }
 
 // ---------------------------------------------------------------------------
@@ -274,6 +274,7 @@ export async function recordEvents(ctx: ServiceContext, personId: string, inputs
       for (const row of rows) existing.set(row.externalId!, row);
     }
     let history: StoredEvent[] = await loadHistory(tx, ctx.actor.partnershipId, personId);
+    const policy = await reviewPolicyFor(tx, ctx.actor.partnershipId);
     // A new event goes after every event already recorded on its date, removed ones included,
     // so no two events of a day ever share a place in the order.
     const lastSequence = new Map<string, number>();
@@ -310,7 +311,7 @@ export async function recordEvents(ctx: ServiceContext, personId: string, inputs
       const next = [...history, { id, type: p.type, occurredOn: p.date, payload: p.payload }].sort((a, b) => (a.occurredOn < b.occurredOn ? -1 : a.occurredOn > b.occurredOn ? 1 : 0));
       let after: Decision;
       try {
-        after = evaluateHistory(next, before.dateOfBirth, today, next.findIndex((e) => e.id === id));
+        after = evaluateHistory(next, before.dateOfBirth, today, next.findIndex((e) => e.id === id), policy);
       } catch (error) {
         if (error instanceof InputError) throw new InputError(error.issues.map((issue) => ({ path: `events[${i}].${issue.path || 'date'}`, message: issue.message })));
         throw error;

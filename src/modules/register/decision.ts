@@ -1,3 +1,4 @@
+import { getPlanSettings } from '../settings/settings.service.ts';
 import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
 import { addDays } from '../../domain/calendar-date.ts';
 import { evaluate, flagMeanings, parseCase, type Decision, type Flag } from '../../domain/rules/index.ts';
@@ -59,11 +60,23 @@ export async function loadHistory(tx: DbOrTx, partnershipId: string, personId: s
     .orderBy(asc(legalEvent.occurredOn), asc(legalEvent.sequence));
 }
 
+/** The partnership's review policy, as the engine takes it (R27): set in the planning settings. */
+export interface ReviewPolicy {
+  readonly firstReviewWeeks: number;
+  readonly reviewIntervalMonths: number;
+}
+
+export async function reviewPolicyFor(db: DbOrTx, partnershipId: string): Promise<ReviewPolicy> {
+  const settings = await getPlanSettings(db, partnershipId);
+  return { firstReviewWeeks: settings.firstReviewWeeks, reviewIntervalMonths: settings.reviewIntervalMonths };
+}
+
 /** The contract's case for a stored history. */
-export function caseFor(history: StoredEvent[], dateOfBirth: string, asOf: string): unknown {
+export function caseFor(history: StoredEvent[], dateOfBirth: string, asOf: string, policy?: ReviewPolicy): unknown {
   return {
     asOf,
     person: { dateOfBirth },
+    ...(policy ? { policy: { firstReviewWeeks: policy.firstReviewWeeks, reviewIntervalMonths: policy.reviewIntervalMonths } } : {}),
     events: history.map((e) => ({ type: e.type, date: e.occurredOn, ...(e.payload as Record<string, unknown>) })),
   };
 }
@@ -73,8 +86,8 @@ export function caseFor(history: StoredEvent[], dateOfBirth: string, asOf: strin
  * is the position of the event being added or changed: its errors are reported against the
  * form's own fields, others as a conflict with the rest of the history.
  */
-export function evaluateHistory(history: StoredEvent[], dateOfBirth: string, asOf: string, focusIndex?: number): Decision {
-  const parsed = parseCase(caseFor(history, dateOfBirth, asOf));
+export function evaluateHistory(history: StoredEvent[], dateOfBirth: string, asOf: string, focusIndex?: number, policy?: ReviewPolicy): Decision {
+  const parsed = parseCase(caseFor(history, dateOfBirth, asOf, policy));
   if (parsed.ok) return evaluate(parsed.value);
   const issues: FieldIssue[] = parsed.problem.errors.map((e) => {
     const match = /^events\[(\d+)\]\.?(.*)$/.exec(e.path);

@@ -9,7 +9,7 @@ import { appUser, auditEvent, membership, organisation } from '../../platform/db
 import { InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput, zodIssues } from '../../platform/http/validation.ts';
-import { evaluateHistory, loadHistory, storeDecision, summarise, type StoredEvent } from './decision.ts';
+import { evaluateHistory, loadHistory, reviewPolicyFor, storeDecision, summarise, type StoredEvent } from './decision.ts';
 import { contactInputSchema, isoDateField, personInputSchema } from './inputs.ts';
 import { legalEvent, person, personContact, task, team } from './schema.ts';
 
@@ -105,7 +105,7 @@ export async function createPerson(ctx: ServiceContext, input: unknown, options:
       .insert(person)
       .values({ ...data, dateOfBirth: data.dateOfBirth!, partnershipId: ctx.actor.partnershipId, recordedByOrganisationId: ctx.actor.activeOrganisationId, involvedOrganisations: involved })
       .returning();
-    const decision = evaluateHistory([], created!.dateOfBirth, today);
+    const decision = evaluateHistory([], created!.dateOfBirth, today, undefined, await reviewPolicyFor(tx, ctx.actor.partnershipId));
     await storeDecision(tx, ctx.actor.partnershipId, created!.id, decision, today, ctx.actor.activeOrganisationId);
     // Read back: storing the decision moved the version on.
     const saved = (await tx.select().from(person).where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, created!.id))))[0]!;
@@ -134,7 +134,7 @@ export async function updatePerson(ctx: ServiceContext, personId: string, versio
         .returning(),
     );
     // Date of birth feeds the rules (children, top-ups): re-evaluate.
-    const decision = evaluateHistory(await loadHistory(tx, ctx.actor.partnershipId, personId), updated.dateOfBirth, today);
+    const decision = evaluateHistory(await loadHistory(tx, ctx.actor.partnershipId, personId), updated.dateOfBirth, today, undefined, await reviewPolicyFor(tx, ctx.actor.partnershipId));
     await storeDecision(tx, ctx.actor.partnershipId, personId, decision, today, ctx.actor.activeOrganisationId);
     await recordChange(tx, ctx, { action: 'person.updated', subjectType: 'person', subjectId: personId, before, after: updated });
     return updated;
@@ -248,7 +248,7 @@ export async function recordEvent(ctx: ServiceContext, personId: string, input: 
       .returning();
     const newHistory: StoredEvent[] = [...history, { id: created!.id, type, occurredOn: date, payload }].sort((a, b) => (a.occurredOn < b.occurredOn ? -1 : a.occurredOn > b.occurredOn ? 1 : 0));
     const focus = newHistory.findIndex((e) => e.id === created!.id);
-    const decision = evaluateHistory(newHistory, before.dateOfBirth, today, focus);
+    const decision = evaluateHistory(newHistory, before.dateOfBirth, today, focus, await reviewPolicyFor(tx, ctx.actor.partnershipId));
     // The organisation recording a detention (usually the trust) is involved from then on.
     if (!before.involvedOrganisations.includes(ctx.actor.activeOrganisationId)) {
       await tx
@@ -283,7 +283,7 @@ export async function voidEvent(ctx: ServiceContext, personId: string, eventId: 
         .where(and(eq(legalEvent.partnershipId, ctx.actor.partnershipId), eq(legalEvent.personId, personId), eq(legalEvent.id, eventId), eq(legalEvent.version, version), sql`${legalEvent.voidedAt} is null`))
         .returning(),
     );
-    const decision = evaluateHistory(await loadHistory(tx, ctx.actor.partnershipId, personId), before.dateOfBirth, today);
+    const decision = evaluateHistory(await loadHistory(tx, ctx.actor.partnershipId, personId), before.dateOfBirth, today, undefined, await reviewPolicyFor(tx, ctx.actor.partnershipId));
     await storeDecision(tx, ctx.actor.partnershipId, personId, decision, today, before.recordedByOrganisationId);
     await recordChange(tx, ctx, {
       action: 'legal-event.voided',

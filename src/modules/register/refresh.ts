@@ -3,7 +3,7 @@ import type { Actor } from '../../platform/access/actor.ts';
 import { recordChange } from '../../platform/audit/audit.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
-import { evaluateHistory, loadHistory, storeDecision, summarise } from './decision.ts';
+import { evaluateHistory, loadHistory, reviewPolicyFor, storeDecision, summarise } from './decision.ts';
 import { person } from './schema.ts';
 import type { Decision } from '../../domain/rules/index.ts';
 
@@ -24,7 +24,7 @@ export async function refreshStaleDecisions(db: Db, options: { today?: string; b
   for (const p of stale) {
     await db.transaction(async (tx) => {
       const history = await loadHistory(tx, p.partnershipId, p.id);
-      const decision = evaluateHistory(history, p.dateOfBirth, today);
+      const decision = evaluateHistory(history, p.dateOfBirth, today, undefined, await reviewPolicyFor(tx, p.partnershipId));
       const before = p.decision ? JSON.stringify(summarise(p.decision as Decision)) : null;
       const after = JSON.stringify(summarise(decision));
       if (before === after) {

@@ -299,6 +299,8 @@ describe('the review policy on the settings page', () => {
 
     const b = await signedIn(demo.practitioner);
     const id = await overduePerson(b, '9990000050', 'Policyperson');
+    // The engine uses the partnership's policy: first review 4 weeks after leaving hospital on 1 March 2024.
+    expect((await personRow(id)).nextReviewDue).toBe('2024-03-29');
     const form = await b.get(`/people/${id}/reviews/new`);
     const next = addMonths(todayInLondon(), 6);
     const [y, m, d] = next.split('-');
