@@ -10,7 +10,7 @@ import { InputError } from '../../platform/errors/errors.ts';
 import { asString, asVersion, dateFromParts, formBody, type FormBody } from '../../platform/http/forms.ts';
 import { toGovukErrors } from '../../platform/http/validation.ts';
 import { loadPerson } from '../register/people.service.ts';
-import { changeStage, disputeBodies, getDispute, INTERIM_LEAD_MESSAGE, listDisputes, openDispute, openDisputesFor, resolveDispute, type OrganisationChoice } from './disputes.service.ts';
+import { changeStage, disputeBodies, getDispute, INTERIM_LEAD_MESSAGE, listDisputes, openDispute, resolveDispute, type OrganisationChoice } from './disputes.service.ts';
 
 const v = (name: string) => `modules/disputes/views/${name}.njk`;
 
@@ -94,17 +94,6 @@ async function renderDispute(request: FastifyRequest, reply: FastifyReply, dispu
 }
 
 export function disputesRoutes(app: FastifyInstance): void {
-  // The person's page shows their open disputes with their age: added to what it renders.
-  app.addHook('preHandler', async (request, reply) => {
-    if (request.method !== 'GET' || request.routeOptions.url !== '/people/:id' || !request.actor) return;
-    const id = (request.params as { id?: string }).id ?? '';
-    const render = reply.render.bind(reply);
-    reply.render = async (template: string, data: Record<string, unknown> = {}) => {
-      const openDisputes = await openDisputesFor({ actor: request.actor!, db: request.ctx().db }, id);
-      return render(template, { ...data, openDisputes, disputeStageLabels, disputeKindLabels });
-    };
-  });
-
   app.get<{ Querystring: { all?: string } }>('/disputes', async (request, reply) => {
     const all = request.query.all === 'true';
     const disputes = await listDisputes(request.ctx(), { open: !all });

@@ -254,18 +254,6 @@ export async function listPersonDisputes(ctx: ServiceContext, personId: string):
   return { person: p, disputes: rows.map((r) => disputeView(r, bodies, p)), canWrite: canOnPerson(ctx.actor, 'person:write', p) };
 }
 
-/** Open disputes only, oldest first, for the person's page (no audit view: the page records its own). */
-export async function openDisputesFor(ctx: Pick<ServiceContext, 'actor' | 'db'>, personId: string): Promise<DisputeView[]> {
-  if (!isUuid(personId)) return [];
-  const p = (await ctx.db.select().from(person).where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, personId))))[0];
-  if (!p || !canOnPerson(ctx.actor, 'person:read', p)) return [];
-  const [rows, bodies] = await Promise.all([
-    ctx.db.select().from(dispute).where(and(eq(dispute.partnershipId, ctx.actor.partnershipId), eq(dispute.personId, personId), ne(dispute.stage, 'resolved'))).orderBy(asc(dispute.aroseOn)),
-    disputeBodies(ctx.db, ctx.actor.partnershipId),
-  ]);
-  return rows.map((r) => disputeView(r, bodies, p));
-}
-
 export async function getDispute(ctx: ServiceContext, disputeId: string): Promise<{ dispute: DisputeView; person: PersonRow; canWrite: boolean; bodies: OrganisationChoice[] }> {
   const row = await loadDispute(ctx.db, ctx, disputeId);
   const p = await loadPerson(ctx.db, ctx, row.personId, 'person:read');

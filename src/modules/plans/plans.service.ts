@@ -156,6 +156,8 @@ export interface PlanDetail {
   approvedByName: string | null;
   approvedForName: string | null;
   canEdit: boolean;
+  /** May change the person's record (and so send the plan to a funding panel). */
+  canWrite: boolean;
   canSubmit: boolean;
   /** The organisation the actor would approve for, or null. */
   approvalOrganisationId: string | null;
@@ -254,6 +256,7 @@ export async function getPlan(ctx: ServiceContext, personId: string, planId: str
     approvedByName: name(plan.approvedBy),
     approvedForName: approvedFor,
     canEdit,
+    canWrite: canOnPerson(ctx.actor, 'person:write', p),
     canSubmit: canEdit && problems.length === 0,
     approvalOrganisationId: plan.status === 'submitted' ? planApprovalOrganisation(ctx.actor, p) : null,
     problems,

@@ -1,3 +1,5 @@
+import { todayInLondon } from '../../platform/clock.ts';
+import { disputeAge, disputeKindLabels, disputeStageLabels, isReferralDue } from '../../domain/disputes.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { legalEventSchema, ruleById } from '../../domain/rules/index.ts';
 import { flagMeanings, type Flag } from '../../domain/rules/contract.ts';
@@ -124,6 +126,9 @@ async function renderRecord(request: FastifyRequest, reply: FastifyReply, person
     closedTasks: record.tasks.filter((t) => t.status !== 'open'),
     subNavigation: subNavigation(p.id, request.url.split('?')[0]!, record.canSeeAudit),
     contactLabels: contactRelationshipLabels,
+    openDisputes: record.openDisputes.map((d) => ({ ...d, age: disputeAge(d.aroseOn, todayInLondon()), referralDue: isReferralDue(todayInLondon(), d) })),
+    disputeKindLabels,
+    disputeStageLabels,
     today: new Date().toISOString().slice(0, 10),
     ...extra,
   });
