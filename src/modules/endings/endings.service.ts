@@ -13,7 +13,7 @@
  * event is voided and the entitlement comes back), the proposal is marked recorded, the ending
  * letter is produced and stored, and every step is audited.
  */
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { endingChecklist, reinstatementChecklist, type Checklist, type EndingCheck, type HistoryForChecks } from '../../domain/ending-checklist.ts';
 import type { Decision } from '../../domain/rules/index.ts';
@@ -30,7 +30,8 @@ import { storeDocument } from '../documents/documents.service.ts';
 import { fileNameFor, type OrganisationContact } from '../documents/format.ts';
 import { letterFormat, wrapInLetter } from '../documents/letter.ts';
 import { personDocument } from '../documents/schema.ts';
-import { evaluateHistory, loadHistory, reviewPolicyFor, storeDecision, summarise, type StoredEvent } from '../register/decision.ts';
+import { recordEvent, voidEvent } from '../register/people.service.ts';
+import { loadHistory, summarise, type StoredEvent } from '../register/decision.ts';
 import { loadPerson, type PersonRow } from '../register/people.service.ts';
 import { legalEvent } from '../register/schema.ts';
 import { decisionInputSchema, endingInputSchema, endReasonLabels, type EndingInput } from './inputs.ts';
@@ -355,7 +356,7 @@ export async function decideEnding(ctx: ServiceContext, personId: string, ending
     await recordChange(tx, ctx, { action: `${before.kind}.${decision}`, subjectType: 'person', subjectId: personId, before, after: { ...updated, body } });
     if (!bothApproved) return { proposal: updated, recorded: false, decision: null };
 
-    const result = before.kind === 'reinstatement' ? await voidEnding(tx, ctx, row, updated, today) : await recordEnding(tx, ctx, row, updated, today);
+    const result = before.kind === 'reinstatement' ? await voidEnding(tx, ctx, row, updated) : await recordEnding(tx, ctx, row, updated);
     updated = expectOneUpdated(
       await tx
         .update(endingProposal)
@@ -370,63 +371,35 @@ export async function decideEnding(ctx: ServiceContext, personId: string, ending
 }
 
 /**
- * Record the `aftercare-ended` legal event, approved by both bodies, and re-run the engine, as
- * the register's recordEvent does. (recordEvent itself needs person:write, which commissioners
- * and panel members do not hold; the decision to record was authorised above.)
+ * Record the `aftercare-ended` legal event, approved by both bodies, through the register (the
+ * engine re-runs in this transaction). The approvals were authorised above, so the register
+ * needs only person:read of whoever gives the second one.
  */
-async function recordEnding(tx: DbOrTx, ctx: ServiceContext, row: PersonRow, proposal: EndingRow, today: string): Promise<{ legalEventId: string; decision: Decision }> {
+async function recordEnding(tx: DbOrTx, ctx: ServiceContext, row: PersonRow, proposal: EndingRow): Promise<{ legalEventId: string; decision: Decision }> {
   const payload = { approvedBy: ['local-authority', 'icb'], reasons: proposal.reasonCodes, personInvolved: proposal.personInvolved, legalOverride: false };
-  const history = await loadHistory(tx, ctx.actor.partnershipId, row.id);
-  const last = await tx
-    .select({ last: sql<number>`coalesce(max(${legalEvent.sequence}), 0)`.mapWith(Number) })
-    .from(legalEvent)
-    .where(and(eq(legalEvent.partnershipId, ctx.actor.partnershipId), eq(legalEvent.personId, row.id), eq(legalEvent.occurredOn, proposal.effectiveOn)));
-  const [created] = await tx
-    .insert(legalEvent)
-    .values({ partnershipId: ctx.actor.partnershipId, personId: row.id, type: 'aftercare-ended', occurredOn: proposal.effectiveOn, sequence: (last[0]?.last ?? 0) + 1, payload, source: 'manual', recordedBy: ctx.actor.userId })
-    .returning();
-  const newHistory: StoredEvent[] = [...history, { id: created!.id, type: 'aftercare-ended', occurredOn: proposal.effectiveOn, payload }].sort((a, b) => (a.occurredOn < b.occurredOn ? -1 : a.occurredOn > b.occurredOn ? 1 : 0));
-  const focus = newHistory.findIndex((e) => e.id === created!.id);
-  const decision = evaluateHistory(newHistory, row.dateOfBirth, today, focus, await reviewPolicyFor(tx, ctx.actor.partnershipId));
-  const rejected = decision.rejectedEvents.filter((r) => r.eventIndex === focus);
-  if (rejected.length > 0 || decision.status !== 'ended') {
+  const result = await recordEvent({ ...ctx, db: tx }, row.id, { event: { type: 'aftercare-ended', date: proposal.effectiveOn, ...payload } }, { permission: 'person:read' });
+  if (result.decision.status !== 'ended') {
     // The checklist passed a moment ago; refuse rather than record an ending the engine does not accept.
+    const rejected = result.decision.rejectedEvents;
     throw new InputError(rejected.length ? rejected.map((r) => ({ path: 'decision', message: r.message })) : [{ path: 'decision', message: 'The rules engine did not accept the ending: nothing was recorded' }]);
   }
-  await storeDecision(tx, ctx.actor.partnershipId, row.id, decision, today, row.recordedByOrganisationId);
-  await recordChange(tx, ctx, {
-    action: 'legal-event.recorded',
-    subjectType: 'person',
-    subjectId: row.id,
-    before: { decision: row.decision ? summarise(row.decision as Decision) : null },
-    after: { event: { id: created!.id, type: 'aftercare-ended', date: proposal.effectiveOn, ...payload }, endingProposalId: proposal.id, decision: summarise(decision) },
-  });
-  return { legalEventId: created!.id, decision };
+  return { legalEventId: result.event.id, decision: result.decision };
 }
 
-/** Void the ending being reinstated (kept, with the reason), and re-run the engine, as the register's voidEvent does. */
-async function voidEnding(tx: DbOrTx, ctx: ServiceContext, row: PersonRow, proposal: EndingRow, today: string): Promise<{ legalEventId: string; decision: Decision }> {
+/** Void the ending being reinstated (kept, with the reason) through the register, and check the entitlement is back. */
+async function voidEnding(tx: DbOrTx, ctx: ServiceContext, row: PersonRow, proposal: EndingRow): Promise<{ legalEventId: string; decision: Decision }> {
   if (!proposal.legalEventId) throw new InputError([{ path: 'decision', message: 'The ending to reinstate is not recorded' }]);
   const reason = `Reinstated by a joint decision of the local authority and the ICB: ${proposal.reasons}`.slice(0, 1000);
-  const voided = (
+  const event = (
     await tx
-      .update(legalEvent)
-      .set({ voidedAt: new Date(), voidReason: reason, version: sql`${legalEvent.version} + 1`, updatedAt: new Date() })
+      .select({ id: legalEvent.id, version: legalEvent.version })
+      .from(legalEvent)
       .where(and(eq(legalEvent.partnershipId, ctx.actor.partnershipId), eq(legalEvent.personId, row.id), eq(legalEvent.id, proposal.legalEventId), eq(legalEvent.type, 'aftercare-ended'), isNull(legalEvent.voidedAt)))
-      .returning()
   )[0];
-  if (!voided) throw new ConflictError('The ending has already been removed from the legal history.');
-  const decision = evaluateHistory(await loadHistory(tx, ctx.actor.partnershipId, row.id), row.dateOfBirth, today, undefined, await reviewPolicyFor(tx, ctx.actor.partnershipId));
+  if (!event) throw new ConflictError('The ending has already been removed from the legal history.');
+  const decision = await voidEvent({ ...ctx, db: tx }, row.id, event.id, event.version, reason, { permission: 'person:read' });
   if (decision.status !== 'entitled') throw new InputError([{ path: 'decision', message: `Undoing the ending would leave their status "${decision.status}", not entitled: nothing was changed` }]);
-  await storeDecision(tx, ctx.actor.partnershipId, row.id, decision, today, row.recordedByOrganisationId);
-  await recordChange(tx, ctx, {
-    action: 'legal-event.voided',
-    subjectType: 'person',
-    subjectId: row.id,
-    before: { event: { id: voided.id, type: voided.type, date: voided.occurredOn }, decision: row.decision ? summarise(row.decision as Decision) : null },
-    after: { reason, endingProposalId: proposal.id, decision: summarise(decision) },
-  });
-  return { legalEventId: voided.id, decision };
+  return { legalEventId: event.id, decision };
 }
 
 // ---------------------------------------------------------------------------

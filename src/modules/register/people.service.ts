@@ -226,13 +226,22 @@ function parseEvent(raw: unknown, today: string) {
  * Record one legal event. The rules engine re-runs over the whole history in the same
  * transaction; an event that makes the history impossible is refused with the engine's reason.
  */
-export async function recordEvent(ctx: ServiceContext, personId: string, input: EventInput) {
+/**
+ * Who may change a person's legal history: anyone with person:write, unless the change carries
+ * out a decision the policy has already authorised (a joint ending approved by both bodies is
+ * recorded by whoever gives the second approval, who may be a commissioner with person:read).
+ */
+export interface HistoryChangeOptions {
+  readonly permission?: 'person:write' | 'person:read';
+}
+
+export async function recordEvent(ctx: ServiceContext, personId: string, input: EventInput, options: HistoryChangeOptions = {}) {
   const today = todayInLondon();
   const { type, date, payload } = parseEvent(input.event, today);
   const hospital = input.hospital?.trim() || null;
   const externalId = input.externalId?.trim() || null;
   return ctx.db.transaction(async (tx) => {
-    const before = await loadPerson(tx, ctx, personId, 'person:write', true);
+    const before = await loadPerson(tx, ctx, personId, options.permission ?? 'person:write', true);
     if (externalId) {
       const existing = (await tx.select().from(legalEvent).where(and(eq(legalEvent.partnershipId, ctx.actor.partnershipId), eq(legalEvent.externalId, externalId))))[0];
       if (existing) {
@@ -277,13 +286,13 @@ export async function recordEvent(ctx: ServiceContext, personId: string, input: 
 }
 
 /** Correct a mistaken event: it is voided (kept, with the reason) and the history re-evaluated. */
-export async function voidEvent(ctx: ServiceContext, personId: string, eventId: string, version: number, reason: string) {
+export async function voidEvent(ctx: ServiceContext, personId: string, eventId: string, version: number, reason: string, options: HistoryChangeOptions = {}) {
   const why = reason.trim();
   if (!why) throw new InputError([{ path: 'reason', message: 'Enter why this event is being removed' }]);
   if (why.length > 1000) throw new InputError([{ path: 'reason', message: 'Reason must be 1000 characters or fewer' }]);
   const today = todayInLondon();
   return ctx.db.transaction(async (tx) => {
-    const before = await loadPerson(tx, ctx, personId, 'person:write', true);
+    const before = await loadPerson(tx, ctx, personId, options.permission ?? 'person:write', true);
     const voided = expectOneUpdated(
       await tx
         .update(legalEvent)
