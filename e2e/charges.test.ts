@@ -1,15 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticNhsNumbers } from '../src/domain/nhs-number.ts';
-import { baseUrl, checkA11y, hasChromium, launch, newContext, signIn } from './support.ts';
-
-async function fillDate(page: Page, legend: string, iso: string) {
-  const [y, m, d] = iso.split('-');
-  const group = page.getByRole('group', { name: legend });
-  await group.getByLabel('Day').fill(String(Number(d)));
-  await group.getByLabel('Month').fill(String(Number(m)));
-  await group.getByLabel('Year').fill(y!);
-}
+import { baseUrl, checkA11y, fillDate, hasChromium, launch, newContext, signIn } from './support.ts';
 
 async function as(browser: Browser, email: string): Promise<Page> {
   const context = await newContext(browser);

@@ -1,25 +1,7 @@
 import fs from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkA11y, hasChromium, launch, newContext, signIn, signOut } from './support.ts';
-
-async function fillDate(page: Page, legend: string, iso: string) {
-  const [y, m, d] = iso.split('-');
-  const group = page.getByRole('group', { name: legend });
-  await group.getByLabel('Day').fill(String(Number(d)));
-  await group.getByLabel('Month').fill(String(Number(m)));
-  await group.getByLabel('Year').fill(y!);
-}
-
-async function recordEvent(page: Page, what: string, answer: (page: Page) => Promise<void>) {
-  await page.getByRole('button', { name: 'Record an event' }).click();
-  await page.getByLabel(what, { exact: true }).check();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await answer(page);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByRole('button', { name: 'Record event' }).click();
-  await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('recorded');
-}
+import { checkA11y, fillDate, hasChromium, launch, newContext, recordEvent, signIn, signOut } from './support.ts';
 
 describe.skipIf(!hasChromium)('ending section 117 aftercare: blocked on a CTO, then two approvals and the letter', () => {
   let browser: Browser;

@@ -3,27 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonths } from '../src/domain/calendar-date.ts';
 import { syntheticNhsNumbers } from '../src/domain/nhs-number.ts';
 import { todayInLondon } from '../src/platform/clock.ts';
-import { checkA11y, hasChromium, launch, newContext, signIn, signOut } from './support.ts';
+import { checkA11y, fillDate, hasChromium, launch, newContext, recordEvent, signIn, signOut } from './support.ts';
 
 // Small helpers, as in e2e/plans.test.ts.
-async function fillDate(page: Page, legend: string, iso: string) {
-  const [y, m, d] = iso.split('-');
-  const group = page.getByRole('group', { name: legend });
-  await group.getByLabel('Day').fill(String(Number(d)));
-  await group.getByLabel('Month').fill(String(Number(m)));
-  await group.getByLabel('Year').fill(y!);
-}
-
-async function recordEvent(page: Page, what: string, answer: (page: Page) => Promise<void>) {
-  await page.getByRole('button', { name: 'Record an event' }).click();
-  await page.getByLabel(what, { exact: true }).check();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await answer(page);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByRole('button', { name: 'Record event' }).click();
-  await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('recorded');
-}
-
 const numbers = syntheticNhsNumbers(700_000 + Math.floor(Math.random() * 50_000));
 
 /** An entitled person (s3, discharged; Northvale responsible), added through the pages. Returns the person's path. */

@@ -1,28 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkA11y, hasChromium, launch, newContext, signIn } from './support.ts';
-
-async function fillDate(page: Page, legend: string, iso: string) {
-  const [y, m, d] = iso.split('-');
-  const group = page.getByRole('group', { name: legend });
-  await group.getByLabel('Day').fill(String(Number(d)));
-  await group.getByLabel('Month').fill(String(Number(m)));
-  await group.getByLabel('Year').fill(y!);
-}
-
-async function recordEvent(page: Page, what: string, answer: (page: Page) => Promise<void>) {
-  await page.getByRole('button', { name: 'Record an event' }).click();
-  await checkA11y(page);
-  await page.getByLabel(what, { exact: true }).check();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await answer(page);
-  await checkA11y(page);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Check the details before recording');
-  await checkA11y(page);
-  await page.getByRole('button', { name: 'Record event' }).click();
-  await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('recorded');
-}
+import { checkA11y, fillDate, hasChromium, launch, newContext, recordEvent, signIn } from './support.ts';
 
 describe.skipIf(!hasChromium)('a practitioner records a person’s legal history', () => {
   let browser: Browser;
@@ -58,15 +36,15 @@ describe.skipIf(!hasChromium)('a practitioner records a person’s legal history
       await p.getByLabel('Hospital').fill('Northvale Hospital');
       await p.getByLabel('Ordinary residence immediately before this detention').fill('E06000901');
       await p.getByLabel('ICB of their GP practice when the application was made').fill('E54000901');
-    });
+    }, { a11y: true });
     expect(await page.getByTestId('status').textContent()).toContain('Pending');
     await recordEvent(page, 'Detention ended', async (p) => {
       await fillDate(p, 'Date', '2025-02-14');
       await p.getByLabel('Discharged', { exact: true }).check();
-    });
+    }, { a11y: true });
     await recordEvent(page, 'Left hospital', async (p) => {
       await fillDate(p, 'Date', '2025-02-14');
-    });
+    }, { a11y: true });
     expect(await page.getByTestId('status').textContent()).toContain('Entitled');
     expect(await page.getByTestId('entitlement-start').textContent()).toBe('14 February 2025');
     expect(await page.getByTestId('responsible-la').textContent()).toBe('Northvale Council');
@@ -83,14 +61,14 @@ describe.skipIf(!hasChromium)('a practitioner records a person’s legal history
       await p.getByLabel('Legal status').selectOption('03');
       await p.getByLabel('Ordinary residence immediately before this detention').fill('E06000902');
       await p.getByLabel('ICB of their GP practice when the application was made').fill('E54000901');
-    });
+    }, { a11y: true });
     await recordEvent(page, 'Detention ended', async (p) => {
       await fillDate(p, 'Date', '2025-10-20');
       await p.getByLabel('Discharged', { exact: true }).check();
-    });
+    }, { a11y: true });
     await recordEvent(page, 'Left hospital', async (p) => {
       await fillDate(p, 'Date', '2025-10-20');
-    });
+    }, { a11y: true });
     expect(await page.getByTestId('responsible-la').textContent()).toBe('Southmere Borough Council');
     expect(await page.getByTestId('episodes').textContent()).toContain('superseded');
     await checkA11y(page);

@@ -51,3 +51,30 @@ export async function signOut(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect.poll(() => page.url()).toContain('/signed-out');
 }
+
+/** Fill a GOV.UK date input found by its fieldset legend. */
+export async function fillDate(page: Page, legend: string, iso: string): Promise<void> {
+  const [y, m, d] = iso.split('-');
+  const group = page.getByRole('group', { name: legend });
+  await group.getByLabel('Day').fill(String(Number(d)));
+  await group.getByLabel('Month').fill(String(Number(m)));
+  await group.getByLabel('Year').fill(y!);
+}
+
+/**
+ * Record a legal event from the person's page: choose it, answer its questions, check the
+ * answers, record it. With `a11y`, each page of the journey is scanned with axe.
+ */
+export async function recordEvent(page: Page, what: string, answer: (page: Page) => Promise<void>, options: { a11y?: boolean } = {}): Promise<void> {
+  await page.getByRole('button', { name: 'Record an event' }).click();
+  if (options.a11y) await checkA11y(page);
+  await page.getByLabel(what, { exact: true }).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await answer(page);
+  if (options.a11y) await checkA11y(page);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Check the details before recording');
+  if (options.a11y) await checkA11y(page);
+  await page.getByRole('button', { name: 'Record event' }).click();
+  await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('recorded');
+}

@@ -96,3 +96,18 @@ export const demo = {
   laAdmin: 'la-admin@demo.aftercare.example',
   readOnly: 'readonly@demo.aftercare.example',
 };
+
+/** A test browser signed in as a demo user, on its home page (so it holds a CSRF token). */
+export async function signedInBrowser(app: FastifyInstance, email: string): Promise<Browser> {
+  const b = new Browser(app);
+  const res = await b.signIn(email);
+  if (res.statusCode !== 302) throw new Error(`Signing in as ${email} failed with ${res.statusCode}`);
+  await b.get('/');
+  return b;
+}
+
+/** The fields of a GOV.UK date input (prefix-day, -month, -year) for an ISO date. */
+export function dateForm(prefix: string, iso: string): Record<string, string> {
+  const [y, m, d] = iso.split('-');
+  return { [`${prefix}-day`]: String(Number(d)), [`${prefix}-month`]: String(Number(m)), [`${prefix}-year`]: y! };
+}

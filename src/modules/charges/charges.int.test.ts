@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, createTestApp, demo, type TestApp } from '../../../test/app.ts';
+import { type Browser, createTestApp, dateForm, demo, signedInBrowser, type TestApp } from '../../../test/app.ts';
 import { cliContext } from '../../cli/context.ts';
 import { addDays } from '../../domain/calendar-date.ts';
 import { syntheticNhsNumbers } from '../../domain/nhs-number.ts';
@@ -91,17 +91,7 @@ async function entitledPerson(fields: Record<string, unknown> = {}) {
   return { id, s117Service: homeSupport!.id, otherService: lunchClub!.id };
 }
 
-async function signedIn(email: string): Promise<Browser> {
-  const b = new Browser(t.app);
-  expect((await b.signIn(email)).statusCode).toBe(302);
-  await b.get('/');
-  return b;
-}
-
-const dateForm = (prefix: string, iso: string) => {
-  const [y, m, d] = iso.split('-');
-  return { [`${prefix}-day`]: String(Number(d)), [`${prefix}-month`]: String(Number(m)), [`${prefix}-year`]: y! };
-};
+const signedIn = (email: string): Promise<Browser> => signedInBrowser(t.app, email);
 
 const chargesOf = (personId: string) => t.database.db.select().from(personCharge).where(eq(personCharge.personId, personId));
 const openRefundTasks = (personId: string) => t.database.db.select().from(task).where(and(eq(task.personId, personId), eq(task.kind, 'refund'), eq(task.status, 'open')));

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, createTestApp, demo, type TestApp } from '../../../test/app.ts';
+import { type Browser, createTestApp, dateForm, demo, signedInBrowser, type TestApp } from '../../../test/app.ts';
 import { sentenceStats } from '../../domain/readability.ts';
 import { rowsOf } from '../../platform/db/database.ts';
 import { auditEvent } from '../../platform/db/schema.ts';
@@ -17,17 +17,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const dateForm = (prefix: string, iso: string) => {
-  const [y, m, d] = iso.split('-');
-  return { [`${prefix}-day`]: String(Number(d)), [`${prefix}-month`]: String(Number(m)), [`${prefix}-year`]: y! };
-};
-
-async function signedIn(email: string): Promise<Browser> {
-  const b = new Browser(t.app);
-  expect((await b.signIn(email)).statusCode).toBe(302);
-  await b.get('/');
-  return b;
-}
+const signedIn = (email: string): Promise<Browser> => signedInBrowser(t.app, email);
 
 async function addPerson(b: Browser, nhsNumber: string, extra: Record<string, string | string[]> = {}) {
   await b.get('/people/new');

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, createTestApp, demo, type TestApp } from '../../../test/app.ts';
+import { type Browser, createTestApp, demo, signedInBrowser, type TestApp } from '../../../test/app.ts';
 import { cliContext } from '../../cli/context.ts';
 import { syntheticNhsNumbers } from '../../domain/nhs-number.ts';
 import { auditEvent, organisation } from '../../platform/db/schema.ts';
@@ -78,12 +78,7 @@ async function proposal(endingId: string) {
   return (await t.database.db.select().from(endingProposal).where(eq(endingProposal.id, endingId)))[0]!;
 }
 
-async function signedIn(email: string): Promise<Browser> {
-  const browser = new Browser(t.app);
-  const res = await browser.signIn(email);
-  expect(res.statusCode, res.body).toBe(302);
-  return browser;
-}
+const signedIn = (email: string): Promise<Browser> => signedInBrowser(t.app, email);
 
 /** Open the proposal's page (for the CSRF token and version) and post a decision. */
 async function decide(browser: Browser, personId: string, endingId: string, form: Record<string, string>, version?: number) {

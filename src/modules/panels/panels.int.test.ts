@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, createTestApp, demo, type TestApp } from '../../../test/app.ts';
+import { type Browser, createTestApp, demo, signedInBrowser, type TestApp } from '../../../test/app.ts';
 import { cliContext } from '../../cli/context.ts';
 import { syntheticNhsNumbers } from '../../domain/nhs-number.ts';
 import { appUser, auditEvent, organisation } from '../../platform/db/schema.ts';
@@ -79,12 +79,7 @@ async function personWithPlan(): Promise<{ personId: string; planId: string }> {
   return { personId, planId };
 }
 
-async function signedIn(email: string): Promise<Browser> {
-  const b = new Browser(t.app);
-  const res = await b.signIn(email);
-  expect(res.statusCode, res.body).toBe(302);
-  return b;
-}
+const signedIn = (email: string): Promise<Browser> => signedInBrowser(t.app, email);
 async function userId(email: string): Promise<string> {
   return (await t.database.db.select({ id: appUser.id }).from(appUser).where(eq(appUser.email, email)))[0]!.id;
 }

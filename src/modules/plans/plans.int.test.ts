@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, createTestApp, demo, type TestApp } from '../../../test/app.ts';
+import { type Browser, createTestApp, demo, signedInBrowser, type TestApp } from '../../../test/app.ts';
 import { cliContext } from '../../cli/context.ts';
 import { addMonths } from '../../domain/calendar-date.ts';
 import { syntheticNhsNumbers } from '../../domain/nhs-number.ts';
@@ -202,12 +202,7 @@ async function orgId(code: string): Promise<string> {
   return (await t.database.db.select().from(organisation).where(eq(organisation.code, code)))[0]!.id;
 }
 
-async function signedIn(email: string): Promise<Browser> {
-  const b = new Browser(t.app);
-  expect((await b.signIn(email)).statusCode).toBe(302);
-  await b.get('/');
-  return b;
-}
+const signedIn = (email: string): Promise<Browser> => signedInBrowser(t.app, email);
 
 /** Approve (or try to) through the plan page, as a signed-in person does. */
 async function approveAs(b: Browser, personId: string, planId: string, version: number) {

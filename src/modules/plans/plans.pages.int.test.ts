@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, createTestApp, demo, type TestApp } from '../../../test/app.ts';
+import { type Browser, createTestApp, dateForm, demo, signedInBrowser, type TestApp } from '../../../test/app.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -9,17 +9,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const dateForm = (prefix: string, iso: string) => {
-  const [y, m, d] = iso.split('-');
-  return { [`${prefix}-day`]: String(Number(d)), [`${prefix}-month`]: String(Number(m)), [`${prefix}-year`]: y! };
-};
-
-async function signedIn(email: string): Promise<Browser> {
-  const b = new Browser(t.app);
-  expect((await b.signIn(email)).statusCode).toBe(302);
-  await b.get('/');
-  return b;
-}
+const signedIn = (email: string): Promise<Browser> => signedInBrowser(t.app, email);
 
 /** A person entitled after an s3 detention, Northvale responsible, through the register's forms. */
 async function entitledPerson(b: Browser, nhsNumber: string, dob = '1980-05-17'): Promise<string> {

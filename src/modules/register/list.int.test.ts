@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, createTestApp, demo, type TestApp } from '../../../test/app.ts';
+import { type Browser, createTestApp, demo, signedInBrowser, type TestApp } from '../../../test/app.ts';
 import { addDays, addMonths } from '../../domain/calendar-date.ts';
 import { syntheticNhsNumbers } from '../../domain/nhs-number.ts';
 import { loadUserActor } from '../../platform/auth/actor-loader.ts';
@@ -29,12 +29,7 @@ async function contextFor(email: string): Promise<ServiceContext> {
   return { db: t.database.db, actor, requestId: `test:${randomUUID()}`, config: t.config };
 }
 
-async function signedIn(email: string): Promise<Browser> {
-  const b = new Browser(t.app);
-  expect((await b.signIn(email)).statusCode).toBe(302);
-  await b.get('/');
-  return b;
-}
+const signedIn = (email: string): Promise<Browser> => signedInBrowser(t.app, email);
 
 interface Made {
   id: string;

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, createTestApp, demo, type TestApp } from '../../../test/app.ts';
+import { type Browser, createTestApp, dateForm, demo, signedInBrowser, type TestApp } from '../../../test/app.ts';
 import { appUser, organisation } from '../../platform/db/schema.ts';
 import { deliverPending, type MailTransport } from '../../platform/notifications/outbox.ts';
 import { person, team } from '../register/schema.ts';
@@ -30,17 +30,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const dateForm = (prefix: string, iso: string) => {
-  const [y, m, d] = iso.split('-');
-  return { [`${prefix}-day`]: String(Number(d)), [`${prefix}-month`]: String(Number(m)), [`${prefix}-year`]: y! };
-};
-
-async function signedIn(email: string): Promise<Browser> {
-  const b = new Browser(t.app);
-  expect((await b.signIn(email)).statusCode).toBe(302);
-  await b.get('/');
-  return b;
-}
+const signedIn = (email: string): Promise<Browser> => signedInBrowser(t.app, email);
 
 /** Entitled after an s3 detention in 2024, allocated to a Northvale team with the practitioner as lead: the first review is long overdue. */
 async function overduePerson(b: Browser, nhsNumber: string, familyName: string): Promise<string> {

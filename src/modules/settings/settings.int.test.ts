@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, createTestApp, demo, type TestApp } from '../../../test/app.ts';
+import { type Browser, createTestApp, demo, signedInBrowser, type TestApp } from '../../../test/app.ts';
 import { defaultResourceAllocation, needLevels } from '../../domain/personal-budget.ts';
 import { needDomains } from '../../domain/rules/needs.ts';
 import { rowsOf } from '../../platform/db/database.ts';
@@ -20,11 +20,7 @@ afterAll(async () => {
   await t.close();
 });
 
-async function signedIn(email: string): Promise<Browser> {
-  const b = new Browser(t.app);
-  expect((await b.signIn(email)).statusCode).toBe(302);
-  return b;
-}
+const signedIn = (email: string): Promise<Browser> => signedInBrowser(t.app, email);
 
 /** The form as the page fills it in, with some fields changed. */
 function form(version: number, changes: Record<string, string> = {}): Record<string, string> {
