@@ -49,6 +49,8 @@ export interface ProposedEnding {
   date: string;
   reasons: readonly string[];
   personInvolved: boolean;
+  /** Legal sign-off recorded for ending while conditionally discharged (R8). */
+  legalOverride?: boolean;
 }
 
 export interface HistoryForChecks {
@@ -71,7 +73,7 @@ function evaluateEvents(history: HistoryForChecks, events: ReadonlyArray<Record<
 
 /** The checklist for ending aftercare on `ending.date` with these reasons: the engine's rejections of that ending. */
 export function endingChecklist(history: HistoryForChecks, ending: ProposedEnding): Checklist {
-  const proposed = { type: 'aftercare-ended', date: ending.date, approvedBy: ['local-authority', 'icb'], reasons: [...ending.reasons], personInvolved: ending.personInvolved, legalOverride: false };
+  const proposed = { type: 'aftercare-ended', date: ending.date, approvedBy: ['local-authority', 'icb'], reasons: [...ending.reasons], personInvolved: ending.personInvolved, legalOverride: ending.legalOverride ?? false };
   const index = history.events.length;
   const asOf = ending.date > history.asOf ? ending.date : history.asOf;
   const result = evaluateEvents(history, [...history.events, proposed], asOf);

@@ -49,6 +49,8 @@ const endingOutSchema = z.object({
   personInvolved: z.boolean(),
   personView: z.string().nullable(),
   otherCarePlan: z.string().nullable(),
+  legalOverride: z.boolean().describe('Legal sign-off to end aftercare while conditionally discharged (R8)'),
+  legalOverrideNote: z.string().nullable(),
   proposedAt: z.string(),
   localAuthority: decisionOut,
   icb: decisionOut,
@@ -75,6 +77,8 @@ function endingOut(p: EndingRow) {
     personInvolved: p.personInvolved,
     personView: p.personView,
     otherCarePlan: p.otherCarePlan,
+    legalOverride: p.legalOverride,
+    legalOverrideNote: p.legalOverrideNote,
     proposedAt: p.proposedAt.toISOString(),
     localAuthority: { decision: p.laDecision, decidedAt: iso(p.laDecidedAt), reason: p.laReason },
     icb: { decision: p.icbDecision, decidedAt: iso(p.icbDecidedAt), reason: p.icbReason },
@@ -98,6 +102,8 @@ const proposeBody = z
     personInvolved: z.boolean().describe('Whether the person was involved in the decision'),
     personView: z.string().describe('The person’s view, or why they were not involved'),
     otherCarePlan: z.string().optional().describe('For an ending: the plan for any other care or support that continues'),
+    legalOverride: z.boolean().optional().describe('For an ending while conditionally discharged: legal sign-off has been given (R8); needs legalOverrideNote'),
+    legalOverrideNote: z.string().optional().describe('Who gave the legal sign-off, when, and why'),
   })
   .describe('A proposal. It is saved even when a check fails; it cannot be approved until every check passes.');
 

@@ -42,11 +42,13 @@ async function recordEvent(id: string, event: Record<string, unknown>) {
 }
 
 /** An entitled person (s3, Northvale, ICB E54000901); `onto` 'cto' discharges them onto a CTO. */
-async function entitledPerson(options: { onto?: 'discharged' | 'cto'; communicationNeeds?: string[] } = {}): Promise<string> {
+async function entitledPerson(options: { onto?: 'discharged' | 'cto' | 'conditional-discharge'; communicationNeeds?: string[] } = {}): Promise<string> {
   const res = await call('POST', '/api/v1/people', { nhsNumber: nextNhs(), givenName: 'Ending', familyName: `Person${Math.random().toString(36).slice(2, 8)}`, dateOfBirth: '1979-06-15', ...(options.communicationNeeds ? { communicationNeeds: options.communicationNeeds } : {}) });
   expect(res.statusCode, res.body).toBe(201);
   const id = (res.json() as { id: string }).id;
-  await recordEvent(id, { type: 'detention-started', date: '2025-01-10', legalStatusCode: '03', ordinaryResidence: 'E06000901', icbOfGpRegistration: 'E54000901' });
+  // A restricted hospital order (s37/41, code 09) for a conditional discharge; otherwise s3.
+  const legalStatusCode = options.onto === 'conditional-discharge' ? '09' : '03';
+  await recordEvent(id, { type: 'detention-started', date: '2025-01-10', legalStatusCode, ordinaryResidence: 'E06000901', icbOfGpRegistration: 'E54000901' });
   await recordEvent(id, { type: 'detention-ended', date: '2025-03-01', reason: options.onto ?? 'discharged' });
   await recordEvent(id, { type: 'left-hospital', date: '2025-03-01' });
   expect(await statusOf(id)).toBe('entitled');
@@ -281,5 +283,25 @@ describe('the endings API', () => {
     }
     expect(spec.paths[endings]!.post!.requestBody).toBeTruthy();
     expect(Object.keys(spec.paths).filter((p) => p.includes('endings') && /decide|approve/.test(p))).toEqual([]);
+  });
+});
+
+describe('ending while conditionally discharged (R8)', () => {
+  it('blocks without legal sign-off, needs the sign-off described, and passes with it', async () => {
+    const id = await entitledPerson({ onto: 'conditional-discharge' });
+    const blocked = await propose(id);
+    expect(blocked.checksPassed).toBe(false);
+    expect(blocked.checks.find((c) => c.rule === 'R8')?.outcome).toBe('fail');
+    const b = await signedIn(demo.practitioner);
+    expect((await b.post(`/people/${id}/endings/${blocked.id}/withdraw`, { version: String(blocked.version) })).statusCode).toBe(302);
+    expect((await t.database.db.select().from(endingProposal).where(eq(endingProposal.id, blocked.id)))[0]!.status).toBe('withdrawn');
+
+    const noNote = await call('POST', `/api/v1/people/${id}/endings`, { ...lawful, legalOverride: true });
+    expect(noNote.statusCode).toBe(422);
+    expect((noNote.json() as { errors: Array<{ path: string }> }).errors.map((e) => e.path)).toContain('legalOverrideNote');
+
+    const signedOff = await propose(id, { ...lawful, legalOverride: true, legalOverrideNote: 'Ministry of Justice and the responsible clinician agreed on 20 November 2025: absolute discharge application pending.' });
+    expect(signedOff.checks.find((c) => c.rule === 'R8')?.outcome).toBe('pass');
+    expect(signedOff.checksPassed).toBe(true);
   });
 });

@@ -41,6 +41,8 @@ function formValues(body: FormBody) {
     personInvolved: asBoolean(body.personInvolved),
     personView: asString(body.personView),
     otherCarePlan: asString(body.otherCarePlan),
+    legalOverride: asArray(body.legalOverride).includes('yes'),
+    legalOverrideNote: asString(body.legalOverrideNote),
   };
 }
 type FormValues = ReturnType<typeof formValues>;

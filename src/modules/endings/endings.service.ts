@@ -56,7 +56,7 @@ function latestEnding(history: StoredEvent[]): { index: number; event: StoredEve
   return null;
 }
 
-async function checklistFor(db: DbOrTx, row: PersonRow, proposal: Pick<EndingRow, 'kind' | 'effectiveOn' | 'reasonCodes' | 'personInvolved' | 'legalEventId'>, today: string): Promise<Checklist> {
+async function checklistFor(db: DbOrTx, row: PersonRow, proposal: Pick<EndingRow, 'kind' | 'effectiveOn' | 'reasonCodes' | 'personInvolved' | 'legalOverride' | 'legalEventId'>, today: string): Promise<Checklist> {
   const history = await loadHistory(db, row.partnershipId, row.id);
   const forChecks = historyForChecks(history, row.dateOfBirth, today);
   if (proposal.kind === 'reinstatement') {
@@ -65,7 +65,7 @@ async function checklistFor(db: DbOrTx, row: PersonRow, proposal: Pick<EndingRow
     // Only the ending in effect now can be reinstated.
     return reinstatementChecklist(forChecks, index >= 0 && latest?.index === index ? index : null);
   }
-  return endingChecklist(forChecks, { date: proposal.effectiveOn, reasons: proposal.reasonCodes, personInvolved: proposal.personInvolved });
+  return endingChecklist(forChecks, { date: proposal.effectiveOn, reasons: proposal.reasonCodes, personInvolved: proposal.personInvolved, legalOverride: proposal.legalOverride });
 }
 
 // ---------------------------------------------------------------------------
@@ -251,7 +251,8 @@ export async function proposeEnding(ctx: ServiceContext, personId: string, input
       if (data.effectiveOn! < row.dateOfBirth) throw new InputError([{ path: 'effectiveOn', message: 'The date aftercare ends must be after their date of birth' }]);
       effectiveOn = data.effectiveOn!;
     }
-    const fields = { kind: data.kind, effectiveOn, reasonCodes, personInvolved: data.personInvolved, legalEventId };
+    const legalOverride = data.kind === 'ending' && data.legalOverride;
+    const fields = { kind: data.kind, effectiveOn, reasonCodes, personInvolved: data.personInvolved, legalOverride, legalEventId };
     const checklist = await checklistFor(tx, row, fields, today);
     const [created] = await tx
       .insert(endingProposal)
@@ -262,6 +263,7 @@ export async function proposeEnding(ctx: ServiceContext, personId: string, input
         reasons: data.reasons,
         personView: data.personView,
         otherCarePlan: data.otherCarePlan,
+        legalOverrideNote: legalOverride ? data.legalOverrideNote : null,
         checks: checklist.checks,
         proposedBy: ctx.actor.userId,
       })
@@ -376,7 +378,7 @@ export async function decideEnding(ctx: ServiceContext, personId: string, ending
  * needs only person:read of whoever gives the second one.
  */
 async function recordEnding(tx: DbOrTx, ctx: ServiceContext, row: PersonRow, proposal: EndingRow): Promise<{ legalEventId: string; decision: Decision }> {
-  const payload = { approvedBy: ['local-authority', 'icb'], reasons: proposal.reasonCodes, personInvolved: proposal.personInvolved, legalOverride: false };
+  const payload = { approvedBy: ['local-authority', 'icb'], reasons: proposal.reasonCodes, personInvolved: proposal.personInvolved, legalOverride: proposal.legalOverride };
   const result = await recordEvent({ ...ctx, db: tx }, row.id, { event: { type: 'aftercare-ended', date: proposal.effectiveOn, ...payload } }, { permission: 'person:read' });
   if (result.decision.status !== 'ended') {
     // The checklist passed a moment ago; refuse rather than record an ending the engine does not accept.

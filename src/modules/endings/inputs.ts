@@ -42,6 +42,18 @@ export const endingInputSchema = (today: string) =>
       .max(4000, 'The plan for other care must be 4000 characters or fewer')
       .optional()
       .transform((v) => (v ? v : null)),
+    legalOverride: z.boolean().default(false),
+    legalOverrideNote: z
+      .string()
+      .trim()
+      .max(2000, 'The legal sign-off must be 2000 characters or fewer')
+      .optional()
+      .transform((v) => (v ? v : null)),
+  })
+  .superRefine((input, ctx) => {
+    if (input.legalOverride && !input.legalOverrideNote) {
+      ctx.addIssue({ code: 'custom', path: ['legalOverrideNote'], message: 'Say who gave the legal sign-off, when, and why ending is right while they remain conditionally discharged' });
+    }
   });
 
 export type EndingInput = z.output<ReturnType<typeof endingInputSchema>>;

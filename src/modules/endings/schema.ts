@@ -29,6 +29,12 @@ export const endingProposal = pgTable(
     reasonCodes: text('reason_codes').array().notNull().default(sql`'{}'::text[]`),
     reasons: text('reasons').notNull(),
     personInvolved: boolean('person_involved').notNull(),
+    /**
+     * Legal sign-off to end aftercare while the person remains conditionally discharged (R8):
+     * the engine accepts such an ending only with it, and the note says who gave it and why.
+     */
+    legalOverride: boolean('legal_override').notNull().default(false),
+    legalOverrideNote: text('legal_override_note'),
     personView: text('person_view'),
     /** What other care or support continues, and who provides it. */
     otherCarePlan: text('other_care_plan'),
