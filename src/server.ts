@@ -17,7 +17,7 @@ export async function startServer(config: Config, out: (line: string) => void = 
   await database.migrate();
   let seeded: { people: number; milliseconds: number } | null = null;
   if (config.seedDemo && (await isEmpty(database.db))) {
-    out(`First start: creating the synthetic demo partnership and ${DEMO_PEOPLE} synthetic people (about half a minute)…`);
+    out(`First start: creating the synthetic demo partnership and ${DEMO_PEOPLE} synthetic people (up to a minute)…`);
     seeded = await seedDemoWithPeople(database, { config, after: seedDemoPlans });
   }
   const app = await buildApp({ config, database });
