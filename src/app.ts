@@ -36,6 +36,8 @@ import { reviewRoutes } from './modules/reviews/routes.ts';
 import { reviewsApiRoutes } from './modules/reviews/api.ts';
 import { endingRoutes } from './modules/endings/endings.routes.ts';
 import { endingsApiRoutes } from './modules/endings/api.ts';
+import { qualityRoutes } from './modules/quality/quality.routes.ts';
+import { exportsRoutes } from './modules/exports/exports.routes.ts';
 import './platform/http/types.ts';
 
 export interface AppDeps {
@@ -85,6 +87,7 @@ export async function buildApp({ config, database, logger = true }: AppDeps): Pr
   panelsApiRoutes(app);
   endingsApiRoutes(app);
   registerListRoutes(app);
+  exportsRoutes(app);
   disputesRoutes(app);
   personRoutes(app);
   chargesRoutes(app);
@@ -95,6 +98,7 @@ export async function buildApp({ config, database, logger = true }: AppDeps): Pr
   reviewRoutes(app);
   reviewsApiRoutes(app);
   endingRoutes(app);
+  qualityRoutes(app);
   rulesRoutes(app);
   apiDocsRoutes(app);
 

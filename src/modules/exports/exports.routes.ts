@@ -1,0 +1,111 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { recordChange } from '../../platform/audit/audit.ts';
+import { todayInLondon } from '../../platform/clock.ts';
+import { InputError } from '../../platform/errors/errors.ts';
+import { problemSchema } from '../../platform/http/problem-schema.ts';
+import { assertCanReadPeople, MAX_FHIR_PEOPLE, monthlyReturn, personFhirBundle, registerFhirBundle } from './exports.service.ts';
+import { monthBounds, returnCsv, returnFilename, returnXlsx } from './monthly-return.ts';
+
+/*
+ * Exports (issue 7, item 5): the monthly partnership return as CSV or XLSX, the register and
+ * each person as a FHIR R4 Bundle. Every download is audited.
+ */
+
+const v = (name: string) => `modules/exports/views/${name}.njk`;
+const FHIR_JSON = 'application/fhir+json; charset=utf-8';
+
+/** The month before the current one: the usual month to return. */
+export function previousMonth(today: string): string {
+  const [y, m] = today.split('-').map(Number) as [number, number];
+  const prev = m === 1 ? { y: y - 1, m: 12 } : { y, m: m - 1 };
+  return `${prev.y}-${String(prev.m).padStart(2, '0')}`;
+}
+
+const first = (value: unknown): string | undefined => (Array.isArray(value) ? first(value[0]) : typeof value === 'string' ? value.trim() : undefined);
+
+function monthProblem(month: string): string | null {
+  try {
+    monthBounds(month);
+    return null;
+  } catch {
+    return 'Enter the month as year and month, like 2026-01';
+  }
+}
+
+export function exportsRoutes(app: FastifyInstance): void {
+  exportsApiRoutes(app);
+  app.get('/exports', async (request, reply) => {
+    const ctx = request.ctx();
+    assertCanReadPeople(ctx);
+    const query = (request.query ?? {}) as Record<string, unknown>;
+    const exampleMonth = previousMonth(todayInLondon());
+    const month = first(query.month) || exampleMonth;
+    const monthError = monthProblem(month);
+    if (monthError) reply.status(422);
+    return reply.render(v('exports'), {
+      title: 'Exports',
+      month,
+      exampleMonth,
+      monthError,
+      maxFhir: MAX_FHIR_PEOPLE.toLocaleString('en-GB'),
+      errors: monthError ? [{ text: monthError, href: '#month' }] : [],
+    });
+  });
+
+  app.get('/exports/monthly-return', async (request, reply) => {
+    const ctx = request.ctx();
+    assertCanReadPeople(ctx);
+    const query = (request.query ?? {}) as Record<string, unknown>;
+    const month = first(query.month) ?? '';
+    const format = first(query.format) ?? 'csv';
+    const problem = monthProblem(month);
+    if (problem) throw new InputError([{ path: 'month', message: problem }]);
+    if (format !== 'csv' && format !== 'xlsx') throw new InputError([{ path: 'format', message: 'Choose the format csv or xlsx' }]);
+    const ret = await monthlyReturn(ctx, month);
+    await recordChange(ctx.db, ctx, { action: 'register.exported', subjectType: 'register', subjectId: null, after: { format, report: 'monthly-return', month, lines: ret.lines.length } });
+    reply
+      .header('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('Content-Disposition', `attachment; filename="${returnFilename(month, format)}"`)
+      .header('Cache-Control', 'no-store');
+    return reply.send(format === 'csv' ? returnCsv(ret) : returnXlsx(ret, ctx.actor.displayName));
+  });
+
+  app.get('/exports/register.fhir.json', async (request, reply) => {
+    const ctx = request.ctx();
+    const body = await registerFhirBundle(ctx);
+    reply
+      .header('Content-Type', FHIR_JSON)
+      .header('Content-Disposition', `attachment; filename="aftercare-register-${todayInLondon()}.fhir.json"`)
+      .header('Cache-Control', 'no-store');
+    return reply.send(JSON.stringify(body));
+  });
+}
+
+export function exportsApiRoutes(app: FastifyInstance): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get(
+    '/api/v1/people/:id/fhir',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'The person as a FHIR R4 Bundle',
+        description:
+          'A Bundle of type "collection": a UK Core Patient (NHS number), an EpisodeOfCare for each section 117 entitlement episode (with the qualifying legal status code) and a CarePlan for the current approved plan. See docs/fhir.md. The read is recorded in the audit trail like any other read of the record.',
+        params: z.object({ id: z.string().describe('The person’s id (a UUID)') }),
+        response: {
+          200: z.looseObject({ resourceType: z.literal('Bundle'), type: z.literal('collection') }).describe('FHIR R4 Bundle (application/fhir+json)'),
+          401: problemSchema.describe('No valid API token or session'),
+          403: problemSchema.describe('No relationship with this person, or no permission'),
+          404: problemSchema.describe('No such person in the partnership'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = await personFhirBundle(request.ctx(), request.params.id);
+      void reply.header('Content-Type', FHIR_JSON);
+      return body as { resourceType: 'Bundle'; type: 'collection' };
+    },
+  );
+}

@@ -1,0 +1,92 @@
+/**
+ * Data quality pages (issue 7, item 2): the overview with the score and each rule's count, and
+ * each rule's list of people with a fix-it link per person. Read only; limited to the people
+ * the actor may see.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { formatNhsNumber } from '../../domain/nhs-number.ts';
+import { can } from '../../platform/access/policy.ts';
+import { todayInLondon } from '../../platform/clock.ts';
+import { ForbiddenError, NotFoundError } from '../../platform/errors/errors.ts';
+import type { ServiceContext } from '../../platform/http/context.ts';
+import { statusLabels } from '../register/list.queries.ts';
+import { QUALITY_PAGE_SIZE, qualityRulePage, qualitySummary } from './quality.queries.ts';
+import { fixHref, isQualityRuleId, qualityRule, qualityRules } from './rules.ts';
+import type { Status } from '../../domain/rules/index.ts';
+
+const v = (name: string) => `modules/quality/views/${name}.njk`;
+
+function assertCanReadPeople(ctx: ServiceContext): void {
+  if (!can(ctx.actor, 'person:read')) throw new ForbiddenError('You do not have access to the register');
+}
+
+const pageSchema = z.coerce.number().int().min(1).max(1_000_000);
+
+const nhsDisplay = (n: string) => formatNhsNumber(n).replace(/ /g, '\u00a0');
+
+function pagination(page: number, pages: number, link: (p: number) => string) {
+  if (pages <= 1) return null;
+  const items: Array<{ number?: number; href?: string; current?: boolean; ellipsis?: boolean }> = [];
+  let last = 0;
+  for (let p = 1; p <= pages; p++) {
+    if (p === 1 || p === pages || Math.abs(p - page) <= 1) {
+      if (p - last > 1) items.push({ ellipsis: true });
+      items.push({ number: p, href: link(p), current: p === page });
+      last = p;
+    }
+  }
+  return {
+    items,
+    ...(page > 1 ? { previous: { href: link(page - 1) } } : {}),
+    ...(page < pages ? { next: { href: link(page + 1) } } : {}),
+    landmarkLabel: 'Pages of this list',
+  };
+}
+
+export function qualityRoutes(app: FastifyInstance): void {
+  app.get('/data-quality', async (request, reply) => {
+    const ctx = request.ctx();
+    assertCanReadPeople(ctx);
+    const today = todayInLondon();
+    const summary = await qualitySummary(ctx, today);
+    return reply.render(v('overview'), {
+      title: 'Data quality',
+      today,
+      summary,
+      rules: qualityRules.map((rule) => ({ ...rule, count: summary.counts[rule.id], href: `/data-quality/${rule.id}` })),
+    });
+  });
+
+  app.get<{ Params: { ruleId: string }; Querystring: { page?: string } }>('/data-quality/:ruleId', async (request, reply) => {
+    const ctx = request.ctx();
+    assertCanReadPeople(ctx);
+    const { ruleId } = request.params;
+    if (!isQualityRuleId(ruleId)) throw new NotFoundError('There is no data quality rule with this name');
+    const rule = qualityRule(ruleId);
+    const parsedPage = pageSchema.safeParse(request.query.page ?? '1');
+    const requested = parsedPage.success ? parsedPage.data : 1;
+    const today = todayInLondon();
+    const result = await qualityRulePage(ctx, ruleId, today, requested);
+    const pages = Math.max(1, Math.ceil(result.total / QUALITY_PAGE_SIZE));
+    const base = `/data-quality/${rule.id}`;
+    return reply.render(v('rule'), {
+      title: `Data quality: ${rule.title}`,
+      rule,
+      pageIgnored: !parsedPage.success,
+      showing: { from: result.total === 0 ? 0 : (result.page - 1) * QUALITY_PAGE_SIZE + 1, to: Math.min(result.page * QUALITY_PAGE_SIZE, result.total), total: result.total },
+      pagination: pagination(result.page, pages, (p) => (p > 1 ? `${base}?page=${p}` : base)),
+      rows: result.rows.map((r) => ({
+        id: r.id,
+        name: `${r.familyName}, ${r.givenName}`,
+        fullName: `${r.givenName} ${r.familyName}`,
+        nhsNumber: r.nhsNumber ? nhsDisplay(r.nhsNumber) : 'None recorded',
+        dateOfBirth: r.dateOfBirth,
+        status: statusLabels[r.status as Status] ?? r.status,
+        nextReviewDue: r.nextReviewDue,
+        detail: r.detail,
+        fixHref: fixHref(rule, r.id, r.planId),
+      })),
+    });
+  });
+}
