@@ -36,6 +36,7 @@ import { reviewRoutes } from './modules/reviews/routes.ts';
 import { reviewsApiRoutes } from './modules/reviews/api.ts';
 import { endingRoutes } from './modules/endings/endings.routes.ts';
 import { endingsApiRoutes } from './modules/endings/api.ts';
+import { assuranceDashboardRoutes } from './modules/dashboards/plugin.ts';
 import { qualityRoutes } from './modules/quality/quality.routes.ts';
 import { exportsRoutes } from './modules/exports/exports.routes.ts';
 import './platform/http/types.ts';
@@ -99,6 +100,7 @@ export async function buildApp({ config, database, logger = true }: AppDeps): Pr
   reviewsApiRoutes(app);
   endingRoutes(app);
   qualityRoutes(app);
+  assuranceDashboardRoutes(app);
   rulesRoutes(app);
   apiDocsRoutes(app);
 

@@ -29,7 +29,9 @@ export type Permission =
   /** Funding panels: see meetings and the cases on their agendas. */
   | 'panel:read'
   /** Funding panels: hold meetings, record who was present and decide cases (panel members and commissioners). */
-  | 'panel:decide';
+  | 'panel:decide'
+  /** Assurance dashboards in the navigation (figures are still limited to the people the actor may read). */
+  | 'assurance:read';
 
 const everyRole: Role[] = [...roles];
 
@@ -55,6 +57,7 @@ const grants: Record<Permission, { roles: Role[]; scope: 'partnership' | 'organi
   'settings:manage': { roles: ['administrator'], scope: 'lead' },
   'panel:read': { roles: ['practitioner', 'senior-practitioner', 'team-manager', 'commissioner', 'panel-member', 'quality-audit'], scope: 'partnership' },
   'panel:decide': { roles: ['panel-member', 'commissioner'], scope: 'partnership' },
+  'assurance:read': { roles: ['team-manager', 'commissioner', 'quality-audit', 'senior-practitioner'], scope: 'partnership' },
 };
 
 const tokenPermissions: ReadonlySet<Permission> = new Set(['rules:evaluate', 'organisations:read', 'person:read', 'person:write']);

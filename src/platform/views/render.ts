@@ -17,6 +17,7 @@ export function navigationFor(actor: Actor, currentPath: string): NavItem[] {
     items.push({ href: '/register', text: 'Register' }, { href: '/pipeline', text: 'Hospital pipeline' }, { href: '/lost-to-follow-up', text: 'Lost to follow-up' });
   }
   if (can(actor, 'person:read')) items.push({ href: '/disputes', text: 'Disputes' });
+  if (can(actor, 'person:read') && can(actor, 'assurance:read')) items.push({ href: '/dashboards', text: 'Dashboards' });
   if (can(actor, 'panel:read')) items.push({ href: '/panels', text: 'Panels' });
   // Quality and audit staff and team managers (person:audit); the page lists people, so it needs person:read too.
   if (can(actor, 'person:read') && (can(actor, 'person:audit') || can(actor, 'audit:read'))) items.push({ href: '/data-quality', text: 'Data quality' });

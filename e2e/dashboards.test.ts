@@ -1,0 +1,60 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkA11y, hasChromium, launch, newContext, signIn } from './support.ts';
+
+/*
+ * Issue 7 acceptance: a manager opens the dashboard, filters to one local authority and follows
+ * "overdue reviews" to the register list of those people. Axe-clean on every page visited.
+ */
+
+describe.skipIf(!hasChromium)('dashboards', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await launch();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('a manager filters the dashboard to one local authority and follows overdue reviews to the people', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signIn(page, 'manager@demo.aftercare.example');
+    await page.getByRole('link', { name: 'Dashboards', exact: true }).first().click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Dashboards' }).count()).resolves.toBe(1);
+    expect(await page.locator('svg[role="img"]').count()).toBeGreaterThan(0);
+    await checkA11y(page);
+
+    await page.getByLabel('Local authority').selectOption({ label: 'Northvale Council' });
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    expect(new URL(page.url()).searchParams.get('la')).toBe('E06000901');
+    await checkA11y(page);
+
+    const overdue = page.getByTestId('reviews').getByRole('link', { name: /Overdue reviews: see the people/ });
+    const figure = Number(((await overdue.textContent()) ?? '').replace(/,/g, '').replace(/\D.*$/s, ''));
+    await overdue.click();
+    const url = new URL(page.url());
+    expect(url.pathname).toBe('/register');
+    expect(url.searchParams.getAll('la')).toEqual(['E06000901']);
+    expect(url.searchParams.getAll('review')).toEqual(['overdue']);
+    expect(url.searchParams.getAll('status')).toEqual(['entitled']);
+    const showing = (await page.getByTestId('showing').textContent()) ?? '';
+    if (figure === 0) expect(showing).toContain('No people match');
+    else expect(showing.replace(/\s+/g, ' ')).toMatch(new RegExp(`of (more than )?${figure.toLocaleString('en-GB')} (person|people)`));
+    await checkA11y(page);
+    await context.close();
+  }, 120_000);
+
+  it('equality monitoring shows its breakdowns with small numbers suppressed', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signIn(page, 'manager@demo.aftercare.example');
+    await page.goto('/dashboards/equality');
+    await expect(page.getByRole('heading', { level: 1, name: 'Equality monitoring' }).count()).resolves.toBe(1);
+    await expect(page.getByTestId('suppression-note').count()).resolves.toBe(1);
+    await checkA11y(page);
+    await context.close();
+  }, 60_000);
+});

@@ -1,0 +1,281 @@
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { addDays, addMonths, isInSupportedRange, isRealDate, toDayNumber, type IsoDate } from '../../domain/calendar-date.ts';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { planTotals } from '../../domain/funding.ts';
+import { relationshipScope } from '../../platform/access/policy.ts';
+import type { FieldIssue } from '../../platform/errors/errors.ts';
+import type { ServiceContext } from '../../platform/http/context.ts';
+import { dispute } from '../disputes/schema.ts';
+import { endingProposal } from '../endings/schema.ts';
+import { aftercarePlan, planService, planSettings } from '../plans/schema.ts';
+import { filterParams, parseRegisterQuery, registerWhere, REVIEW_DUE_DAYS, type RegisterFilter, type RegisterOptions } from '../register/list.queries.ts';
+import { person } from '../register/schema.ts';
+
+/*
+ * The assurance dashboard (issue 7, item 1). Every figure is counted over the people the actor
+ * may see (`registerWhere` starts from `visiblePeople`), narrowed by the dashboard's local
+ * authority, ICB and team — the same WHERE the register list uses, so a figure's link to
+ * /register?… lists exactly the people it counts.
+ */
+
+export interface DashboardFilter {
+  la: string;
+  icb: string;
+  team: string;
+  from: IsoDate;
+  to: IsoDate;
+}
+
+export interface ParsedDashboardQuery {
+  filter: DashboardFilter;
+  /** The register filter the scope filters become (status etc. empty). */
+  scope: RegisterFilter;
+  errors: FieldIssue[];
+}
+
+const first = (v: unknown): string => (typeof v === 'string' ? v.trim() : Array.isArray(v) && typeof v[0] === 'string' ? v[0].trim() : '');
+
+/** Read the dashboard's GET form; anything unusable is reported and left out (never a 500). */
+export function parseDashboardQuery(raw: Record<string, unknown>, options: RegisterOptions, today: IsoDate): ParsedDashboardQuery {
+  const errors: FieldIssue[] = [];
+  const picked = { la: first(raw.la), icb: first(raw.icb), team: first(raw.team) };
+  const parsed = parseRegisterQuery({ la: picked.la || undefined, icb: picked.icb || undefined, team: picked.team || undefined }, options);
+  errors.push(...parsed.ignored);
+  const scope = parsed.filter;
+  const date = (key: 'from' | 'to', fallback: IsoDate, label: string): IsoDate => {
+    const value = first(raw[key]);
+    if (value === '') return fallback;
+    if (!isRealDate(value) || !isInSupportedRange(value)) {
+      errors.push({ path: key, message: `${label} must be a real date, like ${today}` });
+      return fallback;
+    }
+    return value;
+  };
+  let from = date('from', addDays(addMonths(today, -12), 1), 'Period from');
+  let to = date('to', today, 'Period to');
+  if (from > to) {
+    errors.push({ path: 'to', message: 'Period to must be the same as or after period from' });
+    [from, to] = [to, from];
+  }
+  return { filter: { la: scope.la[0] ?? '', icb: scope.icb[0] ?? '', team: scope.team[0] ?? '', from, to }, scope, errors };
+}
+
+/** A count with the register list of the people behind it, when the register can express it. */
+export interface Figure {
+  count: number;
+  href: string | null;
+}
+
+export interface Dashboard {
+  entitled: { active: Figure; newInPeriod: Figure; endedInPeriod: Figure };
+  reviews: { overdue: Figure; due: Figure; inDate: Figure; noDate: Figure };
+  neverInWriting: Figure;
+  disengaged: Figure;
+  disputes: { under2: number; from2to4: number; over4: number };
+  plans: { approved: number; medianDaysToPlan: number | null; measured: number };
+  cost: {
+    weekly: { localAuthorityPence: number; icbPence: number; totalPence: number };
+    yearly: { localAuthorityPence: number; icbPence: number; totalPence: number };
+    byServiceType: Array<{ serviceType: string; weeklyPence: number; yearlyPence: number; services: number }>;
+    weeksPerYear: number;
+  };
+  budgets: { directPayments: number; personalHealthBudgets: number };
+  endings: Array<{ reason: string; count: number }>;
+  computedAt: string;
+}
+
+function registerLink(scope: RegisterFilter, extra: Array<[string, string]>): string {
+  const pairs = [...filterParams(scope, { sort: false }), ...extra];
+  return `/register?${new URLSearchParams(pairs).toString()}`;
+}
+
+function withExtra(scope: RegisterFilter, extra: Partial<RegisterFilter>): RegisterFilter {
+  return { ...scope, ...extra };
+}
+
+const median = (values: number[]): number | null => {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : Math.round((sorted[mid - 1]! + sorted[mid]!) / 2);
+};
+
+/** Services in use today on approved plans of people in scope (also used by equality monitoring). */
+export function servicesInUse(where: SQL, today: IsoDate) {
+  return and(
+    eq(aftercarePlan.status, 'approved'),
+    sql`${planService.startOn} <= ${today}`,
+    sql`(${planService.endOn} is null or ${planService.endOn} >= ${today})`,
+    where,
+  )!;
+}
+
+export async function computeDashboard(ctx: ServiceContext, parsed: ParsedDashboardQuery, options: RegisterOptions, today: IsoDate): Promise<Dashboard> {
+  const { scope, filter } = parsed;
+  const { db } = ctx;
+  const partnershipId = ctx.actor.partnershipId;
+  const base = registerWhere(ctx, scope, options, today);
+  const dueBy = addDays(today, REVIEW_DUE_DAYS);
+  const { from, to } = filter;
+
+  const counts = (
+    await db
+      .select({
+        active: sql<number>`count(*) filter (where ${person.status} = 'entitled')::int`,
+        newInPeriod: sql<number>`count(*) filter (where ${person.entitlementStart} between ${from} and ${to})::int`,
+        overdue: sql<number>`count(*) filter (where ${person.status} = 'entitled' and ${person.nextReviewDue} < ${today})::int`,
+        due: sql<number>`count(*) filter (where ${person.status} = 'entitled' and ${person.nextReviewDue} between ${today} and ${dueBy})::int`,
+        inDate: sql<number>`count(*) filter (where ${person.status} = 'entitled' and ${person.nextReviewDue} > ${dueBy})::int`,
+        noDate: sql<number>`count(*) filter (where ${person.status} = 'entitled' and ${person.nextReviewDue} is null)::int`,
+        neverInWriting: sql<number>`count(*) filter (where ${person.status} = 'entitled' and ${person.rightsGivenInWritingOn} is null)::int`,
+        disengaged: sql<number>`count(*) filter (where ${person.status} = 'entitled' and ${person.engagement} = 'disengaged')::int`,
+      })
+      .from(person)
+      .where(base)
+  )[0]!;
+
+  const personJoin = (personId: AnyPgColumn) => and(eq(person.partnershipId, partnershipId), eq(person.id, personId));
+
+  const [endedRows, disputeRows, planRows, firstPlanRows, serviceRows, settingsRows, endingRows] = await Promise.all([
+    db
+      .select({ n: sql<number>`count(distinct ${endingProposal.personId})::int` })
+      .from(endingProposal)
+      .innerJoin(person, personJoin(endingProposal.personId))
+      .where(and(eq(endingProposal.partnershipId, partnershipId), eq(endingProposal.kind, 'ending'), eq(endingProposal.status, 'recorded'), sql`${endingProposal.effectiveOn} between ${from} and ${to}`, base)),
+    db
+      .select({
+        under2: sql<number>`count(*) filter (where ${dispute.aroseOn} > ${addMonths(today, -2)})::int`,
+        from2to4: sql<number>`count(*) filter (where ${dispute.aroseOn} <= ${addMonths(today, -2)} and ${dispute.aroseOn} > ${addMonths(today, -4)})::int`,
+        over4: sql<number>`count(*) filter (where ${dispute.aroseOn} <= ${addMonths(today, -4)})::int`,
+      })
+      .from(dispute)
+      .innerJoin(person, personJoin(dispute.personId))
+      .where(and(eq(dispute.partnershipId, partnershipId), sql`${dispute.stage} <> 'resolved'`, base)),
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(aftercarePlan)
+      .innerJoin(person, personJoin(aftercarePlan.personId))
+      .where(and(eq(aftercarePlan.partnershipId, partnershipId), eq(aftercarePlan.status, 'approved'), base)),
+    // Entitlement start → first approval (any plan ever approved, including since superseded),
+    // for people whose entitlement started in the period.
+    db
+      .select({
+        start: person.entitlementStart,
+        firstApproved: sql<string>`min((${aftercarePlan.approvedAt} at time zone 'Europe/London')::date)::text`,
+      })
+      .from(aftercarePlan)
+      .innerJoin(person, personJoin(aftercarePlan.personId))
+      .where(and(eq(aftercarePlan.partnershipId, partnershipId), sql`${aftercarePlan.approvedAt} is not null`, sql`${person.entitlementStart} between ${from} and ${to}`, base))
+      .groupBy(person.id, person.entitlementStart),
+    db
+      .select({
+        serviceType: planService.serviceType,
+        deliveryRoute: planService.deliveryRoute,
+        unitCostPence: planService.unitCostPence,
+        unitsPerWeek: planService.unitsPerWeek,
+        localAuthorityBasisPoints: planService.localAuthorityBasisPoints,
+        personId: planService.personId,
+      })
+      .from(planService)
+      .innerJoin(aftercarePlan, and(eq(aftercarePlan.partnershipId, planService.partnershipId), eq(aftercarePlan.id, planService.planId)))
+      .innerJoin(person, personJoin(planService.personId))
+      .where(and(eq(planService.partnershipId, partnershipId), servicesInUse(base, today))),
+    db.select({ weeksPerYear: planSettings.weeksPerYear }).from(planSettings).where(eq(planSettings.partnershipId, partnershipId)),
+    db
+      .select({ reason: sql<string>`r.reason`, n: sql<number>`count(*)::int` })
+      .from(endingProposal)
+      .innerJoin(person, personJoin(endingProposal.personId))
+      .innerJoin(sql`unnest(${endingProposal.reasonCodes}) as r(reason)`, sql`true`)
+      .where(and(eq(endingProposal.partnershipId, partnershipId), eq(endingProposal.kind, 'ending'), eq(endingProposal.status, 'recorded'), sql`${endingProposal.effectiveOn} between ${from} and ${to}`, base))
+      .groupBy(sql`r.reason`)
+      .orderBy(sql`count(*) desc`, sql`r.reason`),
+  ]);
+
+  const weeksPerYear = settingsRows[0]?.weeksPerYear ?? 52;
+  const totals = planTotals(serviceRows, weeksPerYear);
+  const types = new Map<string, typeof serviceRows>();
+  for (const s of serviceRows) {
+    const list = types.get(s.serviceType);
+    if (list) list.push(s);
+    else types.set(s.serviceType, [s]);
+  }
+  const byServiceType = [...types.entries()]
+    .map(([serviceType, services]) => {
+      const t = planTotals(services, weeksPerYear);
+      return { serviceType, weeklyPence: t.weekly.totalPence, yearlyPence: t.yearly.totalPence, services: services.length };
+    })
+    .sort((a, b) => b.weeklyPence - a.weeklyPence || a.serviceType.localeCompare(b.serviceType));
+  const peopleWith = (route: string) => new Set(serviceRows.filter((s) => s.deliveryRoute === route).map((s) => s.personId)).size;
+  const days = firstPlanRows.filter((r) => r.start !== null).map((r) => toDayNumber(r.firstApproved) - toDayNumber(r.start!));
+
+  const link = (extra: Partial<RegisterFilter>, pairs: Array<[string, string]>) => registerLink(withExtra(scope, extra), pairs);
+  return {
+    entitled: {
+      active: { count: counts.active, href: link({}, [['status', 'entitled']]) },
+      newInPeriod: { count: counts.newInPeriod, href: null },
+      endedInPeriod: { count: endedRows[0]?.n ?? 0, href: null },
+    },
+    reviews: {
+      overdue: { count: counts.overdue, href: link({}, [['status', 'entitled'], ['review', 'overdue']]) },
+      due: { count: counts.due, href: link({}, [['status', 'entitled'], ['review', 'due']]) },
+      inDate: { count: counts.inDate, href: null },
+      noDate: { count: counts.noDate, href: null },
+    },
+    neverInWriting: { count: counts.neverInWriting, href: link({}, [['status', 'entitled'], ['rights', 'never-in-writing']]) },
+    disengaged: { count: counts.disengaged, href: link({}, [['status', 'entitled'], ['engagement', 'disengaged']]) },
+    disputes: { under2: disputeRows[0]?.under2 ?? 0, from2to4: disputeRows[0]?.from2to4 ?? 0, over4: disputeRows[0]?.over4 ?? 0 },
+    plans: { approved: planRows[0]?.n ?? 0, medianDaysToPlan: median(days), measured: days.length },
+    cost: { weekly: totals.weekly, yearly: totals.yearly, byServiceType, weeksPerYear },
+    budgets: { directPayments: peopleWith('direct-payment'), personalHealthBudgets: peopleWith('personal-health-budget') },
+    endings: endingRows.map((r) => ({ reason: r.reason, count: r.n })),
+    computedAt: new Date().toISOString(),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// The cache: 60 seconds in this process's memory, keyed by who may see what and the filters.
+// ---------------------------------------------------------------------------
+
+export const CACHE_SECONDS = 60;
+const MAX_ENTRIES = 500;
+
+export class TtlCache<T> {
+  private readonly entries = new Map<string, { at: number; value: Promise<T> }>();
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get(key: string, compute: () => Promise<T>): Promise<T> {
+    const hit = this.entries.get(key);
+    if (hit && this.now() - hit.at < this.ttlMs) return hit.value;
+    if (this.entries.size >= MAX_ENTRIES) {
+      for (const [k, e] of this.entries) if (this.now() - e.at >= this.ttlMs) this.entries.delete(k);
+      if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    }
+    const value = compute();
+    this.entries.set(key, { at: this.now(), value });
+    value.catch(() => this.entries.delete(key));
+    return value;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/** The actor's visibility (partnership, organisations it may read people of), not who they are. */
+export function scopeKey(ctx: ServiceContext, name: string, filter: DashboardFilter, today: IsoDate): string {
+  const s = relationshipScope(ctx.actor, 'person:read');
+  return JSON.stringify([name, ctx.actor.partnershipId, [...s.organisationIds].sort(), [...s.organisationCodes].sort(), filter, today]);
+}
+
+const dashboards = new TtlCache<Dashboard>(CACHE_SECONDS * 1000);
+
+export function cachedDashboard(ctx: ServiceContext, parsed: ParsedDashboardQuery, options: RegisterOptions, today: IsoDate): Promise<Dashboard> {
+  return dashboards.get(scopeKey(ctx, 'dashboard', parsed.filter, today), () => computeDashboard(ctx, parsed, options, today));
+}
+
+export function clearDashboardCache(): void {
+  dashboards.clear();
+}

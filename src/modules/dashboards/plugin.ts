@@ -1,0 +1,9 @@
+import type { FastifyInstance } from 'fastify';
+import { equalityRoutes } from '../equality/routes.ts';
+import { dashboardsRoutes } from './routes.ts';
+
+/** The dashboards (issue 7, item 1) and equality monitoring (item 4): one registration in app.ts. */
+export function assuranceDashboardRoutes(app: FastifyInstance): void {
+  dashboardsRoutes(app);
+  equalityRoutes(app);
+}

@@ -1,0 +1,139 @@
+import { sql } from 'drizzle-orm';
+import type { IsoDate } from '../../domain/calendar-date.ts';
+import { suppressCount, suppressRate, type SafeCount, type SafeRate } from '../../domain/suppression.ts';
+import type { ServiceContext } from '../../platform/http/context.ts';
+import { TtlCache, CACHE_SECONDS, scopeKey, type ParsedDashboardQuery } from '../dashboards/dashboard.service.ts';
+import { registerWhere, type RegisterOptions } from '../register/list.queries.ts';
+import { ethnicLabel, sexLabels } from '../register/inputs.ts';
+import { person } from '../register/schema.ts';
+
+/*
+ * Equality monitoring (issue 7, item 4): entitlement, reviews in date, endings, direct payments
+ * and disputes broken down by ethnicity, age band, sex and local authority, over the people the
+ * actor may see (`registerWhere` → `visiblePeople`). Raw counts stay in this module: what leaves
+ * it has been through `suppressCount` / `suppressRate` (counts under 5 are never shown).
+ */
+
+export const ageBands = ['under-18', '18-25', '26-35', '36-50', '51-65', '66-plus'] as const;
+export type AgeBand = (typeof ageBands)[number];
+export const ageBandLabels: Record<AgeBand, string> = {
+  'under-18': 'Under 18',
+  '18-25': '18 to 25',
+  '26-35': '26 to 35',
+  '36-50': '36 to 50',
+  '51-65': '51 to 65',
+  '66-plus': '66 and over',
+};
+
+export const dimensions = ['ethnicity', 'ageBand', 'sex', 'localAuthority'] as const;
+export type Dimension = (typeof dimensions)[number];
+export const dimensionLabels: Record<Dimension, string> = { ethnicity: 'Ethnicity', ageBand: 'Age band', sex: 'Sex', localAuthority: 'Responsible local authority' };
+
+export interface RawGroupCounts {
+  entitled: number;
+  reviewsInDate: number;
+  endings: number;
+  directPayments: number;
+  disputes: number;
+}
+
+export interface SafeGroup {
+  key: string;
+  label: string;
+  entitled: SafeCount;
+  reviewsInDate: SafeCount;
+  reviewsInDateRate: SafeRate;
+  endings: SafeCount;
+  directPayments: SafeCount;
+  disputes: SafeCount;
+}
+
+export interface EqualityReport {
+  breakdowns: Array<{ dimension: Dimension; label: string; groups: SafeGroup[] }>;
+  computedAt: string;
+}
+
+/** Suppress one group's counts (pure; the only way raw counts reach a page). */
+export function safeGroup(key: string, label: string, c: RawGroupCounts): SafeGroup {
+  return {
+    key,
+    label,
+    entitled: suppressCount(c.entitled),
+    reviewsInDate: suppressCount(c.reviewsInDate),
+    reviewsInDateRate: suppressRate(c.reviewsInDate, c.entitled),
+    endings: suppressCount(c.endings),
+    directPayments: suppressCount(c.directPayments),
+    disputes: suppressCount(c.disputes),
+  };
+}
+
+/** The raw counts by every combination of the four dimensions (used by the page and by tests). */
+export async function equalityCounts(ctx: ServiceContext, parsed: ParsedDashboardQuery, options: RegisterOptions, today: IsoDate) {
+  const base = registerWhere(ctx, parsed.scope, options, today);
+  const { from, to } = parsed.filter;
+  // The subqueries name the outer table as `person` (drizzle leaves single-table columns unqualified).
+  const age = sql`extract(year from age(${today}::date, ${person.dateOfBirth}))`;
+  const band = sql<AgeBand>`case when ${age} < 18 then 'under-18' when ${age} <= 25 then '18-25' when ${age} <= 35 then '26-35' when ${age} <= 50 then '36-50' when ${age} <= 65 then '51-65' else '66-plus' end`;
+  const rows = await ctx.db
+    .select({
+      ethnicity: person.ethnicity,
+      ageBand: band,
+      sex: person.sex,
+      localAuthority: person.responsibleLocalAuthority,
+      entitled: sql<number>`count(*) filter (where ${person.status} = 'entitled')::int`,
+      reviewsInDate: sql<number>`count(*) filter (where ${person.status} = 'entitled' and ${person.nextReviewDue} >= ${today})::int`,
+      endings: sql<number>`count(*) filter (where exists (select 1 from ending_proposal e where e.partnership_id = person.partnership_id and e.person_id = person.id and e.kind = 'ending' and e.status = 'recorded' and e.effective_on between ${from} and ${to}))::int`,
+      directPayments: sql<number>`count(*) filter (where exists (select 1 from plan_service s join aftercare_plan ap on ap.partnership_id = s.partnership_id and ap.id = s.plan_id where s.partnership_id = person.partnership_id and s.person_id = person.id and ap.status = 'approved' and s.delivery_route = 'direct-payment' and s.start_on <= ${today} and (s.end_on is null or s.end_on >= ${today})))::int`,
+      disputes: sql<number>`count(*) filter (where exists (select 1 from dispute d where d.partnership_id = person.partnership_id and d.person_id = person.id and d.stage <> 'resolved'))::int`,
+    })
+    .from(person)
+    .where(base)
+    .groupBy(sql`1, 2, 3, 4`);
+  return rows;
+}
+
+export async function computeEquality(ctx: ServiceContext, parsed: ParsedDashboardQuery, options: RegisterOptions, today: IsoDate): Promise<EqualityReport> {
+  const rows = await equalityCounts(ctx, parsed, options, today);
+  const label = (dimension: Dimension, key: string): string => {
+    switch (dimension) {
+      case 'ethnicity':
+        return ethnicLabel(key);
+      case 'ageBand':
+        return ageBandLabels[key as AgeBand] ?? key;
+      case 'sex':
+        return sexLabels[key as keyof typeof sexLabels] ?? key;
+      case 'localAuthority':
+        return key === '' ? 'Not known yet' : (options.organisationName(key) ?? key);
+    }
+  };
+  const breakdowns = dimensions.map((dimension) => {
+    const groups = new Map<string, RawGroupCounts>();
+    for (const r of rows) {
+      const key = r[dimension] ?? '';
+      const g = groups.get(key) ?? { entitled: 0, reviewsInDate: 0, endings: 0, directPayments: 0, disputes: 0 };
+      g.entitled += r.entitled;
+      g.reviewsInDate += r.reviewsInDate;
+      g.endings += r.endings;
+      g.directPayments += r.directPayments;
+      g.disputes += r.disputes;
+      groups.set(key, g);
+    }
+    const order = dimension === 'ageBand' ? (k: string) => ageBands.indexOf(k as AgeBand) : () => 0;
+    const safe = [...groups.entries()]
+      .map(([key, c]) => safeGroup(key, label(dimension, key), c))
+      .sort((a, b) => order(a.key) - order(b.key) || a.label.localeCompare(b.label, 'en-GB'));
+    return { dimension, label: dimensionLabels[dimension], groups: safe };
+  });
+  return { breakdowns, computedAt: new Date().toISOString() };
+}
+
+const reports = new TtlCache<EqualityReport>(CACHE_SECONDS * 1000);
+
+export function cachedEquality(ctx: ServiceContext, parsed: ParsedDashboardQuery, options: RegisterOptions, today: IsoDate): Promise<EqualityReport> {
+  return reports.get(scopeKey(ctx, 'equality', parsed.filter, today), () => computeEquality(ctx, parsed, options, today));
+}
+
+export function clearEqualityCache(): void {
+  reports.clear();
+}
+
