@@ -1,5 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { parse } from 'csv-parse/sync';
+import { normaliseHeader, readCsvRecords } from '../../platform/csv.ts';
 import { z } from 'zod';
 import { isRealDate } from '../../domain/calendar-date.ts';
 import { formatPounds } from '../../domain/funding.ts';
@@ -227,24 +227,9 @@ export interface ChargesFile {
   unreadable: RowProblem[];
 }
 
-const normaliseHeader = (h: string) => h.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s-]+/g, '_');
-
 /** Parse the CSV text: a header row naming the columns in any order, then one row per charge. */
 export function readChargesFile(text: string): ChargesFile {
-  const unreadable: RowProblem[] = [];
-  const records = parse(text, {
-    bom: true,
-    info: true,
-    trim: true,
-    skip_empty_lines: true,
-    skip_records_with_empty_values: true,
-    relax_column_count: true,
-    skip_records_with_error: true,
-    on_skip: (error) => {
-      if (error) unreadable.push({ line: Number(error.lines), message: `not valid CSV: ${error.message}` });
-      return undefined;
-    },
-  }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+  const { records, unreadable } = readCsvRecords(text);
   const first = records[0];
   if (!first) throw new ChargesFileFormatError(`The file holds no rows. The first line must be the header naming the columns (${chargeColumns.join(', ')}).`);
   const header = first.record.map(normaliseHeader);

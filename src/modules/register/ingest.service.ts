@@ -1,5 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { parse } from 'csv-parse/sync';
+import { normaliseHeader, readCsvRecords } from '../../platform/csv.ts';
 import { isRealDate } from '../../domain/calendar-date.ts';
 import { nhsNumberMessages, nhsNumberProblem, normaliseNhsNumber } from '../../domain/nhs-number.ts';
 import { legalEventSchema } from '../../domain/rules/index.ts';
@@ -54,24 +54,9 @@ export interface Extract {
   unreadable: RowProblem[];
 }
 
-const normaliseHeader = (h: string) => h.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s-]+/g, '_');
-
 /** Parse the CSV text: a header row naming the columns in any order, then one row per legal status period. */
 export function readExtract(text: string): Extract {
-  const unreadable: RowProblem[] = [];
-  const records = parse(text, {
-    bom: true,
-    info: true,
-    trim: true,
-    skip_empty_lines: true,
-    skip_records_with_empty_values: true,
-    relax_column_count: true,
-    skip_records_with_error: true,
-    on_skip: (error) => {
-      if (error) unreadable.push({ line: Number(error.lines), message: `not valid CSV: ${error.message}` });
-      return undefined;
-    },
-  }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+  const { records, unreadable } = readCsvRecords(text);
   const first = records[0];
   if (!first) throw new ExtractFormatError('The file holds no rows. The first line must be the header naming the columns.');
   const header = first.record.map(normaliseHeader);
