@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { todayInLondon } from '../platform/clock.ts';
-import { daysOverdue, daysUntil, defaultNextReview, isDueWithin, isOverdue, londonDateOf, reminderDate, reminderKey, reminderOwed, retryDelayMinutes } from './reviews.ts';
+import { daysOverdue, daysUntil, defaultNextReview, isDueWithin, isOverdue, reminderDate, reminderKey, reminderOwed, retryDelayMinutes } from './reviews.ts';
 
 describe('reminder date', () => {
   it('is the due date less the days before', () => {
@@ -78,7 +78,7 @@ describe('the next review', () => {
 describe("today's date in England around the clock changes", () => {
   // BST starts 2026-03-29 at 01:00 UTC (01:00 GMT becomes 02:00 BST).
   it('spring forward: 29 March 2026', () => {
-    for (const f of [todayInLondon, londonDateOf]) {
+    for (const f of [todayInLondon]) {
       expect(f(new Date('2026-03-28T23:59:59Z'))).toBe('2026-03-28');
       expect(f(new Date('2026-03-29T00:00:00Z'))).toBe('2026-03-29');
       expect(f(new Date('2026-03-29T00:59:59Z'))).toBe('2026-03-29');
@@ -89,7 +89,7 @@ describe("today's date in England around the clock changes", () => {
   });
   // GMT returns 2026-10-25 at 01:00 UTC (02:00 BST becomes 01:00 GMT).
   it('fall back: 25 October 2026', () => {
-    for (const f of [todayInLondon, londonDateOf]) {
+    for (const f of [todayInLondon]) {
       expect(f(new Date('2026-10-24T22:59:59Z'))).toBe('2026-10-24');
       expect(f(new Date('2026-10-24T23:00:00Z'))).toBe('2026-10-25');
       expect(f(new Date('2026-10-25T00:59:59Z'))).toBe('2026-10-25');
@@ -100,7 +100,7 @@ describe("today's date in England around the clock changes", () => {
   });
   it('an overdue review becomes overdue at midnight in England, not UTC', () => {
     // The review was due on 24 October; at 23:30 UTC on 24 October (00:30 BST on 25 October) it is overdue.
-    expect(isOverdue('2026-10-24', londonDateOf(new Date('2026-10-24T23:30:00Z')))).toBe(true);
-    expect(isOverdue('2026-10-25', londonDateOf(new Date('2026-10-25T23:30:00Z')))).toBe(false);
+    expect(isOverdue('2026-10-24', todayInLondon(new Date('2026-10-24T23:30:00Z')))).toBe(true);
+    expect(isOverdue('2026-10-25', todayInLondon(new Date('2026-10-25T23:30:00Z')))).toBe(false);
   });
 });

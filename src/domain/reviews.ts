@@ -1,20 +1,14 @@
 /**
  * Review reminders and overdue reviews (issue 6), as pure functions of ISO dates. Nothing here
  * reads a clock: callers pass today's date in England (`todayInLondon(now)` in
- * src/platform/clock.ts, or `londonDateOf` below for a given instant).
+ * src/platform/clock.ts, which takes an instant).
  */
 import { addDays, addMonths, toDayNumber, type IsoDate } from './calendar-date.ts';
 
+/** Reviews at least every 12 months (R27: Camden and Lambeth procedures; GHC FOI 268-2024). */
 export const MAX_REVIEW_INTERVAL_MONTHS = 12;
 /** "Due soon" on My work: due today or within this many days. */
 export const DUE_SOON_DAYS = 30;
-
-const londonDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/** The calendar date in England at an instant (GMT in winter, BST in summer). */
-export function londonDateOf(instant: Date): IsoDate {
-  return londonDate.format(instant);
-}
 
 /** The day the allocated worker and their manager are reminded: `reminderDaysBefore` days before the due date. */
 export function reminderDate(due: IsoDate, reminderDaysBefore: number): IsoDate {

@@ -4,6 +4,10 @@
  * people cannot be identified from a published breakdown. A rate is suppressed when either
  * its numerator or its denominator is suppressed, because the rate would reveal it.
  *
+ * Source: statistical disclosure control as NHS England and NHS Digital publish it (small
+ * numbers suppressed; NHS Digital "Disclosure control" rules for official statistics) and the
+ * ICO's anonymisation guidance; the threshold of 5 is a partnership convention, not law.
+ *
  * Pure: no I/O, so the rule is tested on its own and every output uses the same rule.
  */
 
