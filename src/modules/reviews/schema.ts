@@ -128,6 +128,10 @@ export const notification = pgTable(
     subject: text('subject').notNull(),
     body: text('body').notNull(),
     link: text('link'),
+    /** An attached file (scheduled reports, issue 7): its name, media type and bytes as base64. */
+    attachmentName: text('attachment_name'),
+    attachmentType: text('attachment_type'),
+    attachmentBase64: text('attachment_base64'),
     /** email or in-app */
     channel: text('channel').notNull(),
     status: notificationStatus('status').notNull().default('pending'),

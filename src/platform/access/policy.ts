@@ -31,7 +31,13 @@ export type Permission =
   /** Funding panels: hold meetings, record who was present and decide cases (panel members and commissioners). */
   | 'panel:decide'
   /** Assurance dashboards in the navigation (figures are still limited to the people the actor may read). */
-  | 'assurance:read';
+  | 'assurance:read'
+  /** The annual case audit: configure audits, edit the partnership's checklist, audit sampled cases, record findings. */
+  | 'case-audit:manage'
+  /** Import an existing register from a spreadsheet, for the actor's organisation (lead administrators: any). */
+  | 'register:import'
+  /** Set up reports emailed on a schedule (each recipient's copy is built with their own access). */
+  | 'reports:schedule';
 
 const everyRole: Role[] = [...roles];
 
@@ -58,6 +64,9 @@ const grants: Record<Permission, { roles: Role[]; scope: 'partnership' | 'organi
   'panel:read': { roles: ['practitioner', 'senior-practitioner', 'team-manager', 'commissioner', 'panel-member', 'quality-audit'], scope: 'partnership' },
   'panel:decide': { roles: ['panel-member', 'commissioner'], scope: 'partnership' },
   'assurance:read': { roles: ['team-manager', 'commissioner', 'quality-audit', 'senior-practitioner'], scope: 'partnership' },
+  'case-audit:manage': { roles: ['quality-audit'], scope: 'partnership' },
+  'register:import': { roles: ['administrator', 'team-manager'], scope: 'organisation' },
+  'reports:schedule': { roles: ['team-manager', 'commissioner', 'quality-audit', 'senior-practitioner'], scope: 'partnership' },
 };
 
 const tokenPermissions: ReadonlySet<Permission> = new Set(['rules:evaluate', 'organisations:read', 'person:read', 'person:write']);
