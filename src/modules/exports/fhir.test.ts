@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { legalStatusCodes } from '../../domain/legal-status-codes.ts';
 import type { Episode } from '../../domain/rules/index.ts';
 import { bundle, fhirGender, LEGAL_STATUS_SYSTEM, NHS_NUMBER_SYSTEM, personResources, UK_CORE_PATIENT_PROFILE, type FhirPersonRecord } from './fhir.ts';
-import { fhirErrors } from './fixtures/fhir-validate.ts';
+import { fhirErrors, officialFhirErrors } from './fixtures/fhir-validate.ts';
 
 const personId = '5b0f4b1e-8f6c-4a53-9a52-6f0e8d8b1c01';
 const planId = '7c1e2f3a-1111-4a53-9a52-6f0e8d8b1c02';
@@ -67,10 +67,18 @@ describe('FHIR mapping', () => {
     expect(personResources({ ...record, plan: null }).some((r) => r.resourceType === 'CarePlan')).toBe(false);
   });
 
-  it('builds a collection Bundle that validates against the R4 subset schema', () => {
+  it('builds a collection Bundle that validates against the official FHIR R4 JSON schema and the subset', () => {
     const b = bundle(resources, '2026-01-31T12:00:00.000Z');
     expect(b.type).toBe('collection');
+    expect(officialFhirErrors(b)).toEqual([]);
     expect(fhirErrors(b)).toEqual([]);
+  });
+
+  it('the official R4 schema refuses a wrong code, an unknown element and a malformed date', () => {
+    expect(officialFhirErrors(bundle([{ resourceType: 'Patient', gender: 'woman' }], '2026-01-31T12:00:00Z')).length).toBeGreaterThan(0);
+    expect(officialFhirErrors(bundle([{ resourceType: 'Patient', nhsNumber: '9990000018' }], '2026-01-31T12:00:00Z')).length).toBeGreaterThan(0);
+    expect(officialFhirErrors(bundle([{ resourceType: 'Patient', birthDate: '31/01/1990' }], '2026-01-31T12:00:00Z')).length).toBeGreaterThan(0);
+    expect(officialFhirErrors(bundle([{ resourceType: 'Patient', birthDate: '1990-01-31' }], '2026-01-31T12:00:00Z'))).toEqual([]);
   });
 
   it('the schema catches an invalid resource', () => {
