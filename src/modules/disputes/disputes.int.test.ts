@@ -5,7 +5,7 @@ import { cliContext } from '../../cli/context.ts';
 import { addDays, addMonths } from '../../domain/calendar-date.ts';
 import { syntheticNhsNumbers } from '../../domain/nhs-number.ts';
 import { todayInLondon } from '../../platform/clock.ts';
-import { organisation } from '../../platform/db/schema.ts';
+import { auditEvent, organisation } from '../../platform/db/schema.ts';
 import { createToken } from '../admin/tokens.service.ts';
 import { legalEvent, person } from '../register/schema.ts';
 import { dispute } from './schema.ts';
@@ -178,6 +178,27 @@ describe('disputes', () => {
     expect(p.flags).not.toContain('sos-referral-due');
     const list = await b.get('/disputes');
     expect(list.body).not.toContain(url);
+  });
+});
+
+describe('downloading the disputes list (issue 7: any list as CSV and XLSX)', () => {
+  it('downloads the open disputes the user can see, with their age and stage, and audits it', async () => {
+    const b = await manager();
+    const page = await b.get('/disputes');
+    expect(page.body).toContain('href="/disputes.csv"');
+    const shown = page.body.split('data-qa="dispute"').length - 1;
+    const res = await b.get('/disputes.csv');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="aftercare-disputes-${today}.csv"`);
+    const lines = res.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toBe('NHS number,Person,Kind,Between,Arose,Days open,Stage,Referral to the Secretary of State due by,Interim lead,Resolved,Found responsible');
+    expect(lines).toHaveLength(shown + 1);
+    expect(lines.some((l) => l.includes('Ordinary residence') && l.includes(addMonths(today, -5)))).toBe(true);
+    const all = await b.get('/disputes.xlsx?all=true');
+    expect(all.statusCode).toBe(200);
+    expect(all.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    const audits = await t.database.db.select().from(auditEvent).where(eq(auditEvent.action, 'list.exported'));
+    expect(audits.map((a) => a.after)).toEqual(expect.arrayContaining([expect.objectContaining({ list: 'disputes', format: 'csv', rowCount: shown })]));
   });
 });
 

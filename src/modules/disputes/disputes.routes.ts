@@ -10,7 +10,10 @@ import { InputError } from '../../platform/errors/errors.ts';
 import { asString, asVersion, dateFromParts, formBody, type FormBody } from '../../platform/http/forms.ts';
 import { toGovukErrors } from '../../platform/http/validation.ts';
 import { loadPerson } from '../register/people.service.ts';
-import { changeStage, disputeBodies, getDispute, INTERIM_LEAD_MESSAGE, listDisputes, openDispute, resolveDispute, type OrganisationChoice } from './disputes.service.ts';
+import { changeStage, disputeBodies, DISPUTE_LIST_LIMIT, getDispute, INTERIM_LEAD_MESSAGE, listDisputes, openDispute, resolveDispute, type DisputeView, type OrganisationChoice } from './disputes.service.ts';
+import { recordChange } from '../../platform/audit/audit.ts';
+import { todayInLondon } from '../../platform/clock.ts';
+import { sendTable, type Table, type TableFormat } from '../../platform/exports/table.ts';
 
 const v = (name: string) => `modules/disputes/views/${name}.njk`;
 
@@ -97,8 +100,45 @@ export function disputesRoutes(app: FastifyInstance): void {
   app.get<{ Querystring: { all?: string } }>('/disputes', async (request, reply) => {
     const all = request.query.all === 'true';
     const disputes = await listDisputes(request.ctx(), { open: !all });
-    return reply.render(v('disputes'), { title: all ? 'All disputes' : 'Open disputes', disputes, all, stageLabels: disputeStageLabels, kindLabels: disputeKindLabels, dueCount: disputes.filter((d) => d.referralDue).length });
+    const pairs: Array<[string, string]> = all ? [['all', 'true']] : [];
+    const suffix = pairs.length > 0 ? `?${new URLSearchParams(pairs).toString()}` : '';
+    return reply.render(v('disputes'), {
+      title: all ? 'All disputes' : 'Open disputes',
+      disputes,
+      all,
+      stageLabels: disputeStageLabels,
+      kindLabels: disputeKindLabels,
+      dueCount: disputes.filter((d) => d.referralDue).length,
+      downloads: { csv: `/disputes.csv${suffix}`, xlsx: `/disputes.xlsx${suffix}`, total: disputes.length, limit: DISPUTE_LIST_LIMIT, limitText: DISPUTE_LIST_LIMIT.toLocaleString('en-GB') },
+    });
   });
+
+  const download = async (request: FastifyRequest<{ Querystring: { all?: string } }>, reply: FastifyReply, format: TableFormat) => {
+    const ctx = request.ctx();
+    const all = request.query.all === 'true';
+    const disputes = await listDisputes(ctx, { open: !all });
+    await recordChange(ctx.db, ctx, { action: 'list.exported', subjectType: 'register', subjectId: null, after: { list: 'disputes', format, filters: { all }, rowCount: disputes.length } });
+    const table: Table<DisputeView> = {
+      title: all ? 'All disputes' : 'Open disputes',
+      rows: disputes,
+      columns: [
+        { header: 'NHS number', width: 13, value: (d) => d.personNhsNumber },
+        { header: 'Person', width: 28, value: (d) => d.personName },
+        { header: 'Kind', width: 20, value: (d) => disputeKindLabels[d.kind] },
+        { header: 'Between', width: 50, value: (d) => `${d.partyAName} and ${d.partyBName}` },
+        { header: 'Arose', width: 12, date: true, value: (d) => d.aroseOn },
+        { header: 'Days open', width: 10, number: true, value: (d) => d.age.days },
+        { header: 'Stage', width: 24, value: (d) => disputeStageLabels[d.stage] },
+        { header: 'Referral to the Secretary of State due by', width: 20, date: true, value: (d) => d.referralDueOn },
+        { header: 'Interim lead', width: 30, value: (d) => d.interimLeadName },
+        { header: 'Resolved', width: 12, date: true, value: (d) => d.resolvedOn },
+        { header: 'Found responsible', width: 30, value: (d) => d.responsibleName },
+      ],
+    };
+    return sendTable(reply, format, table, { filename: `aftercare-disputes-${todayInLondon()}`, createdBy: ctx.actor.displayName });
+  };
+  app.get<{ Querystring: { all?: string } }>('/disputes.csv', async (request, reply) => download(request, reply, 'csv'));
+  app.get<{ Querystring: { all?: string } }>('/disputes.xlsx', async (request, reply) => download(request, reply, 'xlsx'));
 
   app.get<{ Params: { id: string } }>('/people/:id/disputes/new', async (request, reply) => renderOpenForm(request, reply, request.params.id, null));
   app.post<{ Params: { id: string } }>('/people/:id/disputes/new', async (request, reply) => {

@@ -224,10 +224,11 @@ export interface DisputeView extends DisputeRow {
   backPaymentFromName: string | null;
   backPaymentToName: string | null;
   personName: string;
+  personNhsNumber: string;
   nextStages: DisputeStage[];
 }
 
-export function disputeView(row: DisputeRow, bodies: OrganisationChoice[], p: Pick<PersonRow, 'givenName' | 'familyName'>, today = todayInLondon()): DisputeView {
+export function disputeView(row: DisputeRow, bodies: OrganisationChoice[], p: Pick<PersonRow, 'givenName' | 'familyName' | 'nhsNumber'>, today = todayInLondon()): DisputeView {
   const name = (id: string | null) => (id ? (bodies.find((b) => b.id === id)?.name ?? 'Unknown body') : null);
   return {
     ...row,
@@ -241,6 +242,7 @@ export function disputeView(row: DisputeRow, bodies: OrganisationChoice[], p: Pi
     backPaymentFromName: name(row.backPaymentFromOrganisationId),
     backPaymentToName: name(row.backPaymentToOrganisationId),
     personName: `${p.givenName} ${p.familyName}`,
+    personNhsNumber: p.nhsNumber,
     nextStages: nextStages(row.kind).filter((s) => s !== row.stage),
   };
 }
@@ -262,6 +264,9 @@ export async function getDispute(ctx: ServiceContext, disputeId: string): Promis
   return { dispute: disputeView(row, bodies, p), person: p, canWrite: canOnPerson(ctx.actor, 'person:write', p), bodies };
 }
 
+/** The most disputes one list shows (and downloads). */
+export const DISPUTE_LIST_LIMIT = 1000;
+
 /** Disputes across the partnership that the actor may read: open ones by default, oldest first. */
 export async function listDisputes(ctx: ServiceContext, options: { open: boolean }): Promise<DisputeView[]> {
   const rows = await ctx.db
@@ -270,7 +275,7 @@ export async function listDisputes(ctx: ServiceContext, options: { open: boolean
     .innerJoin(person, and(eq(person.partnershipId, dispute.partnershipId), eq(person.id, dispute.personId)))
     .where(and(eq(dispute.partnershipId, ctx.actor.partnershipId), options.open ? ne(dispute.stage, 'resolved') : undefined))
     .orderBy(asc(dispute.aroseOn))
-    .limit(1000);
+    .limit(DISPUTE_LIST_LIMIT);
   const bodies = await disputeBodies(ctx.db, ctx.actor.partnershipId);
   const today = todayInLondon();
   return rows.filter((r) => canOnPerson(ctx.actor, 'person:read', r.p)).map((r) => disputeView(r.d, bodies, r.p, today));

@@ -2,6 +2,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import type { Flag } from '../../domain/rules/index.ts';
+import { neutraliseFormula } from '../../platform/exports/table.ts';
 import { describeEngagement, describeEthnicity, flagLabels, statusLabels, type RegisterOptions, type RegisterRow } from './list.queries.ts';
 
 /*
@@ -17,12 +18,7 @@ export const exportContentTypes: Record<ExportFormat, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** A cell a spreadsheet would run as a formula gets a leading apostrophe; everything else is unchanged. */
-export function neutraliseFormula(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
-}
+export { neutraliseFormula };
 
 interface Column {
   header: string;

@@ -566,3 +566,55 @@ describe('the lost-to-follow-up finder', () => {
     expect(await t.database.db.select().from(task).where(and(eq(task.personId, p.sue!.id), eq(task.kind, 'follow-up')))).toHaveLength(0);
   });
 });
+
+describe('downloading the pipeline and the lost-to-follow-up finder (issue 7: any list as CSV and XLSX)', () => {
+  it('downloads every row of the pipeline as CSV and XLSX with the page’s filter, and audits it', async () => {
+    const b = await signedIn(demo.practitioner);
+    const page = await b.get('/pipeline?la=E06000901');
+    expect(page.body).toContain('href="/pipeline.csv?la=E06000901"');
+    const res = await b.get('/pipeline.csv?la=E06000901');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="aftercare-hospital-pipeline-${today}.csv"`);
+    const rows = parseCsv(res.body.replace(/^\uFEFF/, ''));
+    expect(rows[0]).toEqual(['NHS number', 'Family name', 'Given name', 'Hospital', 'Expected discharge', 'Discharge planning', 'Team', 'Responsible local authority', 'Responsible ICB']);
+    expect(rows.slice(1).map((r) => `${r[1]}, ${r[2]}`)).toEqual(['Pending, Ben']);
+    expect(rows[1]![5]).toBe('In progress');
+    expect(rows[1]![4]).toBe(addDays(today, 10));
+
+    const all = await b.get('/pipeline.xlsx');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(all.rawPayload as unknown as ExcelJS.Buffer);
+    const sheet = wb.getWorksheet('Hospital pipeline')!;
+    expect(sheet.rowCount).toBe(3);
+    expect(sheet.getRow(2).getCell(2).value).toBe('Overstay');
+    expect(sheet.getRow(3).getCell(5).value).toEqual(new Date(`${addDays(today, 10)}T00:00:00.000Z`));
+
+    const audits = await t.database.db.select().from(auditEvent).where(eq(auditEvent.action, 'list.exported'));
+    const pipeline = audits.filter((a) => (a.after as { list?: string }).list === 'pipeline');
+    expect(pipeline.map((a) => (a.after as { format: string; rowCount: number }).rowCount).sort()).toEqual([1, 2]);
+  });
+
+  it('downloads the lost-to-follow-up finder with the reasons, for the chosen number of months', async () => {
+    const b = await signedIn(demo.practitioner);
+    const page = await b.get('/lost-to-follow-up?months=12');
+    expect(page.body).toContain('href="/lost-to-follow-up.csv?months=12"');
+    const rows = parseCsv((await b.get('/lost-to-follow-up.csv')).body.replace(/^\uFEFF/, ''));
+    expect(rows.slice(1).map((r) => `${r[1]}, ${r[2]}`)).toEqual(['Adrift, Dan', 'Quiet, Eve']);
+    expect(rows[1]![7]).toContain('Review overdue: it was due on');
+    expect(rows[1]![7]).toContain('No allocated team');
+    const year = parseCsv((await b.get('/lost-to-follow-up.csv?months=12')).body.replace(/^\uFEFF/, ''));
+    expect(year.slice(1).map((r) => r[1])).toEqual(['Adrift']);
+    const bad = await b.get('/lost-to-follow-up.csv?months=99');
+    expect(bad.statusCode).toBe(422);
+  });
+
+  it('never puts people the user cannot see into a download, and refuses those who read nobody', async () => {
+    const commissioner = await signedIn(demo.commissioner);
+    const csv = (await commissioner.get('/pipeline.csv')).body;
+    expect(csv).not.toContain('Bulk');
+    const admin = await signedIn(demo.admin);
+    expect((await admin.get('/pipeline.csv')).statusCode).toBe(403);
+    expect((await admin.get('/lost-to-follow-up.xlsx')).statusCode).toBe(403);
+  });
+});

@@ -525,15 +525,14 @@ export interface PipelineRow {
   teamName: string | null;
 }
 
-/** People detained on a qualifying section (status pending) the actor may see, soonest discharge first. */
-export async function pipelinePage(ctx: ServiceContext, la: string[], page: number, options: RegisterOptions): Promise<{ rows: PipelineRow[]; total: number; page: number }> {
+function pipelineWhere(ctx: ServiceContext, la: string[], options: RegisterOptions): SQL {
   const conditions: Array<SQL | undefined> = [visiblePeople(ctx.actor), eq(person.status, 'pending')];
   if (la.length > 0) conditions.push(withNone(person.responsibleLocalAuthority, la, codesFor(la, options.localAuthorities)) ?? sql`false`);
-  const where = and(...conditions)!;
-  const total = await countPeople(ctx, where);
-  const current = Math.min(page, pageCount(total));
-  if (total === 0) return { rows: [], total, page: current };
-  const rows = await ctx.db
+  return and(...conditions)!;
+}
+
+function pipelineSelect(ctx: ServiceContext, where: SQL) {
+  return ctx.db
     .select({
       id: person.id,
       nhsNumber: person.nhsNumber,
@@ -550,10 +549,27 @@ export async function pipelinePage(ctx: ServiceContext, la: string[], page: numb
     .from(person)
     .leftJoin(team, and(eq(team.partnershipId, person.partnershipId), eq(team.id, person.allocatedTeamId)))
     .where(where)
-    .orderBy(sql`${person.expectedDischargeOn} asc nulls last`, sql`lower(${person.familyName})`, sql`lower(${person.givenName})`, person.id)
+    .orderBy(sql`${person.expectedDischargeOn} asc nulls last`, sql`lower(${person.familyName})`, sql`lower(${person.givenName})`, person.id);
+}
+
+/** People detained on a qualifying section (status pending) the actor may see, soonest discharge first. */
+export async function pipelinePage(ctx: ServiceContext, la: string[], page: number, options: RegisterOptions): Promise<{ rows: PipelineRow[]; total: number; page: number }> {
+  const where = pipelineWhere(ctx, la, options);
+  const total = await countPeople(ctx, where);
+  const current = Math.min(page, pageCount(total));
+  if (total === 0) return { rows: [], total, page: current };
+  const rows = await pipelineSelect(ctx, where)
     .limit(PAGE_SIZE)
     .offset((current - 1) * PAGE_SIZE);
   return { rows, total, page: current };
+}
+
+/** The whole pipeline view for a download, up to `limit` rows (the caller refuses more). */
+export async function pipelineRows(ctx: ServiceContext, la: string[], options: RegisterOptions, limit: number): Promise<{ rows: PipelineRow[]; total: number }> {
+  const where = pipelineWhere(ctx, la, options);
+  const total = await countPeople(ctx, where);
+  if (total === 0 || total > limit) return { rows: [], total };
+  return { rows: await pipelineSelect(ctx, where).limit(limit), total };
 }
 
 // ---------------------------------------------------------------------------
@@ -631,6 +647,15 @@ const lostColumns = {
   nextReviewDue: person.nextReviewDue,
 };
 
+function lostSelect(ctx: ServiceContext, where: SQL) {
+  return ctx.db
+    .select(lostColumns)
+    .from(person)
+    .leftJoin(team, and(eq(team.partnershipId, person.partnershipId), eq(team.id, person.allocatedTeamId)))
+    .where(where)
+    .orderBy(sql`${person.lastContactOn} asc nulls first`, sql`${person.nextReviewDue} asc nulls last`, sql`lower(${person.familyName})`, sql`lower(${person.givenName})`, person.id);
+}
+
 /** Entitled people with no allocated team, no contact in `months` months, or an overdue review. */
 export async function lostToFollowUpPage(
   ctx: ServiceContext,
@@ -644,15 +669,26 @@ export async function lostToFollowUpPage(
   const total = await countPeople(ctx, where);
   const current = Math.min(page, pageCount(total));
   if (total === 0) return { rows: [], total, page: current, openFollowUps: new Map() };
-  const rows = await ctx.db
-    .select(lostColumns)
-    .from(person)
-    .leftJoin(team, and(eq(team.partnershipId, person.partnershipId), eq(team.id, person.allocatedTeamId)))
-    .where(where)
-    .orderBy(sql`${person.lastContactOn} asc nulls first`, sql`${person.nextReviewDue} asc nulls last`, sql`lower(${person.familyName})`, sql`lower(${person.givenName})`, person.id)
+  const rows = await lostSelect(ctx, where)
     .limit(PAGE_SIZE)
     .offset((current - 1) * PAGE_SIZE);
   return { rows, total, page: current, openFollowUps: await openFollowUpTasks(ctx, rows.map((r) => r.id)) };
+}
+
+/** The whole finder view for a download, up to `limit` rows (the caller refuses more). */
+export async function lostToFollowUpRows(
+  ctx: ServiceContext,
+  months: number,
+  today: string,
+  la: string[],
+  options: RegisterOptions,
+  limit: number,
+): Promise<{ rows: LostRow[]; total: number; openFollowUps: Map<string, string | null> }> {
+  const where = lostWhere(ctx, months, today, la, options);
+  const total = await countPeople(ctx, where);
+  if (total === 0 || total > limit) return { rows: [], total, openFollowUps: new Map() };
+  const rows = await lostSelect(ctx, where).limit(limit);
+  return { rows, total, openFollowUps: await openFollowUpTasks(ctx, rows.map((r) => r.id)) };
 }
 
 /** One person, if they are (still) on the finder for `months`. */

@@ -12,6 +12,7 @@ import { asArray, asString, formBody } from '../../platform/http/forms.ts';
 import { toGovukErrors } from '../../platform/http/validation.ts';
 import { engagementLabels, engagementStatuses, ethnicCategories } from './inputs.ts';
 import { csvStream, exportContentTypes, exportFilename, xlsxStream, type ExportFormat } from './list.export.ts';
+import { sendTable, type Table, type TableFormat } from '../../platform/exports/table.ts';
 import {
   DEFAULT_MONTHS,
   MAX_EXPORT_ROWS,
@@ -28,11 +29,13 @@ import {
   loadRegisterOptions,
   lostReasons,
   lostToFollowUpPage,
+  lostToFollowUpRows,
   monthsSchema,
   openFollowUpTasks,
   pageCount,
   parseRegisterQuery,
   pipelinePage,
+  pipelineRows,
   registerExportRows,
   registerPage,
   reviewWindowLabels,
@@ -43,6 +46,8 @@ import {
   statusTagClasses,
   type FilterKey,
   type LostReason,
+  type LostRow,
+  type PipelineRow,
   type RegisterFilter,
   type RegisterOptions,
   type SortColumn,
@@ -298,6 +303,89 @@ function laFilterView(path: string, filter: RegisterFilter, options: RegisterOpt
 const followUpParams = z.object({ id: z.uuid() });
 
 // ---------------------------------------------------------------------------
+// Downloads of the pipeline and the lost-to-follow-up finder (issue 7, item 5)
+// ---------------------------------------------------------------------------
+
+function listDownloads(path: string, pairs: Array<[string, string]>, total: number) {
+  return { csv: href(`${path}.csv`, pairs), xlsx: href(`${path}.xlsx`, pairs), total, limit: MAX_EXPORT_ROWS, limitText: MAX_EXPORT_ROWS.toLocaleString('en-GB') };
+}
+
+function tooManyToDownload(total: number): InputError {
+  return new InputError([
+    { path: 'download', message: `This list has ${plural(total, 'row')}. A download can hold up to ${MAX_EXPORT_ROWS.toLocaleString('en-GB')}: use the filters to narrow the list, then download it again.` },
+  ]);
+}
+
+async function downloadPipeline(request: FastifyRequest, reply: FastifyReply, format: TableFormat): Promise<FastifyReply> {
+  const ctx = request.ctx();
+  assertCanReadPeople(ctx);
+  const options = await loadRegisterOptions(ctx);
+  const { filter } = parseRegisterQuery({ la: queryOf(request).la }, options);
+  const { rows, total } = await pipelineRows(ctx, filter.la, options, MAX_EXPORT_ROWS);
+  if (total > MAX_EXPORT_ROWS) throw tooManyToDownload(total);
+  await recordChange(ctx.db, ctx, { action: 'list.exported', subjectType: 'register', subjectId: null, after: { list: 'pipeline', format, filters: { la: filter.la }, rowCount: total } });
+  const table: Table<PipelineRow> = {
+    title: 'Hospital pipeline',
+    rows,
+    columns: [
+      { header: 'NHS number', width: 13, value: (r) => r.nhsNumber },
+      { header: 'Family name', width: 20, value: (r) => r.familyName },
+      { header: 'Given name', width: 20, value: (r) => r.givenName },
+      { header: 'Hospital', width: 28, value: (r) => r.hospital },
+      { header: 'Expected discharge', width: 16, date: true, value: (r) => r.expectedDischargeOn },
+      { header: 'Discharge planning', width: 16, value: (r) => dischargePlanningLabels[r.dischargePlanning] },
+      { header: 'Team', width: 28, value: (r) => r.teamName },
+      { header: 'Responsible local authority', width: 30, value: (r) => options.organisationName(r.responsibleLocalAuthority) },
+      { header: 'Responsible ICB', width: 36, value: (r) => options.organisationName(r.responsibleIcb) },
+    ],
+  };
+  return sendTable(reply, format, table, { filename: `aftercare-hospital-pipeline-${todayInLondon()}`, createdBy: ctx.actor.displayName });
+}
+
+async function downloadLostToFollowUp(request: FastifyRequest, reply: FastifyReply, format: TableFormat): Promise<FastifyReply> {
+  const ctx = request.ctx();
+  assertCanReadPeople(ctx);
+  const today = todayInLondon();
+  const options = await loadRegisterOptions(ctx);
+  const query = queryOf(request);
+  const { filter } = parseRegisterQuery({ la: query.la }, options);
+  const months = monthsSchema.safeParse(asString(query.months as string | string[] | undefined));
+  if (!months.success) throw new InputError([{ path: 'months', message: months.error.issues[0]?.message ?? 'Enter a number of months between 1 and 36' }]);
+  const { rows, total, openFollowUps } = await lostToFollowUpRows(ctx, months.data, today, filter.la, options, MAX_EXPORT_ROWS);
+  if (total > MAX_EXPORT_ROWS) throw tooManyToDownload(total);
+  await recordChange(ctx.db, ctx, {
+    action: 'list.exported',
+    subjectType: 'register',
+    subjectId: null,
+    after: { list: 'lost-to-follow-up', format, filters: { la: filter.la, months: months.data }, rowCount: total },
+  });
+  const table: Table<LostRow> = {
+    title: 'Lost to follow-up',
+    rows,
+    columns: [
+      { header: 'NHS number', width: 13, value: (r) => r.nhsNumber },
+      { header: 'Family name', width: 20, value: (r) => r.familyName },
+      { header: 'Given name', width: 20, value: (r) => r.givenName },
+      { header: 'Responsible local authority', width: 30, value: (r) => options.organisationName(r.responsibleLocalAuthority) },
+      { header: 'Team', width: 28, value: (r) => r.teamName },
+      { header: 'Last contact', width: 13, date: true, value: (r) => r.lastContactOn },
+      { header: 'Next review due', width: 15, date: true, value: (r) => r.nextReviewDue },
+      { header: 'Why', width: 60, value: (r) => lostReasons(r, months.data, today).map((reason) => reasonText(reason, months.data)).join('; ') },
+      {
+        header: 'Open follow-up task',
+        width: 24,
+        value: (r) => {
+          if (!openFollowUps.has(r.id)) return 'No';
+          const due = openFollowUps.get(r.id) ?? null;
+          return due ? `Yes, due ${formatDate(due)}` : 'Yes, no due date';
+        },
+      },
+    ],
+  };
+  return sendTable(reply, format, table, { filename: `aftercare-lost-to-follow-up-${today}`, createdBy: ctx.actor.displayName });
+}
+
+// ---------------------------------------------------------------------------
 // Routes
 // ---------------------------------------------------------------------------
 
@@ -329,6 +417,11 @@ export function registerListRoutes(app: FastifyInstance): void {
   app.get('/register.csv', async (request, reply) => exportView(request, reply, 'csv'));
   app.get('/register.xlsx', async (request, reply) => exportView(request, reply, 'xlsx'));
 
+  app.get('/pipeline.csv', async (request, reply) => downloadPipeline(request, reply, 'csv'));
+  app.get('/pipeline.xlsx', async (request, reply) => downloadPipeline(request, reply, 'xlsx'));
+  app.get('/lost-to-follow-up.csv', async (request, reply) => downloadLostToFollowUp(request, reply, 'csv'));
+  app.get('/lost-to-follow-up.xlsx', async (request, reply) => downloadLostToFollowUp(request, reply, 'xlsx'));
+
   app.get('/pipeline', async (request, reply) => {
     const ctx = request.ctx();
     assertCanReadPeople(ctx);
@@ -341,6 +434,7 @@ export function registerListRoutes(app: FastifyInstance): void {
       title: 'Hospital pipeline',
       ...la,
       ignored,
+      downloads: listDownloads('/pipeline', la.laPairs, result.total),
       showing: showing(result.page, result.total),
       pagination: pagination(result.page, pageCount(result.total), (p) => href('/pipeline', [...la.laPairs, ...(p > 1 ? [['page', String(p)] as [string, string]] : [])])),
       rows: result.rows.map((r) => {
@@ -395,6 +489,7 @@ export function registerListRoutes(app: FastifyInstance): void {
       ...la,
       ignored,
       months: String(months.data),
+      downloads: listDownloads('/lost-to-follow-up', la.laPairs, result.total),
       showing: showing(result.page, result.total),
       pagination: pagination(result.page, pageCount(result.total), (p) => href('/lost-to-follow-up', pagePairs(p))),
       returnPairs: pagePairs(result.page),
