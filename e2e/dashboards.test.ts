@@ -4,7 +4,8 @@ import { checkA11y, hasChromium, launch, newContext, signIn } from './support.ts
 
 /*
  * Issue 7 acceptance: a manager opens the dashboard, filters to one local authority and follows
- * "overdue reviews" to the register list of those people. Axe-clean on every page visited.
+ * "overdue reviews" to the register list of those people, then views the dashboard as a
+ * commissioner; the lead administrator changes a population figure. Axe-clean on every page visited.
  */
 
 describe.skipIf(!hasChromium)('dashboards', () => {
@@ -44,8 +45,43 @@ describe.skipIf(!hasChromium)('dashboards', () => {
     if (figure === 0) expect(showing).toContain('No people match');
     else expect(showing.replace(/\s+/g, ' ')).toMatch(new RegExp(`of (more than )?${figure.toLocaleString('en-GB')} (person|people)`));
     await checkA11y(page);
+
+    // Back on the dashboard, "View as" a commissioner: their sections, no JavaScript needed.
+    await page.goBack();
+    await page.getByLabel('View as').selectOption({ label: 'Commissioner' });
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    const viewed = new URL(page.url());
+    expect(viewed.searchParams.get('view')).toBe('commissioner');
+    expect(viewed.searchParams.get('la')).toBe('E06000901');
+    await expect(page.getByTestId('view-caption').textContent()).resolves.toBe('Commissioner');
+    for (const id of ['cost-funder', 'panels', 'population']) await expect(page.getByTestId(id).count(), id).resolves.toBe(1);
+    await expect(page.getByTestId('teams').count()).resolves.toBe(0);
+    // The demo's synthetic population gives Northvale a rate per 100,000.
+    expect(((await page.getByTestId('population-rate-E06000901').textContent()) ?? '').trim()).toMatch(/^\d[\d,]*\.\d$/);
+    await checkA11y(page);
     await context.close();
   }, 120_000);
+
+  it('the lead administrator opens the population figures and changes one', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signIn(page, 'admin@demo.aftercare.example');
+    await page.goto('/admin');
+    await page.getByRole('link', { name: 'Population figures' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Population figures' }).count()).resolves.toBe(1);
+    await expect(page.getByTestId('population-figures').count()).resolves.toBe(1);
+    await checkA11y(page);
+    await page.getByRole('link', { name: /Change Northvale Council, Total, Everyone/ }).click();
+    await page.getByRole('textbox', { name: 'Population' }).fill('not a number');
+    await page.getByRole('button', { name: 'Save figure' }).click();
+    await expect(page.locator('.govuk-error-summary').count()).resolves.toBe(1);
+    await checkA11y(page);
+    await page.getByRole('textbox', { name: 'Population' }).fill('181,500');
+    await page.getByRole('button', { name: 'Save figure' }).click();
+    await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain('181,500');
+    await checkA11y(page);
+    await context.close();
+  }, 60_000);
 
   it('equality monitoring shows its breakdowns with small numbers suppressed', async () => {
     const context = await newContext(browser);

@@ -39,6 +39,7 @@ import { endingsApiRoutes } from './modules/endings/api.ts';
 import { assuranceDashboardRoutes } from './modules/dashboards/plugin.ts';
 import { qualityRoutes } from './modules/quality/quality.routes.ts';
 import { exportsRoutes } from './modules/exports/exports.routes.ts';
+import { annualAuditRoutes } from './modules/annual-audit/routes.ts';
 import './platform/http/types.ts';
 
 export interface AppDeps {
@@ -100,6 +101,7 @@ export async function buildApp({ config, database, logger = true }: AppDeps): Pr
   reviewsApiRoutes(app);
   endingRoutes(app);
   qualityRoutes(app);
+  annualAuditRoutes(app);
   assuranceDashboardRoutes(app);
   rulesRoutes(app);
   apiDocsRoutes(app);

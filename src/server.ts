@@ -3,7 +3,7 @@ import { buildApp } from './app.ts';
 import type { Config } from './platform/config/config.ts';
 import { openDatabase, type Database } from './platform/db/database.ts';
 import { DEMO_PASSWORD, demoUsers, isEmpty } from './platform/db/demo-seed.ts';
-import { seedDemoPlans } from './modules/plans/demo-plans.ts';
+import { seedDemoRecords } from './modules/demo-seed.ts';
 import { DEMO_PEOPLE, seedDemoWithPeople } from './modules/register/demo-people.ts';
 import { startHousekeeping } from './platform/jobs/housekeeping.ts';
 import { refreshStaleDecisions } from './modules/register/refresh.ts';
@@ -18,7 +18,7 @@ export async function startServer(config: Config, out: (line: string) => void = 
   let seeded: { people: number; milliseconds: number } | null = null;
   if (config.seedDemo && (await isEmpty(database.db))) {
     out(`First start: creating the synthetic demo partnership and ${DEMO_PEOPLE} synthetic people (up to a minute)…`);
-    seeded = await seedDemoWithPeople(database, { config, after: seedDemoPlans });
+    seeded = await seedDemoWithPeople(database, { config, after: seedDemoRecords });
   }
   const app = await buildApp({ config, database });
   const mail = config.smtpUrl ? smtpTransport(config.smtpUrl, config.smtpFrom) : null;

@@ -6,7 +6,7 @@ import { isEmpty } from '../../platform/db/demo-seed.ts';
 import { InputError } from '../../platform/errors/errors.ts';
 import { createUser } from '../../modules/admin/users.service.ts';
 import { createToken } from '../../modules/admin/tokens.service.ts';
-import { seedDemoPlans } from '../../modules/plans/demo-plans.ts';
+import { seedDemoRecords } from '../../modules/demo-seed.ts';
 import { seedDemoWithPeople } from '../../modules/register/demo-people.ts';
 import { CliError, cliContext, findOrganisation, parseOptions, resolvePartnership, withDatabase } from '../context.ts';
 import type { CliCommand, CliIo } from '../io.ts';
@@ -34,7 +34,7 @@ export const seed: CliCommand = async (_args, io) =>
   run(io, () =>
     withDatabase(async (database, config) => {
       if (!(await isEmpty(database.db))) throw new CliError('The database already holds a partnership; the demo is only seeded into an empty database.');
-      const seeded = await seedDemoWithPeople(database, { config, after: seedDemoPlans });
+      const seeded = await seedDemoWithPeople(database, { config, after: seedDemoRecords });
       io.stdout.write(`Seeded the synthetic demo partnership ${seeded.partnershipId}.\n`);
       io.stdout.write(`Added ${seeded.people} synthetic people (${seeded.events} legal events, ${seeded.contacts} contacts) in ${(seeded.milliseconds / 1000).toFixed(1)} s.\n`);
     }),

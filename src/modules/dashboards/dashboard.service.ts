@@ -10,6 +10,9 @@ import { endingProposal } from '../endings/schema.ts';
 import { aftercarePlan, planService, planSettings } from '../plans/schema.ts';
 import { filterParams, parseRegisterQuery, registerWhere, REVIEW_DUE_DAYS, type RegisterFilter, type RegisterOptions } from '../register/list.queries.ts';
 import { person } from '../register/schema.ts';
+import { loadPopulation } from '../equality/population.service.ts';
+import { populationOf, ratePer100k, type SafePopulationRate } from '../../domain/population.ts';
+import { declinedEndingFigures, dischargeFigures, panelFigures, type DeclinedEndingFigures, type DischargeFigures, type PanelFigures } from './episode.queries.ts';
 
 /*
  * The assurance dashboard (issue 7, item 1). Every figure is counted over the people the actor
@@ -81,6 +84,16 @@ export interface Dashboard {
   };
   budgets: { directPayments: number; personalHealthBudgets: number };
   endings: Array<{ reason: string; count: number }>;
+  declinedEndings: DeclinedEndingFigures;
+  /** Entitled people and overdue reviews by allocated team (people with no team left out). */
+  teams: Array<{ id: string; name: string; entitled: Figure; overdue: Figure }>;
+  discharges: DischargeFigures;
+  panels: PanelFigures;
+  /** People entitled now per 100,000 population; null when no population figures are configured. */
+  population: {
+    overall: { entitled: number; population: number | null; rate: SafePopulationRate };
+    byLocalAuthority: Array<{ code: string; name: string; entitled: number; population: number | null; rate: SafePopulationRate }>;
+  } | null;
   computedAt: string;
 }
 
@@ -136,7 +149,7 @@ export async function computeDashboard(ctx: ServiceContext, parsed: ParsedDashbo
 
   const personJoin = (personId: AnyPgColumn) => and(eq(person.partnershipId, partnershipId), eq(person.id, personId));
 
-  const [endedRows, disputeRows, planRows, firstPlanRows, serviceRows, settingsRows, endingRows] = await Promise.all([
+  const [endedRows, disputeRows, planRows, firstPlanRows, serviceRows, settingsRows, endingRows, discharges, panels, declinedEndings, populationRows, entitledByLa, teamRows] = await Promise.all([
     db
       .select({ n: sql<number>`count(distinct ${endingProposal.personId})::int` })
       .from(endingProposal)
@@ -189,6 +202,24 @@ export async function computeDashboard(ctx: ServiceContext, parsed: ParsedDashbo
       .where(and(eq(endingProposal.partnershipId, partnershipId), eq(endingProposal.kind, 'ending'), eq(endingProposal.status, 'recorded'), sql`${endingProposal.effectiveOn} between ${from} and ${to}`, base))
       .groupBy(sql`r.reason`)
       .orderBy(sql`count(*) desc`, sql`r.reason`),
+    dischargeFigures(ctx, base, from, to, today),
+    panelFigures(ctx, base, from, to),
+    declinedEndingFigures(ctx, base, from, to),
+    loadPopulation(db, partnershipId),
+    db
+      .select({ code: person.responsibleLocalAuthority, n: sql<number>`count(*)::int` })
+      .from(person)
+      .where(and(base, eq(person.status, 'entitled')))
+      .groupBy(person.responsibleLocalAuthority),
+    db
+      .select({
+        team: person.allocatedTeamId,
+        entitled: sql<number>`count(*)::int`,
+        overdue: sql<number>`count(*) filter (where ${person.nextReviewDue} < ${today})::int`,
+      })
+      .from(person)
+      .where(and(base, eq(person.status, 'entitled'), sql`${person.allocatedTeamId} is not null`))
+      .groupBy(person.allocatedTeamId),
   ]);
 
   const weeksPerYear = settingsRows[0]?.weeksPerYear ?? 52;
@@ -209,6 +240,22 @@ export async function computeDashboard(ctx: ServiceContext, parsed: ParsedDashbo
   const days = firstPlanRows.filter((r) => r.start !== null).map((r) => toDayNumber(r.firstApproved) - toDayNumber(r.start!));
 
   const link = (extra: Partial<RegisterFilter>, pairs: Array<[string, string]>) => registerLink(withExtra(scope, extra), pairs);
+  // Rates: people entitled now (in scope) per 100,000 of the population of the chosen local
+  // authority, or of the partnership (its own figure, else the sum of its local authorities').
+  const population =
+    populationRows.length === 0
+      ? null
+      : (() => {
+          const total = populationOf(populationRows, 'total', 'all', filter.la || null);
+          const byLocalAuthority = entitledByLa
+            .filter((r): r is { code: string; n: number } => r.code !== null && (filter.la === '' || r.code === filter.la))
+            .map((r) => {
+              const pop = populationOf(populationRows, 'total', 'all', r.code);
+              return { code: r.code, name: options.organisationName(r.code) ?? r.code, entitled: r.n, population: pop, rate: ratePer100k(r.n, pop) };
+            })
+            .sort((a, b) => a.code.localeCompare(b.code));
+          return { overall: { entitled: counts.active, population: total, rate: ratePer100k(counts.active, total) }, byLocalAuthority };
+        })();
   return {
     entitled: {
       active: { count: counts.active, href: link({}, [['status', 'entitled']]) },
@@ -228,6 +275,22 @@ export async function computeDashboard(ctx: ServiceContext, parsed: ParsedDashbo
     cost: { weekly: totals.weekly, yearly: totals.yearly, byServiceType, weeksPerYear },
     budgets: { directPayments: peopleWith('direct-payment'), personalHealthBudgets: peopleWith('personal-health-budget') },
     endings: endingRows.map((r) => ({ reason: r.reason, count: r.n })),
+    declinedEndings,
+    teams: teamRows
+      .map((r) => {
+        const id = r.team!;
+        const name = options.teams.find((t) => t.id === id)?.name ?? 'Unknown team';
+        return {
+          id,
+          name,
+          entitled: { count: r.entitled, href: link({ team: [id] }, [['status', 'entitled']]) },
+          overdue: { count: r.overdue, href: link({ team: [id] }, [['status', 'entitled'], ['review', 'overdue']]) },
+        };
+      })
+      .sort((a, b) => b.overdue.count - a.overdue.count || a.name.localeCompare(b.name, 'en-GB')),
+    discharges,
+    panels,
+    population,
     computedAt: new Date().toISOString(),
   };
 }

@@ -13,6 +13,7 @@ import { appUser, organisation } from '../../platform/db/schema.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { dispute } from '../disputes/schema.ts';
 import { endingProposal } from '../endings/schema.ts';
+import { panelCase } from '../panels/schema.ts';
 import { aftercarePlan, planService } from '../plans/schema.ts';
 import { loadRegisterOptions } from '../register/list.queries.ts';
 import { createPerson, recordEvent } from '../register/people.service.ts';
@@ -308,5 +309,233 @@ describe('the cache', () => {
     now = 60_000;
     expect(await cache.get('k', compute)).toBe(2);
     expect(await cache.get('other', compute)).toBe(3);
+  });
+});
+
+describe('discharges, readmissions, panels, declined endings and teams', () => {
+  let episodeTeam: string;
+  const epIds: Record<string, string> = {};
+
+  beforeAll(async () => {
+    const db = t.database.db;
+    const northvale = (await db.select().from(organisation).where(eq(organisation.code, 'E06000901')))[0]!;
+    const partnershipId = northvale.partnershipId;
+    episodeTeam = (await db.insert(team).values({ partnershipId, organisationId: northvale.id, name: 'Episode Fixture Team' }).returning())[0]!.id;
+    const nv = await contextFor(demo.practitioner);
+    const inTeam = (input: Record<string, unknown>) => ({ allocatedTeamId: episodeTeam, ...input });
+    // Discharged 150 days ago, first reviewed 30 days later, then again.
+    epIds.reviewed = await make(nv, inTeam({ givenName: 'Reviewed', familyName: 'Epfix' }), [
+      detained(addDays(today, -200)),
+      ...discharged(addDays(today, -150)),
+      { type: 'reviewed', date: addDays(today, -120) },
+      { type: 'reviewed', date: addDays(today, -60) },
+    ]);
+    // Discharged 100 days ago with a plan approved 10 days before (during the admission).
+    epIds.planned = await make(nv, inTeam({ givenName: 'Planned', familyName: 'Epfix' }), [detained(addDays(today, -200)), ...discharged(addDays(today, -100))]);
+    // Discharged 300 days ago, detained again 250 days ago (a readmission), discharged again 200 days ago;
+    // an old plan from 2020 does not count as in place at either discharge.
+    epIds.readmitted = await make(nv, inTeam({ givenName: 'Readmitted', familyName: 'Epfix' }), [
+      detained(addDays(today, -340)),
+      ...discharged(addDays(today, -300)),
+      detained(addDays(today, -250)),
+      ...discharged(addDays(today, -200)),
+    ]);
+    await db.insert(aftercarePlan).values([
+      { partnershipId, personId: epIds.planned, planNumber: 1, status: 'approved', approvedAt: new Date(`${addDays(today, -110)}T12:00:00Z`) },
+      { partnershipId, personId: epIds.readmitted, planNumber: 1, status: 'superseded', approvedAt: new Date('2020-06-01T12:00:00Z') },
+      { partnershipId, personId: epIds.readmitted, planNumber: 2, status: 'approved', approvedAt: new Date(`${addDays(today, -190)}T12:00:00Z`) },
+    ]);
+    // Panel cases: two decided in the period (after 14 and 30 days), one decided long ago, one waiting.
+    const plan = (await db.select().from(aftercarePlan).where(eq(aftercarePlan.personId, epIds.planned)))[0]!;
+    const panelRow = (personId: string, submitted: string, decided: string | null, decision: 'approved' | 'declined' | null) => ({
+      partnershipId,
+      personId,
+      planId: plan.id,
+      status: decided ? ('decided' as const) : ('submitted' as const),
+      summary: 'Fixture case',
+      proposedLaBasisPoints: 5000,
+      proposedBasis: 'Fixture',
+      submittedAt: new Date(`${submitted}T10:00:00Z`),
+      decision,
+      decidedAt: decided ? new Date(`${decided}T15:00:00Z`) : null,
+    });
+    await db.insert(panelCase).values([
+      panelRow(epIds.planned, addDays(today, -60), addDays(today, -46), 'approved'),
+      panelRow(epIds.reviewed, addDays(today, -90), addDays(today, -60), 'declined'),
+      panelRow(epIds.readmitted, '2022-01-01', '2022-02-01', 'approved'),
+      panelRow(epIds.readmitted, addDays(today, -5), null, null),
+    ]);
+    // Ending proposals: one declined by the ICB in the period, one declined long ago, one withdrawn.
+    const proposal = (personId: string, status: 'declined' | 'withdrawn', extra: Partial<typeof endingProposal.$inferInsert>) => ({
+      partnershipId,
+      personId,
+      effectiveOn: addDays(today, -3),
+      status,
+      reasonCodes: ['no-longer-in-need'],
+      reasons: 'Fixture',
+      personInvolved: true,
+      ...extra,
+    });
+    await db.insert(endingProposal).values([
+      proposal(epIds.reviewed, 'declined', { laDecision: 'approved', laDecidedAt: new Date(`${addDays(today, -9)}T10:00:00Z`), icbDecision: 'declined', icbDecidedAt: new Date(`${addDays(today, -8)}T10:00:00Z`) }),
+      proposal(epIds.planned, 'declined', { laDecision: 'declined', laDecidedAt: new Date('2022-03-01T10:00:00Z') }),
+      proposal(epIds.readmitted, 'withdrawn', {}),
+    ]);
+  });
+
+  it('on the episode fixture team: each figure is what the fixture says', async () => {
+    const manager = await contextFor(demo.manager);
+    const { d } = await dashboardFor(manager, { team: episodeTeam });
+    // Four discharges in the period: reviewed (-150), planned (-100), readmitted (-300 and -200).
+    expect(d.discharges.discharges).toBe(4);
+    expect(d.discharges.reviewed).toBe(1);
+    expect(d.discharges.medianDaysToFirstReview).toBe(30);
+    expect(d.discharges.planInPlace).toBe(1);
+    // The readmitted person's plan approved 190 days ago came 10 days after the discharge of 200 days ago.
+    expect(d.discharges.planAfter).toBe(1);
+    expect(d.discharges.medianDaysToPlanAfter).toBe(10);
+    expect(d.discharges.readmittedWithin12Months).toBe(1);
+    expect(d.discharges.followedUp12Months).toBe(0);
+    expect(d.panels.total).toBe(2);
+    expect(d.panels.byDecision).toEqual([
+      { decision: 'approved', count: 1 },
+      { decision: 'declined', count: 1 },
+    ]);
+    expect(d.panels.medianDaysToDecision).toBe(22);
+    expect(d.declinedEndings).toEqual({ declined: 1, byLocalAuthority: 0, byIcb: 1, withdrawn: 1 });
+    expect(d.teams).toEqual([
+      { id: episodeTeam, name: 'Episode Fixture Team', entitled: { count: 3, href: expect.stringContaining(`team=${episodeTeam}`) }, overdue: { count: expect.any(Number), href: expect.stringContaining('review=overdue') } },
+    ]);
+  });
+
+  for (const [who, email] of [
+    ['a Northvale team manager', demo.manager],
+    ['the ICB commissioner', demo.commissioner],
+    ['a Southmere senior practitioner', demo.senior],
+  ] as const) {
+    it(`for ${who}: discharge, readmission, panel and ending figures equal a direct count`, async () => {
+      const ctx = await contextFor(email);
+      const { d, parsed } = await dashboardFor(ctx, {});
+      const { from, to } = parsed.filter;
+      const v = visibleSql(ctx);
+      const db = t.database.db;
+      const episodes = rowsOf<{ id: string; start: string; end_on: string | null }>(
+        await db.execute(sql`select p.id, e->>'start' as start, e->>'end' as end_on from person p, jsonb_array_elements(coalesce(p.decision->'episodes', '[]'::jsonb)) e where ${v} and (e->>'start') between ${from} and ${to}`),
+      );
+      const events = rowsOf<{ person_id: string; type: string; on: string }>(
+        await db.execute(sql`select le.person_id, le.type, le.occurred_on::text as on from legal_event le join person p on p.partnership_id = le.partnership_id and p.id = le.person_id where ${v} and le.voided_at is null`),
+      );
+      const plans = rowsOf<{ person_id: string; approved: string }>(
+        await db.execute(sql`select a.person_id, ((a.approved_at at time zone 'Europe/London')::date)::text as approved from aftercare_plan a join person p on p.partnership_id = a.partnership_id and p.id = a.person_id where ${v} and a.approved_at is not null`),
+      );
+      const medianOf = (values: number[]) => {
+        if (values.length === 0) return null;
+        const s = [...values].sort((a, b) => a - b);
+        const m = Math.floor(s.length / 2);
+        return s.length % 2 ? s[m]! : Math.round((s[m - 1]! + s[m]!) / 2);
+      };
+      const dayDiff = (a: string, b: string) => toDayNumber(a) - toDayNumber(b);
+      const reviewDays: number[] = [];
+      const planDays: number[] = [];
+      let inPlace = 0;
+      let readmitted = 0;
+      let followed = 0;
+      let readmittedFollowed = 0;
+      for (const ep of episodes) {
+        const mine = events.filter((e) => e.person_id === ep.id);
+        const firstReview = mine.filter((e) => e.type === 'reviewed' && e.on >= ep.start && (ep.end_on === null || e.on <= ep.end_on)).map((e) => e.on).sort()[0];
+        if (firstReview) reviewDays.push(dayDiff(firstReview, ep.start));
+        const admitted = mine.filter((e) => e.type === 'detention-started' && e.on <= ep.start).map((e) => e.on).sort().at(-1) ?? null;
+        const approvals = plans.filter((p) => p.person_id === ep.id).map((p) => p.approved);
+        const placed = approvals.some((a) => a <= ep.start && (admitted === null || a >= admitted));
+        if (placed) inPlace++;
+        const after = approvals.filter((a) => a > ep.start && (ep.end_on === null || a <= ep.end_on)).sort()[0];
+        if (!placed && after) planDays.push(dayDiff(after, ep.start));
+        const back = mine.some((e) => (e.type === 'detention-started' || e.type === 'admitted-informally') && e.on > ep.start && e.on <= addDays(ep.start, 365));
+        if (back) readmitted++;
+        if (ep.start <= addDays(today, -365)) {
+          followed++;
+          if (back) readmittedFollowed++;
+        }
+      }
+      expect(d.discharges).toEqual({
+        discharges: episodes.length,
+        reviewed: reviewDays.length,
+        medianDaysToFirstReview: medianOf(reviewDays),
+        planInPlace: inPlace,
+        planAfter: planDays.length,
+        medianDaysToPlanAfter: medianOf(planDays),
+        readmittedWithin12Months: readmitted,
+        followedUp12Months: followed,
+        readmittedAmongFollowedUp: readmittedFollowed,
+      });
+
+      const decisions = rowsOf<{ decision: string; submitted: string; decided: string }>(
+        await db.execute(
+          sql`select c.decision::text as decision, ((c.submitted_at at time zone 'Europe/London')::date)::text as submitted, ((c.decided_at at time zone 'Europe/London')::date)::text as decided from panel_case c join person p on p.partnership_id = c.partnership_id and p.id = c.person_id where ${v} and c.decided_at is not null`,
+        ),
+      ).filter((c) => c.decided >= from && c.decided <= to);
+      expect(d.panels.total).toBe(decisions.length);
+      expect(d.panels.medianDaysToDecision).toBe(medianOf(decisions.map((c) => dayDiff(c.decided, c.submitted))));
+      for (const b of d.panels.byDecision) expect(b.count, b.decision).toBe(decisions.filter((c) => c.decision === b.decision).length);
+
+      const proposals = rowsOf<{ status: string; la: string | null; icb: string | null; la_at: string | null; icb_at: string | null; updated: string }>(
+        await db.execute(
+          sql`select e.status::text as status, e.la_decision::text as la, e.icb_decision::text as icb, ((e.la_decided_at at time zone 'Europe/London')::date)::text as la_at, ((e.icb_decided_at at time zone 'Europe/London')::date)::text as icb_at, ((e.updated_at at time zone 'Europe/London')::date)::text as updated from ending_proposal e join person p on p.partnership_id = e.partnership_id and p.id = e.person_id where ${v} and e.kind = 'ending'`,
+        ),
+      );
+      const inPeriod = (date: string | null) => date !== null && date >= from && date <= to;
+      const declinedOn = (p: (typeof proposals)[number]) => [p.la_at, p.icb_at].filter((x): x is string => x !== null).sort().at(-1) ?? null;
+      const declined = proposals.filter((p) => p.status === 'declined' && inPeriod(declinedOn(p)));
+      expect(d.declinedEndings).toEqual({
+        declined: declined.length,
+        byLocalAuthority: declined.filter((p) => p.la === 'declined').length,
+        byIcb: declined.filter((p) => p.icb === 'declined').length,
+        withdrawn: proposals.filter((p) => p.status === 'withdrawn' && inPeriod(p.updated)).length,
+      });
+
+      const byTeam = rowsOf<{ team: string; entitled: number; overdue: number }>(
+        await db.execute(sql`select p.allocated_team_id as team, count(*)::int as entitled, count(*) filter (where p.next_review_due < ${today})::int as overdue from person p where ${v} and p.status = 'entitled' and p.allocated_team_id is not null group by 1`),
+      );
+      expect(d.teams.map((x) => [x.id, x.entitled.count, x.overdue.count]).sort()).toEqual(byTeam.map((x) => [x.team, x.entitled, x.overdue]).sort());
+    });
+  }
+
+  it('a Southmere user counts none of the Northvale-only discharges, panels or declined endings', async () => {
+    const senior = await contextFor(demo.senior);
+    const { d } = await dashboardFor(senior, { team: episodeTeam });
+    expect(d.discharges.discharges).toBe(0);
+    expect(d.panels.total).toBe(0);
+    expect(d.declinedEndings.declined).toBe(0);
+    expect(d.teams).toEqual([]);
+  });
+
+  it('each view shows its own sections, and the team links list the team’s people', async () => {
+    const b = await signedInBrowser(t.app, demo.manager);
+    const section = (html: string, id: string) => html.includes(`data-qa="${id}"`);
+    const manager = (await b.get(`/dashboards?team=${episodeTeam}`)).body;
+    expect(manager).toContain('data-qa="view-caption">Team manager<');
+    for (const id of ['reviews', 'teams', 'first-review', 'plans-at-discharge']) expect(section(manager, id), id).toBe(true);
+    expect(section(manager, 'cost-funder')).toBe(false);
+    expect(manager).toMatch(/data-qa="median-days-to-review">30</);
+    const commissioner = (await b.get(`/dashboards?team=${episodeTeam}&view=commissioner`)).body;
+    for (const id of ['cost-funder', 'cost-type', 'panels', 'disputes', 'population']) expect(section(commissioner, id), id).toBe(true);
+    expect(section(commissioner, 'teams')).toBe(false);
+    expect(commissioner).toMatch(/data-qa="panel-median-days">22</);
+    const quality = (await b.get(`/dashboards?team=${episodeTeam}&view=quality`)).body;
+    for (const id of ['information', 'endings', 'declined-endings', 'readmissions']) expect(section(quality, id), id).toBe(true);
+    expect(quality).toContain('data-qa="data-quality-link"');
+    const director = (await b.get(`/dashboards?team=${episodeTeam}&view=director`)).body;
+    for (const id of ['entitlement', 'reviews', 'cost-funder', 'panels', 'readmissions', 'teams', 'population']) expect(section(director, id), id).toBe(true);
+    expect(director).not.toContain('data-qa="view-note"');
+    expect((await b.get('/dashboards?view=nobody')).body).toContain('View as must be one of');
+    // The commissioner's own default is the commissioner view.
+    const c = await signedInBrowser(t.app, demo.commissioner);
+    expect((await c.get('/dashboards')).body).toContain('data-qa="view-caption">Commissioner<');
+
+    const m = /data-qa="team-entitled"><a class="govuk-link" href="([^"]+)">(\d+)</.exec(manager);
+    expect(m).not.toBeNull();
+    const list = await b.get(m![1]!.replace(/&amp;/g, '&'));
+    expect(/of (?:more than )?<b>(\d+)<\/b> (?:person|people)/.exec(list.body)?.[1]).toBe(m![2]);
   });
 });

@@ -1,3 +1,4 @@
+import type { Permission } from '../../platform/access/policy.ts';
 import { barChart, type Bar } from './bar-chart.ts';
 
 /** A chart and the table of the same data, as the dashboard templates draw them. */
@@ -17,6 +18,8 @@ export interface ChartBlock {
   headers: Array<{ text: string; numeric?: boolean }>;
   rows: Cell[][];
   note?: string;
+  /** A link under the table (shown only to viewers who hold the permission, when one is named). */
+  link?: { href: string; text: string; permission?: Permission };
 }
 
 export function chartBlock(id: string, title: string, headers: ChartBlock['headers'], rows: Cell[][], bars: Bar[] | null, note?: string): ChartBlock {

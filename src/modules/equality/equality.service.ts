@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { IsoDate } from '../../domain/calendar-date.ts';
+import { ageBandLabels, ageBands, populationOf, ratePer100k, type AgeBand, type PopulationDimension, type SafePopulationRate } from '../../domain/population.ts';
+import { loadPopulation } from './population.service.ts';
 import { suppressCount, suppressRate, type SafeCount, type SafeRate } from '../../domain/suppression.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { TtlCache, CACHE_SECONDS, scopeKey, type ParsedDashboardQuery } from '../dashboards/dashboard.service.ts';
@@ -14,16 +16,7 @@ import { person } from '../register/schema.ts';
  * it has been through `suppressCount` / `suppressRate` (counts under 5 are never shown).
  */
 
-export const ageBands = ['under-18', '18-25', '26-35', '36-50', '51-65', '66-plus'] as const;
-export type AgeBand = (typeof ageBands)[number];
-export const ageBandLabels: Record<AgeBand, string> = {
-  'under-18': 'Under 18',
-  '18-25': '18 to 25',
-  '26-35': '26 to 35',
-  '36-50': '36 to 50',
-  '51-65': '51 to 65',
-  '66-plus': '66 and over',
-};
+export { ageBandLabels, ageBands, type AgeBand };
 
 export const dimensions = ['ethnicity', 'ageBand', 'sex', 'localAuthority'] as const;
 export type Dimension = (typeof dimensions)[number];
@@ -46,26 +39,34 @@ export interface SafeGroup {
   endings: SafeCount;
   directPayments: SafeCount;
   disputes: SafeCount;
+  /** People entitled now per 100,000 of the group's population (suppressed with the count). */
+  entitledRate: SafePopulationRate;
 }
 
 export interface EqualityReport {
   breakdowns: Array<{ dimension: Dimension; label: string; groups: SafeGroup[] }>;
+  /** Whether the partnership has entered population figures (rates are shown only then). */
+  populationConfigured: boolean;
   computedAt: string;
 }
 
 /** Suppress one group's counts (pure; the only way raw counts reach a page). */
-export function safeGroup(key: string, label: string, c: RawGroupCounts): SafeGroup {
+export function safeGroup(key: string, label: string, c: RawGroupCounts, population: number | null = null): SafeGroup {
+  const entitled = suppressCount(c.entitled);
   return {
     key,
     label,
-    entitled: suppressCount(c.entitled),
+    entitled,
     reviewsInDate: suppressCount(c.reviewsInDate),
     reviewsInDateRate: suppressRate(c.reviewsInDate, c.entitled),
     endings: suppressCount(c.endings),
     directPayments: suppressCount(c.directPayments),
     disputes: suppressCount(c.disputes),
+    entitledRate: ratePer100k(c.entitled, population, { suppressed: entitled.suppressed }),
   };
 }
+
+const populationDimensionOf: Record<Dimension, PopulationDimension> = { ethnicity: 'ethnicity', ageBand: 'age-band', sex: 'sex', localAuthority: 'total' };
 
 /** The raw counts by every combination of the four dimensions (used by the page and by tests). */
 export async function equalityCounts(ctx: ServiceContext, parsed: ParsedDashboardQuery, options: RegisterOptions, today: IsoDate) {
@@ -95,7 +96,11 @@ export async function equalityCounts(ctx: ServiceContext, parsed: ParsedDashboar
 }
 
 export async function computeEquality(ctx: ServiceContext, parsed: ParsedDashboardQuery, options: RegisterOptions, today: IsoDate): Promise<EqualityReport> {
-  const rows = await equalityCounts(ctx, parsed, options, today);
+  const [rows, population] = await Promise.all([equalityCounts(ctx, parsed, options, today), loadPopulation(ctx.db, ctx.actor.partnershipId)]);
+  // The population of a group: by local authority, that authority's total; otherwise the
+  // category's figure for the chosen local authority, or for the whole partnership.
+  const populationFor = (dimension: Dimension, key: string): number | null =>
+    dimension === 'localAuthority' ? (key === '' ? null : populationOf(population, 'total', 'all', key)) : populationOf(population, populationDimensionOf[dimension], key, parsed.filter.la || null);
   const label = (dimension: Dimension, key: string): string => {
     switch (dimension) {
       case 'ethnicity':
@@ -122,11 +127,11 @@ export async function computeEquality(ctx: ServiceContext, parsed: ParsedDashboa
     }
     const order = dimension === 'ageBand' ? (k: string) => ageBands.indexOf(k as AgeBand) : () => 0;
     const safe = [...groups.entries()]
-      .map(([key, c]) => safeGroup(key, label(dimension, key), c))
+      .map(([key, c]) => safeGroup(key, label(dimension, key), c, populationFor(dimension, key)))
       .sort((a, b) => order(a.key) - order(b.key) || a.label.localeCompare(b.label, 'en-GB'));
     return { dimension, label: dimensionLabels[dimension], groups: safe };
   });
-  return { breakdowns, computedAt: new Date().toISOString() };
+  return { breakdowns, populationConfigured: population.length > 0, computedAt: new Date().toISOString() };
 }
 
 const reports = new TtlCache<EqualityReport>(CACHE_SECONDS * 1000);

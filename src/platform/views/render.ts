@@ -21,6 +21,7 @@ export function navigationFor(actor: Actor, currentPath: string): NavItem[] {
   if (can(actor, 'panel:read')) items.push({ href: '/panels', text: 'Panels' });
   // Quality and audit staff and team managers (person:audit); the page lists people, so it needs person:read too.
   if (can(actor, 'person:read') && (can(actor, 'person:audit') || can(actor, 'audit:read'))) items.push({ href: '/data-quality', text: 'Data quality' });
+  if (can(actor, 'person:read') && can(actor, 'case-audit:manage')) items.push({ href: '/audits', text: 'Annual audit' });
   items.push({ href: '/rules', text: 'Rules' });
   if (can(actor, 'users:manage', { partnershipId: actor.partnershipId, organisationId: actor.activeOrganisationId }) ||
       can(actor, 'audit:read', { partnershipId: actor.partnershipId, organisationId: actor.activeOrganisationId })) {

@@ -1,0 +1,17 @@
+import type { Config } from '../platform/config/config.ts';
+import type { Tx } from '../platform/db/database.ts';
+import { seedDemoAudit } from './annual-audit/demo-audit.ts';
+import { seedDemoPopulation } from './equality/demo-population.ts';
+import { seedDemoPlans } from './plans/demo-plans.ts';
+
+/**
+ * The demo partnership's records beyond its people, seeded in the same transaction right after
+ * them (`seedDemoWithPeople(database, { after: seedDemoRecords })`, by `npm start` on an empty
+ * database and by `npx aftercare seed`): plans in every state, population figures and last year's
+ * completed case audit. All synthetic.
+ */
+export async function seedDemoRecords(tx: Tx, partnershipId: string, config: Config): Promise<void> {
+  await seedDemoPlans(tx, partnershipId, config);
+  await seedDemoPopulation(tx, partnershipId);
+  await seedDemoAudit(tx, partnershipId, config);
+}
