@@ -20,7 +20,12 @@ describe.skipIf(!hasChromium)('data quality', () => {
     await expect.poll(() => new URL(page.url()).pathname).toBe('/data-quality');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Data quality');
     expect(await page.locator('[data-qa="score"]').textContent()).toMatch(/^\d{1,3}%$/);
-    expect(await page.locator('[data-qa="score-over-time"]').textContent()).toContain('score over time is not shown');
+    // Score over time: the demo seeds a year of (synthetic, marked) monthly snapshots for the ICB.
+    const overTime = page.getByTestId('score-over-time');
+    expect(await overTime.locator('svg[role="img"] title').textContent()).toBe('Data quality score over time, NHS Northvale and Southmere Integrated Care Board');
+    expect(await overTime.getByTestId('snapshot').count()).toBe(12);
+    expect(await overTime.getByTestId('synthetic-note').count()).toBe(1);
+    expect(await overTime.getByTestId('snapshot-score').last().textContent()).toMatch(/^\d{1,3}\.\d%$/);
     expect(await page.locator('[data-qa="rules"] tbody tr').count()).toBe(8);
     await checkA11y(page);
 

@@ -38,8 +38,9 @@ import { endingRoutes } from './modules/endings/endings.routes.ts';
 import { endingsApiRoutes } from './modules/endings/api.ts';
 import { assuranceDashboardRoutes } from './modules/dashboards/plugin.ts';
 import { qualityRoutes } from './modules/quality/quality.routes.ts';
-import { exportsRoutes } from './modules/exports/exports.routes.ts';
 import { annualAuditRoutes } from './modules/annual-audit/routes.ts';
+import { exportsRoutes } from './modules/exports/exports.routes.ts';
+import { reportsRoutes } from './modules/reports/routes.ts';
 import './platform/http/types.ts';
 
 export interface AppDeps {
@@ -103,6 +104,7 @@ export async function buildApp({ config, database, logger = true }: AppDeps): Pr
   qualityRoutes(app);
   annualAuditRoutes(app);
   assuranceDashboardRoutes(app);
+  reportsRoutes(app);
   rulesRoutes(app);
   apiDocsRoutes(app);
 

@@ -4,10 +4,12 @@ import type { Config } from './platform/config/config.ts';
 import { openDatabase, type Database } from './platform/db/database.ts';
 import { DEMO_PASSWORD, demoUsers, isEmpty } from './platform/db/demo-seed.ts';
 import { seedDemoRecords } from './modules/demo-seed.ts';
+import { snapshotDataQuality } from './modules/quality/snapshots.ts';
 import { DEMO_PEOPLE, seedDemoWithPeople } from './modules/register/demo-people.ts';
 import { startHousekeeping } from './platform/jobs/housekeeping.ts';
 import { refreshStaleDecisions } from './modules/register/refresh.ts';
 import { queueReviewReminders } from './modules/reviews/reminders.ts';
+import { sendScheduledReports } from './modules/reports/send-scheduled-reports.ts';
 import { deliverPending } from './platform/notifications/outbox.ts';
 import { smtpTransport } from './platform/notifications/mailer.ts';
 
@@ -37,6 +39,17 @@ export async function startServer(config: Config, out: (line: string) => void = 
     'queue-review-reminders': async (db) => {
       await queueReviewReminders(db, { channel: mail ? 'email' : 'in-app' });
       await deliverPending(db, mail);
+    },
+    // Scheduled reports (issue 7): each due schedule's copies, built with each recipient's own
+    // access, queued once per month and recipient (dedupe key), then delivered.
+    'send-scheduled-reports': async (db) => {
+      await sendScheduledReports(db, config, { channel: mail ? 'email' : 'in-app' });
+      await deliverPending(db, mail);
+    },
+    // Data-quality score over time (issue 7): each organisation's score once per London day
+    // (the snapshot's primary key makes the hourly runs after the first record nothing).
+    'snapshot-data-quality': async (db) => {
+      await snapshotDataQuality(db, config);
     },
     // Deliver the outbox: email through SMTP when configured, otherwise shown in the app;
     // failures are retried with backoff (see src/platform/notifications/outbox.ts).

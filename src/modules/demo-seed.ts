@@ -3,15 +3,17 @@ import type { Tx } from '../platform/db/database.ts';
 import { seedDemoAudit } from './annual-audit/demo-audit.ts';
 import { seedDemoPopulation } from './equality/demo-population.ts';
 import { seedDemoPlans } from './plans/demo-plans.ts';
+import { seedDemoQualitySnapshots } from './quality/snapshots.ts';
 
 /**
  * The demo partnership's records beyond its people, seeded in the same transaction right after
  * them (`seedDemoWithPeople(database, { after: seedDemoRecords })`, by `npm start` on an empty
- * database and by `npx aftercare seed`): plans in every state, population figures and last year's
- * completed case audit. All synthetic.
+ * database and by `npx aftercare seed`): plans in every state, population figures, a year of
+ * data-quality scores and last year's completed case audit. All synthetic.
  */
 export async function seedDemoRecords(tx: Tx, partnershipId: string, config: Config): Promise<void> {
   await seedDemoPlans(tx, partnershipId, config);
   await seedDemoPopulation(tx, partnershipId);
+  await seedDemoQualitySnapshots(tx, partnershipId, config);
   await seedDemoAudit(tx, partnershipId, config);
 }

@@ -5,6 +5,7 @@ import { parseDashboardQuery } from '../dashboards/dashboard.service.ts';
 import { assertCanReadDashboards, filterQuery, scopeForm, scopeText } from '../dashboards/routes.ts';
 import { chartBlock, type Cell, type ChartBlock } from '../dashboards/view-model.ts';
 import { loadRegisterOptions } from '../register/list.queries.ts';
+import { emailMonthlyHref } from '../reports/links.ts';
 import type { SafeCount, SafeRate } from '../../domain/suppression.ts';
 import type { SafePopulationRate } from '../../domain/population.ts';
 import { can } from '../../platform/access/policy.ts';
@@ -65,6 +66,7 @@ export function equalityRoutes(app: FastifyInstance): void {
       dashboardHref: query ? `/dashboards?${query}` : '/dashboards',
       populationConfigured: report.populationConfigured,
       canManagePopulation: can(ctx.actor, 'settings:manage'),
+      emailMonthlyHref: emailMonthlyHref(ctx.actor, 'equality', new URLSearchParams(query)),
     });
   });
 }

@@ -11,6 +11,13 @@ import { todayInLondon } from '../../platform/clock.ts';
 import { ForbiddenError, NotFoundError } from '../../platform/errors/errors.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { statusLabels } from '../register/list.queries.ts';
+import { emailMonthlyHref } from '../reports/links.ts';
+import { activeMembership } from '../../platform/access/actor.ts';
+import { percentText, scoreChart } from './score-chart.ts';
+import { recentSnapshots, snapshotCounts } from './snapshots.ts';
+
+const shortDateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const shortDate = (iso: string) => shortDateFormat.format(new Date(`${iso}T00:00:00Z`));
 import { QUALITY_PAGE_SIZE, qualityRulePage, qualitySummary } from './quality.queries.ts';
 import { fixHref, isQualityRuleId, qualityRule, qualityRules } from './rules.ts';
 import type { Status } from '../../domain/rules/index.ts';
@@ -50,11 +57,24 @@ export function qualityRoutes(app: FastifyInstance): void {
     assertCanReadPeople(ctx);
     const today = todayInLondon();
     const summary = await qualitySummary(ctx, today);
+    const membership = activeMembership(ctx.actor);
+    const snapshots = await recentSnapshots(ctx.db, ctx.actor.partnershipId, ctx.actor.activeOrganisationId);
+    const overTime = {
+      organisationName: membership?.organisationName ?? '',
+      svg: snapshots.length > 0 ? scoreChart(`Data quality score over time, ${membership?.organisationName ?? ''}`, snapshots.map((sn) => ({ label: shortDate(sn.takenOn), tenths: sn.scoreTenths })), { id: 'score-over-time-chart' }) : null,
+      rows: snapshots.map((sn) => {
+        const { counts, synthetic } = snapshotCounts(sn.counts);
+        return { takenOn: sn.takenOn, score: percentText(sn.scoreTenths), population: sn.population, counts: qualityRules.map((r) => counts[r.id]), synthetic };
+      }),
+      anySynthetic: snapshots.some((sn) => snapshotCounts(sn.counts).synthetic),
+    };
     return reply.render(v('overview'), {
+      overTime,
       title: 'Data quality',
       today,
       summary,
       rules: qualityRules.map((rule) => ({ ...rule, count: summary.counts[rule.id], href: `/data-quality/${rule.id}` })),
+      emailMonthlyHref: emailMonthlyHref(ctx.actor, 'data-quality', []),
     });
   });
 

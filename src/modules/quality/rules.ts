@@ -129,6 +129,16 @@ export function qualityScore(total: number, withProblems: number): number | null
   return Math.floor((clean * 100) / total);
 }
 
+/**
+ * The same score in tenths of a percent (875 = 87.5%), rounded down, as the daily snapshots
+ * store it. Whole percent = floor(tenths / 10), so a snapshot and the page always agree.
+ */
+export function qualityScoreTenths(total: number, withProblems: number): number | null {
+  if (total <= 0) return null;
+  const clean = Math.max(0, total - Math.min(withProblems, total));
+  return Math.floor((clean * 1000) / total);
+}
+
 /** The page that fixes a problem. */
 export function fixHref(rule: QualityRule, personId: string, planId: string | null): string {
   switch (rule.fix) {

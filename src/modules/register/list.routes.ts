@@ -53,6 +53,7 @@ import {
   type SortColumn,
 } from './list.queries.ts';
 import { createFollowUpTask } from './people.service.ts';
+import { emailMonthlyHref } from '../reports/links.ts';
 
 const v = (name: string) => `modules/register/views/${name}.njk`;
 
@@ -411,6 +412,7 @@ export function registerListRoutes(app: FastifyInstance): void {
       rows: result.rows.map((r) => registerRowView(r, options, today)),
       showing: { ...showing(result.page, result.total), exact: result.exact },
       pagination: pagination(result.page, pages, (p) => href('/register', filterParams({ ...filter, page: p }, { page: true }))),
+      emailMonthlyHref: emailMonthlyHref(ctx.actor, 'register', filterParams(filter)),
     });
   });
 

@@ -26,12 +26,21 @@ export interface QueuedNotification {
   subject: string;
   body: string;
   link?: string | null;
+  /** A file sent with it (scheduled reports): by email as an attachment, in the app as a download. */
+  attachment?: { name: string; type: string; content: Buffer } | null;
+}
+
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
 }
 
 export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  attachments?: MailAttachment[];
 }
 
 /** Sends one email; throws when it could not. */
@@ -53,6 +62,9 @@ export async function queueNotification(db: DbOrTx, n: QueuedNotification, chann
       subject: n.subject,
       body: n.body,
       link: n.link ?? null,
+      attachmentName: n.attachment?.name ?? null,
+      attachmentType: n.attachment?.type ?? null,
+      attachmentBase64: n.attachment ? n.attachment.content.toString('base64') : null,
       channel,
     })
     .onConflictDoNothing({ target: [notification.partnershipId, notification.dedupeKey] })
@@ -96,7 +108,8 @@ export async function deliverPending(db: Db, transport: MailTransport | null, op
     const emailTo = row.recipientEmail ?? (row.recipientUserId ? (await db.select({ email: appUser.email }).from(appUser).where(eq(appUser.id, row.recipientUserId)))[0]?.email : undefined);
     const byEmail = transport !== null && row.channel === 'email' && emailTo;
     try {
-      if (byEmail) await transport.send({ to: emailTo, subject: row.subject, text: row.link ? `${row.body}\n\n${row.link}` : row.body });
+      const attachments = row.attachmentName && row.attachmentBase64 ? [{ filename: row.attachmentName, contentType: row.attachmentType ?? 'application/octet-stream', content: Buffer.from(row.attachmentBase64, 'base64') }] : undefined;
+      if (byEmail) await transport.send({ to: emailTo, subject: row.subject, text: row.link ? `${row.body}\n\n${row.link}` : row.body, ...(attachments ? { attachments } : {}) });
       await db
         .update(notification)
         .set({ status: 'sent', sentAt: now, attempts: row.attempts + 1, lastError: null, channel: byEmail ? 'email' : 'in-app' })
