@@ -6,7 +6,7 @@ import { isValidNhsNumber, syntheticNhsNumbers } from '../../domain/nhs-number.t
 import { loadUserActor } from '../../platform/auth/actor-loader.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import { rowsOf } from '../../platform/db/database.ts';
-import { appUser, organisation } from '../../platform/db/schema.ts';
+import { appUser, auditEvent, organisation } from '../../platform/db/schema.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { addNeed, addService, approvePlan, startPlan, submitPlan } from '../plans/plans.service.ts';
 import { aftercarePlan } from '../plans/schema.ts';
@@ -315,6 +315,27 @@ describe('data quality pages', () => {
     expect((overdue.body.match(/data-qa="quality-row"/g) ?? []).length).toBeLessThanOrEqual(QUALITY_PAGE_SIZE);
     expect((await b.get('/data-quality/not-a-rule')).statusCode).toBe(404);
     expect((await b.get('/data-quality/nhs-number?page=abc')).statusCode).toBe(200);
+  });
+
+  it('downloads a rule’s whole list as CSV and XLSX with the same people as a direct check, and audits it (issue 7: any list)', async () => {
+    const b = await signedInBrowser(t.app, demo.manager);
+    const page = await b.get('/data-quality/review-overdue');
+    expect(page.body).toContain('href="/data-quality/review-overdue/people.csv"');
+    const res = await b.get('/data-quality/review-overdue/people.csv');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="aftercare-data-quality-review-overdue-${today}.csv"`);
+    const lines = res.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toBe('NHS number,Family name,Given name,Date of birth,Status,Responsible local authority code,Responsible ICB code,Next review due,Problem,Detail');
+    const expected = intersect(await directIds('review-overdue', manager.actor.partnershipId), await visibleIds(manager));
+    expect(lines).toHaveLength(expected.size + 1);
+    const xlsx = await b.get('/data-quality/nhs-number/people.xlsx');
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect((await b.get('/data-quality/not-a-rule/people.csv')).statusCode).toBe(404);
+    const audits = await t.database.db.select().from(auditEvent).where(eq(auditEvent.action, 'list.exported'));
+    expect(audits.map((a) => a.after)).toEqual(expect.arrayContaining([expect.objectContaining({ list: 'data-quality:review-overdue', format: 'csv', rowCount: expected.size })]));
+    const admin = await signedInBrowser(t.app, demo.admin);
+    expect((await admin.get('/data-quality/nhs-number/people.csv')).statusCode).toBe(403);
   });
 
   it('is refused to an administrator who cannot read people, and shown in the navigation of quality staff and managers only', async () => {

@@ -130,11 +130,20 @@ function extraColumns(id: QualityRuleId, today: string): { planId: SQL; detail: 
   }
 }
 
-/** One page of the people a rule finds, by name; a page past the end shows the last one. */
-export async function qualityRulePage(ctx: ServiceContext, id: QualityRuleId, today: string, page: number): Promise<{ rows: QualityRow[]; total: number; page: number }> {
+/**
+ * One page of the people a rule finds, by name; a page past the end shows the last one.
+ * A download asks for one page as large as it may hold (`pageSize`).
+ */
+export async function qualityRulePage(
+  ctx: ServiceContext,
+  id: QualityRuleId,
+  today: string,
+  page: number,
+  pageSize = QUALITY_PAGE_SIZE,
+): Promise<{ rows: QualityRow[]; total: number; page: number }> {
   const where = and(visiblePeople(ctx.actor), ruleCondition(id, today))!;
   const total = (await rows<{ n: number }>(ctx, sql`select count(*)::int as n from ${person} where ${where}`))[0]?.n ?? 0;
-  const pages = Math.max(1, Math.ceil(total / QUALITY_PAGE_SIZE));
+  const pages = Math.max(1, Math.ceil(total / pageSize));
   const current = Math.min(Math.max(1, page), pages);
   if (total === 0) return { rows: [], total, page: current };
   const extra = extraColumns(id, today);
@@ -145,7 +154,7 @@ export async function qualityRulePage(ctx: ServiceContext, id: QualityRuleId, to
       ${extra.planId} as plan_id, ${extra.detail} as detail
       from ${person} where ${where}
       order by lower(${person.familyName}), lower(${person.givenName}), ${person.id}
-      limit ${QUALITY_PAGE_SIZE} offset ${(current - 1) * QUALITY_PAGE_SIZE}`,
+      limit ${pageSize} offset ${(current - 1) * pageSize}`,
   );
   return {
     total,

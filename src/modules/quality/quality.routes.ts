@@ -3,7 +3,7 @@
  * each rule's list of people with a fix-it link per person. Read only; limited to the people
  * the actor may see.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { formatNhsNumber } from '../../domain/nhs-number.ts';
 import { can } from '../../platform/access/policy.ts';
@@ -18,7 +18,11 @@ import { recentSnapshots, snapshotCounts } from './snapshots.ts';
 
 const shortDateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 const shortDate = (iso: string) => shortDateFormat.format(new Date(`${iso}T00:00:00Z`));
-import { QUALITY_PAGE_SIZE, qualityRulePage, qualitySummary } from './quality.queries.ts';
+import { QUALITY_PAGE_SIZE, qualityRulePage, qualitySummary, type QualityRow } from './quality.queries.ts';
+import { recordChange } from '../../platform/audit/audit.ts';
+import { sendTable, type Table, type TableFormat } from '../../platform/exports/table.ts';
+import { InputError } from '../../platform/errors/errors.ts';
+import { MAX_EXPORT_ROWS } from '../register/list.queries.ts';
 import { fixHref, isQualityRuleId, qualityRule, qualityRules } from './rules.ts';
 import type { Status } from '../../domain/rules/index.ts';
 
@@ -51,7 +55,42 @@ function pagination(page: number, pages: number, link: (p: number) => string) {
   };
 }
 
+/** A rule's whole list as CSV or XLSX (issue 7: any list), limited to the people the actor may see; audited. */
+async function downloadRule(request: FastifyRequest<{ Params: { ruleId: string } }>, reply: FastifyReply, format: TableFormat): Promise<FastifyReply> {
+  const ctx = request.ctx();
+  assertCanReadPeople(ctx);
+  const { ruleId } = request.params;
+  if (!isQualityRuleId(ruleId)) throw new NotFoundError('There is no data quality rule with this name');
+  const rule = qualityRule(ruleId);
+  const today = todayInLondon();
+  const result = await qualityRulePage(ctx, ruleId, today, 1, MAX_EXPORT_ROWS);
+  if (result.total > MAX_EXPORT_ROWS) {
+    throw new InputError([{ path: 'download', message: `This list has ${result.total.toLocaleString('en-GB')} people. A download can hold up to ${MAX_EXPORT_ROWS.toLocaleString('en-GB')}.` }]);
+  }
+  await recordChange(ctx.db, ctx, { action: 'list.exported', subjectType: 'register', subjectId: null, after: { list: `data-quality:${rule.id}`, format, rowCount: result.total } });
+  const table: Table<QualityRow> = {
+    title: 'Data quality',
+    rows: result.rows,
+    columns: [
+      { header: 'NHS number', width: 13, value: (r) => r.nhsNumber },
+      { header: 'Family name', width: 20, value: (r) => r.familyName },
+      { header: 'Given name', width: 20, value: (r) => r.givenName },
+      { header: 'Date of birth', width: 13, date: true, value: (r) => r.dateOfBirth },
+      { header: 'Status', width: 16, value: (r) => statusLabels[r.status as Status] ?? r.status },
+      { header: 'Responsible local authority code', width: 14, value: (r) => r.responsibleLocalAuthority },
+      { header: 'Responsible ICB code', width: 14, value: (r) => r.responsibleIcb },
+      { header: 'Next review due', width: 15, date: true, value: (r) => r.nextReviewDue },
+      { header: 'Problem', width: 40, value: () => rule.title },
+      { header: 'Detail', width: 50, value: (r) => r.detail },
+    ],
+  };
+  return sendTable(reply, format, table, { filename: `aftercare-data-quality-${rule.id}-${today}`, createdBy: ctx.actor.displayName });
+}
+
 export function qualityRoutes(app: FastifyInstance): void {
+  app.get<{ Params: { ruleId: string } }>('/data-quality/:ruleId/people.csv', async (request, reply) => downloadRule(request, reply, 'csv'));
+  app.get<{ Params: { ruleId: string } }>('/data-quality/:ruleId/people.xlsx', async (request, reply) => downloadRule(request, reply, 'xlsx'));
+
   app.get('/data-quality', async (request, reply) => {
     const ctx = request.ctx();
     assertCanReadPeople(ctx);
@@ -93,6 +132,7 @@ export function qualityRoutes(app: FastifyInstance): void {
     return reply.render(v('rule'), {
       title: `Data quality: ${rule.title}`,
       rule,
+      downloads: { csv: `${base}/people.csv`, xlsx: `${base}/people.xlsx`, total: result.total, limit: MAX_EXPORT_ROWS, limitText: MAX_EXPORT_ROWS.toLocaleString('en-GB') },
       pageIgnored: !parsedPage.success,
       showing: { from: result.total === 0 ? 0 : (result.page - 1) * QUALITY_PAGE_SIZE + 1, to: Math.min(result.page * QUALITY_PAGE_SIZE, result.total), total: result.total },
       pagination: pagination(result.page, pages, (p) => (p > 1 ? `${base}?page=${p}` : base)),
