@@ -40,6 +40,7 @@ import { assuranceDashboardRoutes } from './modules/dashboards/plugin.ts';
 import { qualityRoutes } from './modules/quality/quality.routes.ts';
 import { annualAuditRoutes } from './modules/annual-audit/routes.ts';
 import { exportsRoutes } from './modules/exports/exports.routes.ts';
+import { importRoutes } from './modules/imports/routes.ts';
 import { reportsRoutes } from './modules/reports/routes.ts';
 import './platform/http/types.ts';
 
@@ -91,6 +92,7 @@ export async function buildApp({ config, database, logger = true }: AppDeps): Pr
   endingsApiRoutes(app);
   registerListRoutes(app);
   exportsRoutes(app);
+  importRoutes(app);
   disputesRoutes(app);
   personRoutes(app);
   chargesRoutes(app);

@@ -8,6 +8,7 @@ import { snapshotDataQuality } from './modules/quality/snapshots.ts';
 import { DEMO_PEOPLE, seedDemoWithPeople } from './modules/register/demo-people.ts';
 import { startHousekeeping } from './platform/jobs/housekeeping.ts';
 import { refreshStaleDecisions } from './modules/register/refresh.ts';
+import { APPLY_IMPORT_JOB, handleApplyJob } from './modules/imports/jobs.ts';
 import { queueReviewReminders } from './modules/reviews/reminders.ts';
 import { sendScheduledReports } from './modules/reports/send-scheduled-reports.ts';
 import { deliverPending } from './platform/notifications/outbox.ts';
@@ -51,6 +52,9 @@ export async function startServer(config: Config, out: (line: string) => void = 
     'snapshot-data-quality': async (db) => {
       await snapshotDataQuality(db, config);
     },
+    // Register imports being applied whose instance stopped (their lease ran out): applied
+    // again, safely (src/modules/imports/jobs.ts). The hourly run with no payload does nothing.
+    [APPLY_IMPORT_JOB]: handleApplyJob,
     // Deliver the outbox: email through SMTP when configured, otherwise shown in the app;
     // failures are retried with backoff (see src/platform/notifications/outbox.ts).
     'deliver-notifications': async (db) => {

@@ -37,6 +37,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'ingest legal-status <file.csv> --org CODE   Load an MHSDS-style extract of legal status periods (docs/ingest.md)',
     load: async () => (await import('./commands/ingest.ts')).ingestLegalStatusCommand,
   },
+  'import register': {
+    summary: 'import register <file> [--mapping FILE] [--dry-run] [--mode all-or-nothing|valid-only]   Import an existing section 117 register (docs/import.md)',
+    load: async () => (await import('./commands/import-register.ts')).importRegisterCommand,
+  },
   'ingest charges': {
     summary: 'ingest charges <file.csv> --org CODE   Load the charges a finance system has made to people (docs/charges.md)',
     load: async () => (await import('./commands/ingest-charges.ts')).ingestChargesCommand,

@@ -33,7 +33,7 @@ export function summarise(d: Decision): DecisionSummary {
 }
 
 /** Flags that are questions for a person, who must answer them (R4, R6, R15, R17, R18, R16, R24). */
-const taskForFlag: Partial<Record<Flag, { title: string; owner: 'local-authority' | 'icb' }>> = {
+export const taskForFlag: Partial<Record<Flag, { title: string; owner: 'local-authority' | 'icb' }>> = {
   'legal-status-needs-review': { title: 'Decide whether the legal status gives a right to section 117 aftercare', owner: 'local-authority' },
   's17-leave-determination-needed': { title: 'Decide whether, on section 17 leave, the person has ceased to be detained and left hospital', owner: 'local-authority' },
   'ordinary-residence-ambiguous': { title: 'Confirm ordinary residence immediately before the detention (both dates recorded)', owner: 'local-authority' },
