@@ -42,7 +42,7 @@ export function adminRoutes(app: FastifyInstance): void {
     const organisations = await administeredOrganisations(ctx);
     const canAudit = can(ctx.actor, 'audit:read', { partnershipId: ctx.actor.partnershipId, organisationId: ctx.actor.activeOrganisationId });
     const canManageSettings = can(ctx.actor, 'settings:manage');
-    const canImport = ctx.actor.memberships.some((m) => m.roles.includes('administrator') && can(ctx.actor, 'register:import', { partnershipId: ctx.actor.partnershipId, organisationId: m.organisationId }));
+    const canImport = ctx.actor.memberships.some((m) => can(ctx.actor, 'register:import', { partnershipId: ctx.actor.partnershipId, organisationId: m.organisationId }));
     if (organisations.length === 0 && !canAudit && !canManageSettings) throw new ForbiddenError();
     return reply.render(v('index'), { title: 'Administration', organisations, canAudit, canManageSettings, canImport });
   });

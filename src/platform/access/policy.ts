@@ -34,7 +34,10 @@ export type Permission =
   | 'assurance:read'
   /** The annual case audit: configure audits, edit the partnership's checklist, audit sampled cases, record findings. */
   | 'case-audit:manage'
-  /** Import an existing register from a spreadsheet, for the actor's organisation (lead administrators: any). */
+  /**
+   * Import an existing register from a spreadsheet, for the actor's organisation (lead administrators:
+   * any). Administrators see the file's rows and the outcome, not the register's records.
+   */
   | 'register:import'
   /** Set up reports emailed on a schedule (each recipient's copy is built with their own access). */
   | 'reports:schedule';
@@ -65,7 +68,7 @@ const grants: Record<Permission, { roles: Role[]; scope: 'partnership' | 'organi
   'panel:decide': { roles: ['panel-member', 'commissioner'], scope: 'partnership' },
   'assurance:read': { roles: ['team-manager', 'commissioner', 'quality-audit', 'senior-practitioner'], scope: 'partnership' },
   'case-audit:manage': { roles: ['quality-audit'], scope: 'partnership' },
-  'register:import': { roles: ['administrator', 'team-manager'], scope: 'organisation' },
+  'register:import': { roles: ['administrator'], scope: 'organisation' },
   'reports:schedule': { roles: ['team-manager', 'commissioner', 'quality-audit', 'senior-practitioner'], scope: 'partnership' },
 };
 
