@@ -3,35 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonths } from '../src/domain/calendar-date.ts';
 import { syntheticNhsNumbers } from '../src/domain/nhs-number.ts';
 import { todayInLondon } from '../src/platform/clock.ts';
-import { checkA11y, fillDate, hasChromium, launch, newContext, recordEvent, signIn, signOut } from './support.ts';
+import { addEntitledPerson, checkA11y, fillDate, hasChromium, launch, newContext, signIn, signOut } from './support.ts';
 
 // Small helpers, as in e2e/plans.test.ts.
 const numbers = syntheticNhsNumbers(700_000 + Math.floor(Math.random() * 50_000));
 
 /** An entitled person (s3, discharged; Northvale responsible), added through the pages. Returns the person's path. */
-async function entitledPerson(page: Page, givenName: string, familyName: string): Promise<string> {
-  await page.goto('/people/new');
-  await page.getByLabel('NHS number').fill(numbers.next().value as string);
-  await page.getByLabel('First name').fill(givenName);
-  await page.getByLabel('Last name').fill(familyName);
-  await fillDate(page, 'Date of birth', '1981-03-14');
-  await page.getByRole('button', { name: 'Save' }).click();
-  await recordEvent(page, 'Detained in hospital', async (p) => {
-    await fillDate(p, 'Date', '2025-01-06');
-    await p.getByLabel('Legal status').selectOption('03');
-    await p.getByLabel('Hospital').fill('Northvale Hospital');
-    await p.getByLabel('Ordinary residence immediately before this detention').fill('E06000901');
-    await p.getByLabel('ICB of their GP practice when the application was made').fill('E54000901');
-  });
-  await recordEvent(page, 'Detention ended', async (p) => {
-    await fillDate(p, 'Date', '2025-04-02');
-    await p.getByLabel('Discharged', { exact: true }).check();
-  });
-  await recordEvent(page, 'Left hospital', async (p) => {
-    await fillDate(p, 'Date', '2025-04-02');
-  });
-  return new URL(page.url()).pathname.replace(/\/history$/, '');
-}
+const entitledPerson = (page: Page, givenName: string, familyName: string): Promise<string> =>
+  addEntitledPerson(page, { nhsNumber: numbers.next().value as string, givenName, familyName, dateOfBirth: '1981-03-14', detained: '2025-01-06', discharged: '2025-04-02' });
 
 describe.skipIf(!hasChromium)('funding panels and disputes', () => {
   let browser: Browser;

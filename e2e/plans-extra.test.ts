@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkA11y, fillDate, hasChromium, launch, newContext, recordEvent, signIn, signOut } from './support.ts';
+import { addEntitledPerson, checkA11y, fillDate, hasChromium, launch, newContext, signIn, signOut } from './support.ts';
 
 /*
  * Plan screens without a journey of their own: the co-production details form (the person's
@@ -8,29 +8,8 @@ import { checkA11y, fillDate, hasChromium, launch, newContext, recordEvent, sign
  * (a PHB refusal needs a recorded reason), and comparing two versions of a plan. Axe on every page.
  */
 
-async function entitledPerson(page: Page, nhsNumber: string, familyName: string): Promise<string> {
-  await page.goto('/people/new');
-  await page.getByLabel('NHS number').fill(nhsNumber);
-  await page.getByLabel('First name').fill('Robin');
-  await page.getByLabel('Last name').fill(familyName);
-  await fillDate(page, 'Date of birth', '1984-07-19');
-  await page.getByRole('button', { name: 'Save' }).click();
-  await recordEvent(page, 'Detained in hospital', async (p) => {
-    await fillDate(p, 'Date', '2025-02-03');
-    await p.getByLabel('Legal status').selectOption('03');
-    await p.getByLabel('Hospital').fill('Northvale Hospital');
-    await p.getByLabel('Ordinary residence immediately before this detention').fill('E06000901');
-    await p.getByLabel('ICB of their GP practice when the application was made').fill('E54000901');
-  });
-  await recordEvent(page, 'Detention ended', async (p) => {
-    await fillDate(p, 'Date', '2025-05-06');
-    await p.getByLabel('Discharged', { exact: true }).check();
-  });
-  await recordEvent(page, 'Left hospital', async (p) => {
-    await fillDate(p, 'Date', '2025-05-06');
-  });
-  return new URL(page.url()).pathname.replace(/\/history$/, '');
-}
+const entitledPerson = (page: Page, nhsNumber: string, familyName: string): Promise<string> =>
+  addEntitledPerson(page, { nhsNumber, givenName: 'Robin', familyName, dateOfBirth: '1984-07-19', detained: '2025-02-03', discharged: '2025-05-06' });
 
 async function addNeed(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Add a need' }).click();

@@ -78,3 +78,35 @@ export async function recordEvent(page: Page, what: string, answer: (page: Page)
   await page.getByRole('button', { name: 'Record event' }).click();
   await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('recorded');
 }
+
+/**
+ * An entitled person added through the pages: detained under section 3 at Northvale Hospital
+ * (ordinarily resident in Northvale, GP in the ICB), discharged and left hospital on `discharged`.
+ * Returns the person's path.
+ */
+export async function addEntitledPerson(
+  page: Page,
+  person: { nhsNumber: string; givenName: string; familyName: string; dateOfBirth: string; detained: string; discharged: string },
+): Promise<string> {
+  await page.goto('/people/new');
+  await page.getByLabel('NHS number').fill(person.nhsNumber);
+  await page.getByLabel('First name').fill(person.givenName);
+  await page.getByLabel('Last name').fill(person.familyName);
+  await fillDate(page, 'Date of birth', person.dateOfBirth);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await recordEvent(page, 'Detained in hospital', async (p) => {
+    await fillDate(p, 'Date', person.detained);
+    await p.getByLabel('Legal status').selectOption('03');
+    await p.getByLabel('Hospital').fill('Northvale Hospital');
+    await p.getByLabel('Ordinary residence immediately before this detention').fill('E06000901');
+    await p.getByLabel('ICB of their GP practice when the application was made').fill('E54000901');
+  });
+  await recordEvent(page, 'Detention ended', async (p) => {
+    await fillDate(p, 'Date', person.discharged);
+    await p.getByLabel('Discharged', { exact: true }).check();
+  });
+  await recordEvent(page, 'Left hospital', async (p) => {
+    await fillDate(p, 'Date', person.discharged);
+  });
+  return new URL(page.url()).pathname.replace(/\/history$/, '');
+}

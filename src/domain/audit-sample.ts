@@ -20,6 +20,7 @@
  * expectation of quality assurance; the method itself is a local choice, documented so it can be
  * repeated.
  */
+import { hashSeed, mulberry32 } from './random.ts';
 
 export type StratifyBy = 'local-authority' | 'team' | 'local-authority-and-team';
 
@@ -41,29 +42,7 @@ export interface SampledCase extends SampleCandidate {
   position: number;
 }
 
-/** xmur3: a 32-bit hash of a string, used to seed the generator. */
-export function hashSeed(seed: string): number {
-  let h = 1779033703 ^ seed.length;
-  for (let i = 0; i < seed.length; i++) {
-    h = Math.imul(h ^ seed.charCodeAt(i), 3432918353);
-    h = (h << 13) | (h >>> 19);
-  }
-  h = Math.imul(h ^ (h >>> 16), 2246822507);
-  h = Math.imul(h ^ (h >>> 13), 3266489909);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
-/** mulberry32: returns a function giving numbers in [0, 1), the same sequence for the same seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { hashSeed, mulberry32 };
 
 export function stratumKey(candidate: SampleCandidate, by: StratifyBy): string {
   const la = candidate.localAuthority ?? 'none';

@@ -18,6 +18,7 @@ import {
   type LegalEvent,
 } from './contract.ts';
 import { emptyHistory, nextHistoryState, type HistoryState } from './history.ts';
+import { mulberry32 } from '../random.ts';
 
 export const stepKinds = [
   'detain-qualifying',
@@ -164,17 +165,7 @@ export function buildHistory(steps: readonly Step[], startDate: IsoDate): BuiltH
 // Seeded generation for the benchmark
 // ---------------------------------------------------------------------------
 
-/** mulberry32: a small, fast, seeded pseudo-random generator returning numbers in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** Step kinds weighted to resemble real histories: mostly detentions, discharges and reviews. */
 const WEIGHTED_KINDS: readonly (readonly [StepKind, number])[] = [

@@ -5,26 +5,20 @@
  * every fresh demo shows the same scores.
  */
 import { and, eq } from 'drizzle-orm';
-import { loadUserActor } from '../../platform/auth/actor-loader.ts';
 import type { Config } from '../../platform/config/config.ts';
 import type { Tx } from '../../platform/db/database.ts';
-import { appUser, organisation } from '../../platform/db/schema.ts';
+import { appUser } from '../../platform/db/schema.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { type auditAnswers } from '../../domain/audit-score.ts';
 import { addFinding, completeAudit, configureAudit, getAudit, saveCase, snapshotOf } from './audit.service.ts';
 import { ensureChecklist } from './checklist.service.ts';
+import { demoContext } from '../demo-context.ts';
 
 export const DEMO_AUDIT_NAME = 'Section 117 case audit 2025';
 export const DEMO_AUDIT_SEED = 'demo-audit-2025';
 
-async function contextFor(tx: Tx, partnershipId: string, config: Config, email: string, orgCode: string): Promise<ServiceContext> {
-  const [user] = await tx.select({ id: appUser.id }).from(appUser).where(and(eq(appUser.partnershipId, partnershipId), eq(appUser.email, email)));
-  const [org] = await tx.select({ id: organisation.id }).from(organisation).where(and(eq(organisation.partnershipId, partnershipId), eq(organisation.code, orgCode)));
-  if (!user || !org) throw new Error(`The demo user ${email} is missing: seed the demo partnership first`);
-  const actor = await loadUserActor(tx, user.id, org.id);
-  if (!actor) throw new Error(`The demo user ${email} cannot act`);
-  return { db: tx, actor, requestId: 'seed:demo-audit', config };
-}
+const contextFor = (tx: Tx, partnershipId: string, config: Config, email: string, orgCode: string): Promise<ServiceContext> =>
+  demoContext(tx, partnershipId, config, email, orgCode, 'seed:demo-audit');
 
 async function userId(tx: Tx, partnershipId: string, email: string): Promise<string> {
   const [user] = await tx.select({ id: appUser.id }).from(appUser).where(and(eq(appUser.partnershipId, partnershipId), eq(appUser.email, email)));

@@ -8,6 +8,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { pagination } from '../../platform/views/pagination.ts';
 import { importFieldLabels, importFields, requiredFields, type ImportField } from '../../domain/legacy-register.ts';
 import { formatNhsNumber } from '../../domain/nhs-number.ts';
 import { can } from '../../platform/access/policy.ts';
@@ -51,19 +52,6 @@ function assertMayImport(request: FastifyRequest) {
   return ctx;
 }
 
-function pagination(page: number, pages: number, link: (p: number) => string) {
-  if (pages <= 1) return null;
-  const items: Array<{ number?: number; href?: string; current?: boolean; ellipsis?: boolean }> = [];
-  let last = 0;
-  for (let p = 1; p <= pages; p++) {
-    if (p === 1 || p === pages || Math.abs(p - page) <= 1) {
-      if (p - last > 1) items.push({ ellipsis: true });
-      items.push({ number: p, href: link(p), current: p === page });
-      last = p;
-    }
-  }
-  return { items, ...(page > 1 ? { previous: { href: link(page - 1) } } : {}), ...(page < pages ? { next: { href: link(page + 1) } } : {}), landmarkLabel: 'Pages of rows' };
-}
 
 async function renderUpload(request: FastifyRequest, reply: FastifyReply, errors?: unknown, selectedOrg?: string) {
   const ctx = assertMayImport(request);
@@ -213,7 +201,7 @@ export function importRoutes(app: FastifyInstance): void {
         name: r.record ? `${(r.record as { givenName: string }).givenName} ${(r.record as { familyName: string }).familyName}`.trim() : '',
       })),
       total: result.total,
-      pagination: pagination(result.page, result.pages, link),
+      pagination: pagination(result.page, result.pages, link, 'Pages of rows'),
       canApply: row.status === 'checked' || row.status === 'failed',
     });
   });

@@ -7,14 +7,13 @@
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { NeedDomain } from '../../domain/rules/index.ts';
-import { loadUserActor } from '../../platform/auth/actor-loader.ts';
 import type { Config } from '../../platform/config/config.ts';
 import type { Tx } from '../../platform/db/database.ts';
-import { appUser, organisation } from '../../platform/db/schema.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { person } from '../register/schema.ts';
 import { addNeed, addService, approvePlan, startPlan, submitPlan, updatePlanDetails } from './plans.service.ts';
 import { aftercarePlan } from './schema.ts';
+import { demoContext } from '../demo-context.ts';
 
 /** How many of the demo's entitled people get a plan. */
 export const DEMO_PLANS = 40;
@@ -99,14 +98,8 @@ async function currentVersion(tx: Tx, partnershipId: string, planId: string): Pr
   return row!.version;
 }
 
-async function contextFor(tx: Tx, partnershipId: string, config: Config, email: string, orgCode: string): Promise<ServiceContext> {
-  const [user] = await tx.select({ id: appUser.id }).from(appUser).where(and(eq(appUser.partnershipId, partnershipId), eq(appUser.email, email)));
-  const [org] = await tx.select({ id: organisation.id }).from(organisation).where(and(eq(organisation.partnershipId, partnershipId), eq(organisation.code, orgCode)));
-  if (!user || !org) throw new Error(`The demo user ${email} is missing: seed the demo partnership first`);
-  const actor = await loadUserActor(tx, user.id, org.id);
-  if (!actor) throw new Error(`The demo user ${email} cannot act`);
-  return { db: tx, actor, requestId: 'seed:demo-plans', config };
-}
+const contextFor = (tx: Tx, partnershipId: string, config: Config, email: string, orgCode: string): Promise<ServiceContext> =>
+  demoContext(tx, partnershipId, config, email, orgCode, 'seed:demo-plans');
 
 export async function seedDemoPlans(tx: Tx, partnershipId: string, config: Config): Promise<number> {
   const writers = {

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { pagination } from '../../platform/views/pagination.ts';
 import { formatNhsNumber } from '../../domain/nhs-number.ts';
 import { can } from '../../platform/access/policy.ts';
 import { todayInLondon } from '../../platform/clock.ts';
@@ -36,24 +37,6 @@ const pageSchema = z.coerce.number().int().min(1).max(1_000_000);
 
 const nhsDisplay = (n: string) => formatNhsNumber(n).replace(/ /g, '\u00a0');
 
-function pagination(page: number, pages: number, link: (p: number) => string) {
-  if (pages <= 1) return null;
-  const items: Array<{ number?: number; href?: string; current?: boolean; ellipsis?: boolean }> = [];
-  let last = 0;
-  for (let p = 1; p <= pages; p++) {
-    if (p === 1 || p === pages || Math.abs(p - page) <= 1) {
-      if (p - last > 1) items.push({ ellipsis: true });
-      items.push({ number: p, href: link(p), current: p === page });
-      last = p;
-    }
-  }
-  return {
-    items,
-    ...(page > 1 ? { previous: { href: link(page - 1) } } : {}),
-    ...(page < pages ? { next: { href: link(page + 1) } } : {}),
-    landmarkLabel: 'Pages of this list',
-  };
-}
 
 /** A rule's whole list as CSV or XLSX (issue 7: any list), limited to the people the actor may see; audited. */
 async function downloadRule(request: FastifyRequest<{ Params: { ruleId: string } }>, reply: FastifyReply, format: TableFormat): Promise<FastifyReply> {
@@ -135,7 +118,7 @@ export function qualityRoutes(app: FastifyInstance): void {
       downloads: { csv: `${base}/people.csv`, xlsx: `${base}/people.xlsx`, total: result.total, limit: MAX_EXPORT_ROWS, limitText: MAX_EXPORT_ROWS.toLocaleString('en-GB') },
       pageIgnored: !parsedPage.success,
       showing: { from: result.total === 0 ? 0 : (result.page - 1) * QUALITY_PAGE_SIZE + 1, to: Math.min(result.page * QUALITY_PAGE_SIZE, result.total), total: result.total },
-      pagination: pagination(result.page, pages, (p) => (p > 1 ? `${base}?page=${p}` : base)),
+      pagination: pagination(result.page, pages, (p) => (p > 1 ? `${base}?page=${p}` : base), 'Pages of this list'),
       rows: result.rows.map((r) => ({
         id: r.id,
         name: `${r.familyName}, ${r.givenName}`,

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { pagination } from '../../platform/views/pagination.ts';
 import { toDayNumber } from '../../domain/calendar-date.ts';
 import { formatNhsNumber } from '../../domain/nhs-number.ts';
 import { flagCodes, statuses, type Flag } from '../../domain/rules/index.ts';
@@ -85,25 +86,6 @@ function href(path: string, pairs: Array<[string, string]>): string {
   return query ? `${path}?${query}` : path;
 }
 
-/** GOV.UK pagination: previous/next, first and last, and the pages either side of the current one. */
-function pagination(page: number, pages: number, link: (p: number) => string) {
-  if (pages <= 1) return null;
-  const items: Array<{ number?: number; href?: string; current?: boolean; ellipsis?: boolean }> = [];
-  let last = 0;
-  for (let p = 1; p <= pages; p++) {
-    if (p === 1 || p === pages || Math.abs(p - page) <= 1) {
-      if (p - last > 1) items.push({ ellipsis: true });
-      items.push({ number: p, href: link(p), current: p === page });
-      last = p;
-    }
-  }
-  return {
-    items,
-    ...(page > 1 ? { previous: { href: link(page - 1) } } : {}),
-    ...(page < pages ? { next: { href: link(page + 1) } } : {}),
-    landmarkLabel: 'Pages of results',
-  };
-}
 
 function showing(page: number, total: number): { from: number; to: number; total: number } {
   return { from: total === 0 ? 0 : (page - 1) * PAGE_SIZE + 1, to: Math.min(page * PAGE_SIZE, total), total };
@@ -411,7 +393,7 @@ export function registerListRoutes(app: FastifyInstance): void {
       ignored,
       rows: result.rows.map((r) => registerRowView(r, options, today)),
       showing: { ...showing(result.page, result.total), exact: result.exact },
-      pagination: pagination(result.page, pages, (p) => href('/register', filterParams({ ...filter, page: p }, { page: true }))),
+      pagination: pagination(result.page, pages, (p) => href('/register', filterParams({ ...filter, page: p }, { page: true })), 'Pages of results'),
       emailMonthlyHref: emailMonthlyHref(ctx.actor, 'register', filterParams(filter)),
     });
   });
@@ -438,7 +420,7 @@ export function registerListRoutes(app: FastifyInstance): void {
       ignored,
       downloads: listDownloads('/pipeline', la.laPairs, result.total),
       showing: showing(result.page, result.total),
-      pagination: pagination(result.page, pageCount(result.total), (p) => href('/pipeline', [...la.laPairs, ...(p > 1 ? [['page', String(p)] as [string, string]] : [])])),
+      pagination: pagination(result.page, pageCount(result.total), (p) => href('/pipeline', [...la.laPairs, ...(p > 1 ? [['page', String(p)] as [string, string]] : [])]), 'Pages of results'),
       rows: result.rows.map((r) => {
         const days = r.expectedDischargeOn ? toDayNumber(r.expectedDischargeOn) - toDayNumber(today) : null;
         return {
@@ -493,7 +475,7 @@ export function registerListRoutes(app: FastifyInstance): void {
       months: String(months.data),
       downloads: listDownloads('/lost-to-follow-up', la.laPairs, result.total),
       showing: showing(result.page, result.total),
-      pagination: pagination(result.page, pageCount(result.total), (p) => href('/lost-to-follow-up', pagePairs(p))),
+      pagination: pagination(result.page, pageCount(result.total), (p) => href('/lost-to-follow-up', pagePairs(p)), 'Pages of results'),
       returnPairs: pagePairs(result.page),
       rows: result.rows.map((r) => ({
         id: r.id,
