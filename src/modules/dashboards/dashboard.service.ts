@@ -1,9 +1,10 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import { addDays, addMonths, isInSupportedRange, isRealDate, toDayNumber, type IsoDate } from '../../domain/calendar-date.ts';
+import { addDays, addMonths, isInSupportedRange, isRealDate, type IsoDate } from '../../domain/calendar-date.ts';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { planTotals } from '../../domain/funding.ts';
 import { relationshipScope } from '../../platform/access/policy.ts';
 import type { FieldIssue } from '../../platform/errors/errors.ts';
+import { rowsOf } from '../../platform/db/database.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { dispute } from '../disputes/schema.ts';
 import { endingProposal } from '../endings/schema.ts';
@@ -106,12 +107,6 @@ function withExtra(scope: RegisterFilter, extra: Partial<RegisterFilter>): Regis
   return { ...scope, ...extra };
 }
 
-const median = (values: number[]): number | null => {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : Math.round((sorted[mid - 1]! + sorted[mid]!) / 2);
-};
 
 /** Services in use today on approved plans of people in scope (also used by equality monitoring). */
 export function servicesInUse(where: SQL, today: IsoDate) {
@@ -131,8 +126,13 @@ export async function computeDashboard(ctx: ServiceContext, parsed: ParsedDashbo
   const dueBy = addDays(today, REVIEW_DUE_DAYS);
   const { from, to } = filter;
 
-  const counts = (
-    await db
+  const personJoin = (personId: AnyPgColumn) => and(eq(person.partnershipId, partnershipId), eq(person.id, personId));
+
+  // All at once, each on its own pool connection; the slowest (the discharges, which read each
+  // discharged person's stored decision and events) first, so it never waits for a connection.
+  const [discharges, countRows, endedRows, disputeRows, planResult, serviceGroups, settingsRows, endingRows, panels, declinedEndings, populationRows] = await Promise.all([
+    dischargeFigures(ctx, base, from, to, today),
+    db
       .select({
         active: sql<number>`count(*) filter (where ${person.status} = 'entitled')::int`,
         newInPeriod: sql<number>`count(*) filter (where ${person.entitlementStart} between ${from} and ${to})::int`,
@@ -142,14 +142,16 @@ export async function computeDashboard(ctx: ServiceContext, parsed: ParsedDashbo
         noDate: sql<number>`count(*) filter (where ${person.status} = 'entitled' and ${person.nextReviewDue} is null)::int`,
         neverInWriting: sql<number>`count(*) filter (where ${person.status} = 'entitled' and ${person.rightsGivenInWritingOn} is null)::int`,
         disengaged: sql<number>`count(*) filter (where ${person.status} = 'entitled' and ${person.engagement} = 'disengaged')::int`,
+        code: person.responsibleLocalAuthority,
+        team: person.allocatedTeamId,
+        byLocalAuthority: sql<boolean>`(grouping(${person.allocatedTeamId}) = 1 and grouping(${person.responsibleLocalAuthority}) = 0)`,
+        byTeam: sql<boolean>`(grouping(${person.allocatedTeamId}) = 0)`,
       })
       .from(person)
       .where(base)
-  )[0]!;
-
-  const personJoin = (personId: AnyPgColumn) => and(eq(person.partnershipId, partnershipId), eq(person.id, personId));
-
-  const [endedRows, disputeRows, planRows, firstPlanRows, serviceRows, settingsRows, endingRows, discharges, panels, declinedEndings, populationRows, entitledByLa, teamRows] = await Promise.all([
+      // One pass over the people in scope: the totals (grouping set ()), entitled people by
+      // responsible local authority, and entitled people and overdue reviews by allocated team.
+      .groupBy(sql`grouping sets ((), (${person.responsibleLocalAuthority}), (${person.allocatedTeamId}))`),
     db
       .select({ n: sql<number>`count(distinct ${endingProposal.personId})::int` })
       .from(endingProposal)
@@ -164,35 +166,42 @@ export async function computeDashboard(ctx: ServiceContext, parsed: ParsedDashbo
       .from(dispute)
       .innerJoin(person, personJoin(dispute.personId))
       .where(and(eq(dispute.partnershipId, partnershipId), sql`${dispute.stage} <> 'resolved'`, base)),
-    db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(aftercarePlan)
-      .innerJoin(person, personJoin(aftercarePlan.personId))
-      .where(and(eq(aftercarePlan.partnershipId, partnershipId), eq(aftercarePlan.status, 'approved'), base)),
-    // Entitlement start → first approval (any plan ever approved, including since superseded),
-    // for people whose entitlement started in the period.
-    db
-      .select({
-        start: person.entitlementStart,
-        firstApproved: sql<string>`min((${aftercarePlan.approvedAt} at time zone 'Europe/London')::date)::text`,
-      })
-      .from(aftercarePlan)
-      .innerJoin(person, personJoin(aftercarePlan.personId))
-      .where(and(eq(aftercarePlan.partnershipId, partnershipId), sql`${aftercarePlan.approvedAt} is not null`, sql`${person.entitlementStart} between ${from} and ${to}`, base))
-      .groupBy(person.id, person.entitlementStart),
+    // Approved plans, and entitlement start → first approval (any plan ever approved, including
+    // since superseded) for people whose entitlement started in the period: one pass over the
+    // plans of the people in scope, grouped by person.
+    db.execute(sql`
+      select coalesce(sum(approved), 0)::int as approved,
+        count(*) filter (where first_approved is not null and start between ${from} and ${to})::int as measured,
+        percentile_cont(0.5) within group (order by first_approved - start) filter (where first_approved is not null and start between ${from} and ${to}) as median_days
+      from (
+        select ${person.entitlementStart} as start,
+          count(*) filter (where ${aftercarePlan.status} = 'approved') as approved,
+          min((${aftercarePlan.approvedAt} at time zone 'Europe/London')::date) as first_approved
+        from ${aftercarePlan} join ${person} on ${personJoin(aftercarePlan.personId)}
+        where ${aftercarePlan.partnershipId} = ${partnershipId} and ${base}
+        group by ${person.id}, ${person.entitlementStart}
+      ) by_person`),
+    // Services in use, grouped by what their cost depends on (identical services cost the same),
+    // so thousands of rows are summed as a few groups; the grand-total row (grouping set ())
+    // counts the people with a direct payment or a personal health budget, in the same pass.
     db
       .select({
         serviceType: planService.serviceType,
-        deliveryRoute: planService.deliveryRoute,
         unitCostPence: planService.unitCostPence,
         unitsPerWeek: planService.unitsPerWeek,
         localAuthorityBasisPoints: planService.localAuthorityBasisPoints,
-        personId: planService.personId,
+        services: sql<number>`count(*)::int`,
+        directPayments: sql<number>`count(distinct ${planService.personId}) filter (where ${planService.deliveryRoute} = 'direct-payment')::int`,
+        personalHealthBudgets: sql<number>`count(distinct ${planService.personId}) filter (where ${planService.deliveryRoute} = 'personal-health-budget')::int`,
+        isTotal: sql<number>`grouping(${planService.serviceType})::int`,
       })
       .from(planService)
       .innerJoin(aftercarePlan, and(eq(aftercarePlan.partnershipId, planService.partnershipId), eq(aftercarePlan.id, planService.planId)))
       .innerJoin(person, personJoin(planService.personId))
-      .where(and(eq(planService.partnershipId, partnershipId), servicesInUse(base, today))),
+      .where(and(eq(planService.partnershipId, partnershipId), servicesInUse(base, today)))
+      .groupBy(
+        sql`grouping sets ((${planService.serviceType}, ${planService.unitCostPence}, ${planService.unitsPerWeek}, ${planService.localAuthorityBasisPoints}), ())`,
+      ),
     db.select({ weeksPerYear: planSettings.weeksPerYear }).from(planSettings).where(eq(planSettings.partnershipId, partnershipId)),
     db
       .select({ reason: sql<string>`r.reason`, n: sql<number>`count(*)::int` })
@@ -202,28 +211,33 @@ export async function computeDashboard(ctx: ServiceContext, parsed: ParsedDashbo
       .where(and(eq(endingProposal.partnershipId, partnershipId), eq(endingProposal.kind, 'ending'), eq(endingProposal.status, 'recorded'), sql`${endingProposal.effectiveOn} between ${from} and ${to}`, base))
       .groupBy(sql`r.reason`)
       .orderBy(sql`count(*) desc`, sql`r.reason`),
-    dischargeFigures(ctx, base, from, to, today),
     panelFigures(ctx, base, from, to),
     declinedEndingFigures(ctx, base, from, to),
     loadPopulation(db, partnershipId),
-    db
-      .select({ code: person.responsibleLocalAuthority, n: sql<number>`count(*)::int` })
-      .from(person)
-      .where(and(base, eq(person.status, 'entitled')))
-      .groupBy(person.responsibleLocalAuthority),
-    db
-      .select({
-        team: person.allocatedTeamId,
-        entitled: sql<number>`count(*)::int`,
-        overdue: sql<number>`count(*) filter (where ${person.nextReviewDue} < ${today})::int`,
-      })
-      .from(person)
-      .where(and(base, eq(person.status, 'entitled'), sql`${person.allocatedTeamId} is not null`))
-      .groupBy(person.allocatedTeamId),
   ]);
 
   const weeksPerYear = settingsRows[0]?.weeksPerYear ?? 52;
-  const totals = planTotals(serviceRows, weeksPerYear);
+  const counts = countRows.find((r) => !r.byLocalAuthority && !r.byTeam)!;
+  const entitledByLa = countRows.filter((r) => r.byLocalAuthority && r.active > 0).map((r) => ({ code: r.code, n: r.active }));
+  const teamRows = countRows
+    .filter((r) => r.byTeam && r.team !== null && r.active > 0)
+    .map((r) => ({ team: r.team, entitled: r.active, overdue: r.overdue }));
+  const budgetRow = serviceGroups.find((g) => g.isTotal === 1);
+  const serviceRows = serviceGroups.filter((g) => g.isTotal === 0);
+  // planTotals sums each service's split shares, so a group of n identical services adds n times one's.
+  const groupTotals = (groups: typeof serviceRows) => {
+    const sum = { weekly: { localAuthorityPence: 0, icbPence: 0, totalPence: 0 }, yearly: { localAuthorityPence: 0, icbPence: 0, totalPence: 0 } };
+    for (const g of groups) {
+      const one = planTotals([g], weeksPerYear);
+      for (const period of ['weekly', 'yearly'] as const) {
+        sum[period].localAuthorityPence += one[period].localAuthorityPence * g.services;
+        sum[period].icbPence += one[period].icbPence * g.services;
+        sum[period].totalPence += one[period].totalPence * g.services;
+      }
+    }
+    return sum;
+  };
+  const totals = groupTotals(serviceRows);
   const types = new Map<string, typeof serviceRows>();
   for (const s of serviceRows) {
     const list = types.get(s.serviceType);
@@ -231,13 +245,12 @@ export async function computeDashboard(ctx: ServiceContext, parsed: ParsedDashbo
     else types.set(s.serviceType, [s]);
   }
   const byServiceType = [...types.entries()]
-    .map(([serviceType, services]) => {
-      const t = planTotals(services, weeksPerYear);
-      return { serviceType, weeklyPence: t.weekly.totalPence, yearlyPence: t.yearly.totalPence, services: services.length };
+    .map(([serviceType, groups]) => {
+      const t = groupTotals(groups);
+      return { serviceType, weeklyPence: t.weekly.totalPence, yearlyPence: t.yearly.totalPence, services: groups.reduce((n, g) => n + g.services, 0) };
     })
     .sort((a, b) => b.weeklyPence - a.weeklyPence || a.serviceType.localeCompare(b.serviceType));
-  const peopleWith = (route: string) => new Set(serviceRows.filter((s) => s.deliveryRoute === route).map((s) => s.personId)).size;
-  const days = firstPlanRows.filter((r) => r.start !== null).map((r) => toDayNumber(r.firstApproved) - toDayNumber(r.start!));
+  const plans = rowsOf<{ approved: unknown; measured: unknown; median_days: unknown }>(planResult)[0];
 
   const link = (extra: Partial<RegisterFilter>, pairs: Array<[string, string]>) => registerLink(withExtra(scope, extra), pairs);
   // Rates: people entitled now (in scope) per 100,000 of the population of the chosen local
@@ -271,9 +284,13 @@ export async function computeDashboard(ctx: ServiceContext, parsed: ParsedDashbo
     neverInWriting: { count: counts.neverInWriting, href: link({}, [['status', 'entitled'], ['rights', 'never-in-writing']]) },
     disengaged: { count: counts.disengaged, href: link({}, [['status', 'entitled'], ['engagement', 'disengaged']]) },
     disputes: { under2: disputeRows[0]?.under2 ?? 0, from2to4: disputeRows[0]?.from2to4 ?? 0, over4: disputeRows[0]?.over4 ?? 0 },
-    plans: { approved: planRows[0]?.n ?? 0, medianDaysToPlan: median(days), measured: days.length },
+    plans: {
+      approved: Number(plans?.approved ?? 0),
+      medianDaysToPlan: plans?.median_days === null || plans?.median_days === undefined ? null : Math.round(Number(plans.median_days)),
+      measured: Number(plans?.measured ?? 0),
+    },
     cost: { weekly: totals.weekly, yearly: totals.yearly, byServiceType, weeksPerYear },
-    budgets: { directPayments: peopleWith('direct-payment'), personalHealthBudgets: peopleWith('personal-health-budget') },
+    budgets: { directPayments: budgetRow?.directPayments ?? 0, personalHealthBudgets: budgetRow?.personalHealthBudgets ?? 0 },
     endings: endingRows.map((r) => ({ reason: r.reason, count: r.n })),
     declinedEndings,
     teams: teamRows

@@ -69,29 +69,31 @@ export async function dischargeFigures(ctx: ServiceContext, base: SQL, from: Iso
       from person cross join lateral jsonb_array_elements(coalesce(person.decision->'episodes', '[]'::jsonb)) as e
       where ${base} and person.entitlement_start >= ${from} and (e->>'start')::date between ${from} and ${to}
     ), measured as materialized (
-      -- Each look-up is a short range of the person's events on legal_event_person_idx.
-      select ep.start,
-        (select min(le.occurred_on) from legal_event le
-          where le.partnership_id = ${partnershipId} and le.person_id = ep.person_id and le.type = 'reviewed' and le.voided_at is null
-            and le.occurred_on >= ep.start and (ep.end_on is null or le.occurred_on <= ep.end_on)) as first_review,
-        (select max(le.occurred_on) from legal_event le
-          where le.partnership_id = ${partnershipId} and le.person_id = ep.person_id and le.type = 'detention-started' and le.voided_at is null
-            and le.occurred_on <= ep.start) as admitted_on,
-        exists (select 1 from legal_event le
-          where le.partnership_id = ${partnershipId} and le.person_id = ep.person_id and le.type in ('detention-started', 'admitted-informally') and le.voided_at is null
-            and le.occurred_on > ep.start and le.occurred_on <= ep.start + 365) as readmitted,
-        ep.person_id, ep.end_on
-      from ep
+      -- One pass over each discharged person's events (a short range of legal_event_person_idx)
+      -- gives all three event figures, instead of a correlated look-up per figure.
+      select ep.person_id, ep.start, ep.end_on, ev.first_review, ev.admitted_on, coalesce(ev.readmitted, false) as readmitted
+      from ep cross join lateral (
+        select
+          min(le.occurred_on) filter (where le.type = 'reviewed' and le.occurred_on >= ep.start and (ep.end_on is null or le.occurred_on <= ep.end_on)) as first_review,
+          max(le.occurred_on) filter (where le.type = 'detention-started' and le.occurred_on <= ep.start) as admitted_on,
+          bool_or(le.type in ('detention-started', 'admitted-informally') and le.occurred_on > ep.start and le.occurred_on <= ep.start + 365) as readmitted
+        from legal_event le
+        where le.partnership_id = ${partnershipId} and le.person_id = ep.person_id and le.voided_at is null
+          and le.type in ('reviewed', 'detention-started', 'admitted-informally')
+      ) ev
     ), planned as materialized (
-      -- Plans by the London date of approval (any plan ever approved, including superseded ones).
-      select m.*,
-        exists (select 1 from aftercare_plan a
-          where a.partnership_id = ${partnershipId} and a.person_id = m.person_id and a.approved_at is not null
-            and ${londonDate(sql`a.approved_at`)} <= m.start and (m.admitted_on is null or ${londonDate(sql`a.approved_at`)} >= m.admitted_on)) as in_place,
-        (select min(${londonDate(sql`a.approved_at`)}) from aftercare_plan a
-          where a.partnership_id = ${partnershipId} and a.person_id = m.person_id and a.approved_at is not null
-            and ${londonDate(sql`a.approved_at`)} > m.start and (m.end_on is null or ${londonDate(sql`a.approved_at`)} <= m.end_on)) as plan_after
-      from measured m
+      -- Plans by the London date of approval (any plan ever approved, including superseded ones),
+      -- both figures from one look-up of the person's plans.
+      select m.*, coalesce(pl.in_place, false) as in_place, pl.plan_after
+      from measured m cross join lateral (
+        select
+          bool_or(a.approved_on <= m.start and (m.admitted_on is null or a.approved_on >= m.admitted_on)) as in_place,
+          min(a.approved_on) filter (where a.approved_on > m.start and (m.end_on is null or a.approved_on <= m.end_on)) as plan_after
+        from (
+          select ${londonDate(sql`approved_at`)} as approved_on from aftercare_plan
+          where partnership_id = ${partnershipId} and person_id = m.person_id and approved_at is not null
+        ) a
+      ) pl
     )
     select
       count(*)::int as discharges,
