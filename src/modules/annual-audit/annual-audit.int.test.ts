@@ -222,6 +222,9 @@ describe('auditing cases, findings and the report', () => {
     const cases = await casesOf(lastYearId);
     expect(cases).toHaveLength(10);
     expect(cases.every((c) => c.status === 'complete' && c.score !== null)).toBe(true);
+    // The list of audits counts its cases.
+    const list = await quality.get('/audits');
+    expect(list.body).toMatch(new RegExp(`${DEMO_AUDIT_NAME}[^]*?10 of 10`));
     const form = await quality.get('/audits/new');
     expect(form.body).toMatch(new RegExp(`<option value="${lastYearId}" selected>`));
   });

@@ -210,8 +210,10 @@ export async function listAudits(ctx: ServiceContext): Promise<AuditListRow[]> {
   const rows = await ctx.db
     .select({
       a: caseAudit,
-      cases: sql<number>`(select count(*)::int from ${auditCase} where ${auditCase.partnershipId} = ${caseAudit.partnershipId} and ${auditCase.auditId} = ${caseAudit.id})`,
-      complete: sql<number>`(select count(*)::int from ${auditCase} where ${auditCase.partnershipId} = ${caseAudit.partnershipId} and ${auditCase.auditId} = ${caseAudit.id} and ${auditCase.status} = 'complete')`,
+      // Written out with an alias: in a single-table select Drizzle leaves column names unqualified,
+      // which inside this subquery would bind to audit_case's own partnership_id and id.
+      cases: sql<number>`(select count(*)::int from audit_case ac where ac.partnership_id = case_audit.partnership_id and ac.audit_id = case_audit.id)`,
+      complete: sql<number>`(select count(*)::int from audit_case ac where ac.partnership_id = case_audit.partnership_id and ac.audit_id = case_audit.id and ac.status = 'complete')`,
     })
     .from(caseAudit)
     .where(eq(caseAudit.partnershipId, ctx.actor.partnershipId))
