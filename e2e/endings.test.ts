@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkA11y, fillDate, hasChromium, launch, newContext, recordEvent, signIn, signOut } from './support.ts';
+import { addEntitledPerson, checkA11y, fillDate, hasChromium, launch, newContext, recordEvent, signIn, signOut } from './support.ts';
 
 describe.skipIf(!hasChromium)('ending section 117 aftercare: blocked on a CTO, then two approvals and the letter', () => {
   let browser: Browser;
@@ -18,27 +18,15 @@ describe.skipIf(!hasChromium)('ending section 117 aftercare: blocked on a CTO, t
     await signIn(page, 'practitioner@demo.aftercare.example');
 
     // An entitled person discharged onto a CTO: s3, Northvale responsible.
-    await page.goto('/people/new');
-    await page.getByLabel('NHS number').fill('999 898 7008');
-    await page.getByLabel('First name').fill('Robin');
-    await page.getByLabel('Last name').fill('Endwell');
-    await fillDate(page, 'Date of birth', '1975-05-20');
-    await page.getByRole('button', { name: 'Save' }).click();
-    await recordEvent(page, 'Detained in hospital', async (p) => {
-      await fillDate(p, 'Date', '2025-01-06');
-      await p.getByLabel('Legal status').selectOption('03');
-      await p.getByLabel('Hospital').fill('Northvale Hospital');
-      await p.getByLabel('Ordinary residence immediately before this detention').fill('E06000901');
-      await p.getByLabel('ICB of their GP practice when the application was made').fill('E54000901');
+    const personUrl = await addEntitledPerson(page, {
+      nhsNumber: '999 898 7008',
+      givenName: 'Robin',
+      familyName: 'Endwell',
+      dateOfBirth: '1975-05-20',
+      detained: '2025-01-06',
+      discharged: '2025-04-02',
+      onto: 'cto',
     });
-    await recordEvent(page, 'Detention ended', async (p) => {
-      await fillDate(p, 'Date', '2025-04-02');
-      await p.getByLabel('Onto a community treatment order', { exact: true }).check();
-    });
-    await recordEvent(page, 'Left hospital', async (p) => {
-      await fillDate(p, 'Date', '2025-04-02');
-    });
-    const personUrl = new URL(page.url()).pathname.replace(/\/history$/, '');
 
     // Propose an ending from the person's page.
     await page.goto(personUrl);

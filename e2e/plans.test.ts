@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkA11y, fillDate, hasChromium, launch, newContext, recordEvent, signIn, signOut } from './support.ts';
+import { addEntitledPerson, checkA11y, fillDate, hasChromium, launch, newContext, signIn, signOut } from './support.ts';
 
 async function addNeed(page: Page, answers: { domain: string; description: string; testA: boolean; testB: boolean; why: string; accommodation?: { enhanced: boolean; feature?: string } }) {
   await page.getByRole('button', { name: 'Add a need' }).click();
@@ -35,27 +35,14 @@ describe.skipIf(!hasChromium)('an aftercare plan, from needs to approval and the
     await signIn(page, 'practitioner@demo.aftercare.example');
 
     // An entitled person: s3 detention and discharge, Northvale responsible.
-    await page.goto('/people/new');
-    await page.getByLabel('NHS number').fill('999 012 4205');
-    await page.getByLabel('First name').fill('Sasha');
-    await page.getByLabel('Last name').fill('Planwright');
-    await fillDate(page, 'Date of birth', '1979-02-11');
-    await page.getByRole('button', { name: 'Save' }).click();
-    await recordEvent(page, 'Detained in hospital', async (p) => {
-      await fillDate(p, 'Date', '2025-01-06');
-      await p.getByLabel('Legal status').selectOption('03');
-      await p.getByLabel('Hospital').fill('Northvale Hospital');
-      await p.getByLabel('Ordinary residence immediately before this detention').fill('E06000901');
-      await p.getByLabel('ICB of their GP practice when the application was made').fill('E54000901');
+    const personUrl = await addEntitledPerson(page, {
+      nhsNumber: '999 012 4205',
+      givenName: 'Sasha',
+      familyName: 'Planwright',
+      dateOfBirth: '1979-02-11',
+      detained: '2025-01-06',
+      discharged: '2025-04-02',
     });
-    await recordEvent(page, 'Detention ended', async (p) => {
-      await fillDate(p, 'Date', '2025-04-02');
-      await p.getByLabel('Discharged', { exact: true }).check();
-    });
-    await recordEvent(page, 'Left hospital', async (p) => {
-      await fillDate(p, 'Date', '2025-04-02');
-    });
-    const personUrl = new URL(page.url()).pathname.replace(/\/history$/, '');
 
     // Start the plan.
     await page.goto(`${personUrl}/plans`);

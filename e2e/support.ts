@@ -81,12 +81,12 @@ export async function recordEvent(page: Page, what: string, answer: (page: Page)
 
 /**
  * An entitled person added through the pages: detained under section 3 at Northvale Hospital
- * (ordinarily resident in Northvale, GP in the ICB), discharged and left hospital on `discharged`.
- * Returns the person's path.
+ * (ordinarily resident in Northvale, GP in the ICB), discharged (or onto a CTO, `onto: 'cto'`) and
+ * left hospital on `discharged`. Returns the person's path.
  */
 export async function addEntitledPerson(
   page: Page,
-  person: { nhsNumber: string; givenName: string; familyName: string; dateOfBirth: string; detained: string; discharged: string },
+  person: { nhsNumber: string; givenName: string; familyName: string; dateOfBirth: string; detained: string; discharged: string; onto?: 'discharged' | 'cto' },
 ): Promise<string> {
   await page.goto('/people/new');
   await page.getByLabel('NHS number').fill(person.nhsNumber);
@@ -103,7 +103,7 @@ export async function addEntitledPerson(
   });
   await recordEvent(page, 'Detention ended', async (p) => {
     await fillDate(p, 'Date', person.discharged);
-    await p.getByLabel('Discharged', { exact: true }).check();
+    await p.getByLabel(person.onto === 'cto' ? 'Onto a community treatment order' : 'Discharged', { exact: true }).check();
   });
   await recordEvent(page, 'Left hospital', async (p) => {
     await fillDate(p, 'Date', person.discharged);
