@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, demo, type TestApp } from '../../../test/app.ts';
 import { rowsOf } from '../../platform/db/database.ts';
-import { apiToken, appUser, auditEvent, organisation } from '../../platform/db/schema.ts';
+import { apiToken, appUser, auditEvent, membership, organisation } from '../../platform/db/schema.ts';
 
 let t: TestApp;
 let orgs: Record<string, { id: string; version: number; name: string }>;
@@ -255,5 +255,92 @@ describe('organisations API', () => {
     const res = await t.app.inject({ url: '/api/v1/organisations', headers: { authorization: 'Bearer ac_not-a-token' } });
     expect(res.statusCode).toBe(401);
     expect(res.headers['content-type']).toContain('application/problem+json');
+  });
+});
+
+async function membershipOf(email: string) {
+  const rows = await t.database.db
+    .select({ id: membership.id, version: membership.version, roles: membership.roles, userId: appUser.id, active: appUser.active })
+    .from(membership)
+    .innerJoin(appUser, eq(appUser.id, membership.userId))
+    .where(eq(appUser.email, email));
+  return rows[0]!;
+}
+
+describe('finding 5: nobody grants themselves rights', () => {
+  it('refuses an administrator their own roles with 403 on the page and changes nothing', async () => {
+    const own = await membershipOf(demo.laAdmin);
+    const b = await signedIn(demo.laAdmin);
+    const list = await b.get(`/admin/organisations/${northvale().id}/users`);
+    expect(list.body).not.toContain(`/admin/memberships/${own.id}/edit`);
+    expect(list.body).toContain('Your account: another administrator changes your access');
+    expect((await b.get(`/admin/memberships/${own.id}/edit`)).statusCode).toBe(403);
+
+    const res = await b.post(`/admin/memberships/${own.id}/edit`, { roles: ['team-manager', 'quality-audit', 'administrator'], active: 'true', version: String(own.version) });
+    expect(res.statusCode).toBe(403);
+    expect(res.body).toContain('You cannot change your own roles or access');
+    const after = await membershipOf(demo.laAdmin);
+    expect(after.roles).toEqual(['administrator']);
+    expect(after.version).toBe(own.version);
+    // The refused attempt is in the audit trail; the register stays closed to them.
+    const refused = await t.database.db.select().from(auditEvent).where(and(eq(auditEvent.action, 'user.own-access-change-refused'), eq(auditEvent.subjectId, own.userId)));
+    expect(refused).toHaveLength(1);
+    expect((await b.get('/register')).statusCode).toBe(403);
+  });
+
+  it('refuses it before reading the input (403, not 422), and to the lead organisation’s administrator too', async () => {
+    const own = await membershipOf(demo.admin);
+    const b = await signedIn(demo.admin);
+    await b.get('/admin');
+    const res = await b.post(`/admin/memberships/${own.id}/edit`, { version: String(own.version) });
+    expect(res.statusCode).toBe(403);
+    expect((await membershipOf(demo.admin)).roles).toEqual(['administrator']);
+  });
+
+  it('refuses adding a membership to their own account', async () => {
+    const b = await signedIn(demo.laAdmin);
+    await b.get(`/admin/organisations/${northvale().id}/users/new`);
+    const before = await t.database.db.select().from(membership).innerJoin(appUser, eq(appUser.id, membership.userId)).where(eq(appUser.email, demo.laAdmin));
+    const res = await b.post(`/admin/organisations/${northvale().id}/users/new`, {
+      displayName: 'Frankie Osei', email: demo.laAdmin, password: 'a-long-enough-password', roles: ['quality-audit'],
+    });
+    expect(res.statusCode).toBe(403);
+    const after = await t.database.db.select().from(membership).innerJoin(appUser, eq(appUser.id, membership.userId)).where(eq(appUser.email, demo.laAdmin));
+    expect(after).toHaveLength(before.length);
+  });
+
+  it('still lets an administrator change a colleague’s roles in their own organisation', async () => {
+    const b = await signedIn(demo.laAdmin);
+    await b.get(`/admin/organisations/${northvale().id}/users/new`);
+    const created = await b.post(`/admin/organisations/${northvale().id}/users/new`, {
+      displayName: 'Colleague Five', email: 'colleague5@demo.aftercare.example', password: 'a-long-enough-password', roles: 'practitioner',
+    });
+    expect(created.statusCode).toBe(302);
+    const colleague = await membershipOf('colleague5@demo.aftercare.example');
+    await b.get(`/admin/memberships/${colleague.id}/edit`);
+    const res = await b.post(`/admin/memberships/${colleague.id}/edit`, { roles: ['practitioner', 'team-manager'], active: 'true', version: String(colleague.version) });
+    expect(res.statusCode).toBe(302);
+    expect((await membershipOf('colleague5@demo.aftercare.example')).roles).toEqual(['practitioner', 'team-manager']);
+  });
+});
+
+describe('finding 10: a membership edit without an answer to “can this person sign in?”', () => {
+  it('shows a plain-English error, not the schema’s, and changes nothing', async () => {
+    const b = await signedIn(demo.laAdmin);
+    await b.get(`/admin/organisations/${northvale().id}/users/new`);
+    await b.post(`/admin/organisations/${northvale().id}/users/new`, {
+      displayName: 'Colleague Ten', email: 'colleague10@demo.aftercare.example', password: 'a-long-enough-password', roles: 'practitioner',
+    });
+    const colleague = await membershipOf('colleague10@demo.aftercare.example');
+    await b.get(`/admin/memberships/${colleague.id}/edit`);
+    const res = await b.post(`/admin/memberships/${colleague.id}/edit`, { roles: ['practitioner', 'read-only'], version: String(colleague.version) });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('There is a problem');
+    expect(res.body).toContain('Select yes if this person can sign in, or no if they cannot');
+    expect(res.body).toContain('href="#active"');
+    expect(res.body).not.toContain('expected boolean');
+    const after = await membershipOf('colleague10@demo.aftercare.example');
+    expect(after.roles).toEqual(['practitioner']);
+    expect(after.active).toBe(true);
   });
 });

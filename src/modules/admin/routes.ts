@@ -11,7 +11,9 @@ import {
   administeredOrganisations,
   createUser,
   getMembership,
+  isOwnAccount,
   listUsersOfOrganisation,
+  OWN_ACCESS_REFUSED,
   unlockUser,
   updateMembership,
 } from './users.service.ts';
@@ -114,7 +116,7 @@ export function adminRoutes(app: FastifyInstance): void {
   app.get<{ Params: { id: string } }>('/admin/organisations/:id/users', async (request, reply) => {
     const ctx = request.ctx();
     const org = await getOrganisation(ctx, request.params.id);
-    const users = await listUsersOfOrganisation(ctx, org.id);
+    const users = (await listUsersOfOrganisation(ctx, org.id)).map((u) => ({ ...u, isYou: isOwnAccount(ctx, u) }));
     return reply.render(v('users'), { title: `Users of ${org.name}`, organisation: org, users, now: new Date() });
   });
 
@@ -151,6 +153,7 @@ export function adminRoutes(app: FastifyInstance): void {
   app.get<{ Params: { id: string } }>('/admin/memberships/:id/edit', async (request, reply) => {
     const ctx = request.ctx();
     const member = await getMembership(ctx, request.params.id);
+    if (isOwnAccount(ctx, member)) throw new ForbiddenError(OWN_ACCESS_REFUSED);
     return reply.render(v('membership-form'), { title: `Change ${member.displayName}’s access`, member, values: member, roleItems: roleItems(member.roles), version: member.membershipVersion });
   });
 

@@ -6,7 +6,7 @@ import { recordChange } from '../../platform/audit/audit.ts';
 import { hashPassword, passwordRules } from '../../platform/auth/passwords.ts';
 import { destroyUserSessions } from '../../platform/auth/session-store.ts';
 import { appUser, membership, organisation } from '../../platform/db/schema.ts';
-import { ConflictError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
+import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
 
@@ -27,8 +27,33 @@ export const newUserSchema = z.object({
 
 export const membershipUpdateSchema = z.object({
   roles: rolesSchema,
-  active: z.boolean(),
+  active: z.boolean({ error: 'Select yes if this person can sign in, or no if they cannot' }),
 });
+
+/** Why an administrator is refused a change to their own account (shown on the 403 page). */
+export const OWN_ACCESS_REFUSED = 'You cannot change your own roles or access. Ask another administrator to do it.';
+
+/** True when the membership belongs to the signed-in user: nobody changes their own access. */
+export function isOwnAccount(ctx: ServiceContext, member: Pick<UserRow, 'id'>): boolean {
+  return ctx.actor.userId !== null && ctx.actor.userId === member.id;
+}
+
+/**
+ * Nobody grants themselves rights: an administrator cannot change their own roles, activate
+ * or deactivate themselves, or add a membership to their own account. Another administrator
+ * (of the organisation, or of the lead organisation) must do it, so two people are involved.
+ * The refused attempt is audited (outside any transaction, so it stays recorded).
+ */
+async function refuseOwnAccount(ctx: ServiceContext, member: Pick<UserRow, 'id' | 'organisationId'>, attempted: string): Promise<void> {
+  if (!isOwnAccount(ctx, member)) return;
+  await recordChange(ctx.db, ctx, {
+    action: 'user.own-access-change-refused',
+    subjectType: 'user',
+    subjectId: member.id,
+    after: { attempted, organisationId: member.organisationId },
+  });
+  throw new ForbiddenError(OWN_ACCESS_REFUSED);
+}
 
 export interface UserRow {
   id: string;
@@ -101,6 +126,10 @@ export async function createUser(ctx: ServiceContext, input: unknown) {
   assertCan(ctx.actor, 'users:manage', { partnershipId: ctx.actor.partnershipId, organisationId: data.organisationId });
   const org = (await ctx.db.select().from(organisation).where(and(eq(organisation.id, data.organisationId), eq(organisation.partnershipId, ctx.actor.partnershipId))))[0];
   if (!org) throw new InputError([{ path: 'organisationId', message: 'Select the organisation' }]);
+  if (ctx.actor.userId !== null) {
+    const self = (await ctx.db.select({ email: appUser.email }).from(appUser).where(eq(appUser.id, ctx.actor.userId)))[0];
+    if (self?.email === data.email) await refuseOwnAccount(ctx, { id: ctx.actor.userId, organisationId: org.id }, 'add a membership');
+  }
   const passwordHash = await hashPassword(data.password);
   return ctx.db.transaction(async (tx) => {
     const existing = (await tx.select().from(appUser).where(eq(appUser.email, data.email)))[0];
@@ -125,15 +154,14 @@ export async function createUser(ctx: ServiceContext, input: unknown) {
 
 /**
  * Change a member's roles, or deactivate the account. Deactivating signs the person out
- * everywhere. Two administrators editing at once: the second gets a conflict.
+ * everywhere. Two administrators editing at once: the second gets a conflict. Nobody changes
+ * their own membership (403, checked before the input): see `refuseOwnAccount`.
  */
 export async function updateMembership(ctx: ServiceContext, membershipId: string, version: number, input: unknown) {
   const before = await getMembership(ctx, membershipId);
+  await refuseOwnAccount(ctx, before, 'change roles or access');
   const data = parseInput(membershipUpdateSchema, input);
   if (before.membershipVersion !== version) throw new ConflictError();
-  if (before.id === ctx.actor.userId && (!data.active || !data.roles.includes('administrator')) && before.roles.includes('administrator')) {
-    throw new InputError([{ path: 'roles', message: 'You cannot remove your own administrator role or deactivate your own account' }]);
-  }
   const result = await ctx.db.transaction(async (tx) => {
     const updated = expectOneUpdated(
       await tx
