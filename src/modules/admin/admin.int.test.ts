@@ -1,6 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, createTestApp, demo, type TestApp } from '../../../test/app.ts';
+import { Browser, createTestApp, dateForm, demo, type TestApp } from '../../../test/app.ts';
+import { recordChange } from '../../platform/audit/audit.ts';
+import type { Actor } from '../../platform/access/actor.ts';
 import { rowsOf } from '../../platform/db/database.ts';
 import { apiToken, appUser, auditEvent, membership, organisation } from '../../platform/db/schema.ts';
 
@@ -342,5 +344,63 @@ describe('finding 10: a membership edit without an answer to “can this person 
     const after = await membershipOf('colleague10@demo.aftercare.example');
     expect(after.roles).toEqual(['practitioner']);
     expect(after.active).toBe(true);
+  });
+});
+
+describe('finding 6: the audit trail shows a person’s details only to those who may read the person', () => {
+  it('withholds addresses, gender, attendees and views from the council administrator, and shows them to quality staff who may read the person', async () => {
+    const practitioner = await signedIn(demo.practitioner);
+    await practitioner.get('/people/new');
+    const created = await practitioner.post('/people/new', {
+      nhsNumber: '9990002010', givenName: 'Audrey', familyName: 'Trailfield', ...dateForm('dateOfBirth', '1971-03-04'),
+      sex: 'female', gender: 'Genderfluid-sixmarker', address: '6 Withheld Crescent, Northvale', engagement: 'engaged', interpreterNeeded: 'false', dischargePlanning: 'not-started',
+    });
+    expect(created.statusCode, created.body.slice(0, 1500)).toBe(302);
+    const personId = /\/people\/([0-9a-f-]+)\/history/.exec(created.headers.location as string)![1]!;
+    // Detained with a GP in the ICB: the ICB (and its quality staff) become responsible.
+    await practitioner.get(`/people/${personId}/events/new/detention-started`);
+    const fields = { ...dateForm('date', '2025-01-10'), legalStatusCode: '03', ordinaryResidence: 'E06000901', icbOfGpRegistration: 'E54000901' };
+    await practitioner.post(`/people/${personId}/events/new/detention-started`, fields);
+    const recorded = await practitioner.post(`/people/${personId}/events/new/detention-started`, { ...fields, confirm: 'yes' });
+    expect(recorded.statusCode).toBe(302);
+    // A review as the reviews service records it: who attended and the person's own views.
+    const user = (await t.database.db.select().from(appUser).where(eq(appUser.email, demo.practitioner)))[0]!;
+    const actor: Actor = { kind: 'user', userId: user.id, tokenId: null, displayName: user.displayName, partnershipId: user.partnershipId, activeOrganisationId: northvale().id, memberships: [] };
+    await recordChange(t.database.db, { actor, requestId: 'test:finding-6' }, {
+      action: 'review.completed', subjectType: 'person', subjectId: personId,
+      after: { review: { attendees: [{ kind: 'family', name: 'Attendee Quillfeather', role: 'Sister' }], personView: 'Views-of-Audrey: I want to stay near my allotment' } },
+    });
+    const secrets = ['Withheld Crescent', 'Genderfluid-sixmarker', 'Attendee Quillfeather', 'Views-of-Audrey'];
+
+    const admin = await signedIn(demo.laAdmin);
+    expect((await admin.get(`/people/${personId}`)).statusCode).toBe(403);
+    const trail = await admin.get(`/admin/audit?subjectId=${personId}`);
+    expect(trail.statusCode).toBe(200);
+    expect(trail.body).toContain('person.created');
+    expect(trail.body).toContain('review.completed');
+    for (const secret of secrets) expect(trail.body).not.toContain(secret);
+    expect(trail.body).toContain('Details withheld: this event is about a person’s record, and you do not have access to that person’s record');
+    // Unfiltered too, and account events keep their details for the administrator.
+    const all = await admin.get('/admin/audit');
+    for (const secret of secrets) expect(all.body).not.toContain(secret);
+    const accounts = await admin.get('/admin/audit?action=user.created');
+    expect(accounts.body).not.toContain('data-qa="audit-withheld"');
+
+    const quality = await signedIn(demo.quality);
+    expect((await quality.get(`/people/${personId}`)).statusCode).toBe(200);
+    const seen = await quality.get(`/admin/audit?subjectId=${personId}`);
+    expect(seen.statusCode).toBe(200);
+    for (const secret of secrets) expect(seen.body).toContain(secret);
+  });
+
+  it('withholds the contents of events that may name people (an export’s search terms) from an administrator', async () => {
+    const manager = await signedIn(demo.manager);
+    const exported = await manager.get('/register.csv?q=Searchterm-Pemberton');
+    expect(exported.statusCode).toBe(200);
+    const admin = await signedIn(demo.laAdmin);
+    const trail = await admin.get('/admin/audit?action=register.exported');
+    expect(trail.body).toContain('register.exported');
+    expect(trail.body).not.toContain('Searchterm-Pemberton');
+    expect(trail.body).toContain('Details withheld: this event may include details of people on the register');
   });
 });
