@@ -29,19 +29,46 @@ export async function loadPerson(db: DbOrTx, ctx: Pick<ServiceContext, 'actor'>,
 export interface LikelyDuplicate {
   id: string | null;
   nhsNumber: string | null;
-  /** A record the actor has no relationship with: only its existence is shown. */
+  /** A record the actor has no relationship with: only its existence is shown, nothing from it. */
   hidden: boolean;
-  givenName: string;
-  familyName: string;
-  dateOfBirth: string;
+  /** The record's name and date of birth; null when hidden (the actor sees only what they typed). */
+  givenName: string | null;
+  familyName: string | null;
+  dateOfBirth: string | null;
+}
+
+/** Shown when the NHS number is already on a record the actor may open. */
+export const NHS_NUMBER_ON_REGISTER = 'A person with this NHS number is already on the register. Search the register for the NHS number to open their record';
+/**
+ * Shown when it is on a record the actor may not open: that it exists and whom to ask, nothing
+ * else (docs/decisions/0005-duplicate-checks-and-disclosure.md).
+ */
+export const NHS_NUMBER_ELSEWHERE =
+  'A person with this NHS number is already recorded in the partnership, on a record your organisation has no access to. Nothing was added. Ask the responsible local authority or the Section 117 lead to involve your organisation with their record';
+
+/**
+ * Telling an organisation that someone it cannot see is on the register is a disclosure: it is
+ * recorded on that person's record (their audit tab shows which organisation was told, and why).
+ * Called outside any transaction that the refusal will roll back.
+ */
+async function recordPresenceDisclosed(ctx: ServiceContext, personIds: string[], check: 'same-nhs-number' | 'same-name-and-date-of-birth'): Promise<void> {
+  for (const subjectId of personIds) {
+    await recordChange(ctx.db, ctx, { action: 'person.presence-disclosed', subjectType: 'person', subjectId, after: { check, toOrganisationId: ctx.actor.activeOrganisationId } });
+  }
 }
 
 /**
  * Same name and date of birth, different NHS number: warned about, never merged silently.
- * The details of someone the actor has no relationship with are not shown: only that such a
- * record exists (`hidden: true`), so the warning still stops a duplicate.
+ * Of someone the actor has no relationship with, nothing is shown: not their name, NHS number,
+ * id or a link, only that a record like the one typed exists (`hidden: true`), so the warning
+ * still stops a duplicate; with `recordDisclosure` that disclosure is audited on their record.
  */
-export async function findLikelyDuplicates(ctx: ServiceContext, input: { givenName: string; familyName: string; dateOfBirth: string; nhsNumber: string }, exceptId?: string): Promise<LikelyDuplicate[]> {
+export async function findLikelyDuplicates(
+  ctx: ServiceContext,
+  input: { givenName: string; familyName: string; dateOfBirth: string; nhsNumber: string },
+  exceptId?: string,
+  recordDisclosure = false,
+): Promise<LikelyDuplicate[]> {
   const rows = await ctx.db
     .select({
       id: person.id,
@@ -66,11 +93,32 @@ export async function findLikelyDuplicates(ctx: ServiceContext, input: { givenNa
       ),
     )
     .limit(5);
+  const hidden = rows.filter((r) => !canOnPerson(ctx.actor, 'person:read', r));
+  if (recordDisclosure && hidden.length > 0) await recordPresenceDisclosed(ctx, hidden.map((r) => r.id), 'same-name-and-date-of-birth');
   return rows.map((r) =>
-    canOnPerson(ctx.actor, 'person:read', r)
-      ? { id: r.id, nhsNumber: r.nhsNumber, givenName: r.givenName, familyName: r.familyName, dateOfBirth: r.dateOfBirth, hidden: false }
-      : { id: null, nhsNumber: null, givenName: r.givenName, familyName: r.familyName, dateOfBirth: r.dateOfBirth, hidden: true },
+    hidden.includes(r)
+      ? { id: null, nhsNumber: null, givenName: null, familyName: null, dateOfBirth: null, hidden: true }
+      : { id: r.id, nhsNumber: r.nhsNumber, givenName: r.givenName, familyName: r.familyName, dateOfBirth: r.dateOfBirth, hidden: false },
   );
+}
+
+/**
+ * An NHS number identifies one person: a second record for it is refused. Whether the actor may
+ * open the existing record decides what they are told (`NHS_NUMBER_ON_REGISTER` or
+ * `NHS_NUMBER_ELSEWHERE`); with `recordDisclosure` (outside a transaction) telling them about a
+ * record they cannot open is audited on it.
+ */
+export async function refuseExistingNhsNumber(db: DbOrTx, ctx: ServiceContext, nhsNumber: string, recordDisclosure = false): Promise<void> {
+  const clash = (
+    await db
+      .select({ id: person.id, partnershipId: person.partnershipId, responsibleLocalAuthority: person.responsibleLocalAuthority, responsibleIcb: person.responsibleIcb, involvedOrganisations: person.involvedOrganisations })
+      .from(person)
+      .where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.nhsNumber, nhsNumber)))
+  )[0];
+  if (!clash) return;
+  const readable = canOnPerson(ctx.actor, 'person:read', clash);
+  if (!readable && recordDisclosure) await recordPresenceDisclosed(ctx, [clash.id], 'same-nhs-number');
+  throw new InputError([{ path: 'nhsNumber', message: readable ? NHS_NUMBER_ON_REGISTER : NHS_NUMBER_ELSEWHERE }]);
 }
 
 async function assertTeamInPartnership(db: DbOrTx, partnershipId: string, teamId: string | null): Promise<string | null> {
@@ -94,11 +142,11 @@ export async function createPerson(ctx: ServiceContext, input: unknown, options:
   assertCan(ctx.actor, 'person:write', { partnershipId: ctx.actor.partnershipId, organisationId: ctx.actor.activeOrganisationId });
   const today = todayInLondon();
   const data = parseInput(personInputSchema(today), input);
-  const duplicates = await findLikelyDuplicates(ctx, { ...data, dateOfBirth: data.dateOfBirth! });
+  await refuseExistingNhsNumber(ctx.db, ctx, data.nhsNumber, true);
+  const duplicates = await findLikelyDuplicates(ctx, { ...data, dateOfBirth: data.dateOfBirth! }, undefined, !options.confirmDuplicate);
   if (duplicates.length > 0 && !options.confirmDuplicate) return { outcome: 'possible-duplicates' as const, duplicates, data };
   return ctx.db.transaction(async (tx) => {
-    const clash = await tx.select({ id: person.id }).from(person).where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.nhsNumber, data.nhsNumber)));
-    if (clash.length > 0) throw new InputError([{ path: 'nhsNumber', message: 'A person with this NHS number is already on the register' }]);
+    await refuseExistingNhsNumber(tx, ctx, data.nhsNumber);
     const teamOrg = await assertTeamInPartnership(tx, ctx.actor.partnershipId, data.allocatedTeamId);
     await assertLeadInPartnership(tx, ctx.actor.partnershipId, data.leadPractitionerId);
     const involved = [...new Set([ctx.actor.activeOrganisationId, ...(teamOrg ? [teamOrg] : [])])];
@@ -120,10 +168,7 @@ export async function updatePerson(ctx: ServiceContext, personId: string, versio
   const data = parseInput(personInputSchema(today), input);
   return ctx.db.transaction(async (tx) => {
     const before = await loadPerson(tx, ctx, personId, 'person:write');
-    if (data.nhsNumber !== before.nhsNumber) {
-      const clash = await tx.select({ id: person.id }).from(person).where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.nhsNumber, data.nhsNumber)));
-      if (clash.length > 0) throw new InputError([{ path: 'nhsNumber', message: 'A person with this NHS number is already on the register' }]);
-    }
+    if (data.nhsNumber !== before.nhsNumber) await refuseExistingNhsNumber(tx, ctx, data.nhsNumber);
     const teamOrg = await assertTeamInPartnership(tx, ctx.actor.partnershipId, data.allocatedTeamId);
     await assertLeadInPartnership(tx, ctx.actor.partnershipId, data.leadPractitionerId);
     const involved = [...new Set([...before.involvedOrganisations, ...(teamOrg ? [teamOrg] : [])])];
