@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, dateForm, demo, type TestApp } from '../../../test/app.ts';
 import { recordChange } from '../../platform/audit/audit.ts';
 import type { Actor } from '../../platform/access/actor.ts';
+import { loadUserActor } from '../../platform/auth/actor-loader.ts';
+import { ForbiddenError } from '../../platform/errors/errors.ts';
+import { updateMembership } from './users.service.ts';
 import { rowsOf } from '../../platform/db/database.ts';
 import { apiToken, appUser, auditEvent, membership, organisation } from '../../platform/db/schema.ts';
 
@@ -323,6 +326,24 @@ describe('finding 5: nobody grants themselves rights', () => {
     const res = await b.post(`/admin/memberships/${colleague.id}/edit`, { roles: ['practitioner', 'team-manager'], active: 'true', version: String(colleague.version) });
     expect(res.statusCode).toBe(302);
     expect((await membershipOf('colleague5@demo.aftercare.example')).roles).toEqual(['practitioner', 'team-manager']);
+  });
+
+  it('is refused in the users service itself, for any caller that is the account’s own user', async () => {
+    const own = await membershipOf(demo.laAdmin);
+    const actor = (await loadUserActor(t.database.db, own.userId))!;
+    const ctx = { db: t.database.db, actor, requestId: 'test:finding-5', config: t.config };
+    const error = await updateMembership(ctx, own.id, own.version, { roles: ['administrator', 'quality-audit'], active: true }).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ForbiddenError);
+    expect((await membershipOf(demo.laAdmin)).roles).toEqual(['administrator']);
+  });
+
+  it('refuses a council administrator roles for another organisation’s member with 403', async () => {
+    const southmereMember = await membershipOf(demo.senior);
+    const b = await signedIn(demo.laAdmin);
+    await b.get('/admin');
+    const res = await b.post(`/admin/memberships/${southmereMember.id}/edit`, { roles: ['administrator'], active: 'true', version: String(southmereMember.version) });
+    expect(res.statusCode).toBe(403);
+    expect((await membershipOf(demo.senior)).roles).toEqual(['senior-practitioner']);
   });
 });
 
