@@ -112,6 +112,33 @@ describe('finding 2: one request cannot stop the server', () => {
   });
 });
 
+describe('finding 2: a failed session save is an error response', () => {
+  it('finding 2: a session save the database refuses is a 500 and the server keeps answering', async () => {
+    await t.database.db.execute(sql.raw(`
+      create or replace function refuse_marked_session() returns trigger language plpgsql as $$
+      begin
+        if new.data::text like '%refuse-this-save%' then raise exception 'session save refused for the test'; end if;
+        return new;
+      end $$`));
+    await t.database.db.execute(sql.raw('create trigger refuse_marked_session before insert or update on session for each row execute function refuse_marked_session()'));
+    const app = await appWith((a) => {
+      a.get('/test/session-save', { config: { public: true } }, async (request, reply) => {
+        request.session.flash = { type: 'important', text: 'refuse-this-save' };
+        return reply.redirect('/register');
+      });
+    });
+    try {
+      const res = await app.inject({ url: '/test/session-save' });
+      expect(res.statusCode).toBe(500);
+      await stillAnswering(app);
+    } finally {
+      await app.close();
+      await t.database.db.execute(sql.raw('drop trigger refuse_marked_session on session'));
+      await t.database.db.execute(sql.raw('drop function refuse_marked_session()'));
+    }
+  });
+});
+
 describe('finding 7: control characters in any text are refused; database errors are logged without their values', () => {
   it('finding 7: a NUL character in a register search is a 422 with a clear message, not a 500', async () => {
     const b = await signedInBrowser(t.app, demo.practitioner);
