@@ -2,16 +2,19 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import pino, { type DestinationStream } from 'pino';
 import type { Config } from './platform/config/config.ts';
 import type { Database } from './platform/db/database.ts';
 import { loggerOptions } from './platform/logging/logger.ts';
-import { setUpWebSecurity } from './platform/http/security.ts';
+import { securityHeaders, setUpWebSecurity } from './platform/http/security.ts';
+import { setUpHeaderGuard } from './platform/http/headers.ts';
+import { setUpControlCharacterCheck } from './platform/http/control-characters.ts';
 import { setUpWebSession, setUpCsrf } from './platform/http/session.ts';
 import { setUpAuthentication } from './platform/http/authentication.ts';
 import { setUpHealthChecks, gitCommit, packageVersion } from './platform/http/health.ts';
 import { setUpApi, apiDocsRoutes } from './platform/http/api.ts';
-import { setUpErrorHandling } from './platform/errors/handler.ts';
+import { frameworkErrorHandler, setUpErrorHandling } from './platform/errors/handler.ts';
 import { createNunjucksEnvironment, srcRoot } from './platform/views/nunjucks.ts';
 import { setUpViews } from './platform/views/render.ts';
 import { authRoutes } from './platform/auth/routes.ts';
@@ -49,14 +52,22 @@ export interface AppDeps {
   database: Database;
   /** Tests pass false to keep output clean; the server passes its level. */
   logger?: boolean;
+  /** Where the log goes instead of stdout (tests read it to check what is never logged). */
+  logDestination?: DestinationStream;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Builds the whole app without listening, so tests drive it with app.inject(). */
-export async function buildApp({ config, database, logger = true }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, database, logger = true, logDestination }: AppDeps): Promise<FastifyInstance> {
+  const views = createNunjucksEnvironment(config.env === 'development');
+  const loggerInstance: FastifyBaseLogger | undefined = logDestination ? pino(loggerOptions(config.logLevel, false), logDestination) : undefined;
   const app = Fastify({
-    logger: logger ? loggerOptions(config.logLevel, config.env === 'development') : false,
+    ...(loggerInstance
+      ? { loggerInstance }
+      : { logger: logger ? loggerOptions(config.logLevel, config.env === 'development') : false }),
+    // A malformed address or an over-long path part: answered like every other refusal.
+    frameworkErrors: frameworkErrorHandler(views, securityHeaders),
     trustProxy: config.trustProxy,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
@@ -72,13 +83,15 @@ export async function buildApp({ config, database, logger = true }: AppDeps): Pr
   // The checklist: one line per concern, in this order.
   setUpHealthChecks(app, database, gitCommit(config.gitCommit));
   setUpWebSecurity(app);
+  setUpHeaderGuard(app);
   await setUpWebSession(app, db, config);
   await app.register(formbody);
   await app.register(fastifyStatic, { root: path.resolve(srcRoot, '../public'), prefix: '/assets/', index: false, maxAge: '1h' });
-  setUpViews(app, createNunjucksEnvironment(config.env === 'development'));
+  setUpViews(app, views);
   await setUpApi(app, packageVersion);
   setUpAuthentication(app, db, config);
   await setUpCsrf(app);
+  setUpControlCharacterCheck(app);
   setUpErrorHandling(app, config.env === 'production');
   authRoutes(app, db, config);
   homeRoutes(app);

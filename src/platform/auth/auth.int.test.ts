@@ -80,8 +80,9 @@ describe('signing in', () => {
 });
 
 describe('sign-in rate limit', () => {
-  it('limits attempts from one address, shared through the database', async () => {
-    const limited = await createTestApp({ SIGN_IN_MAX_PER_15_MIN: '3' });
+  it('limits failed attempts from one address, shared through the database', async () => {
+    // Issue 12: the per-address limit counts failures only (its own, generous, setting).
+    const limited = await createTestApp({ SIGN_IN_MAX_FAILURES_PER_ADDRESS: '3' });
     try {
       const b = new Browser(limited.app, '10.9.9.9');
       for (let i = 0; i < 3; i++) expect((await b.signIn(`someone${i}@demo.aftercare.example`, 'x')).statusCode).toBe(401);
@@ -99,6 +100,60 @@ describe('sign-in rate limit', () => {
     } finally {
       await limited.close();
     }
+  });
+
+  describe('finding 11: failures are counted, per account and per address; an office is never locked out', () => {
+    let office: TestApp;
+    // The production default (10), set explicitly: the test app otherwise raises it.
+    beforeAll(async () => {
+      office = await createTestApp({ SIGN_IN_MAX_PER_15_MIN: '10' });
+    });
+    afterAll(async () => {
+      await office.close();
+    });
+
+    async function accountCounter(email: string): Promise<{ count: number; resetAt: string } | undefined> {
+      const rows = rowsOf<{ count: number; reset_at: string }>(
+        await office.database.db.execute(sql`select count::int as count, reset_at::text as reset_at from rate_limit where key like ${`%:${email}`} and key like ${'%sign-in%'} and key not like ${'%:ip:%'} and key not like ${'%:address:%'}`),
+      );
+      return rows[0] ? { count: rows[0].count, resetAt: rows[0].reset_at } : undefined;
+    }
+
+    it('finding 11: thirty successful sign-ins from one office address (colleagues signing in and out all day) all succeed', async () => {
+      const colleagues = Object.values(demo);
+      for (let i = 0; i < 30; i++) {
+        const email = colleagues[i % colleagues.length]!;
+        const res = await new Browser(office.app, '192.0.2.10').signIn(email);
+        expect(res.statusCode, `sign-in ${i + 1} (${email})`).toBe(302);
+      }
+    });
+
+    it('finding 11: eleven wrong passwords lock that account, and a colleague at the same address still signs in', async () => {
+      const b = new Browser(office.app, '192.0.2.20');
+      const statuses: number[] = [];
+      for (let i = 0; i < 11; i++) statuses.push((await b.signIn(demo.senior, `wrong-${i}`)).statusCode);
+      expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
+      expect(statuses[10]).toBe(429);
+      // The account is locked, even with the right password, from any address.
+      expect([401, 429]).toContain((await new Browser(office.app, '192.0.2.21').signIn(demo.senior)).statusCode);
+      // A colleague behind the same office address is not.
+      const colleague = await new Browser(office.app, '192.0.2.20').signIn(demo.practitioner);
+      expect(colleague.statusCode).toBe(302);
+    });
+
+    it('finding 11: retrying while limited is not counted and does not extend the wait', async () => {
+      const before = await accountCounter(demo.senior);
+      expect(before?.count).toBeGreaterThanOrEqual(10);
+      const first = await new Browser(office.app, '192.0.2.22').signIn(demo.senior, 'wrong-again');
+      expect(first.statusCode).toBe(429);
+      const retryAfter = Number(first.headers['retry-after']);
+      for (let i = 0; i < 3; i++) {
+        const retry = await new Browser(office.app, '192.0.2.22').signIn(demo.senior, `wrong-again-${i}`);
+        expect(retry.statusCode).toBe(429);
+        expect(Number(retry.headers['retry-after'])).toBeLessThanOrEqual(retryAfter);
+      }
+      expect(await accountCounter(demo.senior)).toEqual(before);
+    });
   });
 });
 

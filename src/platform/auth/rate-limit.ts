@@ -21,6 +21,20 @@ export async function hit(
   return { count: Number(row.count), resetAt: new Date(row.reset_at) };
 }
 
+/** The live counts of some keys, without counting anything: looking never extends a window. */
+export async function peek(db: DbOrTx, keys: string[]): Promise<Map<string, { count: number; resetAt: Date }>> {
+  const result = await db.execute(sql`
+    select key, count, reset_at from rate_limit
+    where key in (${sql.join(keys.map((k) => sql`${k}`), sql`, `)}) and reset_at > now()`);
+  return new Map(
+    rowsOf<{ key: string; count: number | string; reset_at: string | Date }>(result).map((r) => [r.key, { count: Number(r.count), resetAt: new Date(r.reset_at) }]),
+  );
+}
+
+export async function clear(db: DbOrTx, key: string): Promise<void> {
+  await db.execute(sql`delete from rate_limit where key = ${key}`);
+}
+
 export async function purgeExpiredRateLimits(db: DbOrTx): Promise<number> {
   return rowsOf(await db.execute(sql`delete from rate_limit where reset_at <= now() returning key`)).length;
 }

@@ -4,6 +4,7 @@ import { signIn } from './sign-in.ts';
 import { destroyUserSessions } from './session-store.ts';
 import { recordChange } from '../audit/audit.ts';
 import { toGovukErrors, zodIssues } from '../http/validation.ts';
+import { safeReturnTo } from '../http/return-to.ts';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
 import { UnauthenticatedError } from '../errors/errors.ts';
@@ -15,10 +16,6 @@ const signInSchema = z.object({
 });
 
 const switchSchema = z.object({ organisationId: z.uuid('Select the organisation you are working for') });
-
-function safeReturnTo(value: string | undefined): string {
-  return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
-}
 
 const REFUSED = 'Enter a correct email address and password. After 5 wrong attempts an account is locked for 15 minutes.';
 
@@ -37,7 +34,7 @@ export function authRoutes(app: FastifyInstance, db: Db, config: Config): void {
     const parsed = signInSchema.safeParse(request.body);
     const body = (request.body ?? {}) as Record<string, unknown>;
     const values = { email: typeof body.email === 'string' ? body.email : '' };
-    const returnTo = safeReturnTo(typeof body.returnTo === 'string' ? body.returnTo : undefined);
+    const returnTo = safeReturnTo(body.returnTo);
     if (!parsed.success) {
       reply.status(422);
       return reply.render('platform/auth/views/sign-in.njk', { title: 'Sign in', withCsrf: true, returnTo, values, errors: toGovukErrors(zodIssues(parsed.error)) });

@@ -5,7 +5,7 @@ import { appUser } from '../db/schema.ts';
 import { recordChange } from '../audit/audit.ts';
 import { loadUserActor } from './actor-loader.ts';
 import { dummyPasswordHash, verifyPassword } from './passwords.ts';
-import { hit } from './rate-limit.ts';
+import { clear, hit, peek } from './rate-limit.ts';
 import type { Actor } from '../access/actor.ts';
 
 export type SignInResult =
@@ -23,27 +23,35 @@ export async function signIn(
 ): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase();
 
-  // Throttle by address and by account before any password work, in the shared database.
-  const [byIp, byEmail] = [
-    await hit(db, `sign-in:ip:${input.ip}`, WINDOW_MS),
-    await hit(db, `sign-in:email:${email}`, WINDOW_MS),
-  ];
-  const over = [byIp, byEmail].filter((b) => b.count > config.signInMaxPer15Min);
+  // Only failures count (issue 12, finding 11): per account, and per address with a ceiling
+  // generous enough for a whole office behind one address. Looking does not count, so an
+  // attempt refused while limited never extends the window.
+  const keys = { address: `sign-in-failures:address:${input.ip}`, account: `sign-in-failures:account:${email}` };
+  const current = await peek(db, [keys.address, keys.account]);
+  const over = [
+    [current.get(keys.address), config.signInMaxFailuresPerAddress] as const,
+    [current.get(keys.account), config.signInMaxFailuresPerAccount] as const,
+  ].filter(([c, max]) => c !== undefined && c.count >= max);
   if (over.length > 0) {
-    const resetAt = Math.max(...over.map((b) => b.resetAt.getTime()));
+    const resetAt = Math.max(...over.map(([c]) => c!.resetAt.getTime()));
     return { outcome: 'rate-limited', retryAfterSeconds: Math.max(1, Math.ceil((resetAt - Date.now()) / 1000)) };
   }
+  const failed = async (): Promise<SignInResult> => {
+    await hit(db, keys.address, WINDOW_MS);
+    await hit(db, keys.account, WINDOW_MS);
+    return { outcome: 'refused' };
+  };
 
   const user = (await db.select().from(appUser).where(eq(appUser.email, email)))[0];
   if (!user || !user.passwordHash || !user.active) {
     await verifyPassword(await dummyPasswordHash(), input.password);
-    return { outcome: 'refused' };
+    return failed();
   }
 
   const passwordOk = await verifyPassword(user.passwordHash, input.password);
   const locked = user.lockedUntil !== null && user.lockedUntil.getTime() > Date.now();
   const actor = await loadUserActor(db, user.id);
-  if (!actor) return { outcome: 'refused' };
+  if (!actor) return failed();
   const scope = { actor, requestId: input.requestId };
 
   if (!passwordOk || locked) {
@@ -69,7 +77,7 @@ export async function signIn(
         after: { failedSignIns: updated!.failedSignIns, lockedUntil: updated!.lockedUntil },
       });
     });
-    return { outcome: 'refused' };
+    return failed();
   }
 
   await db.transaction(async (tx) => {
@@ -79,5 +87,6 @@ export async function signIn(
       .where(eq(appUser.id, user.id));
     await recordChange(tx, scope, { action: 'user.signed-in', subjectType: 'user', subjectId: user.id });
   });
+  await clear(db, keys.account);
   return { outcome: 'signed-in', actor };
 }

@@ -18,7 +18,10 @@ const envSchema = z.object({
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(72).default(10),
-  SIGN_IN_MAX_PER_15_MIN: z.coerce.number().int().min(1).default(10),
+  /** Before issue 12 this counted every attempt; it is still read as the per-account failure limit. */
+  SIGN_IN_MAX_PER_15_MIN: z.coerce.number().int().min(1).optional(),
+  SIGN_IN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).optional(),
+  SIGN_IN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
   LOCKOUT_AFTER_FAILURES: z.coerce.number().int().min(1).default(5),
   LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
   SEED_DEMO: booleanish.optional(),
@@ -39,7 +42,10 @@ export interface Config {
   sessionSecret: string;
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
-  signInMaxPer15Min: number;
+  /** Failed sign-ins allowed per email address in 15 minutes (successful ones never count). */
+  signInMaxFailuresPerAccount: number;
+  /** Failed sign-ins allowed per IP address in 15 minutes: generous, an office shares one address. */
+  signInMaxFailuresPerAddress: number;
   lockoutAfterFailures: number;
   lockoutMs: number;
   seedDemo: boolean;
@@ -88,7 +94,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: e.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET,
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
-    signInMaxPer15Min: e.SIGN_IN_MAX_PER_15_MIN,
+    signInMaxFailuresPerAccount: e.SIGN_IN_MAX_FAILURES_PER_ACCOUNT ?? e.SIGN_IN_MAX_PER_15_MIN ?? 10,
+    signInMaxFailuresPerAddress: e.SIGN_IN_MAX_FAILURES_PER_ADDRESS,
     lockoutAfterFailures: e.LOCKOUT_AFTER_FAILURES,
     lockoutMs: e.LOCKOUT_MINUTES * 60_000,
     seedDemo: e.SEED_DEMO ?? !production,

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type nunjucks from 'nunjucks';
 import { isApiRequest } from '../http/authentication.ts';
 import { AppError, PROBLEM_BASE, TooManyRequestsError, type FieldIssue } from './errors.ts';
 
@@ -31,6 +33,44 @@ const pageFor: Record<number, { template: string; title: string }> = {
   429: { template: 'platform/views/pages/429.njk', title: 'Too many attempts' },
   500: { template: 'platform/views/pages/500.njk', title: 'Sorry, there is a problem with the service' },
 };
+
+/** Fastify's own refusals in plain English, without repeating the address or body sent. */
+function frameworkRefusal(statusCode: number): { status: number; type: string; title: string; detail: string } {
+  switch (statusCode) {
+    case 413:
+      return { status: 413, type: 'too-large', title: 'The request is too large', detail: 'The request body is larger than the service accepts.' };
+    case 414:
+      return { status: 414, type: 'address-too-long', title: 'The address is too long', detail: 'Part of the web address is longer than the service accepts. Check the address and try again.' };
+    case 415:
+      return { status: 415, type: 'unsupported-media-type', title: 'The request’s content type is not accepted', detail: 'Send the body as JSON (application/json) or as a web form.' };
+    default:
+      return { status: statusCode, type: 'bad-request', title: 'The request could not be understood', detail: 'The request is not valid. Check the address and try again.' };
+  }
+}
+
+/**
+ * Fastify's refusals made before any route is found (a malformed address, a path part too
+ * long) skip the hooks and the error handler, so they are answered here, given to Fastify as
+ * `frameworkErrors`: problem+json for the API, a GOV.UK error page for pages, with the
+ * security headers every response carries, and never the address echoed.
+ */
+export function frameworkErrorHandler(env: nunjucks.Environment, securityHeaders: (nonce: string) => Array<readonly [string, string]>) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    const refusal = frameworkRefusal(error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400);
+    request.log.info({ status: refusal.status, code: error.code }, 'request refused');
+    const nonce = randomBytes(16).toString('base64');
+    for (const [name, value] of securityHeaders(nonce)) reply.header(name, value);
+    reply.header('Cache-Control', 'no-store').header('X-Request-Id', request.id).status(refusal.status);
+    if (isApiRequest(request) || request.headers.accept?.includes('application/problem+json')) {
+      void sendProblem(reply, refusal);
+      return;
+    }
+    env.render('platform/views/pages/error.njk', { title: refusal.title, detail: refusal.detail, cspNonce: nonce, navigation: [], currentPath: '/' }, (err, html) => {
+      if (err) request.log.error({ err }, 'error page failed to render');
+      void reply.type(err ? 'text/plain; charset=utf-8' : 'text/html; charset=utf-8').send(err ? `${refusal.status} ${refusal.title}` : html ?? '');
+    });
+  };
+}
 
 /**
  * One mapping from errors to responses: GOV.UK error pages for browsers, problem+json
@@ -66,11 +106,15 @@ export function setUpErrorHandling(app: FastifyInstance, production: boolean): v
       title = 'Form expired or not valid';
       detail = 'The form could not be accepted because its security token was missing, expired or not valid. Go back, reload the page and try again.';
     } else if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      // The parser's message quotes the body back; the answer never does.
       status = 400;
       type = 'malformed-json';
       title = 'The request body is not valid JSON';
-      detail = error.message;
-      errors = [{ path: '(body)', message: `The request body must be valid JSON: ${error.message}` }];
+      detail = 'The request body must be valid JSON.';
+      errors = [{ path: '(body)', message: detail }];
+    } else if (error.code?.startsWith('FST_') && typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      // Fastify's own refusals (content type, body size, …): plain words, never the request echoed.
+      ({ status, type, title, detail } = frameworkRefusal(error.statusCode));
     } else if (error.validation) {
       status = 422;
       type = 'invalid-input';

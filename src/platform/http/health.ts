@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/database.ts';
+import { hasRole } from '../access/actor.ts';
 import { srcRoot } from '../views/nunjucks.ts';
 
 export const packageVersion: string = (JSON.parse(readFileSync(path.resolve(srcRoot, '../package.json'), 'utf8')) as { version: string }).version;
@@ -33,5 +34,12 @@ export function setUpHealthChecks(app: FastifyInstance, database: Database, comm
     return reply.status(up ? 200 : 503).send({ status: database_.status, components: { database: database_ } });
   });
   app.get('/ping', { config: { public: true } }, async () => ({ status: 'UP' }));
-  app.get('/info', { config: { public: true } }, async () => ({ name: 'aftercare', version: packageVersion, commit, node: process.version }));
+  // Not public (issue 12, finding 10): the commit and Node version tell an attacker which
+  // known flaws to try. Signed-in users see the version; administrators also the commit and Node.
+  app.get('/info', async (request) => {
+    const actor = request.ctx().actor;
+    return hasRole(actor, 'administrator')
+      ? { name: 'aftercare', version: packageVersion, commit, node: process.version }
+      : { name: 'aftercare', version: packageVersion };
+  });
 }

@@ -83,8 +83,10 @@ describe('health', () => {
     expect(res.json()).toMatchObject({ status: 'UP', components: { database: { status: 'UP' } } });
   });
 
-  it('reports the version', async () => {
-    const res = await t.app.inject({ url: '/info' });
+  it('reports the version to signed-in users (issue 12: /info is no longer public)', async () => {
+    const b = new Browser(t.app);
+    await b.signIn(demo.practitioner);
+    const res = await b.get('/info');
     expect(res.json()).toMatchObject({ name: 'aftercare', version: expect.any(String) });
   });
 });

@@ -49,6 +49,11 @@ const fixedHeaders: ReadonlyArray<readonly [string, string]> = [
   ['Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()'],
 ];
 
+/** The security headers of a response whose CSP nonce is `nonce`. */
+export function securityHeaders(nonce: string): Array<readonly [string, string]> {
+  return [...fixedHeaders, ['Content-Security-Policy', contentSecurityPolicy(nonce)]];
+}
+
 /**
  * Security headers with a per-request CSP nonce for the scripts the GOV.UK template needs,
  * and no caching of anything but static assets.
