@@ -42,6 +42,7 @@ import { annualAuditRoutes } from './modules/annual-audit/routes.ts';
 import { exportsRoutes } from './modules/exports/exports.routes.ts';
 import { importRoutes } from './modules/imports/routes.ts';
 import { reportsRoutes } from './modules/reports/routes.ts';
+import { guardPersonRoutes } from './modules/register/person-guard.ts';
 import './platform/http/types.ts';
 
 export interface AppDeps {
@@ -49,12 +50,14 @@ export interface AppDeps {
   database: Database;
   /** Tests pass false to keep output clean; the server passes its level. */
   logger?: boolean;
+  /** Told of every route as it is added (the permission matrix test builds its list of routes from it). */
+  onRoute?: (route: { method: string; url: string }) => void;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Builds the whole app without listening, so tests drive it with app.inject(). */
-export async function buildApp({ config, database, logger = true }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, database, logger = true, onRoute }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ? loggerOptions(config.logLevel, config.env === 'development') : false,
     trustProxy: config.trustProxy,
@@ -65,6 +68,11 @@ export async function buildApp({ config, database, logger = true }: AppDeps): Pr
     bodyLimit: 5 * 1024 * 1024,
   });
   const { db } = database;
+  if (onRoute) {
+    app.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) onRoute({ method, url: route.url });
+    });
+  }
   app.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });
@@ -80,6 +88,7 @@ export async function buildApp({ config, database, logger = true }: AppDeps): Pr
   setUpAuthentication(app, db, config);
   await setUpCsrf(app);
   setUpErrorHandling(app, config.env === 'production');
+  guardPersonRoutes(app);
   authRoutes(app, db, config);
   homeRoutes(app);
   adminRoutes(app);
