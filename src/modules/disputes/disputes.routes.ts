@@ -47,7 +47,7 @@ function openFormValues(body: FormBody) {
 }
 
 async function renderOpenForm(request: FastifyRequest, reply: FastifyReply, personId: string, body: FormBody | null, errors?: unknown) {
-  const { person: p, bodies } = await openDisputeForm(request.ctx(), personId);
+  const { person: p, bodies } = await openDisputeForm(request.ctx(), personId, body === null);
   const values = body ? openFormValues(body) : { kind: undefined, partyAOrganisationId: '', partyBOrganisationId: '', interimLeadOrganisationId: '', summary: '' };
   return reply.render(v('dispute-form'), {
     title: 'Record a dispute',

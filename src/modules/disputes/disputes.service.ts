@@ -122,10 +122,10 @@ export const stageChangeSchema = () => z.object({
   changedOn: isoDateField('the date of the change', { required: true, notFuture: true, today: todayInLondon() }),
 });
 
-/** The form to record a dispute, for someone who may change the person's record; showing it is a view of the record (issue 12, finding 8). */
-export async function openDisputeForm(ctx: ServiceContext, personId: string): Promise<{ person: PersonRow; bodies: OrganisationChoice[] }> {
+/** The form to record a dispute, for someone who may change the person's record; `shown` afresh, it is a view of the record (issue 12, finding 8). */
+export async function openDisputeForm(ctx: ServiceContext, personId: string, shown: boolean): Promise<{ person: PersonRow; bodies: OrganisationChoice[] }> {
   const p = await loadPerson(ctx.db, ctx, personId, 'person:write');
-  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { page: 'dispute-form' } });
+  if (shown) await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { page: 'dispute-form' } });
   return { person: p, bodies: await disputeBodies(ctx.db, ctx.actor.partnershipId) };
 }
 

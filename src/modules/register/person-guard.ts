@@ -45,7 +45,13 @@ function guard(permission: GuardPermission) {
     const personId = params.id ?? params.personId;
     if (!personId) throw new NotFoundError('Person not found');
     const ctx = request.ctx();
-    await loadPerson(ctx.db, ctx, personId, permission);
+    try {
+      await loadPerson(ctx.db, ctx, personId, permission);
+    } catch (error) {
+      // The API names the id it could not find, as its own answers do.
+      if (error instanceof NotFoundError && request.url.startsWith('/api/')) throw new NotFoundError(`There is no person with id ${personId}`);
+      throw error;
+    }
   };
 }
 
