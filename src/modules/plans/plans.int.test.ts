@@ -566,13 +566,15 @@ describe('issue 12, finding 3: storing the plan as a PDF is a change to the reco
       const b = await signedInBrowser(t.app, email);
       const page = await b.get(`/people/${personId}/plans/${draft.planId}`);
       expect(page.statusCode, email).toBe(200);
+      expect(page.body, email).toContain('data-qa="print-plan"');
+      expect(page.body, email).not.toContain('data-qa="download-pdf"');
       const res = await b.post(`/people/${personId}/plans/${draft.planId}/pdf`, {});
       expect(res.statusCode, email).toBe(403);
     }
     expect(await documents()).toEqual({ n: 0 });
     expect(await stored()).toEqual({ n: 0 });
     const trustPractitioner = await signedInBrowser(t.app, 'trust@demo.aftercare.example');
-    await trustPractitioner.get(`/people/${personId}/plans/${draft.planId}`);
+    expect((await trustPractitioner.get(`/people/${personId}/plans/${draft.planId}`)).body).toContain('data-qa="download-pdf"');
     const ok = await trustPractitioner.post(`/people/${personId}/plans/${draft.planId}/pdf`, {});
     expect(ok.statusCode, ok.body.slice(0, 500)).toBe(302);
     expect(await documents()).toEqual({ n: 1 });
