@@ -45,6 +45,7 @@ import { annualAuditRoutes } from './modules/annual-audit/routes.ts';
 import { exportsRoutes } from './modules/exports/exports.routes.ts';
 import { importRoutes } from './modules/imports/routes.ts';
 import { reportsRoutes } from './modules/reports/routes.ts';
+import { guardPersonRoutes } from './modules/register/person-guard.ts';
 import './platform/http/types.ts';
 
 export interface AppDeps {
@@ -54,12 +55,14 @@ export interface AppDeps {
   logger?: boolean;
   /** Where the log goes instead of stdout (tests read it to check what is never logged). */
   logDestination?: DestinationStream;
+  /** Told of every route as it is added (the permission matrix test builds its list of routes from it). */
+  onRoute?: (route: { method: string; url: string }) => void;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Builds the whole app without listening, so tests drive it with app.inject(). */
-export async function buildApp({ config, database, logger = true, logDestination }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, database, logger = true, logDestination, onRoute }: AppDeps): Promise<FastifyInstance> {
   const views = createNunjucksEnvironment(config.env === 'development');
   const loggerInstance: FastifyBaseLogger | undefined = logDestination ? pino(loggerOptions(config.logLevel, false), logDestination) : undefined;
   const app = Fastify({
@@ -76,6 +79,11 @@ export async function buildApp({ config, database, logger = true, logDestination
     bodyLimit: 5 * 1024 * 1024,
   });
   const { db } = database;
+  if (onRoute) {
+    app.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) onRoute({ method, url: route.url });
+    });
+  }
   app.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });
@@ -93,6 +101,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   await setUpCsrf(app);
   setUpControlCharacterCheck(app);
   setUpErrorHandling(app, config.env === 'production');
+  guardPersonRoutes(app);
   authRoutes(app, db, config);
   homeRoutes(app);
   adminRoutes(app);

@@ -132,8 +132,10 @@ export async function currentPlanServices(db: DbOrTx, partnershipId: string, per
 }
 
 /** What the "record a charge" form needs. */
-export async function chargeFormData(ctx: ServiceContext, personId: string) {
+/** The charge form's data. `shown`: the form is being shown afresh, a view of the person and their plan's services (issue 12, finding 8). */
+export async function chargeFormData(ctx: ServiceContext, personId: string, shown = false) {
   const p = await loadPerson(ctx.db, ctx, personId, 'person:write');
+  if (shown) await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { page: 'charge-form' } });
   return { person: p, services: await currentPlanServices(ctx.db, ctx.actor.partnershipId, personId) };
 }
 

@@ -91,7 +91,7 @@ function chargeFormValues(body: FormBody) {
 }
 
 async function renderChargeForm(request: FastifyRequest<Params>, reply: FastifyReply, body: FormBody | null, errors?: GovukErrors) {
-  const { person, services } = await chargeFormData(request.ctx(), request.params.personId);
+  const { person, services } = await chargeFormData(request.ctx(), request.params.personId, body === null);
   const values = body ? chargeFormValues(body) : { service: services.length ? '' : 'other', description: '', s117: undefined, amount: '' };
   return reply.render(v('charge-form'), {
     title: 'Record a charge',

@@ -9,8 +9,7 @@ import { formatPounds } from '../../domain/funding.ts';
 import { InputError } from '../../platform/errors/errors.ts';
 import { asString, asVersion, dateFromParts, formBody, type FormBody } from '../../platform/http/forms.ts';
 import { toGovukErrors } from '../../platform/http/validation.ts';
-import { loadPerson } from '../register/people.service.ts';
-import { changeStage, disputeBodies, DISPUTE_LIST_LIMIT, getDispute, INTERIM_LEAD_MESSAGE, listDisputes, openDispute, resolveDispute, type DisputeView, type OrganisationChoice } from './disputes.service.ts';
+import { changeStage, DISPUTE_LIST_LIMIT, getDispute, INTERIM_LEAD_MESSAGE, listDisputes, openDispute, openDisputeForm, resolveDispute, type DisputeView, type OrganisationChoice } from './disputes.service.ts';
 import { recordChange } from '../../platform/audit/audit.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import { sendTable, type Table, type TableFormat } from '../../platform/exports/table.ts';
@@ -48,9 +47,7 @@ function openFormValues(body: FormBody) {
 }
 
 async function renderOpenForm(request: FastifyRequest, reply: FastifyReply, personId: string, body: FormBody | null, errors?: unknown) {
-  const ctx = request.ctx();
-  const p = await loadPerson(ctx.db, ctx, personId, 'person:write');
-  const bodies = await disputeBodies(ctx.db, ctx.actor.partnershipId);
+  const { person: p, bodies } = await openDisputeForm(request.ctx(), personId, body === null);
   const values = body ? openFormValues(body) : { kind: undefined, partyAOrganisationId: '', partyBOrganisationId: '', interimLeadOrganisationId: '', summary: '' };
   return reply.render(v('dispute-form'), {
     title: 'Record a dispute',

@@ -78,8 +78,9 @@ function inTx(ctx: ServiceContext, tx: DbOrTx): ServiceContext {
 }
 
 export async function openDispute(ctx: ServiceContext, personId: string, input: unknown): Promise<DisputeRow> {
-  const data = parseInput(openDisputeSchema(), input);
+  // Permission before input (issue 12, finding 10).
   await loadPerson(ctx.db, ctx, personId, 'person:write');
+  const data = parseInput(openDisputeSchema(), input);
   checkParties(data, await disputeBodies(ctx.db, ctx.actor.partnershipId));
   return ctx.db.transaction(async (tx) => {
     const recorded = await recordEvent(inTx(ctx, tx), personId, { event: { type: 'dispute-opened', date: data.aroseOn!, kind: data.kind }, source: 'manual' }).catch((error: unknown) => {
@@ -121,7 +122,21 @@ export const stageChangeSchema = () => z.object({
   changedOn: isoDateField('the date of the change', { required: true, notFuture: true, today: todayInLondon() }),
 });
 
+/** The form to record a dispute, for someone who may change the person's record; `shown` afresh, it is a view of the record (issue 12, finding 8). */
+export async function openDisputeForm(ctx: ServiceContext, personId: string, shown: boolean): Promise<{ person: PersonRow; bodies: OrganisationChoice[] }> {
+  const p = await loadPerson(ctx.db, ctx, personId, 'person:write');
+  if (shown) await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { page: 'dispute-form' } });
+  return { person: p, bodies: await disputeBodies(ctx.db, ctx.actor.partnershipId) };
+}
+
+/** Permission before input (issue 12, finding 10): only someone who may change the person's record changes their dispute. */
+async function assertCanChangeDispute(ctx: ServiceContext, disputeId: string): Promise<void> {
+  const row = await loadDispute(ctx.db, ctx, disputeId);
+  await loadPerson(ctx.db, ctx, row.personId, 'person:write');
+}
+
 export async function changeStage(ctx: ServiceContext, disputeId: string, version: number, input: unknown): Promise<DisputeRow> {
+  await assertCanChangeDispute(ctx, disputeId);
   const data = parseInput(stageChangeSchema(), input);
   return ctx.db.transaction(async (tx) => {
     const before = await loadDispute(tx, ctx, disputeId);
@@ -161,6 +176,7 @@ export const resolveSchema = () => z.object({
 });
 
 export async function resolveDispute(ctx: ServiceContext, disputeId: string, version: number, input: unknown): Promise<DisputeRow> {
+  await assertCanChangeDispute(ctx, disputeId);
   const data = parseInput(resolveSchema(), input);
   const bodies = await disputeBodies(ctx.db, ctx.actor.partnershipId);
   const issues: Array<{ path: string; message: string }> = [];
@@ -247,8 +263,10 @@ export function disputeView(row: DisputeRow, bodies: OrganisationChoice[], p: Pi
   };
 }
 
+/** The person's disputes (the people API): a view of their record (issue 12, finding 8). */
 export async function listPersonDisputes(ctx: ServiceContext, personId: string): Promise<{ person: PersonRow; disputes: DisputeView[]; canWrite: boolean }> {
   const p = await loadPerson(ctx.db, ctx, personId, 'person:read');
+  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { part: 'disputes' } });
   const [rows, bodies] = await Promise.all([
     ctx.db.select().from(dispute).where(and(eq(dispute.partnershipId, ctx.actor.partnershipId), eq(dispute.personId, personId))).orderBy(desc(dispute.aroseOn)),
     disputeBodies(ctx.db, ctx.actor.partnershipId),

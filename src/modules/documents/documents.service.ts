@@ -71,14 +71,16 @@ const storeDocumentSchema = z.object({
 /**
  * Store a produced document exactly as produced, inside the caller's transaction, with its
  * SHA-256 and size, and audit it (the hash goes into the audit trail, never the bytes).
- * The caller checks the permission its use case needs (producing a statement needs
- * person:write); here the person must be in the actor's partnership and readable by them.
+ * Storing a document adds to the person's record, so it needs person:write on them (issue 12,
+ * finding 3: read-only users stored plan PDFs). Only a use case that has already made a narrower
+ * decision passes 'person:read' (the ending letters, stored by the responsible bodies' deciders
+ * once both have approved). Checked before the input.
  */
-export async function storeDocument(tx: DbOrTx, ctx: AuditScope, input: StoreDocumentInput): Promise<{ id: string; contentHash: string }> {
+export async function storeDocument(tx: DbOrTx, ctx: AuditScope, input: StoreDocumentInput, permission: 'person:write' | 'person:read' = 'person:write'): Promise<{ id: string; contentHash: string }> {
+  await loadPerson(tx, ctx, input.personId, permission);
   const { content, ...rest } = input;
   const data = parseInput(storeDocumentSchema, rest);
   if (!Buffer.isBuffer(content) || content.length === 0) throw new InputError([{ path: 'content', message: 'The document is empty' }]);
-  await loadPerson(tx, ctx, data.personId, 'person:read');
   const contentHash = sha256Hex(content);
   const [created] = await tx
     .insert(personDocument)

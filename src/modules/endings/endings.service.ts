@@ -456,6 +456,6 @@ async function produceEndingLetters(tx: DbOrTx, ctx: ServiceContext, row: Person
       mediaType: 'application/pdf',
       fileName: fileNameFor(`${model.title} ${accessibleFormat === 'standard' ? '' : accessibleFormat}`, today),
       content: await renderPdf({ ...model, title }),
-    });
+    }, 'person:read'); // the deciders of both bodies approved above; an ICB decider holds no person:write
   }
 }

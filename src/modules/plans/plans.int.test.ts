@@ -553,3 +553,31 @@ describe('what a refused change leaves behind', () => {
     expect((await planRow(draft.planId)).version).toBe(draft.version);
   });
 });
+
+describe('issue 12, finding 3: storing the plan as a PDF is a change to the record', () => {
+  it('refuses the read-only and commissioner accounts (403, no document stored, nothing audited) and lets a practitioner store it', async () => {
+    // Added by the trust: the trust's read-only user can read the person; the ICB commissioner reads them as the responsible ICB.
+    const trust = await tokenFor('RZV', 'Trust case system (finding 3)');
+    const personId = await entitledPerson({ token: trust });
+    const draft = await Draft.start(personId, trust);
+    const documents = async () => rowsOf(await t.database.db.execute(sql`select count(*)::int as n from person_document where person_id = ${personId}`))[0] as { n: number };
+    const stored = async () => rowsOf(await t.database.db.execute(sql`select count(*)::int as n from audit_event where subject_id = ${personId} and action = 'document.stored'`))[0] as { n: number };
+    for (const email of [demo.readOnly, demo.commissioner]) {
+      const b = await signedInBrowser(t.app, email);
+      const page = await b.get(`/people/${personId}/plans/${draft.planId}`);
+      expect(page.statusCode, email).toBe(200);
+      expect(page.body, email).toContain('data-qa="print-plan"');
+      expect(page.body, email).not.toContain('data-qa="download-pdf"');
+      const res = await b.post(`/people/${personId}/plans/${draft.planId}/pdf`, {});
+      expect(res.statusCode, email).toBe(403);
+    }
+    expect(await documents()).toEqual({ n: 0 });
+    expect(await stored()).toEqual({ n: 0 });
+    const trustPractitioner = await signedInBrowser(t.app, 'trust@demo.aftercare.example');
+    expect((await trustPractitioner.get(`/people/${personId}/plans/${draft.planId}`)).body).toContain('data-qa="download-pdf"');
+    const ok = await trustPractitioner.post(`/people/${personId}/plans/${draft.planId}/pdf`, {});
+    expect(ok.statusCode, ok.body.slice(0, 500)).toBe(302);
+    expect(await documents()).toEqual({ n: 1 });
+    expect(await stored()).toEqual({ n: 1 });
+  });
+});

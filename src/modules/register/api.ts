@@ -8,6 +8,7 @@ import { findPeopleByNhsNumber, getEntitlement, getPersonForApi, parseApiInput, 
 import { communicationNeedKinds, dischargePlanningStatuses, engagementStatuses, ethnicCodes, personInputSchema, sexes } from './inputs.ts';
 import { createPerson, type PersonRow } from './people.service.ts';
 import { problemSchema } from '../../platform/http/problem-schema.ts';
+import { assertCan } from '../../platform/access/policy.ts';
 
 /*
  * The integration API for the register: partners' systems (the trust's EPR, the MHA
@@ -215,6 +216,8 @@ export function peopleApiRoutes(app: FastifyInstance): void {
     },
     async (request, reply) => {
       const ctx = request.ctx();
+      // Permission before input: someone who may not add people learns nothing from the body's rules.
+      assertCan(ctx.actor, 'person:write', { partnershipId: ctx.actor.partnershipId, organisationId: ctx.actor.activeOrganisationId });
       const { confirmDuplicate, ...fields } = parseWithRules(personBodySchema, personInputSchema(todayInLondon()), request.body);
       const result = await createPerson(ctx, withoutNulls(fields), { confirmDuplicate: confirmDuplicate === true });
       if (result.outcome === 'possible-duplicates') return sendDuplicates(reply, result.duplicates);

@@ -555,7 +555,8 @@ describe('the lost-to-follow-up finder', () => {
     const notLost = await practitioner.post(`/lost-to-follow-up/${p.ada!.id}/follow-up`, {});
     expect(notLost.statusCode).toBe(302);
     expect((await practitioner.get('/lost-to-follow-up')).body).toContain('Ada Lovelace is no longer lost to follow-up, so no task was created.');
-    expect((await practitioner.post(`/lost-to-follow-up/${p.sue!.id}/follow-up`, {})).statusCode).toBe(404);
+    // Someone the practitioner has no relationship with: 403 before anything else, as on every route about a person (issue 12, permission matrix).
+    expect((await practitioner.post(`/lost-to-follow-up/${p.sue!.id}/follow-up`, {})).statusCode).toBe(403);
     expect((await practitioner.post('/lost-to-follow-up/not-a-uuid/follow-up', {})).statusCode).toBe(404);
 
     const commissioner = await signedIn(demo.commissioner);

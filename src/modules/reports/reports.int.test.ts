@@ -137,6 +137,58 @@ describe('scheduled report pages', () => {
   });
 });
 
+describe('issue 12, finding 4: only a schedule’s owner changes it', () => {
+  it('refuses another organisation’s senior practitioner and the ICB commissioner (403, schedule unchanged), hides the controls from them, and lets the owner change it', async () => {
+    const manager = await signedInBrowser(t.app, demo.manager);
+    await manager.get('/reports/schedules/new?source=dashboard');
+    expect((await manager.post('/reports/schedules/new', { name: 'Owned by the manager', source: 'dashboard', query: '', recipientUserIds: [users[demo.manager]!], dayOfMonth: '5' })).statusCode).toBe(302);
+    const s = await scheduleByName('Owned by the manager');
+    const version = String(s.version);
+    const form = { name: 'Renamed by someone else', source: 'dashboard', query: '', recipientUserIds: [users[demo.commissioner]!], dayOfMonth: '6', version };
+
+    for (const email of [demo.commissioner, demo.senior]) {
+      const other = await signedInBrowser(t.app, email);
+      const list = await other.get('/reports/schedules');
+      expect(list.statusCode).toBe(200);
+      const row = list.body.slice(list.body.indexOf('Owned by the manager'));
+      expect(row.slice(0, row.indexOf('</tr>'))).not.toMatch(/\/edit|\/pause|\/delete/);
+      expect(row.slice(0, row.indexOf('</tr>'))).toContain('Set up by someone else');
+      expect((await other.get(`/reports/schedules/${s.id}/edit`)).statusCode).toBe(403);
+      expect((await other.get(`/reports/schedules/${s.id}/delete`)).statusCode).toBe(403);
+      expect((await other.post(`/reports/schedules/${s.id}/edit`, form)).statusCode).toBe(403);
+      expect((await other.post(`/reports/schedules/${s.id}/pause`, { version })).statusCode).toBe(403);
+      expect((await other.post(`/reports/schedules/${s.id}/delete`, { version })).statusCode).toBe(403);
+    }
+    const after = await scheduleByName('Owned by the manager');
+    expect(after).toMatchObject({ name: 'Owned by the manager', active: true, dayOfMonth: 5, version: s.version, recipientUserIds: [users[demo.manager]!] });
+
+    // The owner sees the controls and changes it.
+    const own = await manager.get('/reports/schedules');
+    expect(own.body).toContain(`/reports/schedules/${s.id}/edit`);
+    await manager.get(`/reports/schedules/${s.id}/edit`);
+    expect((await manager.post(`/reports/schedules/${s.id}/edit`, { ...form, name: 'Renamed by its owner', recipientUserIds: [users[demo.manager]!] })).statusCode).toBe(302);
+    expect((await scheduleByName('Renamed by its owner')).dayOfMonth).toBe(6);
+  });
+
+  it('lets the lead organisation’s quality and audit staff pause or delete any schedule, but not change what it sends', async () => {
+    const manager = await signedInBrowser(t.app, demo.manager);
+    await manager.get('/reports/schedules/new?source=dashboard');
+    await manager.post('/reports/schedules/new', { name: 'Stoppable', source: 'dashboard', query: '', recipientUserIds: [users[demo.manager]!], dayOfMonth: '7' });
+    const s = await scheduleByName('Stoppable');
+    const quality = await signedInBrowser(t.app, demo.quality);
+    const list = await quality.get('/reports/schedules');
+    const row = list.body.slice(list.body.indexOf('Stoppable'));
+    expect(row.slice(0, row.indexOf('</tr>'))).toContain(`/reports/schedules/${s.id}/pause`);
+    expect(row.slice(0, row.indexOf('</tr>'))).not.toContain(`/reports/schedules/${s.id}/edit`);
+    expect((await quality.post(`/reports/schedules/${s.id}/edit`, { name: 'Changed', source: 'dashboard', query: '', recipientUserIds: [users[demo.quality]!], dayOfMonth: '7', version: String(s.version) })).statusCode).toBe(403);
+    expect((await quality.post(`/reports/schedules/${s.id}/pause`, { version: String(s.version) })).statusCode).toBe(302);
+    expect((await scheduleByName('Stoppable')).active).toBe(false);
+    await quality.get(`/reports/schedules/${s.id}/delete`);
+    expect((await quality.post(`/reports/schedules/${s.id}/delete`, { version: String(s.version + 1) })).statusCode).toBe(302);
+    expect(await db().select().from(reportSchedule).where(eq(reportSchedule.id, s.id))).toHaveLength(0);
+  });
+});
+
 describe('the monthly job', () => {
   let dashboardId: string;
 

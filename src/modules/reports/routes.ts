@@ -8,13 +8,14 @@ import { FIRST_DAY, LAST_DAY } from '../../domain/report-schedule.ts';
 import { InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { asArray, asString, asVersion, formBody, type FormBody } from '../../platform/http/forms.ts';
 import { toGovukErrors } from '../../platform/http/validation.ts';
+import { scheduleAccess } from '../../platform/access/policy.ts';
 import { loadRegisterOptions } from '../register/list.queries.ts';
 import { describeQuery, queryFromSearch, reportSourceLabels, reportSources, searchOf, toReportQuery, type ReportSource } from './report-build.ts';
 import {
   assertCanSchedule,
   createSchedule,
   deleteSchedule,
-  getSchedule,
+  getScheduleFor,
   listSchedules,
   notificationAttachment,
   recipientChoices,
@@ -85,6 +86,8 @@ export function reportsRoutes(app: FastifyInstance): void {
         const source = isSource(s.source) ? s.source : null;
         return {
           ...s,
+          // Others' schedules are listed without their controls (issue 12, finding 4).
+          may: scheduleAccess(ctx.actor, s),
           sourceLabel: source ? reportSourceLabels[source] : s.source,
           filters: source ? describeQuery(source, toReportQuery(s.query), options) : '',
           recipients: s.recipientUserIds.map((id) => names.get(id) ?? 'A user who can no longer receive it').join(', '),
@@ -121,14 +124,14 @@ export function reportsRoutes(app: FastifyInstance): void {
 
   app.get('/reports/schedules/:id/edit', async (request, reply) => {
     const { id } = idParam.parse(request.params);
-    const s = await getSchedule(request.ctx(), id);
+    const s = await getScheduleFor(request.ctx(), id, 'change');
     return renderForm(request, reply, { name: s.name, source: s.source, query: searchOf(toReportQuery(s.query)), recipientUserIds: s.recipientUserIds, dayOfMonth: String(s.dayOfMonth) }, { kind: 'edit', schedule: s });
   });
 
   app.post('/reports/schedules/:id/edit', async (request, reply) => {
     const ctx = request.ctx();
     const { id } = idParam.parse(request.params);
-    const s = await getSchedule(ctx, id);
+    const s = await getScheduleFor(ctx, id, 'change');
     const body = formBody(request.body);
     const values = { ...formValues(body), source: s.source };
     try {
@@ -155,7 +158,7 @@ export function reportsRoutes(app: FastifyInstance): void {
 
   app.get('/reports/schedules/:id/delete', async (request, reply) => {
     const { id } = idParam.parse(request.params);
-    const s = await getSchedule(request.ctx(), id);
+    const s = await getScheduleFor(request.ctx(), id, 'stop');
     return reply.render(v('delete'), { title: `Delete “${s.name}”`, s });
   });
 

@@ -7,11 +7,11 @@ import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { FIRST_DAY, firstRunOn, LAST_DAY } from '../../domain/report-schedule.ts';
 import type { Actor, Role } from '../../platform/access/actor.ts';
-import { assertCan, can } from '../../platform/access/policy.ts';
+import { assertCan, can, scheduleAccess } from '../../platform/access/policy.ts';
 import { recordChange } from '../../platform/audit/audit.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import { appUser, membership, organisation } from '../../platform/db/schema.ts';
-import { InputError, NotFoundError, type FieldIssue } from '../../platform/errors/errors.ts';
+import { ForbiddenError, InputError, NotFoundError, type FieldIssue } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { zodIssues } from '../../platform/http/validation.ts';
 import { loadRegisterOptions } from '../register/list.queries.ts';
@@ -128,6 +128,19 @@ export async function getSchedule(ctx: ServiceContext, id: string): Promise<Sche
   return row;
 }
 
+/**
+ * A schedule the actor may act on (policy.ts scheduleAccess): `change` (its owner) or `stop`
+ * (pause, resume, delete: its owner or the lead organisation's quality and audit staff).
+ * Checked before any input is read.
+ */
+export async function getScheduleFor(ctx: ServiceContext, id: string, action: 'change' | 'stop'): Promise<ScheduleRow> {
+  const row = await getSchedule(ctx, id);
+  if (!scheduleAccess(ctx.actor, row)[action]) {
+    throw new ForbiddenError(action === 'change' ? 'Only the person who set up this report can change it' : 'Only the person who set up this report can pause, resume or delete it');
+  }
+  return row;
+}
+
 export async function createSchedule(ctx: ServiceContext, input: ScheduleInput, today = todayInLondon()): Promise<ScheduleRow> {
   assertCanSchedule(ctx);
   const data = await validate(ctx, input);
@@ -152,7 +165,7 @@ export async function createSchedule(ctx: ServiceContext, input: ScheduleInput, 
 }
 
 export async function updateSchedule(ctx: ServiceContext, id: string, version: number, input: ScheduleInput, today = todayInLondon()): Promise<ScheduleRow> {
-  const before = await getSchedule(ctx, id);
+  const before = await getScheduleFor(ctx, id, 'change');
   const data = await validate(ctx, input);
   return ctx.db.transaction(async (tx) => {
     const after = expectOneUpdated(
@@ -179,7 +192,7 @@ export async function updateSchedule(ctx: ServiceContext, id: string, version: n
 
 /** Pause or resume. Resuming sends next on the schedule's day on or after today (missed months are not sent). */
 export async function setScheduleActive(ctx: ServiceContext, id: string, version: number, active: boolean, today = todayInLondon()): Promise<ScheduleRow> {
-  const before = await getSchedule(ctx, id);
+  const before = await getScheduleFor(ctx, id, 'stop');
   return ctx.db.transaction(async (tx) => {
     const after = expectOneUpdated(
       await tx
@@ -194,7 +207,7 @@ export async function setScheduleActive(ctx: ServiceContext, id: string, version
 }
 
 export async function deleteSchedule(ctx: ServiceContext, id: string, version: number): Promise<ScheduleRow> {
-  await getSchedule(ctx, id);
+  await getScheduleFor(ctx, id, 'stop');
   return ctx.db.transaction(async (tx) => {
     const deleted = expectOneUpdated(
       await tx

@@ -130,10 +130,12 @@ async function loadMeeting(db: DbOrTx, partnershipId: string, personId: string, 
   return row;
 }
 
-export async function getMeeting(ctx: ServiceContext, personId: string, meetingId: string): Promise<{ person: PersonRow; meeting: MeetingRow; actions: ActionRow[] }> {
+/** One meeting, its attendees and actions; each read is a view of the person's record (issue 12, finding 8), as the page or its calendar invitation. */
+export async function getMeeting(ctx: ServiceContext, personId: string, meetingId: string, as: 'page' | 'invitation' = 'page'): Promise<{ person: PersonRow; meeting: MeetingRow; actions: ActionRow[] }> {
   const p = await loadPerson(ctx.db, ctx, personId, 'person:read');
   const m = await loadMeeting(ctx.db, ctx.actor.partnershipId, personId, meetingId);
   const actions = await ctx.db.select().from(meetingAction).where(and(eq(meetingAction.partnershipId, ctx.actor.partnershipId), eq(meetingAction.meetingId, meetingId))).orderBy(asc(meetingAction.dueOn), asc(meetingAction.createdAt));
+  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { meeting: meetingId, as } });
   return { person: p, meeting: m, actions };
 }
 

@@ -137,8 +137,10 @@ export interface ReviewFormData {
 }
 
 /** What the review form needs: the person, the goals of the approved plan, the policy. */
-export async function reviewForm(ctx: ServiceContext, personId: string, reviewId?: string | null): Promise<ReviewFormData> {
+/** The review or meeting form's data. `shownAs`: the form is being shown, a view of the person's record (issue 12, finding 8). */
+export async function reviewForm(ctx: ServiceContext, personId: string, reviewId?: string | null, shownAs?: 'review-form' | 'meeting-form'): Promise<ReviewFormData> {
   const p = await loadPerson(ctx.db, ctx, personId, 'person:write');
+  if (shownAs) await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { page: shownAs } });
   const [plan, policy] = await Promise.all([approvedPlan(ctx.db, ctx.actor.partnershipId, personId), reviewPolicy(ctx.db, ctx.actor.partnershipId)]);
   const scheduled = reviewId ? await loadReview(ctx.db, ctx.actor.partnershipId, personId, reviewId) : null;
   if (scheduled && scheduled.status !== 'scheduled') throw new ConflictError('This review has already been completed or cancelled.');

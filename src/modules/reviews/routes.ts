@@ -225,7 +225,7 @@ export function reviewRoutes(app: FastifyInstance): void {
     });
   });
   app.get<PersonParams & { Querystring: { review?: string } }>('/people/:id/reviews/new', async (request, reply) => {
-    const data = await reviewForm(request.ctx(), request.params.id, request.query.review ?? null);
+    const data = await reviewForm(request.ctx(), request.params.id, request.query.review ?? null, 'review-form');
     return reply.render(v('review-form'), reviewPage(data, null));
   });
   app.post<PersonParams>('/people/:id/reviews/new', async (request, reply) => {
@@ -262,7 +262,7 @@ export function reviewRoutes(app: FastifyInstance): void {
   app.get<PersonParams>('/people/:id/meetings', async (request, reply) => reply.redirect(`/people/${request.params.id}/reviews#meetings`));
   app.get<PersonParams>('/people/:id/meetings/new', async (request, reply) => {
     const ctx = request.ctx();
-    const data = await reviewForm(ctx, request.params.id);
+    const data = await reviewForm(ctx, request.params.id, null, 'meeting-form');
     return reply.render(v('meeting-form'), await meetingPage(ctx, data, null));
   });
   app.post<PersonParams>('/people/:id/meetings/new', async (request, reply) => {
@@ -304,7 +304,7 @@ export function reviewRoutes(app: FastifyInstance): void {
     return reply.redirect(`/people/${request.params.id}/meetings/${request.params.meetingId}#actions`);
   });
   app.get<MeetingParams>('/people/:id/meetings/:meetingId/invite.ics', async (request, reply) => {
-    const { meeting } = await getMeeting(request.ctx(), request.params.id, request.params.meetingId);
+    const { meeting } = await getMeeting(request.ctx(), request.params.id, request.params.meetingId, 'invitation');
     // No names in the invitation: calendars are often shared and synchronised to phones.
     const ics = meetingInvite({
       uid: `${meeting.id}@aftercare`,

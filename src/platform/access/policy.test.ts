@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor, ActorMembership, Role } from './actor.ts';
-import { can, endingApprovalOrganisation, organisationScope } from './policy.ts';
+import { can, endingApprovalOrganisation, organisationScope, scheduleAccess } from './policy.ts';
 
 const P = 'partnership-1';
 const membership = (organisationId: string, roles: Role[], isLead = false): ActorMembership => ({
@@ -146,5 +146,23 @@ describe('funding panels', () => {
     expect(can(user(membership('icb', ['commissioner'], true)), 'panel:read')).toBe(true);
     expect(can(user(membership('icb', ['administrator'], true)), 'panel:read')).toBe(false);
     expect(can(user(membership('northvale', ['read-only'])), 'panel:read')).toBe(false);
+  });
+});
+
+describe('scheduled reports (issue 12, finding 4)', () => {
+  const schedule = { partnershipId: P, createdBy: 'u1' };
+  it('lets the owner change and stop their schedule, and nobody else change it', () => {
+    expect(scheduleAccess(user(membership('northvale', ['team-manager'])), schedule)).toEqual({ change: true, stop: true });
+    const other = { ...user(membership('southmere', ['senior-practitioner'])), userId: 'u2' };
+    expect(scheduleAccess(other, schedule)).toEqual({ change: false, stop: false });
+    const commissioner = { ...user(membership('icb', ['commissioner'], true)), userId: 'u3' };
+    expect(scheduleAccess(commissioner, schedule)).toEqual({ change: false, stop: false });
+  });
+
+  it('lets the lead organisation’s quality and audit staff stop any schedule but not change it; not a council’s', () => {
+    expect(scheduleAccess({ ...user(membership('icb', ['quality-audit'], true)), userId: 'u4' }, schedule)).toEqual({ change: false, stop: true });
+    expect(scheduleAccess({ ...user(membership('northvale', ['quality-audit'])), userId: 'u5' }, schedule)).toEqual({ change: false, stop: false });
+    expect(scheduleAccess({ ...user(membership('icb', ['administrator'], true)), userId: 'u6' }, schedule)).toEqual({ change: false, stop: false });
+    expect(scheduleAccess(user(membership('northvale', ['team-manager'])), { ...schedule, partnershipId: 'other' })).toEqual({ change: false, stop: false });
   });
 });

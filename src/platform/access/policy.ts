@@ -206,3 +206,20 @@ export function endingApprovalOrganisation(actor: Actor, person: PersonRelations
   );
   return membership?.organisationId ?? null;
 }
+
+/**
+ * Who may act on a scheduled report (issue 12, finding 4). A schedule sends its owner's choice of
+ * data, under their name, to people they chose, so only the person who set it up may change it,
+ * pause it, resume it or delete it. One exception, so a report can always be stopped: quality and
+ * audit staff of the partnership's lead organisation (who answer for information governance
+ * across the partnership) may pause, resume or delete any of the partnership's schedules, for
+ * example when its owner has left or a recipient should no longer receive it; they may not
+ * change what it sends or to whom, because that would send data in someone else's name.
+ * Administrators manage accounts, not reports, and other organisations' staff have no say.
+ */
+export function scheduleAccess(actor: Actor, schedule: { partnershipId: string; createdBy: string | null }): { change: boolean; stop: boolean } {
+  if (actor.kind !== 'user' || schedule.partnershipId !== actor.partnershipId || !can(actor, 'reports:schedule')) return { change: false, stop: false };
+  const owner = actor.userId !== null && schedule.createdBy === actor.userId;
+  const governance = actor.memberships.some((m) => m.isLead && m.roles.includes('quality-audit'));
+  return { change: owner, stop: owner || governance };
+}
