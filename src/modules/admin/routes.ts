@@ -130,6 +130,8 @@ export function adminRoutes(app: FastifyInstance): void {
   app.post<{ Params: { id: string } }>('/admin/organisations/:id/users/new', async (request, reply) => {
     const ctx = request.ctx();
     const org = await getOrganisation(ctx, request.params.id);
+    // Permission before input: a refused actor gets 403 whatever the form holds.
+    if (!can(ctx.actor, 'users:manage', { partnershipId: org.partnershipId, organisationId: org.id })) throw new ForbiddenError();
     const body = formBody(request.body);
     const values = {
       displayName: asString(body.displayName),

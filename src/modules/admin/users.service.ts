@@ -122,6 +122,9 @@ export async function getMembership(ctx: ServiceContext, membershipId: string): 
 
 /** Create an account with a first membership. An existing account (same email) gains the membership instead. */
 export async function createUser(ctx: ServiceContext, input: unknown) {
+  // Permission before input: an actor who may manage no organisation's users is refused whatever the input.
+  const claimed = typeof input === 'object' && input !== null ? (input as { organisationId?: unknown }).organisationId : undefined;
+  assertCan(ctx.actor, 'users:manage', { partnershipId: ctx.actor.partnershipId, organisationId: typeof claimed === 'string' ? claimed : undefined });
   const data = parseInput(newUserSchema, input);
   assertCan(ctx.actor, 'users:manage', { partnershipId: ctx.actor.partnershipId, organisationId: data.organisationId });
   const org = (await ctx.db.select().from(organisation).where(and(eq(organisation.id, data.organisationId), eq(organisation.partnershipId, ctx.actor.partnershipId))))[0];
