@@ -46,6 +46,25 @@ export async function recordChange(tx: DbOrTx, scope: AuditScope, event: ChangeE
   });
 }
 
+/** Several changes in one multi-row statement (a batch of legal events, an import), scrubbed the same way. */
+export async function recordChanges(tx: DbOrTx, scope: AuditScope, events: ChangeEvent[]): Promise<void> {
+  if (!events.length) return;
+  await tx.insert(auditEvent).values(
+    events.map((event) => ({
+      partnershipId: scope.actor.partnershipId,
+      actorUserId: scope.actor.userId,
+      actorTokenId: scope.actor.tokenId,
+      organisationId: scope.actor.activeOrganisationId,
+      action: event.action,
+      subjectType: event.subjectType,
+      subjectId: event.subjectId,
+      before: scrub(event.before),
+      after: scrub(event.after),
+      requestId: scope.requestId,
+    })),
+  );
+}
+
 export async function recordView(
   db: DbOrTx,
   scope: AuditScope,
