@@ -141,6 +141,34 @@ const summaryOf = (p: LockedPerson): DecisionSummary => ({
   flags: p.flags as Flag[],
 });
 
+export type NewEventRow = typeof legalEvent.$inferInsert & { id: string; type: string; personId: string };
+
+const INSERT_CHUNK = 2000;
+
+/**
+ * The one insert into legal_event. Refuses an event of a workflow without its authority, then
+ * writes the rows with multi-row statements (1,000 a statement). `applyEvents` calls it after
+ * validating and evaluating one person's events; the register import calls it for a batch of
+ * people whose rows its plan validated and evaluated with the same engine, set-based
+ * (imports/plan.ts), and audits them through the same recorder.
+ */
+export async function insertEvents(tx: DbOrTx, scope: AuditScope, rows: NewEventRow[], options: Pick<ApplyOptions, 'authority'> & { returning?: boolean } = {}): Promise<LegalEventRow[]> {
+  rows.forEach((row, index) => {
+    if (row.partnershipId !== scope.actor.partnershipId) throw new Error('A legal event must belong to the partnership of whoever records it');
+    assertAuthorised(row.personId, [{ index, type: row.type }], options.authority);
+  });
+  if (options.returning) return rows.length ? tx.insert(legalEvent).values(rows).returning() : [];
+  // Many rows (an import): one JSON parameter a statement, however many rows.
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    const part = rows.slice(i, i + INSERT_CHUNK).map((r) => ({ id: r.id, person: r.personId, type: r.type, d: r.occurredOn, seq: r.sequence, payload: r.payload, hospital: r.hospital ?? null, ext: r.externalId ?? null, source: r.source ?? 'manual', by: r.recordedBy ?? null }));
+    await tx.execute(sql`
+      insert into legal_event (partnership_id, id, person_id, type, occurred_on, sequence, payload, hospital, external_id, source, recorded_by)
+      select ${scope.actor.partnershipId}, x.id, x.person, x.type, x.d, x.seq, x.payload, x.hospital, x.ext, x.source, x.by
+      from jsonb_to_recordset(${JSON.stringify(part)}::jsonb) as x(id uuid, person uuid, type text, d date, seq int, payload jsonb, hospital text, ext text, source text, by uuid)`);
+  }
+  return [];
+}
+
 /**
  * Record legal events of one person in the caller's transaction: all or none. The result is
  * what recording each input in turn would give (the same checks, in the same order, each new
@@ -197,8 +225,8 @@ export async function applyEvents(tx: DbOrTx, scope: AuditScope, personId: strin
   let summary = summaryOf(before);
   let decision: Decision | null = null;
   const results: Array<RecordedOutcome | null> = [];
-  const toInsert: Array<typeof legalEvent.$inferInsert> = [];
-  const changes: Array<{ before: DecisionSummary; after: Decision; row: typeof legalEvent.$inferInsert }> = [];
+  const toInsert: NewEventRow[] = [];
+  const changes: Array<{ before: DecisionSummary; after: Decision; row: NewEventRow }> = [];
   for (const [i, p] of parsed.entries()) {
     const stored = p.externalId ? existing.get(p.externalId) : undefined;
     if (stored) {
@@ -230,10 +258,10 @@ export async function applyEvents(tx: DbOrTx, scope: AuditScope, personId: strin
     return { results: results as RecordedOutcome[], decision: stored?.decision as Decision };
   }
 
-  const inserted = await tx.insert(legalEvent).values(toInsert).returning();
+  const inserted = await insertEvents(tx, scope, toInsert, { authority: options.authority, returning: true });
   const byId = new Map(inserted.map((r) => [r.id, r]));
   let n = 0;
-  const out = results.map((r) => r ?? { outcome: 'recorded' as const, event: byId.get(toInsert[n++]!.id!)! });
+  const out = results.map((r) => r ?? { outcome: 'recorded' as const, event: byId.get(toInsert[n++]!.id)! });
   // The organisation recording the events (usually the trust) is involved from then on.
   if (!before.involvedOrganisations.includes(scope.actor.activeOrganisationId)) {
     await tx

@@ -1,14 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, createTestApp, dateForm, demo, signedInBrowser, type TestApp } from '../../../test/app.ts';
 import { cliContext } from '../../cli/context.ts';
 import { syntheticNhsNumbers } from '../../domain/nhs-number.ts';
 import { loadTokenActor } from '../../platform/auth/actor-loader.ts';
-import { organisation } from '../../platform/db/schema.ts';
+import { recordChange, recordChanges } from '../../platform/audit/audit.ts';
+import { auditEvent, organisation } from '../../platform/db/schema.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { createToken } from '../admin/tokens.service.ts';
 import { recordEvents } from './api.service.ts';
-import { WorkflowOnlyEventError } from './events.service.ts';
+import { insertEvents, WorkflowOnlyEventError } from './events.service.ts';
 import { recordEvent } from './people.service.ts';
 import { legalEvent, person } from './schema.ts';
 import { grantWorkflowAuthority, type WorkflowAuthority } from './workflow-authority.ts';
@@ -176,5 +178,31 @@ describe('finding 1: only the endings workflow ends section 117', () => {
     await b.get(`/people/${id}`);
     const res = await b.post(`/people/${id}/events/new/aftercare-ended`, { ...dateForm('date', '2025-06-01'), approvedBy: ['local-authority', 'icb'], reasons: ['no-longer-in-need'], personInvolved: 'true', legalOverride: 'false', confirm: 'yes' });
     expect(res.statusCode).toBe(403);
+  });
+});
+
+describe('finding 1: one path for the import and the feed', () => {
+  it('finding 1: the import’s writer (insertEvents) refuses an ending row, so a legacy "Ended" can only become the confirmation task', async () => {
+    const id = await entitledPerson();
+    const ctx = await trustContext();
+    const row = { id: randomUUID(), partnershipId: ctx.actor.partnershipId, personId: id, type: 'aftercare-ended', occurredOn: '2025-06-01', sequence: 1, payload: ending('2025-06-01'), externalId: 'legacy-ended', source: 'import', recordedBy: ctx.actor.userId };
+    await expect(t.database.db.transaction(async (tx) => insertEvents(tx, ctx, [row]))).rejects.toBeInstanceOf(WorkflowOnlyEventError);
+    expect(await stored(id)).toEqual({ status: 'entitled', types: ['detention-started', 'detention-ended', 'left-hospital'] });
+  });
+
+  it('finding 1: a batch’s audit rows (the import, the feed) are scrubbed exactly like a form’s', async () => {
+    const ctx = await trustContext();
+    const subjectId = randomUUID();
+    const change = { action: 'scrub.checked', subjectType: 'person', subjectId, before: { password: 'hunter2', nested: { tokenHash: 'abc' } }, after: { token: 'secret', passwordHash: 'x', name: 'kept' } };
+    await t.database.db.transaction(async (tx) => {
+      await recordChange(tx, { ...ctx, requestId: 'test:one' }, change);
+      await recordChanges(tx, { ...ctx, requestId: 'test:batch' }, [change, change]);
+    });
+    const rows = await t.database.db.select().from(auditEvent).where(eq(auditEvent.subjectId, subjectId));
+    expect(rows).toHaveLength(3);
+    const shape = (r: (typeof rows)[number]) => ({ action: r.action, subjectType: r.subjectType, actorTokenId: r.actorTokenId, organisationId: r.organisationId, partnershipId: r.partnershipId, before: r.before, after: r.after });
+    expect(new Set(rows.map((r) => JSON.stringify(shape(r)))).size).toBe(1);
+    expect(rows[0]!.before).toEqual({ password: '[not recorded]', nested: { tokenHash: '[not recorded]' } });
+    expect(rows[0]!.after).toEqual({ token: '[not recorded]', passwordHash: '[not recorded]', name: 'kept' });
   });
 });
