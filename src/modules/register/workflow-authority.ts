@@ -11,7 +11,7 @@ import type { EventType } from '../../domain/rules/contract.ts';
  * `applyEvents` refuses to record (or void) such an event unless the caller holds an authority
  * granted for its workflow. Authorities are objects minted here and remembered in a WeakSet,
  * so an object literal cannot pass for one; `grantWorkflowAuthority` may be imported only by the
- * workflows' own modules (an architectural test, workflow-authority.int.test.ts, enforces it).
+ * workflows' own modules (events.architecture.test.ts enforces it; refusals are events.service.ts WorkflowOnlyEventError).
  */
 
 export type Workflow = 'endings' | 'disputes' | 'demo-seed';
@@ -81,16 +81,4 @@ export const workflowOnlyEvents: Readonly<Partial<Record<EventType, WorkflowOnly
 
 export function workflowOnly(type: string): WorkflowOnlyEvent | undefined {
   return workflowOnlyEvents[type as EventType];
-}
-
-/** Thrown when an event that belongs to a workflow is sent without its authority. */
-export class WorkflowOnlyEventError extends Error {
-  constructor(
-    readonly eventType: string,
-    readonly spec: WorkflowOnlyEvent,
-    readonly index: number,
-    readonly removing = false,
-  ) {
-    super(removing ? spec.removeMessage : spec.formMessage);
-  }
 }
