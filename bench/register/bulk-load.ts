@@ -4,29 +4,18 @@
  * computed by the real rules engine (`evaluateHistory`, as the services do), and the rows the
  * services would write (person with its decision and involved organisations, legal events,
  * contacts, open flag tasks), inserted with one multi-row statement per table and batch
- * (`json_populate_recordset`) instead of one service call per event.
+ * (`json_populate_recordset`) instead of one service call per event. It is a benchmark fixture,
+ * not a way into a partnership's register: the one path for legal events is `applyEvents` in
+ * src/modules/register/events.service.ts (docs/decisions/0005-legal-events-one-path.md), and
+ * the flag tasks here come from the register's own table (`taskForFlag`).
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import { addDays } from '../../src/domain/calendar-date.ts';
-import { flagMeanings, type Decision, type Flag } from '../../src/domain/rules/index.ts';
-import { evaluateHistory, TASK_DUE_DAYS, type StoredEvent } from '../../src/modules/register/decision.ts';
+import { flagMeanings, type Decision } from '../../src/domain/rules/index.ts';
+import { evaluateHistory, TASK_DUE_DAYS, taskForFlag, type StoredEvent } from '../../src/modules/register/decision.ts';
 import { demoPeople, demoWriters, type PlannedPerson, type Writer } from '../../src/modules/register/demo-people.ts';
-
-/**
- * Flags that become a task for a person to decide, and which body owns it: the same flags as
- * `taskForFlag` in src/modules/register/decision.ts (kept private there).
- */
-const flagTasks: Partial<Record<Flag, 'local-authority' | 'icb'>> = {
-  'legal-status-needs-review': 'local-authority',
-  's17-leave-determination-needed': 'local-authority',
-  'ordinary-residence-ambiguous': 'local-authority',
-  'responsibility-unresolved': 'local-authority',
-  'icb-rule-pre-2022': 'icb',
-  'no-ordinary-residence': 'local-authority',
-  'sos-referral-due': 'local-authority',
-};
 
 export interface BulkLoadResult {
   people: number;
@@ -156,16 +145,17 @@ function rowsFor(planned: PlannedPerson, partnershipId: string, today: string, l
     batch.contacts.push({ partnership_id: partnershipId, id: randomUUID(), person_id: personId, relationship: c.relationship, name: c.name, phone: c.phone ?? null, email: c.email ?? null, address: c.address ?? null, consent_to_share: c.consentToShare, notes: c.notes ?? null });
   }
   for (const flag of decision.flags) {
-    const owner = flagTasks[flag];
-    if (!owner) continue;
-    const code = owner === 'icb' ? decision.responsibleIcb : decision.responsibleLocalAuthority;
+    // The register's own table of flags that need a person to decide (decision.ts), not a copy.
+    const spec = taskForFlag[flag];
+    if (!spec) continue;
+    const code = spec.owner === 'icb' ? decision.responsibleIcb : decision.responsibleLocalAuthority;
     batch.tasks.push({
       partnership_id: partnershipId,
       id: randomUUID(),
       person_id: personId,
       kind: 'flag',
       flag,
-      title: `Decide: ${flag}`,
+      title: spec.title,
       detail: flagMeanings[flag],
       owner_organisation_id: (code ? l.orgIdByCode.get(code) : undefined) ?? recordedBy,
       due_on: addDays(today, TASK_DUE_DAYS),

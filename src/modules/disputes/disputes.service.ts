@@ -21,6 +21,7 @@ import { expectOneUpdated, type ServiceContext } from '../../platform/http/conte
 import { parseInput } from '../../platform/http/validation.ts';
 import { isoDateField } from '../register/inputs.ts';
 import { loadPerson, recordEvent, type PersonRow } from '../register/people.service.ts';
+import { grantWorkflowAuthority } from '../register/workflow-authority.ts';
 import { person } from '../register/schema.ts';
 import { dispute } from './schema.ts';
 
@@ -83,7 +84,7 @@ export async function openDispute(ctx: ServiceContext, personId: string, input: 
   const data = parseInput(openDisputeSchema(), input);
   checkParties(data, await disputeBodies(ctx.db, ctx.actor.partnershipId));
   return ctx.db.transaction(async (tx) => {
-    const recorded = await recordEvent(inTx(ctx, tx), personId, { event: { type: 'dispute-opened', date: data.aroseOn!, kind: data.kind }, source: 'manual' }).catch((error: unknown) => {
+    const recorded = await recordEvent(inTx(ctx, tx), personId, { event: { type: 'dispute-opened', date: data.aroseOn!, kind: data.kind }, source: 'manual' }, { authority: grantWorkflowAuthority('disputes', `new dispute of ${personId}`) }).catch((error: unknown) => {
       // The engine's refusal (for example, a date before the person's history allows) belongs beside the date.
       if (error instanceof InputError) throw new InputError(error.issues.map((i) => ({ ...i, path: i.path === 'date' || i.path === '' ? 'aroseOn' : i.path })));
       throw error;
@@ -197,7 +198,7 @@ export async function resolveDispute(ctx: ServiceContext, disputeId: string, ver
     if (before.stage === 'resolved') throw new ConflictError('This dispute has already been resolved');
     if (before.version !== version) throw new ConflictError();
     if (data.resolvedOn! < before.aroseOn) throw new InputError([{ path: 'resolvedOn', message: 'The date it was resolved must be on or after the date it arose' }]);
-    const recorded = await recordEvent(inTx(ctx, tx), before.personId, { event: { type: 'dispute-resolved', date: data.resolvedOn! }, source: 'manual' }).catch((error: unknown) => {
+    const recorded = await recordEvent(inTx(ctx, tx), before.personId, { event: { type: 'dispute-resolved', date: data.resolvedOn! }, source: 'manual' }, { authority: grantWorkflowAuthority('disputes', disputeId) }).catch((error: unknown) => {
       if (error instanceof InputError) throw new InputError(error.issues.map((i) => ({ ...i, path: i.path === 'date' || i.path === '' ? 'resolvedOn' : i.path })));
       throw error;
     });

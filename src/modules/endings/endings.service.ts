@@ -34,6 +34,7 @@ import { recordEvent, voidEvent } from '../register/people.service.ts';
 import { loadHistory, summarise, type StoredEvent } from '../register/decision.ts';
 import { loadPerson, type PersonRow } from '../register/people.service.ts';
 import { legalEvent } from '../register/schema.ts';
+import { grantWorkflowAuthority } from '../register/workflow-authority.ts';
 import { decisionInputSchema, endingInputSchema, endReasonLabels, type EndingInput } from './inputs.ts';
 import { buildEndingLetter, type EndingLetterFacts } from './letter.ts';
 import { endingProposal } from './schema.ts';
@@ -379,7 +380,9 @@ export async function decideEnding(ctx: ServiceContext, personId: string, ending
  */
 async function recordEnding(tx: DbOrTx, ctx: ServiceContext, row: PersonRow, proposal: EndingRow): Promise<{ legalEventId: string; decision: Decision }> {
   const payload = { approvedBy: ['local-authority', 'icb'], reasons: proposal.reasonCodes, personInvolved: proposal.personInvolved, legalOverride: proposal.legalOverride };
-  const result = await recordEvent({ ...ctx, db: tx }, row.id, { event: { type: 'aftercare-ended', date: proposal.effectiveOn, ...payload } }, { permission: 'person:read' });
+  // Both bodies have approved, by two different people: the endings workflow's authority.
+  const authority = grantWorkflowAuthority('endings', proposal.id);
+  const result = await recordEvent({ ...ctx, db: tx }, row.id, { event: { type: 'aftercare-ended', date: proposal.effectiveOn, ...payload } }, { permission: 'person:read', authority });
   if (result.decision.status !== 'ended') {
     // The checklist passed a moment ago; refuse rather than record an ending the engine does not accept.
     const rejected = result.decision.rejectedEvents;
@@ -399,7 +402,7 @@ async function voidEnding(tx: DbOrTx, ctx: ServiceContext, row: PersonRow, propo
       .where(and(eq(legalEvent.partnershipId, ctx.actor.partnershipId), eq(legalEvent.personId, row.id), eq(legalEvent.id, proposal.legalEventId), eq(legalEvent.type, 'aftercare-ended'), isNull(legalEvent.voidedAt)))
   )[0];
   if (!event) throw new ConflictError('The ending has already been removed from the legal history.');
-  const decision = await voidEvent({ ...ctx, db: tx }, row.id, event.id, event.version, reason, { permission: 'person:read' });
+  const decision = await voidEvent({ ...ctx, db: tx }, row.id, event.id, event.version, reason, { permission: 'person:read', authority: grantWorkflowAuthority('endings', proposal.id) });
   if (decision.status !== 'entitled') throw new InputError([{ path: 'decision', message: `Undoing the ending would leave their status "${decision.status}", not entitled: nothing was changed` }]);
   return { legalEventId: event.id, decision };
 }

@@ -12,6 +12,7 @@ import type { ServiceContext } from '../../platform/http/context.ts';
 import { dispute } from '../disputes/schema.ts';
 import { aftercarePlan, planService } from '../plans/schema.ts';
 import { createPerson, recordEvent } from '../register/people.service.ts';
+import { grantWorkflowAuthority } from '../register/workflow-authority.ts';
 import { monthlyReturn, registerFhirBundle } from './exports.service.ts';
 import { previousMonth } from './exports.routes.ts';
 import { fhirErrors } from './fixtures/fhir-validate.ts';
@@ -39,7 +40,9 @@ async function contextFor(email: string): Promise<ServiceContext> {
 async function make(ctx: ServiceContext, input: Record<string, unknown>, events: Array<Record<string, unknown>>): Promise<string> {
   const created = await createPerson(ctx, { dateOfBirth: '1980-04-01', nhsNumber: nextNhs(), ...input }, { confirmDuplicate: true });
   if (created.outcome !== 'created') throw new Error('not created');
-  for (const event of events) await recordEvent(ctx, created.person.id, { event, hospital: event.type === 'detention-started' ? 'Northvale Hospital' : null });
+  // An ending in the fixture stands for one already approved by both bodies (the endings workflow's authority).
+  const authority = grantWorkflowAuthority('endings', 'test fixture');
+  for (const event of events) await recordEvent(ctx, created.person.id, { event, hospital: event.type === 'detention-started' ? 'Northvale Hospital' : null }, { authority });
   return created.person.id;
 }
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { escapeFormula, guessMapping, importFields, requiredFields, type ImportField, type Mapping } from '../../domain/legacy-register.ts';
 import type { Actor } from '../../platform/access/actor.ts';
 import { assertCan, organisationScope } from '../../platform/access/policy.ts';
-import { recordChange } from '../../platform/audit/audit.ts';
+import { recordChange, recordChanges, type ChangeEvent } from '../../platform/audit/audit.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import type { Db, DbOrTx } from '../../platform/db/database.ts';
 import { organisation } from '../../platform/db/schema.ts';
@@ -14,6 +14,7 @@ import { ENDING_TASK_KIND, ENDING_TASK_TITLE, flagTaskRows, planImport, type Imp
 import type { ReadFile } from './read-file.ts';
 import { importMapping, registerImport, registerImportRow } from './schema.ts';
 import { summarise } from '../register/decision.ts';
+import { insertEvents } from '../register/events.service.ts';
 
 /*
  * Import of an existing register: upload (rows staged), mapping and dry run (every row's
@@ -418,13 +419,13 @@ async function writeBatch(tx: DbOrTx, ctx: ImportContext, row: ImportRow, batch:
       from jsonb_to_recordset(${asJson(rows)}) as x(id uuid, status text, es date, rla text, ricb text, nrd date, flags jsonb, decision jsonb, postcode text, team uuid, lead uuid, involved jsonb)
       where p.partnership_id = ${partnershipId} and p.id = x.id`);
   }
-  const events = batch.flatMap((w) => w.events.map((e) => ({ id: e.id, person: w.personId, type: e.type, d: e.occurredOn, seq: e.sequence, payload: e.payload, ext: e.externalId })));
-  for (const part of chunks(events, 2000)) {
-    await tx.execute(sql`
-      insert into legal_event (partnership_id, id, person_id, type, occurred_on, sequence, payload, external_id, source, recorded_by)
-      select ${partnershipId}, x.id, x.person, x.type, x.d, x.seq, x.payload, x.ext, 'import', ${ctx.actor.userId}::uuid
-      from jsonb_to_recordset(${asJson(part)}) as x(id uuid, person uuid, type text, d date, seq int, payload jsonb, ext text)`);
-  }
+  // Through the register's one insert of legal events (which refuses an event of a workflow:
+  // a legacy "ended" is a task for the responsible bodies, never an ending).
+  await insertEvents(
+    tx,
+    ctx,
+    batch.flatMap((w) => w.events.map((e) => ({ id: e.id, partnershipId, personId: w.personId, type: e.type, occurredOn: e.occurredOn, sequence: e.sequence, payload: e.payload, externalId: e.externalId, source: 'import', recordedBy: ctx.actor.userId }))),
+  );
   const cancel = batch.flatMap((w) => w.cancelTaskIds);
   if (cancel.length) {
     await tx
@@ -443,9 +444,10 @@ async function writeBatch(tx: DbOrTx, ctx: ImportContext, row: ImportRow, batch:
       from jsonb_to_recordset(${asJson(part)}) as x(person uuid, kind text, flag text, title text, detail text, owner uuid, due date)`);
   }
   // One audit event per person created or updated, written together.
-  const audits = batch.map((w) => ({
+  const audits = batch.map((w): ChangeEvent => ({
     action: w.outcome === 'create' ? 'person.created' : 'person.updated',
-    subject: w.personId,
+    subjectType: 'person',
+    subjectId: w.personId,
     before: w.before ? { ...w.before, decision: w.before.summary } : null,
     after: {
       source: 'register-import',
@@ -460,10 +462,8 @@ async function writeBatch(tx: DbOrTx, ctx: ImportContext, row: ImportRow, batch:
       endingTaskRaised: w.endingTask !== null,
     },
   }));
-  await tx.execute(sql`
-    insert into audit_event (partnership_id, actor_user_id, actor_token_id, organisation_id, action, subject_type, subject_id, before, after, request_id)
-    select ${partnershipId}, ${ctx.actor.userId}::uuid, ${ctx.actor.tokenId}::uuid, ${ctx.actor.activeOrganisationId}::uuid, x.action, 'person', x.subject, x.before, x.after, ${ctx.requestId}
-    from jsonb_to_recordset(${asJson(audits)}) as x(action text, subject text, before jsonb, after jsonb)`);
+  // Through the platform's recorder, which scrubs secrets as it does for every other change.
+  await recordChanges(tx, ctx, audits);
   await tx.execute(sql`
     update register_import_row set applied_at = now()
     where partnership_id = ${partnershipId} and import_id = ${row.id}

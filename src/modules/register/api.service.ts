@@ -1,19 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { nhsNumberMessages, nhsNumberProblem, normaliseNhsNumber } from '../../domain/nhs-number.ts';
-import { legalEventSchema, type Decision, type Flag } from '../../domain/rules/index.ts';
+import { legalEventSchema, type Decision } from '../../domain/rules/index.ts';
 import { assertCanOnPerson, type Permission } from '../../platform/access/policy.ts';
-import { recordChange, recordView } from '../../platform/audit/audit.ts';
+import { recordView } from '../../platform/audit/audit.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import { InputError, NotFoundError, type FieldIssue } from '../../platform/errors/errors.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { pathToString } from '../../platform/http/validation.ts';
 import { visiblePeople } from './access.ts';
-import { evaluateHistory, loadHistory, reviewPolicyFor, storeDecision, summarise, type DecisionSummary, type StoredEvent } from './decision.ts';
-import { isoDateField } from './inputs.ts';
-import { recordEvent, type EventInput, type PersonRow } from './people.service.ts';
-import { legalEvent, person } from './schema.ts';
+import { evaluateHistory, loadHistory, reviewPolicyFor } from './decision.ts';
+import { recordEvent, type PersonRow } from './people.service.ts';
+import { applyEvents, refuseWorkflowOnly, WorkflowOnlyEventError, type EventInput, type RecordedOutcome } from './events.service.ts';
+import { person, type legalEvent } from './schema.ts';
 
 /*
  * Use cases behind the integration API (/api/v1/people…) and the legal-status feed
@@ -193,11 +192,14 @@ function underEvent(issues: FieldIssue[]): FieldIssue[] {
  */
 export async function recordEventFromApi(ctx: ServiceContext, personId: string, body: unknown) {
   await loadPersonFor(ctx, personId, 'person:write');
+  // An ending or a dispute belongs to its workflow: say so first, whatever else is in the body.
+  refuseWorkflowOnly(personId, (body as { event?: { type?: unknown } } | null)?.event?.type, 'event.type');
   const input = parseApiInput(eventEnvelopeSchema, body);
   let result: Awaited<ReturnType<typeof recordEvent>>;
   try {
     result = await recordEvent(ctx, personId, { event: input.event, hospital: input.hospital ?? null, externalId: input.externalId ?? null, source: 'api' });
   } catch (error) {
+    if (error instanceof WorkflowOnlyEventError) throw error.withIssues(underEvent(error.issues));
     if (error instanceof InputError) throw new InputError(underEvent(error.issues));
     throw error;
   }
@@ -216,140 +218,13 @@ export async function recordEventFromApi(ctx: ServiceContext, personId: string, 
 // Recording several events of one person at once (the legal-status feed)
 // ---------------------------------------------------------------------------
 
-export type RecordedOutcome = { outcome: 'recorded' | 'already-recorded'; event: LegalEventRow };
+export type { RecordedOutcome } from './events.service.ts';
 
 /**
- * Record several events of one person in one transaction: all or none. The result is what
- * calling `recordEvent` for each input in turn would give (the same checks, in the same
- * order, each new event after those already on its date, one audit event per event with the
- * decision before and after it), with one read of the history and one write of the decision instead of one per
- * event, which is what makes loading a feed of thousands of rows quick. Flags that come and go
- * within the batch raise no task. Errors name the event by its place: `events[i].date`.
+ * Record several events of one person in one transaction, all or none: `applyEvents` (the one
+ * path for legal events) in a transaction of its own. Errors name the event by its place:
+ * `events[i].date`.
  */
 export async function recordEvents(ctx: ServiceContext, personId: string, inputs: EventInput[]): Promise<{ results: RecordedOutcome[]; decision: Decision }> {
-  const today = todayInLondon();
-  const notFuture = isoDateField('the date', { required: true, notFuture: true, today });
-  const parsed = inputs.map((input, i) => {
-    const result = legalEventSchema.safeParse(input.event);
-    if (!result.success) throw new InputError(apiIssues(result.error, `events[${i}]`));
-    if (!notFuture.safeParse(result.data.date).success) throw new InputError([{ path: `events[${i}].date`, message: 'The date of a legal event must be today or in the past' }]);
-    const { type, date, ...payload } = result.data as { type: string; date: string } & Record<string, unknown>;
-    return { type, date, payload, hospital: input.hospital?.trim() || null, externalId: input.externalId?.trim() || null, source: input.source ?? 'manual' };
-  });
-  const externalIds: string[] = [];
-  for (const [i, p] of parsed.entries()) {
-    if (!p.externalId) continue;
-    if (externalIds.includes(p.externalId)) throw new InputError([{ path: `events[${i}].externalId`, message: `The externalId "${p.externalId}" is given to two events` }]);
-    externalIds.push(p.externalId);
-  }
-
-  return ctx.db.transaction(async (tx) => {
-    if (!z.uuid().safeParse(personId).success) throw new NotFoundError(`There is no person with id ${personId}`);
-    // The summary columns stand for the stored decision (they are written together), so the
-    // decision itself, the largest value in the row, is read only if nothing is recorded.
-    const before = (
-      await tx
-        .select({
-          partnershipId: person.partnershipId,
-          dateOfBirth: person.dateOfBirth,
-          involvedOrganisations: person.involvedOrganisations,
-          recordedByOrganisationId: person.recordedByOrganisationId,
-          status: person.status,
-          entitlementStart: person.entitlementStart,
-          responsibleLocalAuthority: person.responsibleLocalAuthority,
-          responsibleIcb: person.responsibleIcb,
-          nextReviewDue: person.nextReviewDue,
-          flags: person.flags,
-        })
-        .from(person)
-        .where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, personId)))
-        .for('update')
-    )[0];
-    if (!before) throw new NotFoundError(`There is no person with id ${personId}`);
-    assertCanOnPerson(ctx.actor, 'person:write', before);
-
-    const existing = new Map<string, LegalEventRow>();
-    if (externalIds.length) {
-      const rows = await tx.select().from(legalEvent).where(and(eq(legalEvent.partnershipId, ctx.actor.partnershipId), inArray(legalEvent.externalId, externalIds)));
-      for (const row of rows) existing.set(row.externalId!, row);
-    }
-    let history: StoredEvent[] = await loadHistory(tx, ctx.actor.partnershipId, personId);
-    const policy = await reviewPolicyFor(tx, ctx.actor.partnershipId);
-    // A new event goes after every event already recorded on its date, removed ones included,
-    // so no two events of a day ever share a place in the order.
-    const lastSequence = new Map<string, number>();
-    const dates = [...new Set(parsed.map((p) => p.date))];
-    for (const r of await tx
-      .select({ on: legalEvent.occurredOn, last: sql<number>`max(${legalEvent.sequence})::int` })
-      .from(legalEvent)
-      .where(and(eq(legalEvent.partnershipId, ctx.actor.partnershipId), eq(legalEvent.personId, personId), inArray(legalEvent.occurredOn, dates)))
-      .groupBy(legalEvent.occurredOn)) {
-      lastSequence.set(r.on, r.last);
-    }
-    let summary: DecisionSummary = {
-      status: before.status,
-      entitlementStart: before.entitlementStart,
-      responsibleLocalAuthority: before.responsibleLocalAuthority,
-      responsibleIcb: before.responsibleIcb,
-      nextReviewDue: before.nextReviewDue,
-      flags: before.flags as Flag[],
-    };
-    let decision: Decision | null = null;
-    const results: Array<RecordedOutcome | null> = [];
-    const toInsert: Array<typeof legalEvent.$inferInsert> = [];
-    const changes: Array<{ before: DecisionSummary; after: Decision; row: typeof legalEvent.$inferInsert }> = [];
-    for (const [i, p] of parsed.entries()) {
-      const stored = p.externalId ? existing.get(p.externalId) : undefined;
-      if (stored) {
-        if (stored.personId !== personId) throw new InputError([{ path: `events[${i}].externalId`, message: 'This externalId has already been used for another person’s event' }]);
-        results.push({ outcome: 'already-recorded', event: stored });
-        continue;
-      }
-      const id = randomUUID();
-      const sequence = (lastSequence.get(p.date) ?? 0) + 1;
-      lastSequence.set(p.date, sequence);
-      const next = [...history, { id, type: p.type, occurredOn: p.date, payload: p.payload }].sort((a, b) => (a.occurredOn < b.occurredOn ? -1 : a.occurredOn > b.occurredOn ? 1 : 0));
-      let after: Decision;
-      try {
-        after = evaluateHistory(next, before.dateOfBirth, today, next.findIndex((e) => e.id === id), policy);
-      } catch (error) {
-        if (error instanceof InputError) throw new InputError(error.issues.map((issue) => ({ path: `events[${i}].${issue.path || 'date'}`, message: issue.message })));
-        throw error;
-      }
-      const row = { id, partnershipId: ctx.actor.partnershipId, personId, type: p.type, occurredOn: p.date, sequence, payload: p.payload, hospital: p.hospital, externalId: p.externalId, source: p.source, recordedBy: ctx.actor.userId };
-      toInsert.push(row);
-      changes.push({ before: summary, after, row });
-      results.push(null);
-      history = next;
-      decision = after;
-      summary = summarise(after);
-    }
-    if (!decision) {
-      const stored = (await tx.select({ decision: person.decision }).from(person).where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, personId))))[0];
-      return { results: results as RecordedOutcome[], decision: stored?.decision as Decision };
-    }
-
-    const inserted = await tx.insert(legalEvent).values(toInsert).returning();
-    const byId = new Map(inserted.map((r) => [r.id, r]));
-    let n = 0;
-    const out = results.map((r) => r ?? { outcome: 'recorded' as const, event: byId.get(toInsert[n++]!.id!)! });
-    // The organisation recording the events (usually the trust) is involved from then on.
-    if (!before.involvedOrganisations.includes(ctx.actor.activeOrganisationId)) {
-      await tx
-        .update(person)
-        .set({ involvedOrganisations: [...before.involvedOrganisations, ctx.actor.activeOrganisationId] })
-        .where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, personId)));
-    }
-    await storeDecision(tx, ctx.actor.partnershipId, personId, decision, today, before.recordedByOrganisationId);
-    for (const c of changes) {
-      await recordChange(tx, ctx, {
-        action: 'legal-event.recorded',
-        subjectType: 'person',
-        subjectId: personId,
-        before: { decision: c.before },
-        after: { event: { id: c.row.id, type: c.row.type, date: c.row.occurredOn, ...(c.row.payload as Record<string, unknown>), hospital: c.row.hospital, externalId: c.row.externalId }, decision: summarise(c.after) },
-      });
-    }
-    return { results: out, decision };
-  });
+  return ctx.db.transaction(async (tx) => applyEvents(tx, ctx, personId, inputs));
 }

@@ -35,6 +35,7 @@ import { appUser, organisation } from '../../platform/db/schema.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import type { contactRelationships } from './inputs.ts';
 import { addContact, createPerson, recordEvent } from './people.service.ts';
+import { grantWorkflowAuthority } from './workflow-authority.ts';
 import { person, team } from './schema.ts';
 
 // ---------------------------------------------------------------------------
@@ -950,6 +951,7 @@ async function writePlan(db: Tx, partnershipId: string, config: Config, options:
   const plan = planDemoPeople(options);
   let events = 0;
   let contacts = 0;
+  const demoHistory = grantWorkflowAuthority('demo-seed', `demo people of ${partnershipId}`);
   for (const planned of plan) {
     const ctx = contexts.get(planned.createdBy)!;
     const teamId = planned.team ? teamIds.get(planned.team) : undefined;
@@ -962,7 +964,8 @@ async function writePlan(db: Tx, partnershipId: string, config: Config, options:
     if (created.outcome !== 'created') throw new Error(`Demo person ${planned.details.nhsNumber} looks like a duplicate of another demo person`);
     const personId = created.person.id;
     for (const e of planned.events) {
-      await recordEvent(contexts.get(e.by)!, personId, { event: e.event, hospital: e.hospital, source: 'manual' });
+      // The demo's fictional history includes endings and disputes decided before it begins.
+      await recordEvent(contexts.get(e.by)!, personId, { event: e.event, hospital: e.hospital, source: 'manual' }, { authority: demoHistory });
       events += 1;
     }
     // Contacts are added by whoever recorded the person's latest event (they are involved with them).

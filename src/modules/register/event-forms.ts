@@ -10,6 +10,7 @@ import {
 } from '../../domain/rules/contract.ts';
 import { legalStatusCodes, lookupLegalStatusCode } from '../../domain/legal-status-codes.ts';
 import { asArray, asBoolean, asString, dateFromParts, type FormBody } from '../../platform/http/forms.ts';
+import { workflowOnly } from './workflow-authority.ts';
 
 /**
  * The legal history forms: one per event type of the rules-engine contract. Each knows its
@@ -135,6 +136,14 @@ export const eventFields: Record<EventType, FieldSpec[]> = {
   'dispute-resolved': [dateField],
   died: [dateField],
 };
+
+/** The events the generic form records: not those that belong to a workflow (workflow-authority.ts). */
+export const formEventTypes: readonly EventType[] = eventTypes.filter((t) => !workflowOnly(t));
+
+/** Where an event that belongs to a workflow is recorded instead. */
+export function workflowPage(personId: string, type: string): string {
+  return workflowOnly(type)?.workflow === 'endings' ? `/people/${personId}/endings` : `/people/${personId}`;
+}
 
 export function isEventType(value: string): value is EventType {
   return (eventTypes as readonly string[]).includes(value);

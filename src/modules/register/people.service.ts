@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { legalEventSchema, type Decision } from '../../domain/rules/index.ts';
+import type { Decision } from '../../domain/rules/index.ts';
 import { assertCan, assertCanOnPerson, canOnPerson } from '../../platform/access/policy.ts';
 import { recordChange, recordView } from '../../platform/audit/audit.ts';
 import { todayInLondon } from '../../platform/clock.ts';
@@ -8,9 +8,10 @@ import type { DbOrTx } from '../../platform/db/database.ts';
 import { appUser, auditEvent, membership, organisation } from '../../platform/db/schema.ts';
 import { InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
-import { parseInput, zodIssues } from '../../platform/http/validation.ts';
-import { evaluateHistory, loadHistory, reviewPolicyFor, storeDecision, summarise, type StoredEvent } from './decision.ts';
-import { contactInputSchema, isoDateField, personInputSchema } from './inputs.ts';
+import { parseInput } from '../../platform/http/validation.ts';
+import { evaluateHistory, loadHistory, reviewPolicyFor, storeDecision, summarise } from './decision.ts';
+import { applyEvents, voidEvents, WorkflowOnlyEventError, type ApplyOptions, type EventInput } from './events.service.ts';
+import { contactInputSchema, personInputSchema } from './inputs.ts';
 import { dispute } from '../disputes/schema.ts';
 import { legalEvent, person, personContact, task, team } from './schema.ts';
 
@@ -249,113 +250,41 @@ export async function getPersonAudit(ctx: ServiceContext, personId: string) {
 // Legal history
 // ---------------------------------------------------------------------------
 
-export interface EventInput {
-  /** An event of the rules-engine contract: { type, date, …fields }. */
-  event: unknown;
-  hospital?: string | null;
-  /** The sender's id: an event already recorded with it is returned unchanged. */
-  externalId?: string | null;
-  source?: 'manual' | 'api' | 'ingest';
-}
+export type { EventInput } from './events.service.ts';
 
-function parseEvent(raw: unknown, today: string) {
-  const parsed = legalEventSchema.safeParse(raw);
-  if (!parsed.success) throw new InputError(zodIssues(parsed.error));
-  const dateCheck = isoDateField('the date', { required: true, notFuture: true, today }).safeParse(parsed.data.date);
-  if (!dateCheck.success) throw new InputError([{ path: 'date', message: 'The date of a legal event must be today or in the past' }]);
-  const { type, date, ...payload } = parsed.data as { type: string; date: string } & Record<string, unknown>;
-  return { type, date, payload };
+/** An issue of the batch's only event ("events[0].date") as the form names it ("date"). */
+function single(error: unknown): Error {
+  if (!(error instanceof Error)) return new Error(String(error));
+  if (!(error instanceof InputError)) return error;
+  const issues = error.issues.map((i) => ({ ...i, path: i.path.replace(/^events\[0\]\.?/, '') }));
+  return error instanceof WorkflowOnlyEventError ? error.withIssues(issues) : new InputError(issues);
 }
 
 /**
- * Record one legal event. The rules engine re-runs over the whole history in the same
- * transaction; an event that makes the history impossible is refused with the engine's reason.
+ * Record one legal event: `applyEvents` with a batch of one, in its own transaction (or the
+ * caller's, when `ctx.db` is one). The rules engine re-runs over the whole history; an event
+ * that makes the history impossible is refused with the engine's reason, and an event that
+ * belongs to a workflow is refused unless the workflow's authority is given.
  */
-/**
- * Who may change a person's legal history: anyone with person:write, unless the change carries
- * out a decision the policy has already authorised (a joint ending approved by both bodies is
- * recorded by whoever gives the second approval, who may be a commissioner with person:read).
- */
-export interface HistoryChangeOptions {
-  readonly permission?: 'person:write' | 'person:read';
-}
-
-export async function recordEvent(ctx: ServiceContext, personId: string, input: EventInput, options: HistoryChangeOptions = {}) {
-  const today = todayInLondon();
-  const { type, date, payload } = parseEvent(input.event, today);
-  const hospital = input.hospital?.trim() || null;
+export async function recordEvent(ctx: ServiceContext, personId: string, input: EventInput, options: ApplyOptions = {}) {
   const externalId = input.externalId?.trim() || null;
   return ctx.db.transaction(async (tx) => {
-    const before = await loadPerson(tx, ctx, personId, options.permission ?? 'person:write', true);
-    if (externalId) {
-      const existing = (await tx.select().from(legalEvent).where(and(eq(legalEvent.partnershipId, ctx.actor.partnershipId), eq(legalEvent.externalId, externalId))))[0];
-      if (existing) {
-        if (existing.personId !== personId) throw new InputError([{ path: 'externalId', message: 'This externalId has already been used for another person’s event' }]);
-        // Re-sending the same event changes nothing; a different event under a used id is a mistake.
-        const same = existing.type === type && existing.occurredOn === date && JSON.stringify(existing.payload) === JSON.stringify(payload);
-        if (!same) throw new InputError([{ path: 'externalId', message: `The externalId "${externalId}" was already used for a different event. Nothing was changed: send a new externalId for a new event, or correct the recorded event on the person's record` }]);
-        return { outcome: 'already-recorded' as const, event: existing, decision: before.decision as Decision };
-      }
+    const { results, decision } = await applyEvents(tx, ctx, personId, [input], options).catch((error: unknown) => Promise.reject(single(error)));
+    const result = results[0]!;
+    if (result.outcome === 'already-recorded') {
+      // Re-sending the same event changes nothing; a different event under a used id is a mistake.
+      const { type, date, ...payload } = input.event as { type: string; date: string } & Record<string, unknown>;
+      const same = result.event.type === type && result.event.occurredOn === date && JSON.stringify(result.event.payload) === JSON.stringify(payload);
+      if (!same) throw new InputError([{ path: 'externalId', message: `The externalId "${externalId ?? ''}" was already used for a different event. Nothing was changed: send a new externalId for a new event, or correct the recorded event on the person's record` }]);
+      return { outcome: 'already-recorded' as const, event: result.event, decision };
     }
-    const history = await loadHistory(tx, ctx.actor.partnershipId, personId);
-    // After every event already recorded on that date, removed ones included, so no two share a place.
-    const last = await tx
-      .select({ last: sql<number>`coalesce(max(${legalEvent.sequence}), 0)`.mapWith(Number) })
-      .from(legalEvent)
-      .where(and(eq(legalEvent.partnershipId, ctx.actor.partnershipId), eq(legalEvent.personId, personId), eq(legalEvent.occurredOn, date)));
-    const sequence = (last[0]?.last ?? 0) + 1;
-    const [created] = await tx
-      .insert(legalEvent)
-      .values({ partnershipId: ctx.actor.partnershipId, personId, type, occurredOn: date, sequence, payload, hospital, externalId, source: input.source ?? 'manual', recordedBy: ctx.actor.userId })
-      .returning();
-    const newHistory: StoredEvent[] = [...history, { id: created!.id, type, occurredOn: date, payload }].sort((a, b) => (a.occurredOn < b.occurredOn ? -1 : a.occurredOn > b.occurredOn ? 1 : 0));
-    const focus = newHistory.findIndex((e) => e.id === created!.id);
-    const decision = evaluateHistory(newHistory, before.dateOfBirth, today, focus, await reviewPolicyFor(tx, ctx.actor.partnershipId));
-    // The organisation recording a detention (usually the trust) is involved from then on.
-    if (!before.involvedOrganisations.includes(ctx.actor.activeOrganisationId)) {
-      await tx
-        .update(person)
-        .set({ involvedOrganisations: [...before.involvedOrganisations, ctx.actor.activeOrganisationId] })
-        .where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, personId)));
-    }
-    await storeDecision(tx, ctx.actor.partnershipId, personId, decision, today, before.recordedByOrganisationId);
-    await recordChange(tx, ctx, {
-      action: 'legal-event.recorded',
-      subjectType: 'person',
-      subjectId: personId,
-      before: { decision: before.decision ? summarise(before.decision as Decision) : null },
-      after: { event: { id: created!.id, type, date, ...payload, hospital, externalId }, decision: summarise(decision) },
-    });
-    return { outcome: 'recorded' as const, event: created!, decision };
+    return { outcome: 'recorded' as const, event: result.event, decision };
   });
 }
 
 /** Correct a mistaken event: it is voided (kept, with the reason) and the history re-evaluated. */
-export async function voidEvent(ctx: ServiceContext, personId: string, eventId: string, version: number, reason: string, options: HistoryChangeOptions = {}) {
-  const why = reason.trim();
-  if (!why) throw new InputError([{ path: 'reason', message: 'Enter why this event is being removed' }]);
-  if (why.length > 1000) throw new InputError([{ path: 'reason', message: 'Reason must be 1000 characters or fewer' }]);
-  const today = todayInLondon();
-  return ctx.db.transaction(async (tx) => {
-    const before = await loadPerson(tx, ctx, personId, options.permission ?? 'person:write', true);
-    const voided = expectOneUpdated(
-      await tx
-        .update(legalEvent)
-        .set({ voidedAt: new Date(), voidReason: why, version: version + 1, updatedAt: new Date() })
-        .where(and(eq(legalEvent.partnershipId, ctx.actor.partnershipId), eq(legalEvent.personId, personId), eq(legalEvent.id, eventId), eq(legalEvent.version, version), sql`${legalEvent.voidedAt} is null`))
-        .returning(),
-    );
-    const decision = evaluateHistory(await loadHistory(tx, ctx.actor.partnershipId, personId), before.dateOfBirth, today, undefined, await reviewPolicyFor(tx, ctx.actor.partnershipId));
-    await storeDecision(tx, ctx.actor.partnershipId, personId, decision, today, before.recordedByOrganisationId);
-    await recordChange(tx, ctx, {
-      action: 'legal-event.voided',
-      subjectType: 'person',
-      subjectId: personId,
-      before: { event: { id: voided.id, type: voided.type, date: voided.occurredOn }, decision: before.decision ? summarise(before.decision as Decision) : null },
-      after: { reason: why, decision: summarise(decision) },
-    });
-    return decision;
-  });
+export async function voidEvent(ctx: ServiceContext, personId: string, eventId: string, version: number, reason: string, options: ApplyOptions = {}) {
+  return ctx.db.transaction(async (tx) => voidEvents(tx, ctx, personId, eventId, version, reason, options).catch((error: unknown) => Promise.reject(single(error))));
 }
 
 // ---------------------------------------------------------------------------

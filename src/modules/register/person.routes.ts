@@ -8,7 +8,9 @@ import { can } from '../../platform/access/policy.ts';
 import { ForbiddenError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { asArray, asBoolean, asString, asVersion, dateFromParts, dateParts, formBody, type FormBody } from '../../platform/http/forms.ts';
 import { toGovukErrors, zodIssues } from '../../platform/http/validation.ts';
-import { answersFor, describeEvent, eventFields, eventFromForm, eventHints, eventLabels, isEventType } from './event-forms.ts';
+import { answersFor, describeEvent, eventFields, eventFromForm, eventHints, eventLabels, formEventTypes, isEventType, workflowPage } from './event-forms.ts';
+import { WorkflowOnlyEventError } from './events.service.ts';
+import { workflowOnly } from './workflow-authority.ts';
 import {
   communicationNeedKinds,
   communicationNeedLabels,
@@ -24,7 +26,6 @@ import {
 import { moveArea, moveConsequences, moveSchema } from './move.service.ts';
 import { flagLabels, statusLabels, statusTagClasses } from './list.queries.ts';
 import { addContact, completeTask, createPerson, getPersonAudit, getPersonRecord, listPractitioners, listTeams, recordEvent, updatePerson, voidEvent } from './people.service.ts';
-import { eventTypes } from '../../domain/rules/contract.ts';
 
 const v = (name: string) => `modules/register/views/${name}.njk`;
 
@@ -120,6 +121,8 @@ async function renderRecord(request: FastifyRequest, reply: FastifyReply, person
         byline: { text: e.source === 'manual' ? 'recorded in Aftercare' : `recorded by ${e.source}` },
         id: e.id,
         version: e.version,
+        // Events of a workflow (an ending, a dispute) are changed only through it.
+        removable: !workflowOnly(e.type),
       })),
     voided: record.events.filter((e) => e.voidedAt),
     openTasks: record.tasks.filter((t) => t.status === 'open'),
@@ -195,19 +198,20 @@ export function personRoutes(app: FastifyInstance): void {
   app.get<{ Params: { id: string } }>('/people/:id/events/new', async (request, reply) => {
     const record = await getPersonRecord(request.ctx(), request.params.id);
     if (!record.canWrite) throw new ForbiddenError();
-    return reply.render(v('event-type'), { title: 'What happened?', p: record.person, items: eventTypes.map((t) => ({ value: t, text: eventLabels[t], hint: eventHints[t] ? { text: eventHints[t] } : undefined })) });
+    return reply.render(v('event-type'), { title: 'What happened?', p: record.person, items: formEventTypes.map((t) => ({ value: t, text: eventLabels[t], hint: eventHints[t] ? { text: eventHints[t] } : undefined })) });
   });
 
   app.post<{ Params: { id: string } }>('/people/:id/events/new', async (request, reply) => {
     const type = asString(formBody(request.body).type);
-    if (!isEventType(type)) {
+    const workflow = workflowOnly(type);
+    if (!isEventType(type) || workflow) {
       const record = await getPersonRecord(request.ctx(), request.params.id);
       reply.status(422);
       return reply.render(v('event-type'), {
         title: 'What happened?',
         p: record.person,
-        items: eventTypes.map((t) => ({ value: t, text: eventLabels[t], hint: eventHints[t] ? { text: eventHints[t] } : undefined })),
-        errors: toGovukErrors([{ path: 'type', message: 'Select what happened' }]),
+        items: formEventTypes.map((t) => ({ value: t, text: eventLabels[t], hint: eventHints[t] ? { text: eventHints[t] } : undefined })),
+        errors: toGovukErrors([{ path: 'type', message: workflow?.formMessage ?? 'Select what happened' }]),
       });
     }
     return reply.redirect(`/people/${request.params.id}/events/new/${type}`);
@@ -221,14 +225,20 @@ export function personRoutes(app: FastifyInstance): void {
     return reply.render(v('event-form'), { title: eventLabels[type], p: record.person, type, fields: eventFields[type], body: body ?? {}, errors });
   };
 
-  app.get<{ Params: { id: string; type: string } }>('/people/:id/events/new/:type', async (request, reply) => eventForm(request, reply, null));
+  app.get<{ Params: { id: string; type: string } }>('/people/:id/events/new/:type', async (request, reply) => {
+    // An ending or a dispute has its own workflow: the generic form is not the way to it.
+    const workflow = workflowOnly(request.params.type);
+    if (workflow) return reply.redirect(workflowPage(request.params.id, request.params.type), 303);
+    return eventForm(request, reply, null);
+  });
 
   app.post<{ Params: { id: string; type: string } }>('/people/:id/events/new/:type', async (request, reply) => {
     const type = request.params.type;
     if (!isEventType(type)) throw new NotFoundError();
     const body = formBody(request.body);
     const { event, hospital } = eventFromForm(type, body);
-    if (asString(body.confirm) !== 'yes') {
+    // An event of a workflow goes straight to the register, which refuses it (after the permission check).
+    if (asString(body.confirm) !== 'yes' && !workflowOnly(type)) {
       // Check the answers against the contract before showing them back.
       const parsed = legalEventSchema.safeParse(event);
       if (!parsed.success) {
@@ -247,6 +257,11 @@ export function personRoutes(app: FastifyInstance): void {
       };
       return await reply.redirect(`/people/${request.params.id}/history`);
     } catch (error) {
+      if (error instanceof WorkflowOnlyEventError) {
+        const record = await getPersonRecord(request.ctx(), request.params.id);
+        reply.status(422);
+        return reply.render(v('event-type'), { title: 'What happened?', p: record.person, items: formEventTypes.map((t) => ({ value: t, text: eventLabels[t], hint: eventHints[t] ? { text: eventHints[t] } : undefined })), errors: toGovukErrors([{ path: 'type', message: error.spec.formMessage }]) });
+      }
       reply.status(422);
       return eventForm(request, reply, body, errorsOf(error));
     }

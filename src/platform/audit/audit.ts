@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { Actor } from '../access/actor.ts';
 import type { DbOrTx } from '../db/database.ts';
 import { auditEvent } from '../db/schema.ts';
@@ -44,6 +45,19 @@ export async function recordChange(tx: DbOrTx, scope: AuditScope, event: ChangeE
     after: scrub(event.after),
     requestId: scope.requestId,
   });
+}
+
+/**
+ * Several changes in one multi-row statement (a batch of legal events, an import), scrubbed the
+ * same way: the rows travel as one JSON parameter, however many there are.
+ */
+export async function recordChanges(tx: DbOrTx, scope: AuditScope, events: ChangeEvent[]): Promise<void> {
+  if (!events.length) return;
+  const rows = events.map((event) => ({ action: event.action, subject_type: event.subjectType, subject_id: event.subjectId, before: scrub(event.before), after: scrub(event.after) }));
+  await tx.execute(sql`
+    insert into audit_event (partnership_id, actor_user_id, actor_token_id, organisation_id, action, subject_type, subject_id, before, after, request_id)
+    select ${scope.actor.partnershipId}, ${scope.actor.userId}::uuid, ${scope.actor.tokenId}::uuid, ${scope.actor.activeOrganisationId}::uuid, x.action, x.subject_type, x.subject_id, x.before, x.after, ${scope.requestId}
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(action text, subject_type text, subject_id text, before jsonb, after jsonb)`);
 }
 
 export async function recordView(
