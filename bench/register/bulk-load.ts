@@ -6,7 +6,7 @@
  * contacts, open flag tasks), inserted with one multi-row statement per table and batch
  * (`json_populate_recordset`) instead of one service call per event. It is a benchmark fixture,
  * not a way into a partnership's register: the one path for legal events is `applyEvents` in
- * src/modules/register/events.service.ts (docs/decisions/0005-legal-events-one-path.md), and
+ * src/modules/register/events.service.ts (docs/decisions/0007-legal-events-one-path.md), and
  * the flag tasks here come from the register's own table (`taskForFlag`).
  */
 import { randomUUID } from 'node:crypto';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /*
- * The one path for legal events (docs/decisions/0005-legal-events-one-path.md), as a property
+ * The one path for legal events (docs/decisions/0007-legal-events-one-path.md), as a property
  * of the code rather than a habit: only events.service.ts writes the legal_event table, and only
  * the workflows that own an event may grant the authority to record it.
  */

@@ -15,7 +15,7 @@ import { legalEvent, person } from './schema.ts';
 import { isGranted, workflowOnly, type WorkflowAuthority, type WorkflowOnlyEvent } from './workflow-authority.ts';
 
 /*
- * The one path for legal events (docs/decisions/0005-legal-events-one-path.md). The forms, the
+ * The one path for legal events (docs/decisions/0007-legal-events-one-path.md). The forms, the
  * people API, the legal-status feed, the register import, the workflows (reviews, disputes,
  * endings) and the demo seed all record events through `applyEvents`; removing a mistaken
  * event goes through `voidEvents`. Both run in the caller's transaction and do everything a

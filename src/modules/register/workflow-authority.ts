@@ -1,7 +1,7 @@
 import type { EventType } from '../../domain/rules/contract.ts';
 
 /*
- * Legal events that belong to a workflow (docs/decisions/0005-legal-events-one-path.md).
+ * Legal events that belong to a workflow (docs/decisions/0007-legal-events-one-path.md).
  *
  * Some events carry out a decision that the law gives to more than one person or body: ending
  * section 117 needs both the local authority and the ICB to be satisfied (MHA 1983 s117(2);
