@@ -3,6 +3,7 @@ import path from 'node:path';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Clock } from './platform/clock.ts';
 import type { Config } from './platform/config/config.ts';
 import type { Database } from './platform/db/database.ts';
 import { loggerOptions } from './platform/logging/logger.ts';
@@ -49,12 +50,14 @@ export interface AppDeps {
   database: Database;
   /** Tests pass false to keep output clean; the server passes its level. */
   logger?: boolean;
+  /** The application's clock (the system clock unless a test sets one); on every request's context. */
+  clock?: Clock;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Builds the whole app without listening, so tests drive it with app.inject(). */
-export async function buildApp({ config, database, logger = true }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, database, logger = true, clock }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ? loggerOptions(config.logLevel, config.env === 'development') : false,
     trustProxy: config.trustProxy,
@@ -77,7 +80,7 @@ export async function buildApp({ config, database, logger = true }: AppDeps): Pr
   await app.register(fastifyStatic, { root: path.resolve(srcRoot, '../public'), prefix: '/assets/', index: false, maxAge: '1h' });
   setUpViews(app, createNunjucksEnvironment(config.env === 'development'));
   await setUpApi(app, packageVersion);
-  setUpAuthentication(app, db, config);
+  setUpAuthentication(app, db, config, clock);
   await setUpCsrf(app);
   setUpErrorHandling(app, config.env === 'production');
   authRoutes(app, db, config);

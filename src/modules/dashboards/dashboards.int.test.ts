@@ -10,7 +10,7 @@ import { loadUserActor } from '../../platform/auth/actor-loader.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import { rowsOf } from '../../platform/db/database.ts';
 import { appUser, organisation } from '../../platform/db/schema.ts';
-import type { ServiceContext } from '../../platform/http/context.ts';
+import { serviceContext, type ServiceContext } from '../../platform/http/context.ts';
 import { dispute } from '../disputes/schema.ts';
 import { endingProposal } from '../endings/schema.ts';
 import { panelCase } from '../panels/schema.ts';
@@ -35,7 +35,7 @@ const ids: Record<string, string> = {};
 async function contextFor(email: string): Promise<ServiceContext> {
   const user = (await t.database.db.select().from(appUser).where(eq(appUser.email, email)))[0]!;
   const actor = (await loadUserActor(t.database.db, user.id))!;
-  return { db: t.database.db, actor, requestId: `test:${randomUUID()}`, config: t.config };
+  return serviceContext({ db: t.database.db, actor, requestId: `test:${randomUUID()}`, config: t.config });
 }
 
 async function make(ctx: ServiceContext, input: Record<string, unknown>, events: Array<Record<string, unknown>>): Promise<string> {

@@ -8,7 +8,7 @@ import { syntheticNhsNumbers } from '../../domain/nhs-number.ts';
 import { loadUserActor } from '../../platform/auth/actor-loader.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import { appUser, auditEvent, organisation } from '../../platform/db/schema.ts';
-import type { ServiceContext } from '../../platform/http/context.ts';
+import { serviceContext, type ServiceContext } from '../../platform/http/context.ts';
 import { dispute } from '../disputes/schema.ts';
 import { aftercarePlan, planService } from '../plans/schema.ts';
 import { createPerson, recordEvent } from '../register/people.service.ts';
@@ -33,7 +33,7 @@ const NORTHVALE = 'E06000901';
 async function contextFor(email: string): Promise<ServiceContext> {
   const user = (await t.database.db.select().from(appUser).where(eq(appUser.email, email)))[0]!;
   const actor = (await loadUserActor(t.database.db, user.id))!;
-  return { db: t.database.db, actor, requestId: `test:${randomUUID()}`, config: t.config };
+  return serviceContext({ db: t.database.db, actor, requestId: `test:${randomUUID()}`, config: t.config });
 }
 
 async function make(ctx: ServiceContext, input: Record<string, unknown>, events: Array<Record<string, unknown>>): Promise<string> {

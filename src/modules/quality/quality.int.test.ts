@@ -7,7 +7,7 @@ import { loadUserActor } from '../../platform/auth/actor-loader.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import { rowsOf } from '../../platform/db/database.ts';
 import { appUser, auditEvent, organisation } from '../../platform/db/schema.ts';
-import type { ServiceContext } from '../../platform/http/context.ts';
+import { serviceContext, type ServiceContext } from '../../platform/http/context.ts';
 import { addNeed, addService, approvePlan, startPlan, submitPlan } from '../plans/plans.service.ts';
 import { aftercarePlan } from '../plans/schema.ts';
 import { createPerson, recordEvent } from '../register/people.service.ts';
@@ -31,7 +31,7 @@ const nextNhs = () => numbers.next().value as string;
 async function contextFor(email: string): Promise<ServiceContext> {
   const user = (await t.database.db.select().from(appUser).where(eq(appUser.email, email)))[0]!;
   const actor = (await loadUserActor(t.database.db, user.id))!;
-  return { db: t.database.db, actor, requestId: `test:${randomUUID()}`, config: t.config };
+  return serviceContext({ db: t.database.db, actor, requestId: `test:${randomUUID()}`, config: t.config });
 }
 
 async function query<T>(text: ReturnType<typeof sql>): Promise<T[]> {
