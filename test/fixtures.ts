@@ -158,47 +158,40 @@ export async function entitledPerson(ctx: ServiceContext, options: EntitledPerso
   return created.person.id;
 }
 
-export interface PlanServiceFixture {
-  serviceType: string;
-  provider?: string;
-  weeklyCostPence: number;
-  s117?: boolean;
-  startOn?: string;
-}
+/** A service on the plan: what the test cares about, the rest defaulted (a weekly section 117 service, split 50:50). */
+export type PlanServiceFixture = { serviceType: string; weeklyCostPence: number } & Partial<Omit<typeof planService.$inferInsert, 'partnershipId' | 'planId' | 'personId' | 'position'>>;
 
-/** An approved aftercare plan (number 1) for the person, with the services given. Returns the plan and service ids. */
+/** An approved aftercare plan (number 1) for the person, with the services given, in order. Returns the plan and service ids. */
 export async function approvedPlan(
   db: Db,
   person: { partnershipId: string; personId: string },
   services: PlanServiceFixture[] = [],
 ): Promise<{ planId: string; serviceIds: string[] }> {
   const [plan] = await db.insert(aftercarePlan).values({ partnershipId: person.partnershipId, personId: person.personId, planNumber: 1, status: 'approved' }).returning();
-  const serviceIds: string[] = [];
-  for (const [position, s] of services.entries()) {
-    const [row] = await db
-      .insert(planService)
-      .values({
-        partnershipId: person.partnershipId,
-        planId: plan!.id,
-        personId: person.personId,
+  if (services.length === 0) return { planId: plan!.id, serviceIds: [] };
+  const rows = await db
+    .insert(planService)
+    .values(
+      services.map((s, position) => ({
         needIds: [],
-        serviceType: s.serviceType,
-        provider: s.provider ?? 'Riverside Supported Living',
-        startOn: s.startOn ?? '2024-03-01',
+        provider: 'Riverside Supported Living',
+        startOn: '2024-03-01',
         frequency: 'Weekly',
         unitsPerWeek: 1,
         unitCostPence: s.weeklyCostPence,
-        weeklyCostPence: s.weeklyCostPence,
-        deliveryRoute: 'commissioned',
-        s117: s.s117 ?? true,
+        deliveryRoute: 'commissioned' as const,
+        s117: true,
         localAuthorityBasisPoints: 5000,
         splitBasis: 'Joint policy',
+        ...s,
+        partnershipId: person.partnershipId,
+        planId: plan!.id,
+        personId: person.personId,
         position,
-      })
-      .returning({ id: planService.id });
-    serviceIds.push(row!.id);
-  }
-  return { planId: plan!.id, serviceIds };
+      })),
+    )
+    .returning({ id: planService.id });
+  return { planId: plan!.id, serviceIds: rows.map((r) => r.id) };
 }
 
 export type { TestApp };
