@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 
 /**
  * Files of src/modules that still import drizzle-orm outside the data layer, because their module
- * has not yet gone through the one door to the data (docs/decisions/0005-one-door-to-the-data.md).
+ * has not yet gone through the one door to the data (docs/decisions/0006-one-door-to-the-data.md).
  * This list may only shrink: when a module moves its queries into `*.queries.ts` or
  * `*.repository.ts` files and its services use `ctx.data`, delete its lines here.
  * test/data-layer.test.ts fails if a file listed here no longer imports drizzle-orm.

@@ -1,4 +1,4 @@
--- Tenancy as a property of the database (docs/decisions/0005-one-door-to-the-data.md, issue #12).
+-- Tenancy as a property of the database (docs/decisions/0006-one-door-to-the-data.md, issue #12).
 --
 -- The application reaches partnership data through one door (src/platform/data/door.ts). The door
 -- runs each unit of work in a transaction that switches to the NOLOGIN role `aftercare_tenant` and
@@ -39,7 +39,7 @@ $$;
 
 -- 2. The policies, for every table that carries partnership_id (found, not listed, so no table is
 --    missed), plus the partnership table itself. A later migration that adds a partnership table
---    ends with `SELECT aftercare_enable_tenancy();` (test/tenancy.int.test.ts checks it did).
+--    ends with `SELECT aftercare_enable_tenancy();` (src/platform/data/door.int.test.ts checks it did).
 CREATE OR REPLACE FUNCTION aftercare_enable_tenancy() RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE

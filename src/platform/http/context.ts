@@ -9,7 +9,7 @@ import { ConflictError } from '../errors/errors.ts';
 export interface ServiceContext {
   /**
    * The raw database, outside the door: no tenant filter, no audit. Only for modules not yet
-   * moved to `data` (docs/decisions/0005-one-door-to-the-data.md lists them); new code uses `data`.
+   * moved to `data` (docs/decisions/0006-one-door-to-the-data.md lists them); new code uses `data`.
    */
   db: Db;
   actor: Actor;
