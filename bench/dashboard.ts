@@ -24,7 +24,7 @@ import { loadConfig } from '../src/platform/config/config.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
 import { seedDemo } from '../src/platform/db/demo-seed.ts';
 import * as schema from '../src/platform/db/schema.ts';
-import type { ServiceContext } from '../src/platform/http/context.ts';
+import { serviceContext, type ServiceContext } from '../src/platform/http/context.ts';
 import { computeDashboard, parseDashboardQuery } from '../src/modules/dashboards/dashboard.service.ts';
 import { computeEquality } from '../src/modules/equality/equality.service.ts';
 import { loadRegisterOptions } from '../src/modules/register/list.queries.ts';
@@ -132,7 +132,7 @@ async function main(): Promise<number> {
     const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: created.url, SESSION_SECRET: randomBytes(48).toString('base64'), SEED_DEMO: 'false', LOG_LEVEL: 'warn' });
     const user = (await database.db.select().from(schema.appUser).where(eq(schema.appUser.email, COMMISSIONER)))[0]!;
     const actor = (await loadUserActor(database.db, user.id))!;
-    const ctx: ServiceContext = { db: database.db, actor, requestId: 'bench-dashboard', config };
+    const ctx: ServiceContext = serviceContext({ db: database.db, actor, requestId: 'bench-dashboard', config });
     const registerOptions = await loadRegisterOptions(ctx);
 
     log(`Dashboard benchmark (Node ${process.version}, ${os.cpus().length} cores, ${await describeServer(loader)})`);

@@ -49,7 +49,7 @@ import { loadConfig } from '../src/platform/config/config.ts';
 import { openDatabase, type Database, type Db } from '../src/platform/db/database.ts';
 import { DEMO_PASSWORD, seedDemo } from '../src/platform/db/demo-seed.ts';
 import * as schema from '../src/platform/db/schema.ts';
-import type { ServiceContext } from '../src/platform/http/context.ts';
+import { serviceContext, type ServiceContext } from '../src/platform/http/context.ts';
 import { visiblePeople } from '../src/modules/register/access.ts';
 import { loadRegisterOptions, parseRegisterQuery, registerPage } from '../src/modules/register/list.queries.ts';
 import { getPersonRecord } from '../src/modules/register/people.service.ts';
@@ -336,7 +336,7 @@ async function main(): Promise<number> {
     const signed = decodeURIComponent(/(?:^|; )(?:__Host-)?aftercare=([^;]+)/.exec(cookie)?.[1] ?? '');
     const sid = signed.slice(0, signed.lastIndexOf('.'));
     const store = new DatabaseSessionStore(database.db, config.sessionIdleMs);
-    const ctxFor = (i: number): ServiceContext => ({ db: database.db, actor, requestId: `bench-floor-${i}`, config });
+    const ctxFor = (i: number): ServiceContext => serviceContext({ db: database.db, actor, requestId: `bench-floor-${i}`, config });
     /** What every signed-in request does before its route: read the session, load the actor. */
     const authenticate = async () => {
       await new Promise<void>((resolve, reject) => store.get(sid, (error) => (error ? reject(error as Error) : resolve())));

@@ -4,6 +4,7 @@ import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino, { type DestinationStream } from 'pino';
+import type { Clock } from './platform/clock.ts';
 import type { Config } from './platform/config/config.ts';
 import type { Database } from './platform/db/database.ts';
 import { loggerOptions } from './platform/logging/logger.ts';
@@ -57,12 +58,14 @@ export interface AppDeps {
   logDestination?: DestinationStream;
   /** Told of every route as it is added (the permission matrix test builds its list of routes from it). */
   onRoute?: (route: { method: string; url: string }) => void;
+  /** The application's clock (the system clock unless a test sets one); on every request's context. */
+  clock?: Clock;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Builds the whole app without listening, so tests drive it with app.inject(). */
-export async function buildApp({ config, database, logger = true, logDestination, onRoute }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, database, logger = true, logDestination, onRoute, clock }: AppDeps): Promise<FastifyInstance> {
   const views = createNunjucksEnvironment(config.env === 'development');
   const loggerInstance: FastifyBaseLogger | undefined = logDestination ? pino(loggerOptions(config.logLevel, false), logDestination) : undefined;
   const app = Fastify({
@@ -97,7 +100,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   await app.register(fastifyStatic, { root: path.resolve(srcRoot, '../public'), prefix: '/assets/', index: false, maxAge: '1h' });
   setUpViews(app, views);
   await setUpApi(app, packageVersion);
-  setUpAuthentication(app, db, config);
+  setUpAuthentication(app, db, config, clock);
   await setUpCsrf(app);
   setUpControlCharacterCheck(app);
   setUpErrorHandling(app, config.env === 'production');

@@ -1,5 +1,6 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppDeps } from '../src/app.ts';
+import type { Clock } from '../src/platform/clock.ts';
 import { loadConfig, type Config } from '../src/platform/config/config.ts';
 import type { Database } from '../src/platform/db/database.ts';
 import { DEMO_PASSWORD, seedDemo } from '../src/platform/db/demo-seed.ts';
@@ -12,13 +13,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real app on a fresh database seeded with the demo partnership. CSRF stays on. */
-export async function createTestApp(env: Record<string, string> = {}, onRoute?: AppDeps['onRoute']): Promise<TestApp> {
+/**
+ * The real app on a fresh database seeded with the demo partnership. CSRF stays on. `clock` sets
+ * the app's date; `onRoute` is told of every route (the permission matrix).
+ */
+export async function createTestApp(env: Record<string, string> = {}, options: { clock?: Clock; onRoute?: AppDeps['onRoute'] } = {}): Promise<TestApp> {
   const database = await freshDatabase();
   await seedDemo(database.db);
   // Tests sign in far more often than people do; the rate-limit test sets its own limit.
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SEED_DEMO: 'false', SIGN_IN_MAX_PER_15_MIN: '1000', ...env });
-  const app = await buildApp({ config, database, logger: false, ...(onRoute ? { onRoute } : {}) });
+  const app = await buildApp({ config, database, logger: false, clock: options.clock, ...(options.onRoute ? { onRoute: options.onRoute } : {}) });
   await app.ready();
   return {
     app,

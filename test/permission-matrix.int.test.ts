@@ -9,6 +9,7 @@ import { loadUserActor } from '../src/platform/auth/actor-loader.ts';
 import { appUser, auditEvent, membership, organisation } from '../src/platform/db/schema.ts';
 import { legalEvent } from '../src/modules/register/schema.ts';
 import { createTestApp, demo, signedInBrowser, type Browser, type TestApp } from './app.ts';
+import { serviceContext } from '../src/platform/http/context.ts';
 
 /**
  * Issue 12, the generated permission matrix (findings 3, 4 and 10 "permission before input").
@@ -215,7 +216,7 @@ async function fillParams(): Promise<void> {
 
   const managerId = await userId(demo.manager);
   const manager = (await loadUserActor(t.database.db, managerId))!;
-  const schedule = await createSchedule({ db: t.database.db, actor: manager, requestId: 'matrix', config: t.config }, { name: 'Northvale monthly', source: 'dashboard', query: '', recipientUserIds: [managerId], dayOfMonth: '1' });
+  const schedule = await createSchedule(serviceContext({ db: t.database.db, actor: manager, requestId: 'matrix', config: t.config }), { name: 'Northvale monthly', source: 'dashboard', query: '', recipientUserIds: [managerId], dayOfMonth: '1' });
 
   Object.assign(params, {
     'people:id': personId,
@@ -260,7 +261,7 @@ async function send(who: Who, method: string, url: string) {
 }
 
 beforeAll(async () => {
-  t = await createTestApp({}, (route) => routes.push(route));
+  t = await createTestApp({}, { onRoute: (route) => routes.push(route) });
   for (const [who, email] of Object.entries(accounts)) browsers.set(who as Who, await signedInBrowser(t.app, email));
   otherOrgToken = await tokenFor('E08000903');
   await fillParams();

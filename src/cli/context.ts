@@ -5,7 +5,7 @@ import type { Actor, OrganisationType } from '../platform/access/actor.ts';
 import { loadConfig, type Config } from '../platform/config/config.ts';
 import { openDatabase, type Database } from '../platform/db/database.ts';
 import { organisation, partnership } from '../platform/db/schema.ts';
-import type { ServiceContext } from '../platform/http/context.ts';
+import { contextAs, serviceContext, type ServiceContext } from '../platform/http/context.ts';
 
 /** Parse `--name value` and `--flag` options; the rest are positional words. */
 export function parseOptions(args: string[]): { options: Record<string, string | true>; positional: string[] } {
@@ -83,7 +83,7 @@ export function cliContext(database: Database, config: Config, partnershipId: st
       },
     ],
   };
-  return { db: database.db, actor, requestId: `cli:${randomUUID()}`, config };
+  return serviceContext({ db: database.db, actor, requestId: `cli:${randomUUID()}`, config });
 }
 
 /**
@@ -107,7 +107,7 @@ export async function loaderContext(base: ServiceContext, displayName: string): 
       roles: ['practitioner'],
     })),
   };
-  return { ...base, actor };
+  return contextAs(base, actor);
 }
 
 /**

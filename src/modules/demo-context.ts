@@ -3,7 +3,7 @@ import { loadUserActor } from '../platform/auth/actor-loader.ts';
 import type { Config } from '../platform/config/config.ts';
 import type { Tx } from '../platform/db/database.ts';
 import { appUser, organisation } from '../platform/db/schema.ts';
-import type { ServiceContext } from '../platform/http/context.ts';
+import { serviceContext, type ServiceContext } from '../platform/http/context.ts';
 
 /**
  * Demo seed steps act as a named demo user working for one organisation, through the same service
@@ -15,5 +15,5 @@ export async function demoContext(tx: Tx, partnershipId: string, config: Config,
   if (!user || !org) throw new Error(`The demo user ${email} is missing: seed the demo partnership first`);
   const actor = await loadUserActor(tx, user.id, org.id);
   if (!actor) throw new Error(`The demo user ${email} cannot act`);
-  return { db: tx, actor, requestId, config };
+  return serviceContext({ db: tx, actor, requestId, config });
 }

@@ -8,6 +8,7 @@ import { ForbiddenError } from '../../platform/errors/errors.ts';
 import { updateMembership } from './users.service.ts';
 import { rowsOf } from '../../platform/db/database.ts';
 import { apiToken, appUser, auditEvent, membership, organisation } from '../../platform/db/schema.ts';
+import { serviceContext } from '../../platform/http/context.ts';
 
 let t: TestApp;
 let orgs: Record<string, { id: string; version: number; name: string }>;
@@ -331,7 +332,7 @@ describe('finding 5: nobody grants themselves rights', () => {
   it('is refused in the users service itself, for any caller that is the account’s own user', async () => {
     const own = await membershipOf(demo.laAdmin);
     const actor = (await loadUserActor(t.database.db, own.userId))!;
-    const ctx = { db: t.database.db, actor, requestId: 'test:finding-5', config: t.config };
+    const ctx = serviceContext({ db: t.database.db, actor, requestId: 'test:finding-5', config: t.config });
     const error = await updateMembership(ctx, own.id, own.version, { roles: ['administrator', 'quality-audit'], active: true }).then(() => null, (e: unknown) => e);
     expect(error).toBeInstanceOf(ForbiddenError);
     expect((await membershipOf(demo.laAdmin)).roles).toEqual(['administrator']);

@@ -9,7 +9,7 @@ import { syntheticNhsNumbers } from '../../domain/nhs-number.ts';
 import { loadUserActor } from '../../platform/auth/actor-loader.ts';
 import { appUser, auditEvent } from '../../platform/db/schema.ts';
 import { extractPdf } from '../../platform/documents/testing/pdf-text.ts';
-import type { ServiceContext } from '../../platform/http/context.ts';
+import { serviceContext, type ServiceContext } from '../../platform/http/context.ts';
 import { createPerson, recordEvent } from '../register/people.service.ts';
 import { team } from '../register/schema.ts';
 import { auditPopulation, snapshotOf } from './audit.service.ts';
@@ -32,7 +32,7 @@ let lastYearId: string;
 async function contextFor(email: string): Promise<ServiceContext> {
   const user = (await t.database.db.select().from(appUser).where(eq(appUser.email, email)))[0]!;
   const actor = (await loadUserActor(t.database.db, user.id))!;
-  return { db: t.database.db, actor, requestId: `test:${randomUUID()}`, config: t.config };
+  return serviceContext({ db: t.database.db, actor, requestId: `test:${randomUUID()}`, config: t.config });
 }
 
 async function makePerson(ctx: ServiceContext, la: string, i: number, teamId: string | undefined, entitled = true): Promise<string> {

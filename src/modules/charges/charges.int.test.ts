@@ -1,16 +1,16 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, createTestApp, dateForm, demo, signedInBrowser, type TestApp } from '../../../test/app.ts';
+import { type Browser, createTestApp, dateForm, demo, type TestApp } from '../../../test/app.ts';
+import { approvedPlan, nhsNumbers, signedIn as signedInTo } from '../../../test/fixtures.ts';
 import { cliContext } from '../../cli/context.ts';
 import { addDays } from '../../domain/calendar-date.ts';
-import { syntheticNhsNumbers } from '../../domain/nhs-number.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import { rowsOf } from '../../platform/db/database.ts';
 import { extractPdf } from '../../platform/documents/testing/pdf-text.ts';
 import { auditEvent, organisation, partnership } from '../../platform/db/schema.ts';
 import { createToken } from '../admin/tokens.service.ts';
 import { personDocument } from '../documents/schema.ts';
-import { aftercarePlan, planService, planSettings } from '../plans/schema.ts';
+import { planSettings } from '../plans/schema.ts';
 import { task } from '../register/schema.ts';
 import { REFUND_TASK_TITLE, S117_FREE_MESSAGE } from './charges.service.ts';
 import { personCharge } from './schema.ts';
@@ -20,8 +20,7 @@ let t: TestApp;
 let finance: string;
 let northvaleId: string;
 let partnershipId: string;
-const numbers = syntheticNhsNumbers(850_000);
-const nextNhs = () => numbers.next().value as string;
+const nextNhs = nhsNumbers(850_000);
 
 async function tokenFor(code: string): Promise<string> {
   const org = (await t.database.db.select().from(organisation).where(eq(organisation.code, code)))[0]!;
@@ -80,18 +79,16 @@ async function entitledPerson(fields: Record<string, unknown> = {}) {
     const res = await call('POST', `/api/v1/people/${id}/events`, { event });
     expect(res.statusCode, res.body).toBe(201);
   }
-  const [plan] = await t.database.db.insert(aftercarePlan).values({ partnershipId, personId: id, planNumber: 1, status: 'approved' }).returning();
-  const [homeSupport, lunchClub] = await t.database.db
-    .insert(planService)
-    .values([
-      { partnershipId, planId: plan!.id, personId: id, needIds: [], serviceType: 'Home support', provider: 'Riverside Supported Living', startOn: '2024-03-01', frequency: '3 visits a week', unitsPerWeek: 3, unitCostPence: 2150, weeklyCostPence: 6450, deliveryRoute: 'commissioned', s117: true, localAuthorityBasisPoints: 5000, splitBasis: 'Joint policy', position: 0 },
-      { partnershipId, planId: plan!.id, personId: id, needIds: [], serviceType: 'Lunch club', provider: 'Northvale Community Centre', startOn: '2024-03-01', frequency: 'Weekly', unitsPerWeek: 1, unitCostPence: 500, weeklyCostPence: 500, deliveryRoute: 'commissioned', s117: false, localAuthorityBasisPoints: 10000, splitBasis: 'Care Act', chargePence: 500, position: 1 },
-    ])
-    .returning();
-  return { id, s117Service: homeSupport!.id, otherService: lunchClub!.id };
+  const {
+    serviceIds: [homeSupport, lunchClub],
+  } = await approvedPlan(t.database.db, { partnershipId, personId: id }, [
+    { serviceType: 'Home support', provider: 'Riverside Supported Living', startOn: '2024-03-01', frequency: '3 visits a week', unitsPerWeek: 3, unitCostPence: 2150, weeklyCostPence: 6450, deliveryRoute: 'commissioned', s117: true, localAuthorityBasisPoints: 5000, splitBasis: 'Joint policy' },
+    { serviceType: 'Lunch club', provider: 'Northvale Community Centre', startOn: '2024-03-01', frequency: 'Weekly', unitsPerWeek: 1, unitCostPence: 500, weeklyCostPence: 500, deliveryRoute: 'commissioned', s117: false, localAuthorityBasisPoints: 10000, splitBasis: 'Care Act', chargePence: 500 },
+  ]);
+  return { id, s117Service: homeSupport!, otherService: lunchClub! };
 }
 
-const signedIn = (email: string): Promise<Browser> => signedInBrowser(t.app, email);
+const signedIn = (email: string): Promise<Browser> => signedInTo(t, email);
 
 const chargesOf = (personId: string) => t.database.db.select().from(personCharge).where(eq(personCharge.personId, personId));
 const openRefundTasks = (personId: string) => t.database.db.select().from(task).where(and(eq(task.personId, personId), eq(task.kind, 'refund'), eq(task.status, 'open')));

@@ -1,15 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, demo, signedInBrowser, type TestApp } from '../../../test/app.ts';
+import { createTestApp, demo, type TestApp } from '../../../test/app.ts';
+import { contextFor, nhsNumbers, signedIn } from '../../../test/fixtures.ts';
 import { addDays, addMonths, toDayNumber } from '../../domain/calendar-date.ts';
 import { planTotals } from '../../domain/funding.ts';
-import { syntheticNhsNumbers } from '../../domain/nhs-number.ts';
 import { relationshipScope } from '../../platform/access/policy.ts';
-import { loadUserActor } from '../../platform/auth/actor-loader.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import { rowsOf } from '../../platform/db/database.ts';
-import { appUser, organisation } from '../../platform/db/schema.ts';
+import { organisation } from '../../platform/db/schema.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { dispute } from '../disputes/schema.ts';
 import { endingProposal } from '../endings/schema.ts';
@@ -28,18 +26,12 @@ import { clearDashboardCache, computeDashboard, parseDashboardQuery, TtlCache } 
 
 let t: TestApp;
 const today = todayInLondon();
-const nhsNumbers = syntheticNhsNumbers(31_000);
+const nextNhs = nhsNumbers(31_000);
 let fixtureTeam: string;
 const ids: Record<string, string> = {};
 
-async function contextFor(email: string): Promise<ServiceContext> {
-  const user = (await t.database.db.select().from(appUser).where(eq(appUser.email, email)))[0]!;
-  const actor = (await loadUserActor(t.database.db, user.id))!;
-  return { db: t.database.db, actor, requestId: `test:${randomUUID()}`, config: t.config };
-}
-
 async function make(ctx: ServiceContext, input: Record<string, unknown>, events: Array<Record<string, unknown>>): Promise<string> {
-  const created = await createPerson(ctx, { dateOfBirth: '1980-04-01', nhsNumber: nhsNumbers.next().value as string, allocatedTeamId: fixtureTeam, ...input }, { confirmDuplicate: true });
+  const created = await createPerson(ctx, { dateOfBirth: '1980-04-01', nhsNumber: nextNhs(), allocatedTeamId: fixtureTeam, ...input }, { confirmDuplicate: true });
   if (created.outcome !== 'created') throw new Error('not created');
   for (const event of events) await recordEvent(ctx, created.person.id, { event, hospital: event.type === 'detention-started' ? 'Northvale Hospital' : null });
   return created.person.id;
@@ -76,7 +68,7 @@ beforeAll(async () => {
   const northvale = (await db.select().from(organisation).where(eq(organisation.code, 'E06000901')))[0]!;
   const southmere = (await db.select().from(organisation).where(eq(organisation.code, 'E06000902')))[0]!;
   fixtureTeam = (await db.insert(team).values({ partnershipId: northvale.partnershipId, organisationId: northvale.id, name: 'Dashboard Fixture Team' }).returning())[0]!.id;
-  const nv = await contextFor(demo.practitioner);
+  const nv = await contextFor(t, demo.practitioner);
 
   // Six entitled, reviewed 20 days ago (in date), ethnicity A, female.
   for (let i = 0; i < 6; i++) {
@@ -173,7 +165,7 @@ beforeEach(() => clearDashboardCache());
 
 describe('dashboard figures', () => {
   it('on the fixture team: each figure is what the fixture says', async () => {
-    const manager = await contextFor(demo.manager);
+    const manager = await contextFor(t, demo.manager);
     const { d } = await dashboardFor(manager, { team: fixtureTeam });
     expect(d.entitled.active.count).toBe(9);
     expect(d.entitled.newInPeriod.count).toBe(1);
@@ -211,7 +203,7 @@ describe('dashboard figures', () => {
     ['a Southmere senior practitioner', demo.senior],
   ] as const) {
     it(`for ${who}, over all their people: every figure equals a direct SQL count`, async () => {
-      const ctx = await contextFor(email);
+      const ctx = await contextFor(t, email);
       const { d, parsed } = await dashboardFor(ctx, {});
       const { from, to } = parsed.filter;
       const v = visibleSql(ctx);
@@ -254,21 +246,21 @@ describe('dashboard figures', () => {
   }
 
   it('a Southmere user does not count Northvale-only people', async () => {
-    const senior = await contextFor(demo.senior);
+    const senior = await contextFor(t, demo.senior);
     const { d } = await dashboardFor(senior, { team: fixtureTeam });
     expect(d.entitled.active.count).toBe(0);
     expect(d.reviews.overdue.count).toBe(0);
     expect(d.plans.approved).toBe(0);
     expect(d.disputes).toEqual({ under2: 0, from2to4: 0, over4: 0 });
     expect(d.cost.weekly.totalPence).toBe(0);
-    const manager = await contextFor(demo.manager);
+    const manager = await contextFor(t, demo.manager);
     expect((await dashboardFor(manager, { team: fixtureTeam })).d.entitled.active.count).toBe(9);
   });
 });
 
 describe('the dashboard page', () => {
   it('links each figure to the register list of the same people', async () => {
-    const b = await signedInBrowser(t.app, demo.manager);
+    const b = await signedIn(t, demo.manager);
     const res = await b.get(`/dashboards?la=E06000901&team=${fixtureTeam}`);
     expect(res.statusCode).toBe(200);
     const html = res.body;
@@ -285,14 +277,14 @@ describe('the dashboard page', () => {
   });
 
   it('reports filters it cannot use instead of failing', async () => {
-    const b = await signedInBrowser(t.app, demo.manager);
+    const b = await signedIn(t, demo.manager);
     const res = await b.get('/dashboards?la=nowhere&from=2026-02-30');
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Some filters could not be used');
   });
 
   it('is refused to an administrator, who manages accounts not records', async () => {
-    const b = await signedInBrowser(t.app, demo.admin);
+    const b = await signedIn(t, demo.admin);
     expect((await b.get('/dashboards')).statusCode).toBe(403);
   });
 });
@@ -321,7 +313,7 @@ describe('discharges, readmissions, panels, declined endings and teams', () => {
     const northvale = (await db.select().from(organisation).where(eq(organisation.code, 'E06000901')))[0]!;
     const partnershipId = northvale.partnershipId;
     episodeTeam = (await db.insert(team).values({ partnershipId, organisationId: northvale.id, name: 'Episode Fixture Team' }).returning())[0]!.id;
-    const nv = await contextFor(demo.practitioner);
+    const nv = await contextFor(t, demo.practitioner);
     const inTeam = (input: Record<string, unknown>) => ({ allocatedTeamId: episodeTeam, ...input });
     // Discharged 150 days ago, first reviewed 30 days later, then again.
     epIds.reviewed = await make(nv, inTeam({ givenName: 'Reviewed', familyName: 'Epfix' }), [
@@ -384,7 +376,7 @@ describe('discharges, readmissions, panels, declined endings and teams', () => {
   });
 
   it('on the episode fixture team: each figure is what the fixture says', async () => {
-    const manager = await contextFor(demo.manager);
+    const manager = await contextFor(t, demo.manager);
     const { d } = await dashboardFor(manager, { team: episodeTeam });
     // Four discharges in the period: reviewed (-150), planned (-100), readmitted (-300 and -200).
     expect(d.discharges.discharges).toBe(4);
@@ -414,7 +406,7 @@ describe('discharges, readmissions, panels, declined endings and teams', () => {
     ['a Southmere senior practitioner', demo.senior],
   ] as const) {
     it(`for ${who}: discharge, readmission, panel and ending figures equal a direct count`, async () => {
-      const ctx = await contextFor(email);
+      const ctx = await contextFor(t, email);
       const { d, parsed } = await dashboardFor(ctx, {});
       const { from, to } = parsed.filter;
       const v = visibleSql(ctx);
@@ -502,7 +494,7 @@ describe('discharges, readmissions, panels, declined endings and teams', () => {
   }
 
   it('a Southmere user counts none of the Northvale-only discharges, panels or declined endings', async () => {
-    const senior = await contextFor(demo.senior);
+    const senior = await contextFor(t, demo.senior);
     const { d } = await dashboardFor(senior, { team: episodeTeam });
     expect(d.discharges.discharges).toBe(0);
     expect(d.panels.total).toBe(0);
@@ -511,7 +503,7 @@ describe('discharges, readmissions, panels, declined endings and teams', () => {
   });
 
   it('each view shows its own sections, and the team links list the team’s people', async () => {
-    const b = await signedInBrowser(t.app, demo.manager);
+    const b = await signedIn(t, demo.manager);
     const section = (html: string, id: string) => html.includes(`data-qa="${id}"`);
     const manager = (await b.get(`/dashboards?team=${episodeTeam}`)).body;
     expect(manager).toContain('data-qa="view-caption">Team manager<');
@@ -530,7 +522,7 @@ describe('discharges, readmissions, panels, declined endings and teams', () => {
     expect(director).not.toContain('data-qa="view-note"');
     expect((await b.get('/dashboards?view=nobody')).body).toContain('View as must be one of');
     // The commissioner's own default is the commissioner view.
-    const c = await signedInBrowser(t.app, demo.commissioner);
+    const c = await signedIn(t, demo.commissioner);
     expect((await c.get('/dashboards')).body).toContain('data-qa="view-caption">Commissioner<');
 
     const m = /data-qa="team-entitled"><a class="govuk-link" href="([^"]+)">(\d+)</.exec(manager);

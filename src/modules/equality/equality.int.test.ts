@@ -1,13 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, demo, signedInBrowser, type TestApp } from '../../../test/app.ts';
+import { createTestApp, demo, type TestApp } from '../../../test/app.ts';
+import { contextFor, nhsNumbers, signedIn } from '../../../test/fixtures.ts';
 import { addDays, ageOn } from '../../domain/calendar-date.ts';
-import { syntheticNhsNumbers } from '../../domain/nhs-number.ts';
-import { loadUserActor } from '../../platform/auth/actor-loader.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import { rowsOf } from '../../platform/db/database.ts';
-import { appUser, organisation } from '../../platform/db/schema.ts';
+import { organisation } from '../../platform/db/schema.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { parseDashboardQuery } from '../dashboards/dashboard.service.ts';
 import { loadRegisterOptions } from '../register/list.queries.ts';
@@ -22,18 +20,12 @@ import { computeEquality, equalityCounts } from './equality.service.ts';
 
 let t: TestApp;
 const today = todayInLondon();
-const nhsNumbers = syntheticNhsNumbers(37_000);
+const nextNhs = nhsNumbers(37_000);
 let fixtureTeam: string;
 let northvaleId: string;
 
-async function contextFor(email: string): Promise<ServiceContext> {
-  const user = (await t.database.db.select().from(appUser).where(eq(appUser.email, email)))[0]!;
-  const actor = (await loadUserActor(t.database.db, user.id))!;
-  return { db: t.database.db, actor, requestId: `test:${randomUUID()}`, config: t.config };
-}
-
 async function make(ctx: ServiceContext, input: Record<string, unknown>, events: Array<Record<string, unknown>>): Promise<string> {
-  const created = await createPerson(ctx, { dateOfBirth: '1980-04-01', nhsNumber: nhsNumbers.next().value as string, allocatedTeamId: fixtureTeam, ...input }, { confirmDuplicate: true });
+  const created = await createPerson(ctx, { dateOfBirth: '1980-04-01', nhsNumber: nextNhs(), allocatedTeamId: fixtureTeam, ...input }, { confirmDuplicate: true });
   if (created.outcome !== 'created') throw new Error('not created');
   for (const event of events) await recordEvent(ctx, created.person.id, { event, hospital: event.type === 'detention-started' ? 'Northvale Hospital' : null });
   return created.person.id;
@@ -51,7 +43,7 @@ beforeAll(async () => {
   const northvale = (await db.select().from(organisation).where(eq(organisation.code, 'E06000901')))[0]!;
   northvaleId = northvale.id;
   fixtureTeam = (await db.insert(team).values({ partnershipId: northvale.partnershipId, organisationId: northvale.id, name: 'Equality Fixture Team' }).returning())[0]!.id;
-  const nv = await contextFor(demo.practitioner);
+  const nv = await contextFor(t, demo.practitioner);
   // Seven people of ethnic category A, reviewed recently (in date); three of category N, overdue.
   for (let i = 0; i < 7; i++) await make(nv, { givenName: `Eqa${i}`, familyName: 'Eqfix', ethnicity: 'A', sex: 'female' }, [...entitledHistory, { type: 'reviewed', date: addDays(today, -15) }]);
   for (let i = 0; i < 3; i++) await make(nv, { givenName: `Eqn${i}`, familyName: 'Eqfix', ethnicity: 'N', sex: 'male', dateOfBirth: '2000-01-01' }, entitledHistory);
@@ -63,7 +55,7 @@ afterAll(async () => {
 
 describe('equality monitoring', () => {
   it('counts what a direct SQL count finds, in every breakdown', async () => {
-    const manager = await contextFor(demo.manager);
+    const manager = await contextFor(t, demo.manager);
     const options = await loadRegisterOptions(manager);
     const parsed = parseDashboardQuery({}, options, today);
     const rows = await equalityCounts(manager, parsed, options, today);
@@ -85,7 +77,7 @@ describe('equality monitoring', () => {
   });
 
   it('shows counts under 5 as "fewer than 5" and suppresses rates built on them', async () => {
-    const manager = await contextFor(demo.manager);
+    const manager = await contextFor(t, demo.manager);
     const options = await loadRegisterOptions(manager);
     const report = await computeEquality(manager, parseDashboardQuery({ team: fixtureTeam }, options, today), options, today);
     const ethnicity = report.breakdowns.find((b) => b.dimension === 'ethnicity')!;
@@ -96,7 +88,7 @@ describe('equality monitoring', () => {
     expect(n.entitled).toEqual({ value: null, suppressed: true, text: 'fewer than 5' });
     expect(n.reviewsInDateRate.suppressed).toBe(true);
 
-    const b = await signedInBrowser(t.app, demo.manager);
+    const b = await signedIn(t, demo.manager);
     const res = await b.get(`/dashboards/equality?team=${fixtureTeam}`);
     expect(res.statusCode).toBe(200);
     const html = res.body;

@@ -8,7 +8,7 @@ import { loadUserActor } from '../../platform/auth/actor-loader.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import { rowsOf } from '../../platform/db/database.ts';
 import { appUser, organisation } from '../../platform/db/schema.ts';
-import type { ServiceContext } from '../../platform/http/context.ts';
+import { serviceContext, type ServiceContext } from '../../platform/http/context.ts';
 import { clearDashboardCache, computeDashboard, parseDashboardQuery } from '../dashboards/dashboard.service.ts';
 import { loadRegisterOptions } from '../register/list.queries.ts';
 import { createPerson, recordEvent } from '../register/people.service.ts';
@@ -30,7 +30,7 @@ let fixtureTeam: string;
 async function contextFor(email: string): Promise<ServiceContext> {
   const user = (await t.database.db.select().from(appUser).where(eq(appUser.email, email)))[0]!;
   const actor = (await loadUserActor(t.database.db, user.id))!;
-  return { db: t.database.db, actor, requestId: `test:${randomUUID()}`, config: t.config };
+  return serviceContext({ db: t.database.db, actor, requestId: `test:${randomUUID()}`, config: t.config });
 }
 
 const figures = async () =>

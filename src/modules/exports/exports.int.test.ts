@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, demo, signedInBrowser, type TestApp } from '../../../test/app.ts';
+import { createTestApp, demo, type TestApp } from '../../../test/app.ts';
+import { contextFor, nhsNumbers, signedIn } from '../../../test/fixtures.ts';
 import { addDays } from '../../domain/calendar-date.ts';
-import { syntheticNhsNumbers } from '../../domain/nhs-number.ts';
-import { loadUserActor } from '../../platform/auth/actor-loader.ts';
 import { todayInLondon } from '../../platform/clock.ts';
-import { appUser, auditEvent, organisation } from '../../platform/db/schema.ts';
+import { auditEvent, organisation } from '../../platform/db/schema.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { dispute } from '../disputes/schema.ts';
 import { aftercarePlan, planService } from '../plans/schema.ts';
@@ -27,15 +26,8 @@ let t: TestApp;
 const today = todayInLondon();
 const month = previousMonth(today);
 const { first } = monthBounds(month);
-const nhsNumbers = syntheticNhsNumbers(9_000);
-const nextNhs = () => nhsNumbers.next().value as string;
+const nextNhs = nhsNumbers(9_000);
 const NORTHVALE = 'E06000901';
-
-async function contextFor(email: string): Promise<ServiceContext> {
-  const user = (await t.database.db.select().from(appUser).where(eq(appUser.email, email)))[0]!;
-  const actor = (await loadUserActor(t.database.db, user.id))!;
-  return { db: t.database.db, actor, requestId: `test:${randomUUID()}`, config: t.config };
-}
 
 async function make(ctx: ServiceContext, input: Record<string, unknown>, events: Array<Record<string, unknown>>): Promise<string> {
   const created = await createPerson(ctx, { dateOfBirth: '1980-04-01', nhsNumber: nextNhs(), ...input }, { confirmDuplicate: true });
@@ -63,10 +55,10 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   t = await createTestApp();
   const db = t.database.db;
-  const manager = await contextFor(demo.manager);
+  const manager = await contextFor(t, demo.manager);
   before = await monthlyReturn(manager, month);
 
-  const nv = await contextFor(demo.practitioner);
+  const nv = await contextFor(t, demo.practitioner);
   // Entitled since 2021, reviewed in the month, with an approved plan (direct payment and PHB) and an open dispute.
   ids.formula = await make(nv, { givenName: '@Ada', familyName: '=HYPERLINK("http://x.example","y")' }, [
     detained('2021-01-10'),
@@ -118,7 +110,7 @@ afterAll(async () => {
 
 describe('monthly return', () => {
   it('counts the fixture people exactly', async () => {
-    const after = await monthlyReturn(await contextFor(demo.manager), month);
+    const after = await monthlyReturn(await contextFor(t, demo.manager), month);
     const a = lineOf(after, NORTHVALE);
     const b = lineOf(before, NORTHVALE);
     const delta = (key: (typeof returnColumns)[number]['key']) => (a[key] ?? 0) - (b[key] ?? 0);
@@ -141,7 +133,7 @@ describe('monthly return', () => {
   });
 
   it('downloads as CSV with a total row and no formula cell', async () => {
-    const b = await signedInBrowser(t.app, demo.manager);
+    const b = await signedIn(t, demo.manager);
     const res = await b.get(`/exports/monthly-return?month=${month}&format=csv`);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/csv');
@@ -155,7 +147,7 @@ describe('monthly return', () => {
   });
 
   it('downloads as XLSX with no formula cell', async () => {
-    const b = await signedInBrowser(t.app, demo.manager);
+    const b = await signedIn(t, demo.manager);
     const res = await b.get(`/exports/monthly-return?month=${month}&format=xlsx`);
     expect(res.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();
@@ -171,7 +163,7 @@ describe('monthly return', () => {
   });
 
   it('refuses a month that is not YYYY-MM', async () => {
-    const b = await signedInBrowser(t.app, demo.manager);
+    const b = await signedIn(t, demo.manager);
     expect((await b.get('/exports/monthly-return?month=2026-13')).statusCode).toBe(422);
     const page = await b.get('/exports?month=nonsense');
     expect(page.statusCode).toBe(422);
@@ -179,7 +171,7 @@ describe('monthly return', () => {
   });
 
   it('shows the exports page with the downloads', async () => {
-    const b = await signedInBrowser(t.app, demo.manager);
+    const b = await signedIn(t, demo.manager);
     const page = await b.get(`/exports?month=${month}`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain(`/exports/monthly-return?month=${month}&amp;format=xlsx`);
@@ -188,7 +180,7 @@ describe('monthly return', () => {
 
 describe('FHIR', () => {
   it('gives a person’s bundle that validates, and audits the read', async () => {
-    const b = await signedInBrowser(t.app, demo.manager);
+    const b = await signedIn(t, demo.manager);
     const res = await b.get(`/api/v1/people/${ids.formula}/fhir`);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('application/fhir+json');
@@ -200,12 +192,12 @@ describe('FHIR', () => {
   });
 
   it('refuses someone outside the actor’s relationships', async () => {
-    const b = await signedInBrowser(t.app, 'eastbridge@demo.aftercare.example');
+    const b = await signedIn(t, 'eastbridge@demo.aftercare.example');
     expect((await b.get(`/api/v1/people/${ids.formula}/fhir`)).statusCode).toBe(403);
   });
 
   it('gives the visible register as one bundle that validates', async () => {
-    const b = await signedInBrowser(t.app, demo.manager);
+    const b = await signedIn(t, demo.manager);
     const res = await b.get('/exports/register.fhir.json');
     expect(res.statusCode).toBe(200);
     const body = JSON.parse(res.body) as { entry: Array<{ resource: Record<string, unknown> }> };
@@ -215,6 +207,6 @@ describe('FHIR', () => {
   });
 
   it('refuses a register bundle over the limit with a clear message', async () => {
-    await expect(registerFhirBundle(await contextFor(demo.manager), new Date(), 2)).rejects.toThrow(/can hold up to 2/);
+    await expect(registerFhirBundle(await contextFor(t, demo.manager), new Date(), 2)).rejects.toThrow(/can hold up to 2/);
   });
 });

@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, demo, signedInBrowser, type TestApp } from '../../../test/app.ts';
-import { isValidNhsNumber, syntheticNhsNumbers } from '../../domain/nhs-number.ts';
-import { loadUserActor } from '../../platform/auth/actor-loader.ts';
+import { createTestApp, demo, type TestApp } from '../../../test/app.ts';
+import { contextFor, nhsNumbers, signedIn } from '../../../test/fixtures.ts';
+import { isValidNhsNumber } from '../../domain/nhs-number.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import { rowsOf } from '../../platform/db/database.ts';
-import { appUser, auditEvent, organisation } from '../../platform/db/schema.ts';
+import { auditEvent, organisation } from '../../platform/db/schema.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { addNeed, addService, approvePlan, startPlan, submitPlan } from '../plans/plans.service.ts';
 import { aftercarePlan } from '../plans/schema.ts';
@@ -25,14 +24,7 @@ import { qualityRuleIds, qualityScore, type QualityRuleId } from './rules.ts';
 
 let t: TestApp;
 const today = todayInLondon();
-const numbers = syntheticNhsNumbers(870_000);
-const nextNhs = () => numbers.next().value as string;
-
-async function contextFor(email: string): Promise<ServiceContext> {
-  const user = (await t.database.db.select().from(appUser).where(eq(appUser.email, email)))[0]!;
-  const actor = (await loadUserActor(t.database.db, user.id))!;
-  return { db: t.database.db, actor, requestId: `test:${randomUUID()}`, config: t.config };
-}
+const nextNhs = nhsNumbers(870_000);
 
 async function query<T>(text: ReturnType<typeof sql>): Promise<T[]> {
   return rowsOf<T>(await t.database.db.execute(text));
@@ -159,9 +151,9 @@ const made: Record<string, string> = {};
 
 beforeAll(async () => {
   t = await createTestApp();
-  nv = await contextFor(demo.practitioner);
-  manager = await contextFor(demo.manager);
-  sm = await contextFor(demo.senior);
+  nv = await contextFor(t, demo.practitioner);
+  manager = await contextFor(t, demo.manager);
+  sm = await contextFor(t, demo.senior);
   const db = t.database.db;
 
   // (1) NHS numbers: one failing the check digit, one not 10 digits (as a legacy import could store them).
@@ -222,7 +214,7 @@ afterAll(async () => {
 
 describe('data quality rules', () => {
   it('counts and lists, for each rule, exactly the people a direct SQL check finds among those the actor can see', async () => {
-    for (const ctx of [manager, sm, await contextFor(demo.quality)]) {
+    for (const ctx of [manager, sm, await contextFor(t, demo.quality)]) {
       const visible = await visibleIds(ctx);
       const summary = await qualitySummary(ctx, today);
       expect(summary.total).toBe(visible.size);
@@ -293,7 +285,7 @@ describe('data quality rules', () => {
 
 describe('data quality pages', () => {
   it('shows the score and each rule with its count and a link to its list', async () => {
-    const b = await signedInBrowser(t.app, demo.manager);
+    const b = await signedIn(t, demo.manager);
     const res = await b.get('/data-quality');
     expect(res.statusCode, res.body).toBe(200);
     const summary = await qualitySummary(manager, today);
@@ -304,7 +296,7 @@ describe('data quality pages', () => {
   });
 
   it('lists a rule’s people with fix-it links, 50 a page, and 404 for an unknown rule', async () => {
-    const b = await signedInBrowser(t.app, demo.manager);
+    const b = await signedIn(t, demo.manager);
     const res = await b.get('/data-quality/plan-incomplete');
     expect(res.statusCode, res.body).toBe(200);
     expect(res.body).toContain(`href="/people/${made.oldDraft}/plans/`);
@@ -318,7 +310,7 @@ describe('data quality pages', () => {
   });
 
   it('downloads a rule’s whole list as CSV and XLSX with the same people as a direct check, and audits it (issue 7: any list)', async () => {
-    const b = await signedInBrowser(t.app, demo.manager);
+    const b = await signedIn(t, demo.manager);
     const page = await b.get('/data-quality/review-overdue');
     expect(page.body).toContain('href="/data-quality/review-overdue/people.csv"');
     const res = await b.get('/data-quality/review-overdue/people.csv');
@@ -334,16 +326,16 @@ describe('data quality pages', () => {
     expect((await b.get('/data-quality/not-a-rule/people.csv')).statusCode).toBe(404);
     const audits = await t.database.db.select().from(auditEvent).where(eq(auditEvent.action, 'list.exported'));
     expect(audits.map((a) => a.after)).toEqual(expect.arrayContaining([expect.objectContaining({ list: 'data-quality:review-overdue', format: 'csv', rowCount: expected.size })]));
-    const admin = await signedInBrowser(t.app, demo.admin);
+    const admin = await signedIn(t, demo.admin);
     expect((await admin.get('/data-quality/nhs-number/people.csv')).statusCode).toBe(403);
   });
 
   it('is refused to an administrator who cannot read people, and shown in the navigation of quality staff and managers only', async () => {
-    const admin = await signedInBrowser(t.app, demo.admin);
+    const admin = await signedIn(t, demo.admin);
     expect((await admin.get('/data-quality')).statusCode).toBe(403);
-    const quality = await signedInBrowser(t.app, demo.quality);
+    const quality = await signedIn(t, demo.quality);
     expect((await quality.get('/')).body).toContain('href="/data-quality"');
-    const practitioner = await signedInBrowser(t.app, demo.practitioner);
+    const practitioner = await signedIn(t, demo.practitioner);
     expect((await practitioner.get('/')).body).not.toContain('href="/data-quality"');
   });
 });

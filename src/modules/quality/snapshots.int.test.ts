@@ -7,6 +7,7 @@ import { syntheticNhsNumbers } from '../../domain/nhs-number.ts';
 import { loadUserActor } from '../../platform/auth/actor-loader.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import { appUser, organisation } from '../../platform/db/schema.ts';
+import { serviceContext } from '../../platform/http/context.ts';
 import { createPerson, recordEvent } from '../register/people.service.ts';
 import { qualitySnapshot } from './schema.ts';
 import { seedDemoQualitySnapshots, snapshotDataQuality } from './snapshots.ts';
@@ -26,7 +27,7 @@ const db = () => t.database.db;
 async function entitledPerson(email: string, familyName: string, ordinaryResidence: string): Promise<void> {
   const user = (await db().select().from(appUser).where(eq(appUser.email, email)))[0]!;
   const actor = (await loadUserActor(db(), user.id))!;
-  const ctx = { db: db(), actor, requestId: `test:${randomUUID()}`, config: t.config };
+  const ctx = serviceContext({ db: db(), actor, requestId: `test:${randomUUID()}`, config: t.config });
   const created = await createPerson(ctx, { givenName: 'Snapshot', familyName, dateOfBirth: '1975-02-03', nhsNumber: numbers.next().value as string }, { confirmDuplicate: true });
   if (created.outcome !== 'created') throw new Error('not created');
   for (const event of [
@@ -42,7 +43,7 @@ async function entitledPerson(email: string, familyName: string, ordinaryResiden
 async function plainPerson(email: string, familyName: string): Promise<void> {
   const user = (await db().select().from(appUser).where(eq(appUser.email, email)))[0]!;
   const actor = (await loadUserActor(db(), user.id))!;
-  const created = await createPerson({ db: db(), actor, requestId: `test:${randomUUID()}`, config: t.config }, { givenName: 'Plain', familyName, dateOfBirth: '1990-01-01', nhsNumber: numbers.next().value as string }, { confirmDuplicate: true });
+  const created = await createPerson(serviceContext({ db: db(), actor, requestId: `test:${randomUUID()}`, config: t.config }), { givenName: 'Plain', familyName, dateOfBirth: '1990-01-01', nhsNumber: numbers.next().value as string }, { confirmDuplicate: true });
   if (created.outcome !== 'created') throw new Error('not created');
 }
 

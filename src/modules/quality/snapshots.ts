@@ -14,7 +14,7 @@ import { todayInLondon } from '../../platform/clock.ts';
 import type { Config } from '../../platform/config/config.ts';
 import type { Db, Tx } from '../../platform/db/database.ts';
 import { organisation, partnership } from '../../platform/db/schema.ts';
-import type { ServiceContext } from '../../platform/http/context.ts';
+import { serviceContext, type ServiceContext } from '../../platform/http/context.ts';
 import { qualitySummary } from './quality.queries.ts';
 import { qualityRuleIds, qualityScoreTenths, type QualityRuleId } from './rules.ts';
 import { qualitySnapshot } from './schema.ts';
@@ -63,7 +63,7 @@ export async function snapshotDataQuality(db: Db | Tx, config: Config, options: 
     const taken = new Set((await db.select({ id: qualitySnapshot.organisationId }).from(qualitySnapshot).where(and(eq(qualitySnapshot.partnershipId, p.id), eq(qualitySnapshot.takenOn, today)))).map((r) => r.id));
     for (const org of orgs) {
       if (taken.has(org.id)) continue;
-      const ctx: ServiceContext = { db, actor: organisationActor(org), requestId: 'job:snapshot-data-quality', config };
+      const ctx: ServiceContext = serviceContext({ db, actor: organisationActor(org), requestId: 'job:snapshot-data-quality', config });
       const summary = await qualitySummary(ctx, today);
       const tenths = qualityScoreTenths(summary.total, summary.withProblems);
       // Nobody to score: no snapshot (a score of an empty list would mean nothing).

@@ -4,7 +4,7 @@ import { createTestApp, demo, type TestApp } from '../../../test/app.ts';
 import { loadUserActor } from '../../platform/auth/actor-loader.ts';
 import { appUser } from '../../platform/db/schema.ts';
 import { ForbiddenError } from '../../platform/errors/errors.ts';
-import type { ServiceContext } from '../../platform/http/context.ts';
+import { serviceContext, type ServiceContext } from '../../platform/http/context.ts';
 import { createPerson, getPersonRecord, listTeams, recordEvent, voidEvent } from './people.service.ts';
 import { refreshStaleDecisions } from './refresh.ts';
 import { person } from './schema.ts';
@@ -24,7 +24,7 @@ const numbers = syntheticNhsNumbers(500);
 async function contextFor(email: string): Promise<ServiceContext> {
   const user = (await t.database.db.select().from(appUser).where(eq(appUser.email, email)))[0]!;
   const actor = (await loadUserActor(t.database.db, user.id))!;
-  return { db: t.database.db, actor, requestId: `test-${email}`, config: t.config };
+  return serviceContext({ db: t.database.db, actor, requestId: `test-${email}`, config: t.config });
 }
 
 async function personWith(recorder: ServiceContext, options: { or?: string; icb?: string; teamName?: string }) {

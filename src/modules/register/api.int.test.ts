@@ -8,7 +8,7 @@ import { auditEvent, organisation } from '../../platform/db/schema.ts';
 import { createToken } from '../admin/tokens.service.ts';
 import { loadTokenActor } from '../../platform/auth/actor-loader.ts';
 import { InputError } from '../../platform/errors/errors.ts';
-import type { ServiceContext } from '../../platform/http/context.ts';
+import { serviceContext, type ServiceContext } from '../../platform/http/context.ts';
 import { personBodySchema } from './api.ts';
 import { recordEvents } from './api.service.ts';
 import { personInputSchema } from './inputs.ts';
@@ -341,7 +341,7 @@ describe('POST /api/v1/people/{id}/events and GET …/entitlement', () => {
 
 describe('recordEvents (several events of one person at once, as the legal-status feed sends them)', () => {
   async function trustContext(): Promise<ServiceContext> {
-    return { db: t.database.db, actor: (await loadTokenActor(t.database.db, trust))!, requestId: 'test:record-events', config: t.config };
+    return serviceContext({ db: t.database.db, actor: (await loadTokenActor(t.database.db, trust))!, requestId: 'test:record-events', config: t.config });
   }
   const history = [
     { event: { type: 'detention-started', date: '2024-01-05', legalStatusCode: '02', ordinaryResidence: 'E06000901', icbOfGpRegistration: 'E54000901' }, externalId: 'batch:1' },

@@ -32,7 +32,7 @@ import { loadConfig, type Config } from '../../platform/config/config.ts';
 import type { Db, Tx } from '../../platform/db/database.ts';
 import { demoTeams, seedDemo } from '../../platform/db/demo-seed.ts';
 import { appUser, organisation } from '../../platform/db/schema.ts';
-import type { ServiceContext } from '../../platform/http/context.ts';
+import { serviceContext, type ServiceContext } from '../../platform/http/context.ts';
 import type { contactRelationships } from './inputs.ts';
 import { addContact, createPerson, recordEvent } from './people.service.ts';
 import { grantWorkflowAuthority } from './workflow-authority.ts';
@@ -942,7 +942,7 @@ async function writePlan(db: Tx, partnershipId: string, config: Config, options:
     if (!user) throw new Error(`The demo user ${spec.email} is missing: seed the demo partnership first`);
     const actor = await loadUserActor(db, user.id, orgId(spec.organisationCode));
     if (!actor) throw new Error(`The demo user ${spec.email} cannot act`);
-    contexts.set(writer, { db, actor, requestId, config });
+    contexts.set(writer, serviceContext({ db, actor, requestId, config }));
     userIds.set(writer, user.id);
   }
   const teams = await db.select({ id: team.id, name: team.name }).from(team).where(eq(team.partnershipId, partnershipId));

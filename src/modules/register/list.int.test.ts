@@ -8,7 +8,7 @@ import { syntheticNhsNumbers } from '../../domain/nhs-number.ts';
 import { loadUserActor } from '../../platform/auth/actor-loader.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import { appUser, auditEvent } from '../../platform/db/schema.ts';
-import type { ServiceContext } from '../../platform/http/context.ts';
+import { serviceContext, type ServiceContext } from '../../platform/http/context.ts';
 import { createPerson, recordEvent } from './people.service.ts';
 import { task, team } from './schema.ts';
 
@@ -26,7 +26,7 @@ const nextNhs = () => nhsNumbers.next().value as string;
 async function contextFor(email: string): Promise<ServiceContext> {
   const user = (await t.database.db.select().from(appUser).where(eq(appUser.email, email)))[0]!;
   const actor = (await loadUserActor(t.database.db, user.id))!;
-  return { db: t.database.db, actor, requestId: `test:${randomUUID()}`, config: t.config };
+  return serviceContext({ db: t.database.db, actor, requestId: `test:${randomUUID()}`, config: t.config });
 }
 
 const signedIn = (email: string): Promise<Browser> => signedInBrowser(t.app, email);

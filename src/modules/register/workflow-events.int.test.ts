@@ -14,6 +14,7 @@ import { insertEvents, WorkflowOnlyEventError } from './events.service.ts';
 import { recordEvent } from './people.service.ts';
 import { legalEvent, person } from './schema.ts';
 import { grantWorkflowAuthority, type WorkflowAuthority } from './workflow-authority.ts';
+import { serviceContext } from '../../platform/http/context.ts';
 
 /*
  * Finding 1 of issue 12: a single practitioner could end section 117 through the generic
@@ -66,7 +67,7 @@ async function stored(id: string) {
 }
 
 async function trustContext(): Promise<ServiceContext> {
-  return { db: t.database.db, actor: (await loadTokenActor(t.database.db, trust))!, requestId: 'test:finding-1', config: t.config };
+  return serviceContext({ db: t.database.db, actor: (await loadTokenActor(t.database.db, trust))!, requestId: 'test:finding-1', config: t.config });
 }
 
 describe('finding 1: only the endings workflow ends section 117', () => {

@@ -8,7 +8,7 @@ import { syntheticNhsNumbers } from '../../domain/nhs-number.ts';
 import { loadUserActor } from '../../platform/auth/actor-loader.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import { appUser } from '../../platform/db/schema.ts';
-import type { ServiceContext } from '../../platform/http/context.ts';
+import { serviceContext, type ServiceContext } from '../../platform/http/context.ts';
 import { deliverPending, type MailMessage, type MailTransport } from '../../platform/notifications/outbox.ts';
 import { clearDashboardCache } from '../dashboards/dashboard.service.ts';
 import { createPerson, recordEvent } from '../register/people.service.ts';
@@ -31,7 +31,7 @@ const db = () => t.database.db;
 
 async function contextFor(email: string): Promise<ServiceContext> {
   const actor = (await loadUserActor(db(), users[email]!))!;
-  return { db: db(), actor, requestId: `test:${randomUUID()}`, config: t.config };
+  return serviceContext({ db: db(), actor, requestId: `test:${randomUUID()}`, config: t.config });
 }
 
 async function entitledPerson(email: string, familyName: string, ordinaryResidence: string): Promise<string> {

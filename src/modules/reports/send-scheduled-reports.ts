@@ -14,7 +14,7 @@ import { loadUserActor } from '../../platform/auth/actor-loader.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import type { Config } from '../../platform/config/config.ts';
 import type { Db } from '../../platform/db/database.ts';
-import type { ServiceContext } from '../../platform/http/context.ts';
+import { serviceContext, type ServiceContext } from '../../platform/http/context.ts';
 import { queueNotification } from '../../platform/notifications/outbox.ts';
 import { buildReport, reportSourceLabels, reportSources, XLSX_TYPE, toReportQuery, type ReportSource } from './report-build.ts';
 import { reportSchedule } from './schema.ts';
@@ -48,7 +48,7 @@ export async function sendScheduledReports(db: Db, config: Config, options: { to
         result.skipped += 1;
         continue;
       }
-      const ctx: ServiceContext = { db, actor, requestId, config };
+      const ctx: ServiceContext = serviceContext({ db, actor, requestId, config });
       const built = await buildReport(ctx, source, toReportQuery(schedule.query), schedule.name, today);
       copies.push({ ctx, userId, built });
     }

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, createTestApp, demo, signedInBrowser, type TestApp } from '../../../test/app.ts';
+import { createTestApp, demo, type TestApp } from '../../../test/app.ts';
+import { signedIn as signedInTo } from '../../../test/fixtures.ts';
 import { defaultResourceAllocation, needLevels } from '../../domain/personal-budget.ts';
 import { needDomains } from '../../domain/rules/needs.ts';
 import { rowsOf } from '../../platform/db/database.ts';
@@ -20,7 +21,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const signedIn = (email: string): Promise<Browser> => signedInBrowser(t.app, email);
+const signedIn = (email: string) => signedInTo(t, email);
 
 /** The form as the page fills it in, with some fields changed. */
 function form(version: number, changes: Record<string, string> = {}): Record<string, string> {

@@ -1,15 +1,13 @@
-import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { defaultResourceAllocation, needLevels, resourceAllocationSchema, type LevelPoints, type ResourceAllocationSettings } from '../../domain/personal-budget.ts';
 import { MAX_RATE_PERCENT } from '../../domain/refund.ts';
 import { needDomainIds, type NeedDomain } from '../../domain/rules/needs.ts';
 import { assertCan } from '../../platform/access/policy.ts';
-import { recordChange } from '../../platform/audit/audit.ts';
-import type { DbOrTx } from '../../platform/db/database.ts';
-import { appUser } from '../../platform/db/schema.ts';
+import type { AuditRecorder } from '../../platform/data/door.ts';
+import type { DbOrTx, Tx } from '../../platform/db/database.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
-import { planSettings } from '../plans/schema.ts';
+import { findPlanSettings, findPlanSettingsWithEditor, insertPlanSettingsIfMissing, updatePlanSettingsAtVersion, type PlanSettingsRow } from './settings.queries.ts';
 
 /*
  * The partnership's planning settings (issue 5): the resource allocation that gives an
@@ -17,6 +15,11 @@ import { planSettings } from '../plans/schema.ts';
  * refunds of unlawful charges (src/domain/refund.ts) and the weeks in a year for annual
  * figures. One row per partnership, edited by the lead organisation's administrators
  * ('settings:manage'); until it is first saved or opened, the defaults apply.
+ *
+ * The exemplar of the one door to the data (docs/decisions/0006-one-door-to-the-data.md): the
+ * use cases below never touch `ctx.db`; they read through `ctx.data.read` and write through
+ * `ctx.data.transaction`, whose audit recorder is part of the transaction, and leave every
+ * query to settings.queries.ts.
  */
 
 export const DEFAULT_REFUND_INTEREST_BASIS_POINTS = 800;
@@ -97,9 +100,7 @@ export function resourceAllocationFromStored(raw: unknown): ResourceAllocationSe
   return { pencePerPoint: isPoints(stored.pencePerPoint) ? stored.pencePerPoint : defaultResourceAllocation.pencePerPoint, points };
 }
 
-type Row = typeof planSettings.$inferSelect;
-
-function toSettings(partnershipId: string, row: Row | undefined): PlanSettings {
+function toSettings(partnershipId: string, row: PlanSettingsRow | undefined): PlanSettings {
   const basisPoints = row?.refundInterestBasisPoints ?? DEFAULT_REFUND_INTEREST_BASIS_POINTS;
   return {
     partnershipId,
@@ -122,8 +123,7 @@ function toSettings(partnershipId: string, row: Row | undefined): PlanSettings {
  * permission, writes nothing and records no audit event.
  */
 export async function getPlanSettings(db: DbOrTx, partnershipId: string): Promise<PlanSettings> {
-  const row = (await db.select().from(planSettings).where(eq(planSettings.partnershipId, partnershipId)))[0];
-  return toSettings(partnershipId, row);
+  return toSettings(partnershipId, await findPlanSettings(db, partnershipId));
 }
 
 export interface EditablePlanSettings extends PlanSettings {
@@ -132,34 +132,24 @@ export interface EditablePlanSettings extends PlanSettings {
 }
 
 /** Store the defaults the first time the settings are opened (audited), so the form always has a version to save against. */
-async function ensureRow(tx: DbOrTx, ctx: ServiceContext): Promise<void> {
-  const created = await tx
-    .insert(planSettings)
-    .values({
-      partnershipId: ctx.actor.partnershipId,
-      resourceAllocation: defaultResourceAllocation,
-      refundInterestBasisPoints: DEFAULT_REFUND_INTEREST_BASIS_POINTS,
-      weeksPerYear: DEFAULT_WEEKS_PER_YEAR,
-    })
-    .onConflictDoNothing({ target: planSettings.partnershipId })
-    .returning();
-  if (created[0]) {
-    await recordChange(tx, ctx, { action: 'plan-settings.created', subjectType: 'plan-settings', subjectId: ctx.actor.partnershipId, after: created[0] });
-  }
+async function ensureRow(tx: Tx, audit: AuditRecorder, partnershipId: string): Promise<void> {
+  const created = await insertPlanSettingsIfMissing(tx, {
+    partnershipId,
+    resourceAllocation: defaultResourceAllocation,
+    refundInterestBasisPoints: DEFAULT_REFUND_INTEREST_BASIS_POINTS,
+    weeksPerYear: DEFAULT_WEEKS_PER_YEAR,
+  });
+  if (created) await audit.change({ action: 'plan-settings.created', subjectType: 'plan-settings', subjectId: partnershipId, after: created });
 }
 
 /** The settings for the admin page: lead organisation administrators only; created with the defaults on first opening. */
 export async function openPlanSettings(ctx: ServiceContext): Promise<EditablePlanSettings> {
   assertCan(ctx.actor, 'settings:manage');
-  return ctx.db.transaction(async (tx) => {
-    await ensureRow(tx, ctx);
-    const rows = await tx
-      .select({ settings: planSettings, updatedByName: appUser.displayName })
-      .from(planSettings)
-      .leftJoin(appUser, eq(appUser.id, planSettings.updatedBy))
-      .where(eq(planSettings.partnershipId, ctx.actor.partnershipId));
-    const row = rows[0]!;
-    return { ...toSettings(ctx.actor.partnershipId, row.settings), updatedByName: row.updatedByName };
+  const partnershipId = ctx.actor.partnershipId;
+  return ctx.data.transaction(async (tx, audit) => {
+    await ensureRow(tx, audit, partnershipId);
+    const row = (await findPlanSettingsWithEditor(tx, partnershipId))!;
+    return { ...toSettings(partnershipId, row.settings), updatedByName: row.updatedByName };
   });
 }
 
@@ -170,27 +160,27 @@ export async function openPlanSettings(ctx: ServiceContext): Promise<EditablePla
 export async function updatePlanSettings(ctx: ServiceContext, version: number, input: unknown): Promise<PlanSettings> {
   assertCan(ctx.actor, 'settings:manage');
   const data = parseInput(planSettingsInputSchema, input);
-  return ctx.db.transaction(async (tx) => {
-    await ensureRow(tx, ctx);
-    const before = (await tx.select().from(planSettings).where(eq(planSettings.partnershipId, ctx.actor.partnershipId)))[0];
+  const partnershipId = ctx.actor.partnershipId;
+  return ctx.data.transaction(async (tx, audit) => {
+    await ensureRow(tx, audit, partnershipId);
+    const before = await findPlanSettings(tx, partnershipId);
     const updated = expectOneUpdated(
-      await tx
-        .update(planSettings)
-        .set({
+      await updatePlanSettingsAtVersion(
+        tx,
+        partnershipId,
+        version,
+        {
           resourceAllocation: data.resourceAllocation,
           refundInterestBasisPoints: data.refundInterestBasisPoints,
           weeksPerYear: data.weeksPerYear,
           ...(data.firstReviewWeeks !== undefined ? { firstReviewWeeks: data.firstReviewWeeks } : {}),
           ...(data.reviewIntervalMonths !== undefined ? { reviewIntervalMonths: data.reviewIntervalMonths } : {}),
           ...(data.reminderDaysBefore !== undefined ? { reminderDaysBefore: data.reminderDaysBefore } : {}),
-          updatedBy: ctx.actor.userId,
-          updatedAt: new Date(),
-          version: version + 1,
-        })
-        .where(and(eq(planSettings.partnershipId, ctx.actor.partnershipId), eq(planSettings.version, version)))
-        .returning(),
+        },
+        { userId: ctx.actor.userId, at: ctx.clock.now() },
+      ),
     );
-    await recordChange(tx, ctx, { action: 'plan-settings.updated', subjectType: 'plan-settings', subjectId: ctx.actor.partnershipId, before, after: updated });
-    return toSettings(ctx.actor.partnershipId, updated);
+    await audit.change({ action: 'plan-settings.updated', subjectType: 'plan-settings', subjectId: partnershipId, before, after: updated });
+    return toSettings(partnershipId, updated);
   });
 }

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../clock.ts';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
 import { loadTokenActor, loadUserActor } from '../auth/actor-loader.ts';
 import { UnauthenticatedError } from '../errors/errors.ts';
-import type { ServiceContext } from './context.ts';
+import { serviceContext, type ServiceContext } from './context.ts';
 
 export function isApiRequest(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/');
@@ -14,12 +15,13 @@ export function isApiRequest(request: FastifyRequest): boolean {
  * (browsers). Enforces the idle and absolute session timeouts. Every route needs a
  * signed-in actor unless its config says `public: true`.
  */
-export function setUpAuthentication(app: FastifyInstance, db: Db, config: Config): void {
+export function setUpAuthentication(app: FastifyInstance, db: Db, config: Config, clock?: Clock): void {
   app.decorateRequest('actor', null);
   app.decorateRequest('authKind', null);
   app.decorateRequest('ctx', function ctx(this: FastifyRequest): ServiceContext {
     if (!this.actor) throw new UnauthenticatedError();
-    return { db, actor: this.actor, requestId: this.id, config };
+    // The door to the data opens for this request's actor (src/platform/data/door.ts).
+    return serviceContext({ db, actor: this.actor, requestId: this.id, config, clock });
   });
 
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
