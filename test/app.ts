@@ -2,7 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app.ts';
 import { loadConfig, type Config } from '../src/platform/config/config.ts';
 import type { Database } from '../src/platform/db/database.ts';
-import { DEMO_PASSWORD, seedDemo } from '../src/platform/db/demo-seed.ts';
+import { DEMO_PASSWORD, seedDemo } from '../src/modules/demo/partnership.ts';
 import { freshDatabase } from './database.ts';
 
 export interface TestApp {
