@@ -14,7 +14,7 @@ import { parseApiInput } from '../register/api.service.ts';
 import { parseExtractDate } from '../register/ingest.service.ts';
 import { person } from '../register/schema.ts';
 import { describeService, loadPerson, openRefundTask, type ChargeRow } from './charges.service.ts';
-import { parsePounds } from './money.ts';
+import { parsePounds } from '../../domain/money.ts';
 import { personCharge } from './schema.ts';
 
 /*

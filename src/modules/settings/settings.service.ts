@@ -9,7 +9,7 @@ import type { DbOrTx } from '../../platform/db/database.ts';
 import { appUser } from '../../platform/db/schema.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
-import { planSettings } from '../plans/schema.ts';
+import { planSettings } from './schema.ts';
 
 /*
  * The partnership's planning settings (issue 5): the resource allocation that gives an
