@@ -36,7 +36,9 @@ import { reviewRoutes } from './modules/reviews/routes.ts';
 import { reviewsApiRoutes } from './modules/reviews/api.ts';
 import { endingRoutes } from './modules/endings/endings.routes.ts';
 import { endingsApiRoutes } from './modules/endings/api.ts';
-import { assuranceDashboardRoutes } from './modules/dashboards/plugin.ts';
+import { dashboardsRoutes } from './modules/dashboards/routes.ts';
+import { equalityRoutes } from './modules/equality/routes.ts';
+import { populationRoutes } from './modules/population/population.routes.ts';
 import { qualityRoutes } from './modules/quality/quality.routes.ts';
 import { annualAuditRoutes } from './modules/annual-audit/routes.ts';
 import { exportsRoutes } from './modules/exports/exports.routes.ts';
@@ -105,7 +107,10 @@ export async function buildApp({ config, database, logger = true }: AppDeps): Pr
   endingRoutes(app);
   qualityRoutes(app);
   annualAuditRoutes(app);
-  assuranceDashboardRoutes(app);
+  // The dashboards (issue 7, item 1) and equality monitoring (item 4) with its population figures.
+  dashboardsRoutes(app);
+  equalityRoutes(app);
+  populationRoutes(app);
   reportsRoutes(app);
   rulesRoutes(app);
   apiDocsRoutes(app);
