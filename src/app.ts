@@ -30,6 +30,8 @@ import { chargesApiRoutes } from './modules/charges/api.ts';
 import { plansApiRoutes } from './modules/plans/api.ts';
 import { disputesRoutes } from './modules/disputes/disputes.routes.ts';
 import { disputesApiRoutes } from './modules/disputes/api.ts';
+import { openDisputesSection } from './modules/disputes/person-section.ts';
+import { registerPersonSection } from './platform/views/person-sections.ts';
 import { panelRoutes } from './modules/panels/panels.routes.ts';
 import { panelsApiRoutes } from './modules/panels/api.ts';
 import { reviewRoutes } from './modules/reviews/routes.ts';
@@ -96,6 +98,7 @@ export async function buildApp({ config, database, logger = true }: AppDeps): Pr
   exportsRoutes(app);
   importRoutes(app);
   disputesRoutes(app);
+  registerPersonSection(openDisputesSection); // its section of the person page
   personRoutes(app);
   chargesRoutes(app);
   chargesApiRoutes(app);
