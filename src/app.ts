@@ -23,6 +23,8 @@ import { registerListRoutes } from './modules/register/list.routes.ts';
 import { personRoutes } from './modules/register/person.routes.ts';
 import { rulesRoutes } from './modules/rules/routes.ts';
 import { documentsRoutes } from './modules/documents/routes.ts';
+import { setStatementPlanSource } from './modules/documents/documents.service.ts';
+import { approvedPlanInShort } from './modules/plans/plan-in-short.ts';
 import { planRoutes } from './modules/plans/plans.routes.ts';
 import { settingsRoutes } from './modules/settings/routes.ts';
 import { chargesRoutes } from './modules/charges/routes.ts';
@@ -103,6 +105,7 @@ export async function buildApp({ config, database, logger = true }: AppDeps): Pr
   chargesRoutes(app);
   chargesApiRoutes(app);
   documentsRoutes(app);
+  setStatementPlanSource(approvedPlanInShort); // the statement shows the approved plan in short
   planRoutes(app);
   panelRoutes(app);
   reviewRoutes(app);
