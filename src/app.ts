@@ -34,6 +34,17 @@ import { disputesRoutes } from './modules/disputes/disputes.routes.ts';
 import { disputesApiRoutes } from './modules/disputes/api.ts';
 import { openDisputesSection } from './modules/disputes/person-section.ts';
 import { registerPersonSection } from './platform/views/person-sections.ts';
+import { registerNavigation } from './platform/views/navigation.ts';
+import { homeNavigation } from './modules/home/navigation.ts';
+import { reviewsNavigation } from './modules/reviews/navigation.ts';
+import { registerListNavigation } from './modules/register/navigation.ts';
+import { disputesNavigation } from './modules/disputes/navigation.ts';
+import { dashboardsNavigation } from './modules/dashboards/navigation.ts';
+import { panelsNavigation } from './modules/panels/navigation.ts';
+import { qualityNavigation } from './modules/quality/navigation.ts';
+import { annualAuditNavigation } from './modules/annual-audit/navigation.ts';
+import { rulesNavigation } from './modules/rules/navigation.ts';
+import { adminNavigation } from './modules/admin/navigation.ts';
 import { panelRoutes } from './modules/panels/panels.routes.ts';
 import { panelsApiRoutes } from './modules/panels/api.ts';
 import { reviewRoutes } from './modules/reviews/routes.ts';
@@ -82,6 +93,8 @@ export async function buildApp({ config, database, logger = true }: AppDeps): Pr
   await app.register(formbody);
   await app.register(fastifyStatic, { root: path.resolve(srcRoot, '../public'), prefix: '/assets/', index: false, maxAge: '1h' });
   setUpViews(app, createNunjucksEnvironment(config.env === 'development'));
+  // Each module's links in the service navigation, in the order of their `order`.
+  registerNavigation(...homeNavigation, ...reviewsNavigation, ...registerListNavigation, ...disputesNavigation, ...dashboardsNavigation, ...panelsNavigation, ...qualityNavigation, ...annualAuditNavigation, ...rulesNavigation, ...adminNavigation);
   await setUpApi(app, packageVersion);
   setUpAuthentication(app, db, config);
   await setUpCsrf(app);
