@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['.scratch/**', 'node_modules/**', 'public/**', 'src/platform/views/assets/**', 'data/**', '.test-tmp/**', 'drizzle/**', 'coverage/**'] },
+  { ignores: ['.scratch/**', 'node_modules/**', 'public/**', 'src/platform/views/assets/**', 'data/**', '.test-tmp/**', 'drizzle/**', 'coverage/**', '.dependency-cruiser.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
