@@ -4,6 +4,6 @@ import { defineConfig } from 'drizzle-kit';
 // Migrations are committed and reviewed; the app applies them at boot. Never `drizzle-kit push`.
 export default defineConfig({
   dialect: 'postgresql',
-  schema: ['./src/platform/db/schema.ts', './src/modules/*/schema.ts'],
+  schema: ['./src/platform/*/schema.ts', './src/modules/*/schema.ts'],
   out: './drizzle',
 });

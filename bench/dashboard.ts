@@ -22,7 +22,7 @@ import { loadUserActor } from '../src/platform/auth/actor-loader.ts';
 import { todayInLondon } from '../src/platform/clock.ts';
 import { loadConfig } from '../src/platform/config/config.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
-import { seedDemo } from '../src/platform/db/demo-seed.ts';
+import { seedDemo } from '../src/modules/demo/partnership.ts';
 import * as schema from '../src/platform/db/schema.ts';
 import { serviceContext, type ServiceContext } from '../src/platform/http/context.ts';
 import { computeDashboard, parseDashboardQuery } from '../src/modules/dashboards/dashboard.service.ts';

@@ -29,7 +29,7 @@ import { readUpload } from '../src/modules/imports/read-file.ts';
 import { legacyCsv, legacyRegister } from '../src/modules/imports/testing/legacy-file.ts';
 import { loadConfig } from '../src/platform/config/config.ts';
 import { openDatabase, rowsOf, type Database } from '../src/platform/db/database.ts';
-import { seedDemo } from '../src/platform/db/demo-seed.ts';
+import { seedDemo } from '../src/modules/demo/partnership.ts';
 import { organisation } from '../src/platform/db/schema.ts';
 import { createDatabase, describeServer, startPostgres, type BenchPostgres } from './register/postgres.ts';
 

@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { makeExtract } from '../scripts/make-mhsds-extract.ts';
 import { openDatabase, type Database } from '../src/platform/db/database.ts';
-import { seedDemo } from '../src/platform/db/demo-seed.ts';
+import { seedDemo } from '../src/modules/demo/partnership.ts';
 import { organisation } from '../src/platform/db/schema.ts';
 import { planExtract, readExtract } from '../src/modules/register/ingest.service.ts';
 import { legalEvent, person } from '../src/modules/register/schema.ts';

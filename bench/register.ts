@@ -47,7 +47,7 @@ import { DatabaseSessionStore } from '../src/platform/auth/session-store.ts';
 import { todayInLondon } from '../src/platform/clock.ts';
 import { loadConfig } from '../src/platform/config/config.ts';
 import { openDatabase, type Database, type Db } from '../src/platform/db/database.ts';
-import { DEMO_PASSWORD, seedDemo } from '../src/platform/db/demo-seed.ts';
+import { DEMO_PASSWORD, seedDemo } from '../src/modules/demo/partnership.ts';
 import * as schema from '../src/platform/db/schema.ts';
 import { serviceContext, type ServiceContext } from '../src/platform/http/context.ts';
 import { visiblePeople } from '../src/modules/register/access.ts';

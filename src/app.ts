@@ -27,6 +27,8 @@ import { registerListRoutes } from './modules/register/list.routes.ts';
 import { personRoutes } from './modules/register/person.routes.ts';
 import { rulesRoutes } from './modules/rules/routes.ts';
 import { documentsRoutes } from './modules/documents/routes.ts';
+import { setStatementPlanSource } from './modules/documents/documents.service.ts';
+import { approvedPlanInShort } from './modules/plans/plan-in-short.ts';
 import { planRoutes } from './modules/plans/plans.routes.ts';
 import { settingsRoutes } from './modules/settings/routes.ts';
 import { chargesRoutes } from './modules/charges/routes.ts';
@@ -34,13 +36,28 @@ import { chargesApiRoutes } from './modules/charges/api.ts';
 import { plansApiRoutes } from './modules/plans/api.ts';
 import { disputesRoutes } from './modules/disputes/disputes.routes.ts';
 import { disputesApiRoutes } from './modules/disputes/api.ts';
+import { openDisputesSection } from './modules/disputes/person-section.ts';
+import { registerPersonSection } from './platform/views/person-sections.ts';
+import { registerNavigation } from './platform/views/navigation.ts';
+import { homeNavigation } from './modules/home/navigation.ts';
+import { reviewsNavigation } from './modules/reviews/navigation.ts';
+import { registerListNavigation } from './modules/register/navigation.ts';
+import { disputesNavigation } from './modules/disputes/navigation.ts';
+import { dashboardsNavigation } from './modules/dashboards/navigation.ts';
+import { panelsNavigation } from './modules/panels/navigation.ts';
+import { qualityNavigation } from './modules/quality/navigation.ts';
+import { annualAuditNavigation } from './modules/annual-audit/navigation.ts';
+import { rulesNavigation } from './modules/rules/navigation.ts';
+import { adminNavigation } from './modules/admin/navigation.ts';
 import { panelRoutes } from './modules/panels/panels.routes.ts';
 import { panelsApiRoutes } from './modules/panels/api.ts';
 import { reviewRoutes } from './modules/reviews/routes.ts';
 import { reviewsApiRoutes } from './modules/reviews/api.ts';
 import { endingRoutes } from './modules/endings/endings.routes.ts';
 import { endingsApiRoutes } from './modules/endings/api.ts';
-import { assuranceDashboardRoutes } from './modules/dashboards/plugin.ts';
+import { dashboardsRoutes } from './modules/dashboards/routes.ts';
+import { equalityRoutes } from './modules/equality/routes.ts';
+import { populationRoutes } from './modules/population/population.routes.ts';
 import { qualityRoutes } from './modules/quality/quality.routes.ts';
 import { annualAuditRoutes } from './modules/annual-audit/routes.ts';
 import { exportsRoutes } from './modules/exports/exports.routes.ts';
@@ -99,6 +116,8 @@ export async function buildApp({ config, database, logger = true, logDestination
   await app.register(formbody);
   await app.register(fastifyStatic, { root: path.resolve(srcRoot, '../public'), prefix: '/assets/', index: false, maxAge: '1h' });
   setUpViews(app, views);
+  // Each module's links in the service navigation, in the order of their `order`.
+  registerNavigation(...homeNavigation, ...reviewsNavigation, ...registerListNavigation, ...disputesNavigation, ...dashboardsNavigation, ...panelsNavigation, ...qualityNavigation, ...annualAuditNavigation, ...rulesNavigation, ...adminNavigation);
   await setUpApi(app, packageVersion);
   setUpAuthentication(app, db, config, clock);
   await setUpCsrf(app);
@@ -119,10 +138,12 @@ export async function buildApp({ config, database, logger = true, logDestination
   exportsRoutes(app);
   importRoutes(app);
   disputesRoutes(app);
+  registerPersonSection(openDisputesSection); // its section of the person page
   personRoutes(app);
   chargesRoutes(app);
   chargesApiRoutes(app);
   documentsRoutes(app);
+  setStatementPlanSource(approvedPlanInShort); // the statement shows the approved plan in short
   planRoutes(app);
   panelRoutes(app);
   reviewRoutes(app);
@@ -130,7 +151,10 @@ export async function buildApp({ config, database, logger = true, logDestination
   endingRoutes(app);
   qualityRoutes(app);
   annualAuditRoutes(app);
-  assuranceDashboardRoutes(app);
+  // The dashboards (issue 7, item 1) and equality monitoring (item 4) with its population figures.
+  dashboardsRoutes(app);
+  equalityRoutes(app);
+  populationRoutes(app);
   reportsRoutes(app);
   rulesRoutes(app);
   apiDocsRoutes(app);

@@ -2,10 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { Config } from './platform/config/config.ts';
 import { openDatabase, type Database } from './platform/db/database.ts';
-import { DEMO_PASSWORD, demoUsers, isEmpty } from './platform/db/demo-seed.ts';
-import { seedDemoRecords } from './modules/demo-seed.ts';
 import { snapshotDataQuality } from './modules/quality/snapshots.ts';
-import { DEMO_PEOPLE, seedDemoWithPeople } from './modules/register/demo-people.ts';
 import { startHousekeeping } from './platform/jobs/housekeeping.ts';
 import { refreshStaleDecisions } from './modules/register/refresh.ts';
 import { APPLY_IMPORT_JOB, handleApplyJob } from './modules/imports/jobs.ts';
@@ -18,11 +15,9 @@ import { smtpTransport } from './platform/notifications/mailer.ts';
 export async function startServer(config: Config, out: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<{ app: FastifyInstance; database: Database; stop: () => Promise<void> }> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
   await database.migrate();
-  let seeded: { people: number; milliseconds: number } | null = null;
-  if (config.seedDemo && (await isEmpty(database.db))) {
-    out(`First start: creating the synthetic demo partnership and ${DEMO_PEOPLE} synthetic people (up to a minute)…`);
-    seeded = await seedDemoWithPeople(database, { config, after: seedDemoRecords });
-  }
+  // The demo module is loaded only when the demo may be seeded (never in production).
+  const demo = config.seedDemo ? await import('./modules/demo/start.ts') : null;
+  const seeded = demo ? await demo.seedDemoIfEmpty(database, config, out) : null;
   const app = await buildApp({ config, database });
   const mail = config.smtpUrl ? smtpTransport(config.smtpUrl, config.smtpFrom) : null;
   const housekeeping = startHousekeeping(database.db, app.log, {
@@ -67,11 +62,7 @@ export async function startServer(config: Config, out: (line: string) => void = 
   out('');
   out(`Aftercare is running at ${url}`);
   out(`Database: ${database.engine === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`);
-  if (config.seedDemo) {
-    out(seeded ? `A synthetic demo partnership with ${seeded.people} synthetic people has been created (${(seeded.milliseconds / 1000).toFixed(1)} s).` : 'Demo accounts (created when the database was first seeded):');
-    out(`Sign in with any of these, password "${DEMO_PASSWORD}":`);
-    for (const u of demoUsers) out(`  ${u.email.padEnd(38)} ${u.memberships.map((m) => m.roles.join(', ')).join('; ')}`);
-  }
+  if (demo) demo.printDemoAccounts(out, seeded);
   out('Press Ctrl+C to stop.');
 
   let stopping: Promise<void> | undefined;

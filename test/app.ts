@@ -3,7 +3,7 @@ import { buildApp, type AppDeps } from '../src/app.ts';
 import type { Clock } from '../src/platform/clock.ts';
 import { loadConfig, type Config } from '../src/platform/config/config.ts';
 import type { Database } from '../src/platform/db/database.ts';
-import { DEMO_PASSWORD, seedDemo } from '../src/platform/db/demo-seed.ts';
+import { DEMO_PASSWORD, seedDemo } from '../src/modules/demo/partnership.ts';
 import { freshDatabase } from './database.ts';
 
 export interface TestApp {

@@ -12,7 +12,7 @@ import type { Config } from '../src/platform/config/config.ts';
 import type { Db } from '../src/platform/db/database.ts';
 import { appUser, membership, organisation, partnership } from '../src/platform/db/schema.ts';
 import { serviceContext, type ServiceContext } from '../src/platform/http/context.ts';
-import { DEMO_PASSWORD } from '../src/platform/db/demo-seed.ts';
+import { DEMO_PASSWORD } from '../src/modules/demo/partnership.ts';
 import { signedInBrowser, type Browser, type TestApp } from './app.ts';
 
 /*

@@ -1,6 +1,6 @@
 /**
  * Bulk-load synthetic people for the register benchmark, fast: the same deterministic histories
- * as the demo (`demoPeople` in src/modules/register/demo-people.ts), each person's stored decision
+ * as the demo (`demoPeople` in src/modules/demo/people.ts), each person's stored decision
  * computed by the real rules engine (`evaluateHistory`, as the services do), and the rows the
  * services would write (person with its decision and involved organisations, legal events,
  * contacts, open flag tasks), inserted with one multi-row statement per table and batch
@@ -15,7 +15,7 @@ import type pg from 'pg';
 import { addDays } from '../../src/domain/calendar-date.ts';
 import { flagMeanings, type Decision } from '../../src/domain/rules/index.ts';
 import { evaluateHistory, TASK_DUE_DAYS, taskForFlag, type StoredEvent } from '../../src/modules/register/decision.ts';
-import { demoPeople, demoWriters, type PlannedPerson, type Writer } from '../../src/modules/register/demo-people.ts';
+import { demoPeople, demoWriters, type PlannedPerson, type Writer } from '../../src/modules/demo/people.ts';
 
 export interface BulkLoadResult {
   people: number;

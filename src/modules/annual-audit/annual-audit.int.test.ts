@@ -13,7 +13,7 @@ import { serviceContext, type ServiceContext } from '../../platform/http/context
 import { createPerson, recordEvent } from '../register/people.service.ts';
 import { team } from '../register/schema.ts';
 import { auditPopulation, snapshotOf } from './audit.service.ts';
-import { DEMO_AUDIT_NAME, seedDemoAudit } from './demo-audit.ts';
+import { DEMO_AUDIT_NAME, seedDemoAudit } from '../demo/audit.ts';
 import { auditCase, auditChecklistItem, auditPillar, caseAudit } from './schema.ts';
 
 /*

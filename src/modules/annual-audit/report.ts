@@ -10,7 +10,7 @@ import { auditAnswerLabels, formatChange, formatScore } from '../../domain/audit
 import { h1, h2, inset, p, summary, table, type DocumentModel } from '../../platform/documents/model.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import { longDate as formatLongDate } from '../documents/format.ts';
-import { neutraliseFormula } from '../register/list.export.ts';
+import { neutraliseFormula } from '../../platform/exports/table.ts';
 import type { AuditDetail } from './audit.service.ts';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

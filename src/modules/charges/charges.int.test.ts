@@ -10,7 +10,7 @@ import { extractPdf } from '../../platform/documents/testing/pdf-text.ts';
 import { auditEvent, organisation, partnership } from '../../platform/db/schema.ts';
 import { createToken } from '../admin/tokens.service.ts';
 import { personDocument } from '../documents/schema.ts';
-import { planSettings } from '../plans/schema.ts';
+import { planSettings } from '../settings/schema.ts';
 import { task } from '../register/schema.ts';
 import { REFUND_TASK_TITLE, S117_FREE_MESSAGE } from './charges.service.ts';
 import { personCharge } from './schema.ts';

@@ -21,7 +21,7 @@ import { isoDateField } from '../register/inputs.ts';
 import { loadPerson } from '../register/people.service.ts';
 import { type person, task } from '../register/schema.ts';
 import { getPlanSettings } from '../settings/settings.service.ts';
-import { parsePounds } from './money.ts';
+import { parsePounds } from '../../domain/money.ts';
 import { personCharge } from './schema.ts';
 
 /*

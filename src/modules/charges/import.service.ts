@@ -10,11 +10,11 @@ import { todayInLondon } from '../../platform/clock.ts';
 import { AppError, InputError, type FieldIssue } from '../../platform/errors/errors.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { planService } from '../plans/schema.ts';
-import { parseApiInput } from '../register/api.service.ts';
+import { parseApiInput } from '../../platform/http/api-input.ts';
 import { parseExtractDate } from '../register/ingest.service.ts';
 import { person } from '../register/schema.ts';
 import { describeService, loadPerson, openRefundTask, type ChargeRow } from './charges.service.ts';
-import { parsePounds } from './money.ts';
+import { parsePounds } from '../../domain/money.ts';
 import { personCharge } from './schema.ts';
 
 /*

@@ -9,7 +9,7 @@ import { emptyDatabaseEnv, openFromEnv } from '../../../test/database.ts';
 import { addDays } from '../../domain/calendar-date.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import { rowsOf } from '../../platform/db/database.ts';
-import { seedDemo } from '../../platform/db/demo-seed.ts';
+import { seedDemo } from '../demo/partnership.ts';
 import { organisation } from '../../platform/db/schema.ts';
 import { aftercarePlan, planService } from '../plans/schema.ts';
 import { person, task } from '../register/schema.ts';

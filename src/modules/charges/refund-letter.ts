@@ -3,7 +3,7 @@ import type { RefundCalculation } from '../../domain/refund.ts';
 import { h1, h2, h3, inset, p, summary, type DocumentModel } from '../../platform/documents/model.ts';
 import { longDate, type OrganisationContact } from '../documents/format.ts';
 import { wrapInLetter } from '../documents/letter.ts';
-import { basisPointsToPercent } from './money.ts';
+import { basisPointsToPercent } from '../../domain/money.ts';
 
 /*
  * The refund letter: every charge wrongly made for section 117 aftercare, refunded in full with

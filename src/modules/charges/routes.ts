@@ -23,7 +23,7 @@ import {
   type PersonRow,
   type ServiceOption,
 } from './charges.service.ts';
-import { basisPointsToPercent, penceToPoundsInput } from './money.ts';
+import { basisPointsToPercent, penceToPoundsInput } from '../../domain/money.ts';
 import { calculateRefund } from '../../domain/refund.ts';
 
 const v = (name: string) => `modules/charges/views/${name}.njk`;

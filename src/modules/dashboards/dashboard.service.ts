@@ -8,10 +8,11 @@ import { rowsOf } from '../../platform/db/database.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { dispute } from '../disputes/schema.ts';
 import { endingProposal } from '../endings/schema.ts';
-import { aftercarePlan, planService, planSettings } from '../plans/schema.ts';
+import { aftercarePlan, planService } from '../plans/schema.ts';
+import { planSettings } from '../settings/schema.ts';
 import { filterParams, parseRegisterQuery, registerWhere, REVIEW_DUE_DAYS, type RegisterFilter, type RegisterOptions } from '../register/list.queries.ts';
 import { person } from '../register/schema.ts';
-import { loadPopulation } from '../equality/population.service.ts';
+import { loadPopulation } from '../population/population.service.ts';
 import { populationOf, ratePer100k, type SafePopulationRate } from '../../domain/population.ts';
 import { declinedEndingFigures, dischargeFigures, panelFigures, type DeclinedEndingFigures, type DischargeFigures, type PanelFigures } from './episode.queries.ts';
 

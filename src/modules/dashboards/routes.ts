@@ -6,7 +6,7 @@ import { ForbiddenError } from '../../platform/errors/errors.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { toGovukErrors } from '../../platform/http/validation.ts';
 import { endReasonLabels } from '../endings/inputs.ts';
-import { emailMonthlyHref } from '../reports/links.ts';
+import { emailMonthlyHref } from '../../platform/views/schedule-link.ts';
 import { loadRegisterOptions, type RegisterOptions } from '../register/list.queries.ts';
 import { cachedDashboard, parseDashboardQuery, type Dashboard, type DashboardFilter, type Figure } from './dashboard.service.ts';
 import { chartBlock, n, type Cell, type ChartBlock } from './view-model.ts';

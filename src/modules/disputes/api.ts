@@ -6,7 +6,7 @@ import { organisation } from '../../platform/db/schema.ts';
 import { InputError } from '../../platform/errors/errors.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { problemSchema } from '../../platform/http/problem-schema.ts';
-import { parseApiInput } from '../register/api.service.ts';
+import { parseApiInput } from '../../platform/http/api-input.ts';
 import { INTERIM_LEAD_MESSAGE, listDisputes, listPersonDisputes, openDispute, type DisputeView } from './disputes.service.ts';
 
 /*

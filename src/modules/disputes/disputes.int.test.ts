@@ -122,6 +122,15 @@ describe('disputes', () => {
     const personPage = await b.get(`/people/${id}`);
     expect(personPage.body).toContain('data-qa="open-disputes"');
     expect(personPage.body).toMatch(/data-qa="dispute-age">5 months/);
+    // The section comes from the disputes module (registered in app.ts), shown as before.
+    const section = personPage.body.slice(personPage.body.indexOf('<h2 class="govuk-heading-m">Open disputes</h2>'));
+    const items = section.slice(0, section.indexOf('</ul>'));
+    expect(items).toContain(`href="/disputes/${row.id}"`);
+    expect(items).toMatch(/, [A-Z][^<,]+ funds care meanwhile <strong class="govuk-tag govuk-tag--red">Referral due<\/strong>/);
+    expect(items).not.toContain('Unknown body');
+    const noDispute = await b.get(`/people/${await entitledPerson()}`);
+    expect(noDispute.statusCode).toBe(200);
+    expect(noDispute.body).not.toContain('Open disputes');
 
     // A funding dispute is never "referral due".
     const api = await call('POST', `/api/v1/people/${id}/disputes`, northvale, { kind: 'funding', partyA: 'E06000901', partyB: 'QZV', aroseOn: addMonths(today, -6), interimLead: 'QZV', summary: 'Who pays for the supported living' });

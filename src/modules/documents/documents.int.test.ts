@@ -6,6 +6,7 @@ import { rowsOf } from '../../platform/db/database.ts';
 import { auditEvent } from '../../platform/db/schema.ts';
 import { sha256Hex } from '../../platform/documents/pdf.ts';
 import { extractPdf } from '../../platform/documents/testing/pdf-text.ts';
+import { aftercarePlan, planNeed } from '../plans/schema.ts';
 import { person } from '../register/schema.ts';
 import { informationGiven, personDocument } from './schema.ts';
 
@@ -141,6 +142,31 @@ describe('documents for the person', () => {
     expect(standard.body).toContain('Responsible local authority');
     const views = await t.database.db.select().from(auditEvent).where(and(eq(auditEvent.action, 'person.viewed'), eq(auditEvent.subjectId, id)));
     expect(views.some((v) => (v.after as { statement?: string } | null)?.statement === 'easy-read')).toBe(true);
+  });
+
+  it('lists the section 117 needs of the person’s approved plan on the statement (provided by the plans module)', async () => {
+    const withPlan = await entitledPerson(b, '9990000182');
+    const before = await b.get(`/people/${withPlan}/statement?version=standard`);
+    expect(before.body).toContain('If you do not have a copy of your plan');
+    const p = await personRow(withPlan);
+    const [plan] = await t.database.db.insert(aftercarePlan).values({ partnershipId: p.partnershipId, personId: withPlan, planNumber: 1, status: 'approved' }).returning();
+    await t.database.db.insert(planNeed).values({
+      partnershipId: p.partnershipId,
+      planId: plan!.id,
+      personId: withPlan,
+      domain: 'accommodation',
+      description: 'Somewhere safe to live with support',
+      arisesFromMentalDisorder: true,
+      reducesRiskOfDeterioration: true,
+      testsRationale: 'Both tests met',
+      category: 'section-117',
+      s117: true,
+      classification: {},
+    });
+    const after = await b.get(`/people/${withPlan}/statement?version=standard`);
+    expect(after.statusCode).toBe(200);
+    expect(after.body).toContain('Your current plan says your section 117 needs are:');
+    expect(after.body).toContain('Somewhere safe to live with support');
   });
 
   it('records the rights statement given in easy read, and sets the date rights were last given in writing', async () => {

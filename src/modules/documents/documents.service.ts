@@ -1,5 +1,5 @@
 import { loadPerson } from '../register/people.service.ts';
-import { and, asc, desc, eq, max, or } from 'drizzle-orm';
+import { and, desc, eq, max, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { activeMembership } from '../../platform/access/actor.ts';
 import { canOnPerson } from '../../platform/access/policy.ts';
@@ -12,7 +12,6 @@ import type { DocumentModel } from '../../platform/documents/model.ts';
 import { InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
-import { aftercarePlan, planNeed, planService } from '../plans/schema.ts';
 import { person } from '../register/schema.ts';
 import { fileNameFor, type OrganisationContact } from './format.ts';
 import { informationGivenSchema, isWrittenFormat } from './information-given.ts';
@@ -183,29 +182,19 @@ async function organisationContact(db: DbOrTx, partnershipId: string, code: stri
   return row ?? { name: code, contactPhone: null, contactEmail: null, contactAddress: null };
 }
 
-/** The section 117 needs and services of the person's approved plan, in the plan's own words. */
-async function planInShort(db: DbOrTx, partnershipId: string, personId: string): Promise<StatementFacts['plan']> {
-  const approved = (
-    await db
-      .select({ id: aftercarePlan.id })
-      .from(aftercarePlan)
-      .where(and(eq(aftercarePlan.partnershipId, partnershipId), eq(aftercarePlan.personId, personId), eq(aftercarePlan.status, 'approved')))
-      .limit(1)
-  )[0];
-  if (!approved) return null;
-  const [needs, services] = await Promise.all([
-    db
-      .select({ description: planNeed.description })
-      .from(planNeed)
-      .where(and(eq(planNeed.partnershipId, partnershipId), eq(planNeed.planId, approved.id), eq(planNeed.s117, true)))
-      .orderBy(asc(planNeed.position)),
-    db
-      .select({ serviceType: planService.serviceType, frequency: planService.frequency })
-      .from(planService)
-      .where(and(eq(planService.partnershipId, partnershipId), eq(planService.planId, approved.id), eq(planService.s117, true)))
-      .orderBy(asc(planService.position)),
-  ]);
-  return { needs: needs.map((n) => n.description), services: services.map((s) => `${s.serviceType}: ${s.frequency}`) };
+/**
+ * The section 117 needs and services of the person's approved plan, for the statement. The plans
+ * module provides them (src/modules/plans/plan-in-short.ts), registered in src/app.ts, so that
+ * documents need not import plans (plans store their plan documents through this module).
+ */
+export type StatementPlanSource = (db: DbOrTx, partnershipId: string, personId: string) => Promise<StatementFacts['plan']>;
+let statementPlanSource: StatementPlanSource | null = null;
+export function setStatementPlanSource(source: StatementPlanSource): void {
+  statementPlanSource = source;
+}
+function planInShort(db: DbOrTx, partnershipId: string, personId: string): Promise<StatementFacts['plan']> {
+  if (!statementPlanSource) throw new Error('No plan source for the statement of entitlement: src/app.ts registers it');
+  return statementPlanSource(db, partnershipId, personId);
 }
 
 async function statementFacts(db: DbOrTx, row: PersonRow, today: string): Promise<StatementFacts> {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { endReasons } from '../../domain/rules/index.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { problemSchema } from '../../platform/http/problem-schema.ts';
-import { parseApiInput } from '../register/api.service.ts';
+import { parseApiInput } from '../../platform/http/api-input.ts';
 import { getEnding, listEndings, proposeEnding, type EndingRow } from './endings.service.ts';
 import { endingKinds } from './inputs.ts';
 

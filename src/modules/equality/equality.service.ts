@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { IsoDate } from '../../domain/calendar-date.ts';
 import { ageBandLabels, ageBands, populationOf, ratePer100k, type AgeBand, type PopulationDimension, type SafePopulationRate } from '../../domain/population.ts';
-import { loadPopulation } from './population.service.ts';
+import { loadPopulation } from '../population/population.service.ts';
 import { suppressCount, suppressRate, type SafeCount, type SafeRate } from '../../domain/suppression.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { TtlCache, CACHE_SECONDS, scopeKey, type ParsedDashboardQuery } from '../dashboards/dashboard.service.ts';

@@ -5,7 +5,7 @@ import { parseDashboardQuery } from '../dashboards/dashboard.service.ts';
 import { assertCanReadDashboards, filterQuery, scopeForm, scopeText } from '../dashboards/routes.ts';
 import { chartBlock, type Cell, type ChartBlock } from '../dashboards/view-model.ts';
 import { loadRegisterOptions } from '../register/list.queries.ts';
-import { emailMonthlyHref } from '../reports/links.ts';
+import { emailMonthlyHref } from '../../platform/views/schedule-link.ts';
 import type { SafeCount, SafeRate } from '../../domain/suppression.ts';
 import type { SafePopulationRate } from '../../domain/population.ts';
 import { can } from '../../platform/access/policy.ts';

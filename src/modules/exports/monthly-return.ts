@@ -1,7 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
-import { neutraliseFormula } from '../register/list.export.ts';
+import { neutraliseFormula } from '../../platform/exports/table.ts';
 
 /*
  * The monthly partnership return: a fixed layout (docs/monthly-return.md). Columns never

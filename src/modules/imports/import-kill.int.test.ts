@@ -5,7 +5,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyDatabaseEnv, openFromEnv } from '../../../test/database.ts';
-import { seedDemo } from '../../platform/db/demo-seed.ts';
+import { seedDemo } from '../demo/partnership.ts';
 import { registerImport } from './schema.ts';
 import { registerFingerprint } from './testing/http.ts';
 import { legacyCsv, legacyRegister } from './testing/legacy-file.ts';

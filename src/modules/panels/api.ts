@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemSchema } from '../../platform/http/problem-schema.ts';
-import { parseApiInput } from '../register/api.service.ts';
+import { parseApiInput } from '../../platform/http/api-input.ts';
 import { getCase, submitPanelCase, type CaseDetail } from './panels.service.ts';
 
 /*

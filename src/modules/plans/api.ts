@@ -8,7 +8,7 @@ import { needCategories, needDomainIds, type NeedDomain } from '../../domain/rul
 import { ConflictError, NotFoundError } from '../../platform/errors/errors.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { problemSchema } from '../../platform/http/problem-schema.ts';
-import { parseApiInput, parseWithRules } from '../register/api.service.ts';
+import { parseApiInput, parseWithRules } from '../../platform/http/api-input.ts';
 import { loadPerson } from '../register/people.service.ts';
 import { getPlanSettings } from '../settings/settings.service.ts';
 import { advocacyKinds, deliveryRoutes, needInputSchema, serviceInputSchema } from './inputs.ts';

@@ -12,7 +12,7 @@ import { todayInLondon } from '../../platform/clock.ts';
 import { ForbiddenError, NotFoundError } from '../../platform/errors/errors.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { statusLabels } from '../register/list.queries.ts';
-import { emailMonthlyHref } from '../reports/links.ts';
+import { emailMonthlyHref } from '../../platform/views/schedule-link.ts';
 import { activeMembership } from '../../platform/access/actor.ts';
 import { percentText, scoreChart } from './score-chart.ts';
 import { recentSnapshots, snapshotCounts } from './snapshots.ts';

@@ -7,7 +7,7 @@ import { recordView } from '../../platform/audit/audit.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import { InputError, NotFoundError, type FieldIssue } from '../../platform/errors/errors.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
-import { pathToString } from '../../platform/http/validation.ts';
+import { parseApiInput } from '../../platform/http/api-input.ts';
 import { visiblePeople } from './access.ts';
 import { evaluateHistory, loadHistory, reviewPolicyFor } from './decision.ts';
 import { recordEvent, type PersonRow } from './people.service.ts';
@@ -23,51 +23,6 @@ import { person, type legalEvent } from './schema.ts';
  */
 
 export type LegalEventRow = typeof legalEvent.$inferSelect;
-
-/**
- * zod issues as field-pathed problems. An unknown field gets its own path and says what to
- * remove, as the rules engine's contract does, instead of zod's generic "Unrecognized key".
- */
-export function apiIssues(error: z.ZodError, prefix = ''): FieldIssue[] {
-  return error.issues.flatMap((issue) => {
-    const base = pathToString(issue.path);
-    const join = (p: string) => [prefix, p].filter((s) => s !== '').join('.');
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({
-        path: join(base ? `${base}.${key}` : key),
-        message: `Remove "${key}": it is not a field of ${base ? `"${join(base)}"` : 'the request body'}`,
-      }));
-    }
-    return [{ path: join(base), message: issue.message }];
-  });
-}
-
-/** Parse an API body or raise an InputError listing every field that is wrong. */
-export function parseApiInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new InputError(apiIssues(parsed.error));
-  return parsed.data;
-}
-
-/**
- * Check an API body against its schema (types, unknown fields) and, at the same time, against
- * the register's own rules (NHS number check digit, real dates…), so a client is told about
- * every problem in one answer. The schema's message wins where both find fault with a field.
- */
-export function parseWithRules<S extends z.ZodType>(schema: S, rules: z.ZodType, input: unknown): z.output<S> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const issues = apiIssues(parsed.error);
-  if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
-    const values = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null));
-    const more = rules.safeParse(values);
-    if (!more.success) {
-      const seen = new Set(issues.map((i) => i.path));
-      for (const issue of apiIssues(more.error)) if (!seen.has(issue.path) && !issue.message.startsWith('Remove')) issues.push(issue);
-    }
-  }
-  throw new InputError(issues);
-}
 
 /** A person in the actor's partnership: 404 if there is none, 403 if the actor has no relationship with them. */
 async function loadPersonFor(ctx: ServiceContext, personId: string, permission: Permission): Promise<PersonRow> {

@@ -33,9 +33,9 @@ describe('finding 1: one path for legal events', () => {
   it('finding 1: only the endings and disputes workflows (and the demo’s fictional history) may grant a workflow’s authority', () => {
     const granting = filesMatching(/\bgrantWorkflowAuthority\b/);
     expect(granting).toEqual([
+      'src/modules/demo/people.ts',
       'src/modules/disputes/disputes.service.ts',
       'src/modules/endings/endings.service.ts',
-      'src/modules/register/demo-people.ts',
       'src/modules/register/workflow-authority.ts',
     ]);
   });
@@ -43,7 +43,7 @@ describe('finding 1: one path for legal events', () => {
   it('finding 1: audit rows are written only by the platform’s recorder, which scrubs them (the import no longer writes its own)', () => {
     const writers = filesMatching(/\.insert\(\s*auditEvent\s*\)|\binsert\s+into\s+audit_event\b/i);
     // The demo seed's "partnership.seeded" row (no actor) is the one other writer (platform, demo only).
-    expect(writers).toEqual(['src/platform/audit/audit.ts', 'src/platform/db/demo-seed.ts']);
+    expect(writers).toEqual(['src/modules/demo/partnership.ts', 'src/platform/audit/audit.ts']);
   });
 
   it('finding 1: every caller records events through applyEvents / recordEvent (a batch of one) / recordEvents, or the import through insertEvents', () => {

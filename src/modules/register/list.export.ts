@@ -18,8 +18,6 @@ export const exportContentTypes: Record<ExportFormat, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
-export { neutraliseFormula };
-
 interface Column {
   header: string;
   key: string;

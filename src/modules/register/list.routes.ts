@@ -54,7 +54,7 @@ import {
   type SortColumn,
 } from './list.queries.ts';
 import { createFollowUpTask } from './people.service.ts';
-import { emailMonthlyHref } from '../reports/links.ts';
+import { emailMonthlyHref } from '../../platform/views/schedule-link.ts';
 
 const v = (name: string) => `modules/register/views/${name}.njk`;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { neutraliseFormula } from './list.export.ts';
+import { neutraliseFormula } from '../../platform/exports/table.ts';
 import { lostReasons, monthsSchema, parseSearch } from './list.queries.ts';
 
 describe('neutraliseFormula', () => {

@@ -12,7 +12,6 @@ import { parseInput } from '../../platform/http/validation.ts';
 import { evaluateHistory, loadHistory, reviewPolicyFor, storeDecision, summarise } from './decision.ts';
 import { applyEvents, voidEvents, WorkflowOnlyEventError, type ApplyOptions, type EventInput } from './events.service.ts';
 import { contactInputSchema, personInputSchema } from './inputs.ts';
-import { dispute } from '../disputes/schema.ts';
 import { legalEvent, person, personContact, task, team } from './schema.ts';
 
 export type PersonRow = typeof person.$inferSelect;
@@ -191,7 +190,7 @@ export async function updatePerson(ctx: ServiceContext, personId: string, versio
 /** Everything the person page shows. Every view is audited. */
 export async function getPersonRecord(ctx: ServiceContext, personId: string) {
   const row = await loadPerson(ctx.db, ctx, personId, 'person:read');
-  const [events, contacts, tasks, teamRow, lead, orgs, disputes] = await Promise.all([
+  const [events, contacts, tasks, teamRow, lead, orgs] = await Promise.all([
     ctx.db
       .select()
       .from(legalEvent)
@@ -209,12 +208,6 @@ export async function getPersonRecord(ctx: ServiceContext, personId: string) {
       : Promise.resolve([]),
     row.leadPractitionerId ? ctx.db.select({ name: appUser.displayName }).from(appUser).where(eq(appUser.id, row.leadPractitionerId)) : Promise.resolve([]),
     ctx.db.select({ id: organisation.id, code: organisation.code, onsCode: organisation.onsCode, name: organisation.name }).from(organisation).where(eq(organisation.partnershipId, ctx.actor.partnershipId)),
-    // Open disputes about who is responsible, oldest first (they never change the decision: R25).
-    ctx.db
-      .select({ id: dispute.id, kind: dispute.kind, stage: dispute.stage, aroseOn: dispute.aroseOn, interimLeadOrganisationId: dispute.interimLeadOrganisationId })
-      .from(dispute)
-      .where(and(eq(dispute.partnershipId, ctx.actor.partnershipId), eq(dispute.personId, personId), ne(dispute.stage, 'resolved')))
-      .orderBy(asc(dispute.aroseOn)),
   ]);
   await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId });
   const orgName = (code: string | null) => (code ? (orgs.find((o) => o.code === code || o.onsCode === code)?.name ?? code) : null);
@@ -227,7 +220,6 @@ export async function getPersonRecord(ctx: ServiceContext, personId: string) {
     team: teamRow[0] ?? null,
     leadPractitioner: lead[0]?.name ?? null,
     organisationName: orgName,
-    openDisputes: disputes.map((d) => ({ ...d, interimLeadName: orgs.find((o) => o.id === d.interimLeadOrganisationId)?.name ?? 'Unknown body' })),
     canWrite: canOnPerson(ctx.actor, 'person:write', row),
     canSeeAudit: canOnPerson(ctx.actor, 'person:audit', row),
   };

@@ -1,5 +1,4 @@
 import { todayInLondon } from '../../platform/clock.ts';
-import { disputeAge, disputeKindLabels, disputeStageLabels, isReferralDue } from '../../domain/disputes.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { legalEventSchema, ruleById } from '../../domain/rules/index.ts';
 import { flagMeanings, type Flag } from '../../domain/rules/contract.ts';
@@ -8,6 +7,7 @@ import { can } from '../../platform/access/policy.ts';
 import { ForbiddenError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { asArray, asBoolean, asString, asVersion, dateFromParts, dateParts, formBody, type FormBody } from '../../platform/http/forms.ts';
 import { toGovukErrors, zodIssues } from '../../platform/http/validation.ts';
+import { loadPersonSections } from '../../platform/views/person-sections.ts';
 import { answersFor, describeEvent, eventFields, eventFromForm, eventHints, eventLabels, formEventTypes, isEventType, workflowPage } from './event-forms.ts';
 import { WorkflowOnlyEventError } from './events.service.ts';
 import { workflowOnly } from './workflow-authority.ts';
@@ -129,9 +129,8 @@ async function renderRecord(request: FastifyRequest, reply: FastifyReply, person
     closedTasks: record.tasks.filter((t) => t.status !== 'open'),
     subNavigation: subNavigation(p.id, request.url.split('?')[0]!, record.canSeeAudit),
     contactLabels: contactRelationshipLabels,
-    openDisputes: record.openDisputes.map((d) => ({ ...d, age: disputeAge(d.aroseOn, todayInLondon()), referralDue: isReferralDue(todayInLondon(), d) })),
-    disputeKindLabels,
-    disputeStageLabels,
+    // Other modules' sections of the page (open disputes, …), registered in src/app.ts.
+    personSections: await loadPersonSections(request.ctx(), p, todayInLondon()),
     today: new Date().toISOString().slice(0, 10),
     ...extra,
   });

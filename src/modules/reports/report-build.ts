@@ -17,7 +17,8 @@ import { computeEquality } from '../equality/equality.service.ts';
 import { equalityBlocks } from '../equality/routes.ts';
 import { qualitySummary } from '../quality/quality.queries.ts';
 import { qualityRules } from '../quality/rules.ts';
-import { neutraliseFormula, xlsxStream } from '../register/list.export.ts';
+import { neutraliseFormula } from '../../platform/exports/table.ts';
+import { xlsxStream } from '../register/list.export.ts';
 import { filterKeys, filterLabels, filterParams, loadRegisterOptions, parseRegisterQuery, registerExportRows, statusLabels, type RegisterOptions } from '../register/list.queries.ts';
 import type { Status } from '../../domain/rules/index.ts';
 

@@ -12,7 +12,7 @@ import { serviceContext, type ServiceContext } from '../../platform/http/context
 import { deliverPending, type MailMessage, type MailTransport } from '../../platform/notifications/outbox.ts';
 import { clearDashboardCache } from '../dashboards/dashboard.service.ts';
 import { createPerson, recordEvent } from '../register/people.service.ts';
-import { notification } from '../reviews/schema.ts';
+import { notification } from '../../platform/notifications/schema.ts';
 import { reportSchedule } from './schema.ts';
 import { sendScheduledReports } from './send-scheduled-reports.ts';
 

@@ -16,7 +16,7 @@ import { expectOneUpdated, type ServiceContext } from '../../platform/http/conte
 import { zodIssues } from '../../platform/http/validation.ts';
 import { loadRegisterOptions } from '../register/list.queries.ts';
 import { normaliseReportQuery, reportSources, toReportQuery, type ReportQuery, type ReportSource } from './report-build.ts';
-import { notification } from '../reviews/schema.ts';
+import { notification } from '../../platform/notifications/schema.ts';
 import { reportSchedule } from './schema.ts';
 
 export type ScheduleRow = typeof reportSchedule.$inferSelect;

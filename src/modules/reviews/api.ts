@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemSchema } from '../../platform/http/problem-schema.ts';
-import { parseApiInput } from '../register/api.service.ts';
+import { parseApiInput } from '../../platform/http/api-input.ts';
 import { listMeetings, meetingKinds } from './meetings.service.ts';
 import { attendeeKinds, completeReview, listReviews, type ReviewRow } from './reviews.service.ts';
 

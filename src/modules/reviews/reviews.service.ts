@@ -18,7 +18,8 @@ import { ConflictError, InputError, NotFoundError } from '../../platform/errors/
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
 import { startPlan } from '../plans/plans.service.ts';
-import { aftercarePlan, planSettings } from '../plans/schema.ts';
+import { aftercarePlan } from '../plans/schema.ts';
+import { planSettings } from '../settings/schema.ts';
 import { loadPerson, recordEvent, type PersonRow } from '../register/people.service.ts';
 import { review } from './schema.ts';
 

@@ -4,7 +4,7 @@ import { needDomainLabel, needDomains, type NeedDomain } from '../../domain/rule
 import type { FieldIssue } from '../../platform/errors/errors.ts';
 import { asString, type FormBody } from '../../platform/http/forms.ts';
 import { zodIssues } from '../../platform/http/validation.ts';
-import { basisPointsToPercent, parsePercentToBasisPoints, parsePounds, penceToPoundsInput } from '../charges/money.ts';
+import { basisPointsToPercent, parsePercentToBasisPoints, parsePounds, penceToPoundsInput } from '../../domain/money.ts';
 import { planSettingsInputSchema, type PlanSettings, type PlanSettingsInput } from './settings.service.ts';
 
 /*

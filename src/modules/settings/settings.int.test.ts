@@ -6,7 +6,7 @@ import { defaultResourceAllocation, needLevels } from '../../domain/personal-bud
 import { needDomains } from '../../domain/rules/needs.ts';
 import { rowsOf } from '../../platform/db/database.ts';
 import { auditEvent, partnership } from '../../platform/db/schema.ts';
-import { planSettings } from '../plans/schema.ts';
+import { planSettings } from './schema.ts';
 import { settingsFormValues } from './settings.form.ts';
 import { getPlanSettings } from './settings.service.ts';
 

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import { appUser } from '../../platform/db/schema.ts';
-import { planSettings } from '../plans/schema.ts';
+import { planSettings } from './schema.ts';
 
 /*
  * The settings module's data layer: the only file of the module that imports drizzle-orm or

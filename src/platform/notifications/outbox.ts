@@ -8,7 +8,7 @@
  */
 import { and, asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import { retryDelayMinutes } from '../../domain/reviews.ts';
-import { notification } from '../../modules/reviews/schema.ts';
+import { notification } from './schema.ts';
 import { rowsOf, type Db, type DbOrTx } from '../db/database.ts';
 import { appUser } from '../db/schema.ts';
 

@@ -1,37 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type nunjucks from 'nunjucks';
-import { activeMembership, type Actor } from '../access/actor.ts';
-import { can } from '../access/policy.ts';
-
-export interface NavItem {
-  href: string;
-  text: string;
-  active?: boolean;
-}
-
-/** The service navigation a user sees depends on what they may do. */
-export function navigationFor(actor: Actor, currentPath: string): NavItem[] {
-  const items: NavItem[] = [{ href: '/', text: 'Home' }];
-  if (can(actor, 'person:write')) items.push({ href: '/my-work', text: 'My work' });
-  if (can(actor, 'person:read')) {
-    items.push({ href: '/register', text: 'Register' }, { href: '/pipeline', text: 'Hospital pipeline' }, { href: '/lost-to-follow-up', text: 'Lost to follow-up' });
-  }
-  if (can(actor, 'person:read')) items.push({ href: '/disputes', text: 'Disputes' });
-  if (can(actor, 'person:read') && can(actor, 'assurance:read')) items.push({ href: '/dashboards', text: 'Dashboards' });
-  if (can(actor, 'panel:read')) items.push({ href: '/panels', text: 'Panels' });
-  // Quality and audit staff and team managers (person:audit); the page lists people, so it needs person:read too.
-  if (can(actor, 'person:read') && (can(actor, 'person:audit') || can(actor, 'audit:read'))) items.push({ href: '/data-quality', text: 'Data quality' });
-  if (can(actor, 'person:read') && can(actor, 'case-audit:manage')) items.push({ href: '/audits', text: 'Annual audit' });
-  items.push({ href: '/rules', text: 'Rules' });
-  if (can(actor, 'users:manage', { partnershipId: actor.partnershipId, organisationId: actor.activeOrganisationId }) ||
-      can(actor, 'audit:read', { partnershipId: actor.partnershipId, organisationId: actor.activeOrganisationId })) {
-    items.push({ href: '/admin', text: 'Administration' });
-  }
-  return items.map((item) => ({
-    ...item,
-    active: item.href === '/' ? currentPath === '/' : currentPath === item.href || currentPath.startsWith(`${item.href}/`),
-  }));
-}
+import { activeMembership } from '../access/actor.ts';
+import { navigationFor } from './navigation.ts';
 
 export function setUpViews(app: FastifyInstance, env: nunjucks.Environment): void {
   app.decorateReply('render', async function render(this: FastifyReply, template: string, data: Record<string, unknown> = {}) {

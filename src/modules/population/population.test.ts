@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { syntheticDemoPopulation } from './demo-population.ts';
+import { syntheticDemoPopulation } from '../demo/population.ts';
 import { checkFigure, fingerprint, parsePopulationCsv } from './population.service.ts';
 
 const las = ['E06000901', 'E06000902'];

@@ -1,9 +1,9 @@
-import type { Config } from '../platform/config/config.ts';
-import type { Tx } from '../platform/db/database.ts';
-import { seedDemoAudit } from './annual-audit/demo-audit.ts';
-import { seedDemoPopulation } from './equality/demo-population.ts';
-import { seedDemoPlans } from './plans/demo-plans.ts';
-import { seedDemoQualitySnapshots } from './quality/snapshots.ts';
+import type { Config } from '../../platform/config/config.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import { seedDemoAudit } from './audit.ts';
+import { seedDemoPopulation } from './population.ts';
+import { seedDemoPlans } from './plans.ts';
+import { seedDemoQualitySnapshots } from '../quality/snapshots.ts';
 
 /**
  * The demo partnership's records beyond its people, seeded in the same transaction right after

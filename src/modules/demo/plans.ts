@@ -11,9 +11,9 @@ import type { Config } from '../../platform/config/config.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { person } from '../register/schema.ts';
-import { addNeed, addService, approvePlan, startPlan, submitPlan, updatePlanDetails } from './plans.service.ts';
-import { aftercarePlan } from './schema.ts';
-import { demoContext } from '../demo-context.ts';
+import { addNeed, addService, approvePlan, startPlan, submitPlan, updatePlanDetails } from '../plans/plans.service.ts';
+import { aftercarePlan } from '../plans/schema.ts';
+import { demoContext } from './context.ts';
 
 /** How many of the demo's entitled people get a plan. */
 export const DEMO_PLANS = 40;

@@ -2,10 +2,10 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../../test/database.ts';
 import type { Database } from '../../platform/db/database.ts';
-import { seedDemoWithPeople } from '../register/demo-people.ts';
-import { auditScores } from './audit.service.ts';
-import { seedDemoAudit, DEMO_AUDIT_NAME } from './demo-audit.ts';
-import { auditCase, auditFinding, auditPillar, caseAudit } from './schema.ts';
+import { seedDemoWithPeople } from './people.ts';
+import { auditScores } from '../annual-audit/audit.service.ts';
+import { seedDemoAudit, DEMO_AUDIT_NAME } from './audit.ts';
+import { auditCase, auditFinding, auditPillar, caseAudit } from '../annual-audit/schema.ts';
 
 /** The demo's audit of last year, on the demo's own synthetic people. */
 let database: Database;

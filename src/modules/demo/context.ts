@@ -1,9 +1,9 @@
 import { and, eq } from 'drizzle-orm';
-import { loadUserActor } from '../platform/auth/actor-loader.ts';
-import type { Config } from '../platform/config/config.ts';
-import type { Tx } from '../platform/db/database.ts';
-import { appUser, organisation } from '../platform/db/schema.ts';
-import { serviceContext, type ServiceContext } from '../platform/http/context.ts';
+import { loadUserActor } from '../../platform/auth/actor-loader.ts';
+import type { Config } from '../../platform/config/config.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import { appUser, organisation } from '../../platform/db/schema.ts';
+import { serviceContext, type ServiceContext } from '../../platform/http/context.ts';
 
 /**
  * Demo seed steps act as a named demo user working for one organisation, through the same service

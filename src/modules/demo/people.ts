@@ -30,13 +30,13 @@ import { loadUserActor } from '../../platform/auth/actor-loader.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import { loadConfig, type Config } from '../../platform/config/config.ts';
 import type { Db, Tx } from '../../platform/db/database.ts';
-import { demoTeams, seedDemo } from '../../platform/db/demo-seed.ts';
+import { demoTeams, seedDemo } from './partnership.ts';
 import { appUser, organisation } from '../../platform/db/schema.ts';
 import { serviceContext, type ServiceContext } from '../../platform/http/context.ts';
-import type { contactRelationships } from './inputs.ts';
-import { addContact, createPerson, recordEvent } from './people.service.ts';
-import { grantWorkflowAuthority } from './workflow-authority.ts';
-import { person, team } from './schema.ts';
+import type { contactRelationships } from '../register/inputs.ts';
+import { addContact, createPerson, recordEvent } from '../register/people.service.ts';
+import { grantWorkflowAuthority } from '../register/workflow-authority.ts';
+import { person, team } from '../register/schema.ts';
 
 // ---------------------------------------------------------------------------
 // The partnership as the plan sees it

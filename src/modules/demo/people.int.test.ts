@@ -6,11 +6,11 @@ import { isValidNhsNumber } from '../../domain/nhs-number.ts';
 import { loadUserActor } from '../../platform/auth/actor-loader.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
-import { demoUsers, seedDemo } from '../../platform/db/demo-seed.ts';
+import { demoUsers, seedDemo } from './partnership.ts';
 import { appUser, auditEvent } from '../../platform/db/schema.ts';
-import { visiblePeople } from './access.ts';
-import { seedDemoPeople } from './demo-people.ts';
-import { legalEvent, person, personContact, task } from './schema.ts';
+import { visiblePeople } from '../register/access.ts';
+import { seedDemoPeople } from './people.ts';
+import { legalEvent, person, personContact, task } from '../register/schema.ts';
 
 /** The demo people, seeded through the register's services: a smaller demo holds the same variety. */
 const COUNT = 80;

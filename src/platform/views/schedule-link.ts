@@ -1,7 +1,12 @@
-import type { Actor } from '../../platform/access/actor.ts';
-import { can } from '../../platform/access/policy.ts';
+import type { Actor } from '../access/actor.ts';
+import { can } from '../access/policy.ts';
 
-/** The pages a report can be scheduled from (kept in step with reportSources in report-build.ts). */
+/**
+ * The "Email this monthly" link that list and dashboard pages show: shared view code, so the
+ * pages need not import the reports module (which builds its copies from those pages).
+ * The pages a report can be scheduled from (kept in step with reportSources in
+ * src/modules/reports/report-build.ts).
+ */
 export type ScheduledSource = 'dashboard' | 'equality' | 'data-quality' | 'register';
 
 /**

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
-import type { Role } from '../access/actor.ts';
-import { hashPassword } from '../auth/passwords.ts';
-import type { Db } from './database.ts';
-import { appUser, auditEvent, membership, organisation, partnership } from './schema.ts';
-import { team } from '../../modules/register/schema.ts';
+import type { Role } from '../../platform/access/actor.ts';
+import { hashPassword } from '../../platform/auth/passwords.ts';
+import type { Db } from '../../platform/db/database.ts';
+import { appUser, auditEvent, membership, organisation, partnership } from '../../platform/db/schema.ts';
+import { team } from '../register/schema.ts';
 
 /**
  * A synthetic demonstration partnership. Every name, code and account here is invented:

@@ -28,7 +28,7 @@ import {
  */
 
 const PATH = '/settings/population';
-const template = 'modules/equality/views/population.njk';
+const template = 'modules/population/views/population.njk';
 const MAX_FILE_BYTES = 1024 * 1024;
 
 interface FormValues {

@@ -13,7 +13,7 @@ import { clearDashboardCache, computeDashboard, parseDashboardQuery } from '../d
 import { loadRegisterOptions } from '../register/list.queries.ts';
 import { createPerson, recordEvent } from '../register/people.service.ts';
 import { team } from '../register/schema.ts';
-import { clearEqualityCache, computeEquality } from './equality.service.ts';
+import { clearEqualityCache, computeEquality } from '../equality/equality.service.ts';
 import { populationFigure } from './schema.ts';
 
 /*

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../../test/database.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { appUser } from '../../platform/db/schema.ts';
-import { seedDemoWithPeople } from '../register/demo-people.ts';
+import { seedDemoWithPeople } from './people.ts';
 import { person } from '../register/schema.ts';
-import { seedDemoPlans } from './demo-plans.ts';
-import { aftercarePlan, planNeed, planService } from './schema.ts';
+import { seedDemoPlans } from './plans.ts';
+import { aftercarePlan, planNeed, planService } from '../plans/schema.ts';
 
 /** The demo's plans, written through the plans services: every state, lawful and costed. */
 let database: Database;

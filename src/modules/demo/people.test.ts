@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isValidNhsNumber } from '../../domain/nhs-number.ts';
-import { evaluateHistory, type StoredEvent } from './decision.ts';
-import { personInputSchema } from './inputs.ts';
-import { DEMO_PEOPLE, planDemoPeople, scenarios, type PlannedPerson } from './demo-people.ts';
+import { evaluateHistory, type StoredEvent } from '../register/decision.ts';
+import { personInputSchema } from '../register/inputs.ts';
+import { DEMO_PEOPLE, planDemoPeople, scenarios, type PlannedPerson } from './people.ts';
 
 function decide(p: PlannedPerson, today: string) {
   const history: StoredEvent[] = p.events.map((e, i) => {

@@ -1,0 +1,3 @@
+import type { NavigationLink } from '../../platform/views/navigation.ts';
+
+export const rulesNavigation: NavigationLink[] = [{ href: '/rules', text: 'Rules', order: 80, show: () => true }];
