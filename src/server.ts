@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { Config } from './platform/config/config.ts';
 import { openDatabase, type Database } from './platform/db/database.ts';
-import { snapshotDataQuality } from './modules/quality/snapshots.ts';
+import { snapshotDataQuality } from './modules/quality/index.ts';
 import { startHousekeeping } from './platform/jobs/housekeeping.ts';
-import { refreshStaleDecisions } from './modules/register/refresh.ts';
-import { APPLY_IMPORT_JOB, handleApplyJob } from './modules/imports/jobs.ts';
-import { queueReviewReminders } from './modules/reviews/reminders.ts';
-import { sendScheduledReports } from './modules/reports/send-scheduled-reports.ts';
+import { refreshStaleDecisions } from './modules/register/index.ts';
+import { APPLY_IMPORT_JOB, handleApplyJob } from './modules/imports/index.ts';
+import { queueReviewReminders } from './modules/reviews/index.ts';
+import { sendScheduledReports } from './modules/reports/index.ts';
 import { deliverPending } from './platform/notifications/outbox.ts';
 import { smtpTransport } from './platform/notifications/mailer.ts';
 
@@ -16,7 +16,7 @@ export async function startServer(config: Config, out: (line: string) => void = 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
   await database.migrate();
   // The demo module is loaded only when the demo may be seeded (never in production).
-  const demo = config.seedDemo ? await import('./modules/demo/start.ts') : null;
+  const demo = config.seedDemo ? await import('./modules/demo/index.ts') : null;
   const seeded = demo ? await demo.seedDemoIfEmpty(database, config, out) : null;
   const app = await buildApp({ config, database });
   const mail = config.smtpUrl ? smtpTransport(config.smtpUrl, config.smtpFrom) : null;

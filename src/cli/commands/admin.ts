@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { roles, type Role } from '../../platform/access/actor.ts';
 import { organisation } from '../../platform/db/schema.ts';
-import { isEmpty } from '../../modules/demo/partnership.ts';
+import { isEmpty } from '../../modules/demo/index.ts';
 import { InputError } from '../../platform/errors/errors.ts';
-import { createUser } from '../../modules/admin/users.service.ts';
-import { createToken } from '../../modules/admin/tokens.service.ts';
-import { seedDemoRecords } from '../../modules/demo/records.ts';
-import { seedDemoWithPeople } from '../../modules/demo/people.ts';
+import { createUser } from '../../modules/admin/index.ts';
+import { createToken } from '../../modules/admin/index.ts';
+import { seedDemoRecords } from '../../modules/demo/index.ts';
+import { seedDemoWithPeople } from '../../modules/demo/index.ts';
 import { CliError, cliContext, findOrganisation, parseOptions, resolvePartnership, withDatabase } from '../context.ts';
 import type { CliCommand, CliIo } from '../io.ts';
 

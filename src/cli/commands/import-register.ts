@@ -4,9 +4,9 @@ import { eq, and } from 'drizzle-orm';
 import { importFields } from '../../domain/legacy-register.ts';
 import { organisation } from '../../platform/db/schema.ts';
 import { InputError } from '../../platform/errors/errors.ts';
-import { checkImport, ImportRejectedRowsError, importOptions, rejectionFile, rowsPage, runApply, startApply, type ImportMode } from '../../modules/imports/imports.service.ts';
-import { readUpload, UploadFormatError } from '../../modules/imports/read-file.ts';
-import { createImport } from '../../modules/imports/imports.service.ts';
+import { checkImport, ImportRejectedRowsError, importOptions, rejectionFile, rowsPage, runApply, startApply, type ImportMode } from '../../modules/imports/index.ts';
+import { readUpload, UploadFormatError } from '../../modules/imports/index.ts';
+import { createImport } from '../../modules/imports/index.ts';
 import { cliContext, CliError, findOrganisation, parseOptions, resolvePartnership, withDatabase } from '../context.ts';
 import type { CliCommand } from '../io.ts';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { chargeColumns, ChargesFileFormatError, ingestCharges, readChargesFile } from '../../modules/charges/import.service.ts';
+import { chargeColumns, ChargesFileFormatError, ingestCharges, readChargesFile } from '../../modules/charges/index.ts';
 import { cliContext, CliError, findOrganisation, loaderArguments, loaderContext, resolvePartnership, withDatabase } from '../context.ts';
 import type { CliCommand } from '../io.ts';
 

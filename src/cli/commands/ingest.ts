@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ExtractFormatError, extractColumns, ingestLegalStatus, readExtract } from '../../modules/register/ingest.service.ts';
+import { ExtractFormatError, extractColumns, ingestLegalStatus, readExtract } from '../../modules/register/index.ts';
 import { cliContext, CliError, findOrganisation, loaderArguments, loaderContext, resolvePartnership, withDatabase } from '../context.ts';
 import type { CliCommand } from '../io.ts';
 

@@ -5,8 +5,8 @@ import { ForbiddenError } from '../../platform/errors/errors.ts';
 import { appUser, auditEvent, organisation } from '../../platform/db/schema.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
-import { visiblePeople } from '../register/access.ts';
-import { person } from '../register/schema.ts';
+import { visiblePeople } from '../register/index.ts';
+import { person } from '../register/index.ts';
 
 const isoDate = z
   .string()

@@ -37,12 +37,12 @@ import { appUser, organisation } from '../../platform/db/schema.ts';
 import { ConflictError, InputError, NotFoundError, type FieldIssue } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
-import { aftercarePlan } from '../plans/schema.ts';
-import { visiblePeople } from '../register/access.ts';
-import { isoDateField } from '../register/inputs.ts';
-import { loadPerson, type PersonRow } from '../register/people.service.ts';
-import { person, team } from '../register/schema.ts';
-import { review } from '../reviews/schema.ts';
+import { aftercarePlan } from '../plans/index.ts';
+import { visiblePeople } from '../register/index.ts';
+import { isoDateField } from '../register/index.ts';
+import { loadPerson, type PersonRow } from '../register/index.ts';
+import { person, team } from '../register/index.ts';
+import { review } from '../reviews/index.ts';
 import { assertCanManageAudits, ensureChecklist, loadChecklist } from './checklist.service.ts';
 import { auditCase, auditFinding, caseAudit } from './schema.ts';
 

@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import { auditAnswerLabels, formatChange, formatScore } from '../../domain/audit-score.ts';
 import { h1, h2, inset, p, summary, table, type DocumentModel } from '../../platform/documents/model.ts';
 import { todayInLondon } from '../../platform/clock.ts';
-import { longDate as formatLongDate } from '../documents/format.ts';
+import { longDate as formatLongDate } from '../documents/index.ts';
 import { neutraliseFormula } from '../../platform/exports/table.ts';
 import type { AuditDetail } from './audit.service.ts';
 

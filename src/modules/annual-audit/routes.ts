@@ -14,8 +14,8 @@ import { renderPdf } from '../../platform/documents/pdf.ts';
 import { ConflictError, InputError } from '../../platform/errors/errors.ts';
 import { asString, asVersion, dateFromParts, dateParts, formBody, type FormBody } from '../../platform/http/forms.ts';
 import { toGovukErrors, type GovukErrors } from '../../platform/http/validation.ts';
-import { planStatusLabels } from '../plans/inputs.ts';
-import { statusLabels } from '../register/list.queries.ts';
+import { planStatusLabels } from '../plans/index.ts';
+import { statusLabels } from '../register/index.ts';
 import {
   addFinding,
   completeAudit,

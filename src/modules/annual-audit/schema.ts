@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, date, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt, version } from '../../platform/db/columns.ts';
 import { appUser, partnershipKey } from '../../platform/db/schema.ts';
-import { person, team } from '../register/schema.ts';
+import { person, team } from '../register/index.ts';
 
 /*
  * The annual section 117 case audit (issue 7, item 3). A partnership keeps its own checklist,

@@ -1,8 +1,8 @@
 import { formatPounds } from '../../domain/funding.ts';
 import type { RefundCalculation } from '../../domain/refund.ts';
 import { h1, h2, h3, inset, p, summary, type DocumentModel } from '../../platform/documents/model.ts';
-import { longDate, type OrganisationContact } from '../documents/format.ts';
-import { wrapInLetter } from '../documents/letter.ts';
+import { longDate, type OrganisationContact } from '../documents/index.ts';
+import { wrapInLetter } from '../documents/index.ts';
 import { basisPointsToPercent } from '../../domain/money.ts';
 
 /*

@@ -7,8 +7,8 @@ import { todayInLondon } from '../../platform/clock.ts';
 import { ConflictError, InputError } from '../../platform/errors/errors.ts';
 import { asBoolean, asString, asVersion, dateFromParts, dateParts, formBody, type FormBody } from '../../platform/http/forms.ts';
 import { toGovukErrors, type GovukErrors } from '../../platform/http/validation.ts';
-import { longDate } from '../documents/format.ts';
-import { letterFormat } from '../documents/letter.ts';
+import { longDate } from '../documents/index.ts';
+import { letterFormat } from '../documents/index.ts';
 import {
   chargeFormData,
   chargeStatusLabels,

@@ -1,7 +1,7 @@
 import { boolean, date, foreignKey, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt, version } from '../../platform/db/columns.ts';
 import { appUser, partnershipKey } from '../../platform/db/schema.ts';
-import { person } from '../register/schema.ts';
+import { person } from '../register/index.ts';
 
 /*
  * Charges to the person (issue 5, the charging safeguard). Section 117 services are free

@@ -10,8 +10,8 @@ import type { Tx } from '../../platform/db/database.ts';
 import { appUser } from '../../platform/db/schema.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { type auditAnswers } from '../../domain/audit-score.ts';
-import { addFinding, completeAudit, configureAudit, getAudit, saveCase, snapshotOf } from '../annual-audit/audit.service.ts';
-import { ensureChecklist } from '../annual-audit/checklist.service.ts';
+import { addFinding, completeAudit, configureAudit, getAudit, saveCase, snapshotOf } from '../annual-audit/index.ts';
+import { ensureChecklist } from '../annual-audit/index.ts';
 import { demoContext } from './context.ts';
 
 export const DEMO_AUDIT_NAME = 'Section 117 case audit 2025';

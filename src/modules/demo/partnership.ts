@@ -3,7 +3,7 @@ import type { Role } from '../../platform/access/actor.ts';
 import { hashPassword } from '../../platform/auth/passwords.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { appUser, auditEvent, membership, organisation, partnership } from '../../platform/db/schema.ts';
-import { team } from '../register/schema.ts';
+import { team } from '../register/index.ts';
 
 /**
  * A synthetic demonstration partnership. Every name, code and account here is invented:

@@ -33,10 +33,10 @@ import type { Db, Tx } from '../../platform/db/database.ts';
 import { demoTeams, seedDemo } from './partnership.ts';
 import { appUser, organisation } from '../../platform/db/schema.ts';
 import { serviceContext, type ServiceContext } from '../../platform/http/context.ts';
-import type { contactRelationships } from '../register/inputs.ts';
-import { addContact, createPerson, recordEvent } from '../register/people.service.ts';
-import { grantWorkflowAuthority } from '../register/workflow-authority.ts';
-import { person, team } from '../register/schema.ts';
+import type { contactRelationships } from '../register/index.ts';
+import { addContact, createPerson, recordEvent } from '../register/index.ts';
+import { grantWorkflowAuthority } from '../register/index.ts';
+import { person, team } from '../register/index.ts';
 
 // ---------------------------------------------------------------------------
 // The partnership as the plan sees it

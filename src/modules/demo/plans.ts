@@ -10,9 +10,9 @@ import type { NeedDomain } from '../../domain/rules/index.ts';
 import type { Config } from '../../platform/config/config.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
-import { person } from '../register/schema.ts';
-import { addNeed, addService, approvePlan, startPlan, submitPlan, updatePlanDetails } from '../plans/plans.service.ts';
-import { aftercarePlan } from '../plans/schema.ts';
+import { person } from '../register/index.ts';
+import { addNeed, addService, approvePlan, startPlan, submitPlan, updatePlanDetails } from '../plans/index.ts';
+import { aftercarePlan } from '../plans/index.ts';
 import { demoContext } from './context.ts';
 
 /** How many of the demo's entitled people get a plan. */

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database.ts';
 import { organisation } from '../../platform/db/schema.ts';
-import { populationFigure } from '../population/schema.ts';
+import { populationFigure } from '../population/index.ts';
 
 /*
  * SYNTHETIC population figures for the demo partnership's fictional local authorities, so the

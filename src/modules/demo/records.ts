@@ -3,7 +3,7 @@ import type { Tx } from '../../platform/db/database.ts';
 import { seedDemoAudit } from './audit.ts';
 import { seedDemoPopulation } from './population.ts';
 import { seedDemoPlans } from './plans.ts';
-import { seedDemoQualitySnapshots } from '../quality/snapshots.ts';
+import { seedDemoQualitySnapshots } from '../quality/index.ts';
 
 /**
  * The demo partnership's records beyond its people, seeded in the same transaction right after

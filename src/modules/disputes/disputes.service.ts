@@ -19,10 +19,10 @@ import { organisation } from '../../platform/db/schema.ts';
 import { ConflictError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
-import { isoDateField } from '../register/inputs.ts';
-import { loadPerson, recordEvent, type PersonRow } from '../register/people.service.ts';
-import { grantWorkflowAuthority } from '../register/workflow-authority.ts';
-import { person } from '../register/schema.ts';
+import { isoDateField } from '../register/index.ts';
+import { loadPerson, recordEvent, type PersonRow } from '../register/index.ts';
+import { grantWorkflowAuthority } from '../register/index.ts';
+import { person } from '../register/index.ts';
 import { dispute } from './schema.ts';
 
 export type DisputeRow = typeof dispute.$inferSelect;

@@ -1,4 +1,4 @@
-import { loadPerson } from '../register/people.service.ts';
+import { loadPerson } from '../register/index.ts';
 import { and, desc, eq, max, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { activeMembership } from '../../platform/access/actor.ts';
@@ -12,7 +12,7 @@ import type { DocumentModel } from '../../platform/documents/model.ts';
 import { InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
-import { person } from '../register/schema.ts';
+import { person } from '../register/index.ts';
 import { fileNameFor, type OrganisationContact } from './format.ts';
 import { informationGivenSchema, isWrittenFormat } from './information-given.ts';
 import { letterFormat, wrapInLetter } from './letter.ts';

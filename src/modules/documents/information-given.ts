@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateField } from '../register/inputs.ts';
+import { isoDateField } from '../register/index.ts';
 
 /** What was given, in which format, and whether it was understood: the record of information given. */
 export const informationSubjects = ['rights-statement', 'plan', 'letter', 'other'] as const;

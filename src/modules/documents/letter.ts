@@ -1,6 +1,6 @@
 import { formatNhsNumber } from '../../domain/nhs-number.ts';
 import { p, pageBreak, type Block, type DocumentModel } from '../../platform/documents/model.ts';
-import { communicationNeedLabels } from '../register/inputs.ts';
+import { communicationNeedLabels } from '../register/index.ts';
 import { longDate, type OrganisationContact } from './format.ts';
 
 /**

@@ -4,8 +4,8 @@ import { formatNhsNumber } from '../../domain/nhs-number.ts';
 import { ForbiddenError, InputError } from '../../platform/errors/errors.ts';
 import { asBoolean, asString, asVersion, dateFromParts, dateParts, formBody, type FormBody } from '../../platform/http/forms.ts';
 import { toGovukErrors, type GovukErrors } from '../../platform/http/validation.ts';
-import { engagementLabels } from '../register/inputs.ts';
-import { flagLabels, statusLabels, statusTagClasses } from '../register/list.queries.ts';
+import { engagementLabels } from '../register/index.ts';
+import { flagLabels, statusLabels, statusTagClasses } from '../register/index.ts';
 import { getDocument, getDocumentsPage, getStatement, produceStatement, recordInformationGiven } from './documents.service.ts';
 import {
   informationFormatLabels,

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, customType, date, foreignKey, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt, version } from '../../platform/db/columns.ts';
 import { appUser, partnershipKey } from '../../platform/db/schema.ts';
-import { person } from '../register/schema.ts';
+import { person } from '../register/index.ts';
 
 /*
  * Documents for the person (issue 5): every plan PDF, statement of entitlement and letter is

@@ -8,7 +8,7 @@ import { endReasons } from '../../domain/rules/index.ts';
 import { InputError } from '../../platform/errors/errors.ts';
 import { asArray, asBoolean, asString, asVersion, dateFromParts, dateParts, formBody, type FormBody } from '../../platform/http/forms.ts';
 import { toGovukErrors } from '../../platform/http/validation.ts';
-import { statusLabels } from '../register/list.queries.ts';
+import { statusLabels } from '../register/index.ts';
 import { decideEnding, getEnding, listEndings, proposeEnding, withdrawEnding, type EndingDetail } from './endings.service.ts';
 import { endingStatusLabels, endingStatusTags, endReasonLabels } from './inputs.ts';
 

@@ -1,7 +1,7 @@
 /** What a proposal to end (or reinstate) section 117 aftercare asks for, with plain labels. */
 import { z } from 'zod';
 import { endReasons } from '../../domain/rules/index.ts';
-import { isoDateField } from '../register/inputs.ts';
+import { isoDateField } from '../register/index.ts';
 
 export const endingKinds = ['ending', 'reinstatement'] as const;
 export type EndingKind = (typeof endingKinds)[number];

@@ -4,7 +4,7 @@
  * In standard and easy read; large print when the person's record asks for it (wrapInLetter).
  */
 import { h1, h2, list, p, type Block, type DocumentModel } from '../../platform/documents/model.ts';
-import { longDate, type OrganisationContact } from '../documents/format.ts';
+import { longDate, type OrganisationContact } from '../documents/index.ts';
 
 export const ENDING_LETTER_TITLE = 'Your section 117 aftercare has ended';
 

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, date, foreignKey, index, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt, version } from '../../platform/db/columns.ts';
 import { appUser, organisation, partnershipKey } from '../../platform/db/schema.ts';
-import { person } from '../register/schema.ts';
+import { person } from '../register/index.ts';
 
 /*
  * Ending section 117 aftercare, and reinstating a mistaken ending (issue 6): a proposal with

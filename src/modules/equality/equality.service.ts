@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
 import type { IsoDate } from '../../domain/calendar-date.ts';
 import { ageBandLabels, ageBands, populationOf, ratePer100k, type AgeBand, type PopulationDimension, type SafePopulationRate } from '../../domain/population.ts';
-import { loadPopulation } from '../population/population.service.ts';
+import { loadPopulation } from '../population/index.ts';
 import { suppressCount, suppressRate, type SafeCount, type SafeRate } from '../../domain/suppression.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
-import { TtlCache, CACHE_SECONDS, scopeKey, type ParsedDashboardQuery } from '../dashboards/dashboard.service.ts';
-import { registerWhere, type RegisterOptions } from '../register/list.queries.ts';
-import { ethnicLabel, sexLabels } from '../register/inputs.ts';
-import { person } from '../register/schema.ts';
+import { TtlCache, CACHE_SECONDS, scopeKey, type ParsedDashboardQuery } from '../dashboards/index.ts';
+import { registerWhere, type RegisterOptions } from '../register/index.ts';
+import { ethnicLabel, sexLabels } from '../register/index.ts';
+import { person } from '../register/index.ts';
 
 /*
  * Equality monitoring (issue 7, item 4): entitlement, reviews in date, endings, direct payments

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { todayInLondon } from '../../platform/clock.ts';
 import { toGovukErrors } from '../../platform/http/validation.ts';
-import { parseDashboardQuery } from '../dashboards/dashboard.service.ts';
-import { assertCanReadDashboards, filterQuery, scopeForm, scopeText } from '../dashboards/routes.ts';
-import { chartBlock, type Cell, type ChartBlock } from '../dashboards/view-model.ts';
-import { loadRegisterOptions } from '../register/list.queries.ts';
+import { parseDashboardQuery } from '../dashboards/index.ts';
+import { assertCanReadDashboards, filterQuery, scopeForm, scopeText } from '../dashboards/index.ts';
+import { chartBlock, type Cell, type ChartBlock } from '../dashboards/index.ts';
+import { loadRegisterOptions } from '../register/index.ts';
 import { emailMonthlyHref } from '../../platform/views/schedule-link.ts';
 import type { SafeCount, SafeRate } from '../../domain/suppression.ts';
 import type { SafePopulationRate } from '../../domain/population.ts';

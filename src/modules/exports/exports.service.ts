@@ -5,12 +5,12 @@ import { can } from '../../platform/access/policy.ts';
 import { recordChange } from '../../platform/audit/audit.ts';
 import { ForbiddenError, InputError } from '../../platform/errors/errors.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
-import { dispute } from '../disputes/schema.ts';
-import { aftercarePlan, planService } from '../plans/schema.ts';
-import { visiblePeople } from '../register/access.ts';
-import { getPersonForApi } from '../register/api.service.ts';
-import { loadRegisterOptions } from '../register/list.queries.ts';
-import { legalEvent, person } from '../register/schema.ts';
+import { dispute } from '../disputes/index.ts';
+import { aftercarePlan, planService } from '../plans/index.ts';
+import { visiblePeople } from '../register/index.ts';
+import { getPersonForApi } from '../register/index.ts';
+import { loadRegisterOptions } from '../register/index.ts';
+import { legalEvent, person } from '../register/index.ts';
 import { bundle, personResources, type FhirPersonRecord, type FhirPlanInput } from './fhir.ts';
 import { emptyLine, monthBounds, type MonthlyReturn, type ReturnLine } from './monthly-return.ts';
 

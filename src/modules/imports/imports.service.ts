@@ -9,12 +9,12 @@ import { todayInLondon } from '../../platform/clock.ts';
 import type { Db, DbOrTx } from '../../platform/db/database.ts';
 import { organisation } from '../../platform/db/schema.ts';
 import { InputError, NotFoundError } from '../../platform/errors/errors.ts';
-import { task } from '../register/schema.ts';
+import { task } from '../register/index.ts';
 import { ENDING_TASK_KIND, ENDING_TASK_TITLE, flagTaskRows, planImport, type ImportPlan, type Outcome, type PersonWrite, type StagedRow } from './plan.ts';
 import type { ReadFile } from './read-file.ts';
 import { importMapping, registerImport, registerImportRow } from './schema.ts';
-import { summarise } from '../register/decision.ts';
-import { insertEvents } from '../register/events.service.ts';
+import { summarise } from '../register/index.ts';
+import { insertEvents } from '../register/index.ts';
 
 /*
  * Import of an existing register: upload (rows staged), mapping and dry run (every row's

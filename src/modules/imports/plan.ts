@@ -16,8 +16,8 @@ import { evaluate, flagMeanings, parseCase, type Decision, type Flag } from '../
 import type { Actor } from '../../platform/access/actor.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import { appUser, organisation } from '../../platform/db/schema.ts';
-import { caseFor, reviewPolicyFor, taskForFlag, TASK_DUE_DAYS, type DecisionSummary, type StoredEvent } from '../register/decision.ts';
-import { legalEvent, person, task, team } from '../register/schema.ts';
+import { caseFor, reviewPolicyFor, taskForFlag, TASK_DUE_DAYS, type DecisionSummary, type StoredEvent } from '../register/index.ts';
+import { legalEvent, person, task, team } from '../register/index.ts';
 
 /*
  * The check behind both the dry run and the apply: every row normalised and checked in memory,

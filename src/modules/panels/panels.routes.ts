@@ -9,7 +9,7 @@ import { can } from '../../platform/access/policy.ts';
 import { ForbiddenError, InputError } from '../../platform/errors/errors.ts';
 import { asArray, asString, asVersion, dateFromParts, formBody, type FormBody } from '../../platform/http/forms.ts';
 import { toGovukErrors } from '../../platform/http/validation.ts';
-import { formatPounds, formatSplit, getPlan } from '../plans/plans.service.ts';
+import { formatPounds, formatSplit, getPlan } from '../plans/index.ts';
 import { caseStatusLabels, createMeeting, decideCase, decisionLabels, getCase, getMeeting, listCase, panelPack, panelsOverview, recordAttendance, submitPanelCase } from './panels.service.ts';
 
 const v = (name: string) => `modules/panels/views/${name}.njk`;

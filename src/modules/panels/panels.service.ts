@@ -17,11 +17,11 @@ import { h1, h2, p as para, summary, table, type Block, type DocumentModel } fro
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
-import { isoDateField } from '../register/inputs.ts';
-import { loadPerson, type PersonRow } from '../register/people.service.ts';
-import { person } from '../register/schema.ts';
-import { applyPanelSplit, formatSplit, getPlan, type PlanDetail } from '../plans/plans.service.ts';
-import { aftercarePlan, planService } from '../plans/schema.ts';
+import { isoDateField } from '../register/index.ts';
+import { loadPerson, type PersonRow } from '../register/index.ts';
+import { person } from '../register/index.ts';
+import { applyPanelSplit, formatSplit, getPlan, type PlanDetail } from '../plans/index.ts';
+import { aftercarePlan, planService } from '../plans/index.ts';
 import { averageDays, daysBetween, quorumOf, type Attendee, type PanelBody, type Quorum } from './quorum.ts';
 import { panelCase, panelMeeting } from './schema.ts';
 

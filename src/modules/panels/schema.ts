@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { date, foreignKey, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt, version } from '../../platform/db/columns.ts';
 import { appUser, partnershipKey } from '../../platform/db/schema.ts';
-import { person } from '../register/schema.ts';
+import { person } from '../register/index.ts';
 
 /*
  * Funding panels (issue 6): cases submitted with the plan, meetings with agendas and a quorum

@@ -9,8 +9,8 @@ import { ConflictError, NotFoundError } from '../../platform/errors/errors.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { problemSchema } from '../../platform/http/problem-schema.ts';
 import { parseApiInput, parseWithRules } from '../../platform/http/api-input.ts';
-import { loadPerson } from '../register/people.service.ts';
-import { getPlanSettings } from '../settings/settings.service.ts';
+import { loadPerson } from '../register/index.ts';
+import { getPlanSettings } from '../settings/index.ts';
 import { advocacyKinds, deliveryRoutes, needInputSchema, serviceInputSchema } from './inputs.ts';
 import {
   addNeed,

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { needDomainIds } from '../../domain/rules/index.ts';
-import { isoDateField, optionalText } from '../register/inputs.ts';
+import { isoDateField, optionalText } from '../register/index.ts';
 
 export const deliveryRoutes = ['commissioned', 'direct-payment', 'personal-health-budget', 'individual-service-fund', 'notional-budget'] as const;
 export type DeliveryRoute = (typeof deliveryRoutes)[number];

@@ -13,11 +13,11 @@ import { ForbiddenError, InputError } from '../../platform/errors/errors.ts';
 import { asArray, asBoolean, asString, asVersion, dateFromParts, dateParts, formBody, type FormBody } from '../../platform/http/forms.ts';
 import { toGovukErrors } from '../../platform/http/validation.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
-import { storeDocument } from '../documents/documents.service.ts';
-import { fileNameFor, type OrganisationContact } from '../documents/format.ts';
-import { buildPlanDocument, type PlanForDocument } from '../documents/plan-document.ts';
-import { viewBlocks } from '../documents/view-blocks.ts';
-import { statusLabels } from '../register/list.queries.ts';
+import { storeDocument } from '../documents/index.ts';
+import { fileNameFor, type OrganisationContact } from '../documents/index.ts';
+import { buildPlanDocument, type PlanForDocument } from '../documents/index.ts';
+import { viewBlocks } from '../documents/index.ts';
+import { statusLabels } from '../register/index.ts';
 import { advocacyKinds, advocacyLabels, deliveryRouteLabels, deliveryRoutes, needLevelLabels, planStatusLabels, planStatusTags } from './inputs.ts';
 import {
   addNeed,

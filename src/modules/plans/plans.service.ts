@@ -34,8 +34,8 @@ import { appUser, organisation } from '../../platform/db/schema.ts';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
-import { loadPerson, type PersonRow } from '../register/people.service.ts';
-import { getPlanSettings } from '../settings/settings.service.ts';
+import { loadPerson, type PersonRow } from '../register/index.ts';
+import { getPlanSettings } from '../settings/index.ts';
 import {
   budgetRequestSchema,
   deliveryRouteLabels,

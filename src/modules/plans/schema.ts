@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, check, date, foreignKey, index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt, version } from '../../platform/db/columns.ts';
 import { appUser, organisation, partnershipKey } from '../../platform/db/schema.ts';
-import { person } from '../register/schema.ts';
+import { person } from '../register/index.ts';
 
 /*
  * Aftercare plans (issue 5): a plan per version, its needs (each with the two statutory tests

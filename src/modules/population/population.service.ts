@@ -9,7 +9,7 @@ import type { DbOrTx } from '../../platform/db/database.ts';
 import { organisation } from '../../platform/db/schema.ts';
 import { ConflictError, InputError, type FieldIssue } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
-import { ethnicCodes, ethnicLabel, sexes, sexLabels } from '../register/inputs.ts';
+import { ethnicCodes, ethnicLabel, sexes, sexLabels } from '../register/index.ts';
 import { populationFigure } from './schema.ts';
 
 /*

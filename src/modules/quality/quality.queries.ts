@@ -3,8 +3,8 @@ import { addDays } from '../../domain/calendar-date.ts';
 import { needCategories } from '../../domain/rules/index.ts';
 import { rowsOf } from '../../platform/db/database.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
-import { visiblePeople } from '../register/access.ts';
-import { person } from '../register/schema.ts';
+import { visiblePeople } from '../register/index.ts';
+import { person } from '../register/index.ts';
 import { qualityRuleIds, qualityScore, STALE_DAYS, type QualityRuleId } from './rules.ts';
 
 /*

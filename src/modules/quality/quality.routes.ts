@@ -11,7 +11,7 @@ import { can } from '../../platform/access/policy.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import { ForbiddenError, NotFoundError } from '../../platform/errors/errors.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
-import { statusLabels } from '../register/list.queries.ts';
+import { statusLabels } from '../register/index.ts';
 import { emailMonthlyHref } from '../../platform/views/schedule-link.ts';
 import { activeMembership } from '../../platform/access/actor.ts';
 import { percentText, scoreChart } from './score-chart.ts';
@@ -23,7 +23,7 @@ import { QUALITY_PAGE_SIZE, qualityRulePage, qualitySummary, type QualityRow } f
 import { recordChange } from '../../platform/audit/audit.ts';
 import { sendTable, type Table, type TableFormat } from '../../platform/exports/table.ts';
 import { InputError } from '../../platform/errors/errors.ts';
-import { MAX_EXPORT_ROWS } from '../register/list.queries.ts';
+import { MAX_EXPORT_ROWS } from '../register/index.ts';
 import { fixHref, isQualityRuleId, qualityRule, qualityRules } from './rules.ts';
 import type { Status } from '../../domain/rules/index.ts';
 

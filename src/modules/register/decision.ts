@@ -1,4 +1,4 @@
-import { getPlanSettings } from '../settings/settings.service.ts';
+import { getPlanSettings } from '../settings/index.ts';
 import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
 import { addDays } from '../../domain/calendar-date.ts';
 import { evaluate, flagMeanings, parseCase, type Decision, type Flag } from '../../domain/rules/index.ts';

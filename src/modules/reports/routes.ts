@@ -9,7 +9,7 @@ import { InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { asArray, asString, asVersion, formBody, type FormBody } from '../../platform/http/forms.ts';
 import { toGovukErrors } from '../../platform/http/validation.ts';
 import { scheduleAccess } from '../../platform/access/policy.ts';
-import { loadRegisterOptions } from '../register/list.queries.ts';
+import { loadRegisterOptions } from '../register/index.ts';
 import { describeQuery, queryFromSearch, reportSourceLabels, reportSources, searchOf, toReportQuery, type ReportSource } from './report-build.ts';
 import {
   assertCanSchedule,

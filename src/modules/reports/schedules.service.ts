@@ -14,7 +14,7 @@ import { appUser, membership, organisation } from '../../platform/db/schema.ts';
 import { ForbiddenError, InputError, NotFoundError, type FieldIssue } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { zodIssues } from '../../platform/http/validation.ts';
-import { loadRegisterOptions } from '../register/list.queries.ts';
+import { loadRegisterOptions } from '../register/index.ts';
 import { normaliseReportQuery, reportSources, toReportQuery, type ReportQuery, type ReportSource } from './report-build.ts';
 import { notification } from '../../platform/notifications/schema.ts';
 import { reportSchedule } from './schema.ts';

@@ -13,7 +13,7 @@ import { appUser } from '../../platform/db/schema.ts';
 import { InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
-import { loadPerson, type PersonRow } from '../register/people.service.ts';
+import { loadPerson, type PersonRow } from '../register/index.ts';
 import { londonLocalToInstant } from './ics.ts';
 import { scheduleReview } from './reviews.service.ts';
 import { meeting, meetingAction } from './schema.ts';

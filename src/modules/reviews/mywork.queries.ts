@@ -11,9 +11,9 @@ import type { Flag } from '../../domain/rules/index.ts';
 import type { Actor } from '../../platform/access/actor.ts';
 import { appUser, organisation } from '../../platform/db/schema.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
-import { visiblePeople } from '../register/access.ts';
-import { flagLabels } from '../register/list.queries.ts';
-import { person, task, team } from '../register/schema.ts';
+import { visiblePeople } from '../register/index.ts';
+import { flagLabels } from '../register/index.ts';
+import { person, task, team } from '../register/index.ts';
 import { meetingAction } from './schema.ts';
 
 export const scopes = ['me', 'team'] as const;

@@ -14,7 +14,7 @@ import { todayInLondon } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { appUser, membership, partnership } from '../../platform/db/schema.ts';
 import { queueNotification } from '../../platform/notifications/outbox.ts';
-import { person, team } from '../register/schema.ts';
+import { person, team } from '../register/index.ts';
 import { reviewPolicy } from './reviews.service.ts';
 
 const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });

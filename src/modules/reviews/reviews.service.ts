@@ -17,10 +17,10 @@ import { appUser } from '../../platform/db/schema.ts';
 import { ConflictError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
-import { startPlan } from '../plans/plans.service.ts';
-import { aftercarePlan } from '../plans/schema.ts';
-import { planSettings } from '../settings/schema.ts';
-import { loadPerson, recordEvent, type PersonRow } from '../register/people.service.ts';
+import { startPlan } from '../plans/index.ts';
+import { aftercarePlan } from '../plans/index.ts';
+import { planSettings } from '../settings/index.ts';
+import { loadPerson, recordEvent, type PersonRow } from '../register/index.ts';
 import { review } from './schema.ts';
 
 export type ReviewRow = typeof review.$inferSelect;

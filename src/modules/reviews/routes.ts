@@ -12,8 +12,8 @@ import { asString, asVersion, dateFromParts, dateParts, formBody, type FormBody 
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { toGovukErrors } from '../../platform/http/validation.ts';
 import { markAllRead, notificationsFor, outboxCounts, outboxPage, retryNotification, unreadCount } from '../../platform/notifications/outbox.ts';
-import { listPractitioners } from '../register/people.service.ts';
-import { statusLabels } from '../register/list.queries.ts';
+import { listPractitioners } from '../register/index.ts';
+import { statusLabels } from '../register/index.ts';
 import { meetingInvite, londonLocal } from './ics.ts';
 import { createMeeting, getMeeting, listMeetings, meetingKindLabels, meetingKinds, setActionDone } from './meetings.service.ts';
 import { loadMyWork, myTeams, parseMyWorkQuery, type MyWorkQuery } from './mywork.queries.ts';

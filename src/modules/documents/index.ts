@@ -1,0 +1,9 @@
+/** The documents module's front door: the only file other modules, the app and the CLI import. */
+export { storeDocument } from './documents.service.ts';
+export { fileNameFor, longDate } from './format.ts';
+export type { OrganisationContact } from './format.ts';
+export { letterFormat, wrapInLetter } from './letter.ts';
+export { buildPlanDocument } from './plan-document.ts';
+export type { PlanForDocument } from './plan-document.ts';
+export { personDocument } from './schema.ts';
+export { viewBlocks } from './view-blocks.ts';

@@ -1,0 +1,3 @@
+/** The settings module's front door: the only file other modules, the app and the CLI import. */
+export { planSettings } from './schema.ts';
+export { getPlanSettings } from './settings.service.ts';
