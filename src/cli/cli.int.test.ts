@@ -70,7 +70,7 @@ describe('npx aftercare (administration commands)', () => {
     } finally {
       await database.close();
     }
-  }, 120_000);
+  }, 300_000); // a whole demo seed through the CLI: about a minute alone, more on a loaded machine
 
   it('prints usage and exits 2 for an unknown command', async () => {
     const res = await aftercare(db.env, 'frobnicate');
