@@ -96,7 +96,7 @@ describe.skipIf(!hasChromium)('a practitioner records a person’s legal history
     await page.getByRole('button', { name: 'Record the move' }).click();
     expect(await page.getByTestId('task').first().textContent()).toContain('Handover');
     await context.close();
-  });
+  }, 150_000); // the longest journey: six events, two dozen accessibility scans
 
   it('lets a manager see who viewed the record', async () => {
     const context = await newContext(browser);
