@@ -34,7 +34,6 @@ export const notYetThroughTheDoor = [
   'src/modules/imports/imports.service.ts',
   'src/modules/imports/jobs.ts',
   'src/modules/imports/plan.ts',
-  'src/modules/panels/panels.service.ts',
   'src/modules/plans/api.ts',
   'src/modules/plans/plan-in-short.ts',
   'src/modules/plans/plans.routes.ts',
