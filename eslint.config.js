@@ -49,9 +49,6 @@ export const notYetThroughTheDoor = [
   'src/modules/register/refresh.ts',
   'src/modules/reports/schedules.service.ts',
   'src/modules/reports/send-scheduled-reports.ts',
-  'src/modules/reviews/meetings.service.ts',
-  'src/modules/reviews/reminders.ts',
-  'src/modules/reviews/reviews.service.ts',
 ];
 
 export default tseslint.config(
