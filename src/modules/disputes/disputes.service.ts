@@ -297,6 +297,15 @@ export async function listDisputes(ctx: ServiceContext, options: { open: boolean
   return rows.filter((r) => canOnPerson(ctx.actor, 'person:read', r.p)).map((r) => disputeView(r.d, bodies, r.p, today));
 }
 
+/** The disputes list for a download (`listDisputes`), audited as an export in the same unit of work. */
+export async function exportDisputes(ctx: ServiceContext, options: { open: boolean; format: string }): Promise<DisputeView[]> {
+  return ctx.data.transaction(async (_tx, audit) => {
+    const disputes = await listDisputes(ctx, { open: options.open });
+    await audit.change({ action: 'list.exported', subjectType: 'register', subjectId: null, after: { list: 'disputes', format: options.format, filters: { all: !options.open }, rowCount: disputes.length } });
+    return disputes;
+  });
+}
+
 /**
  * The organisations named by code (or ONS code) in an API request, looked up in one read; an
  * unknown code is an input error on the field that named it.
