@@ -27,17 +27,12 @@ export const notYetThroughTheDoor = [
   'src/modules/demo/people.ts',
   'src/modules/demo/plans.ts',
   'src/modules/demo/population.ts',
-  'src/modules/disputes/api.ts',
-  'src/modules/disputes/disputes.service.ts',
-  'src/modules/disputes/person-section.ts',
   'src/modules/documents/documents.service.ts',
-  'src/modules/endings/endings.service.ts',
   'src/modules/equality/equality.service.ts',
   'src/modules/exports/exports.service.ts',
   'src/modules/imports/imports.service.ts',
   'src/modules/imports/jobs.ts',
   'src/modules/imports/plan.ts',
-  'src/modules/panels/panels.service.ts',
   'src/modules/plans/api.ts',
   'src/modules/plans/plan-in-short.ts',
   'src/modules/plans/plans.routes.ts',
@@ -54,9 +49,6 @@ export const notYetThroughTheDoor = [
   'src/modules/register/refresh.ts',
   'src/modules/reports/schedules.service.ts',
   'src/modules/reports/send-scheduled-reports.ts',
-  'src/modules/reviews/meetings.service.ts',
-  'src/modules/reviews/reminders.ts',
-  'src/modules/reviews/reviews.service.ts',
 ];
 
 export default tseslint.config(

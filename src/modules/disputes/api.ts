@@ -1,13 +1,10 @@
-import { and, eq, or } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { organisation } from '../../platform/db/schema.ts';
 import { InputError } from '../../platform/errors/errors.ts';
-import type { ServiceContext } from '../../platform/http/context.ts';
 import { problemSchema } from '../../platform/http/problem-schema.ts';
 import { parseApiInput } from '../../platform/http/api-input.ts';
-import { INTERIM_LEAD_MESSAGE, listDisputes, listPersonDisputes, openDispute, type DisputeView } from './disputes.service.ts';
+import { INTERIM_LEAD_MESSAGE, listDisputes, listPersonDisputes, openDispute, organisationIdsForCodes, type DisputeView } from './disputes.service.ts';
 
 /*
  * The disputes API: partners' systems read a person's disputes, record a new one (which records
@@ -92,12 +89,6 @@ const openBodySchema = z
   })
   .describe('A new dispute');
 
-async function organisationIdFor(ctx: ServiceContext, value: string, path: string): Promise<string> {
-  const row = (await ctx.db.select({ id: organisation.id }).from(organisation).where(and(eq(organisation.partnershipId, ctx.actor.partnershipId), or(eq(organisation.code, value), eq(organisation.onsCode, value)))))[0];
-  if (!row) throw new InputError([{ path, message: `No body with the code "${value}" in this partnership` }]);
-  return row.id;
-}
-
 const personParams = z.object({ id: z.string().describe('The person’s id (a UUID)') });
 
 export function disputesApiRoutes(app: FastifyInstance): void {
@@ -134,7 +125,7 @@ export function disputesApiRoutes(app: FastifyInstance): void {
         throw new InputError([{ path: 'interimLead', message: INTERIM_LEAD_MESSAGE }]);
       }
       const body = parseApiInput(openBodySchema, raw);
-      const [a, b, lead] = [await organisationIdFor(ctx, body.partyA, 'partyA'), await organisationIdFor(ctx, body.partyB, 'partyB'), await organisationIdFor(ctx, body.interimLead, 'interimLead')];
+      const { partyA: a, partyB: b, interimLead: lead } = await organisationIdsForCodes(ctx, { partyA: body.partyA, partyB: body.partyB, interimLead: body.interimLead });
       let created;
       try {
         created = await openDispute(ctx, request.params.id, { kind: body.kind, partyAOrganisationId: a, partyBOrganisationId: b, aroseOn: body.aroseOn, interimLeadOrganisationId: lead, summary: body.summary });

@@ -9,6 +9,9 @@ import { auditEvent, organisation } from '../../platform/db/schema.ts';
 import { createToken } from '../admin/tokens.service.ts';
 import { legalEvent, person } from '../register/schema.ts';
 import { dispute } from './schema.ts';
+import { InputError } from '../../platform/errors/errors.ts';
+import { clockAt, contextFor } from '../../../test/fixtures.ts';
+import { changeStage, listDisputes } from './disputes.service.ts';
 
 /*
  * Issue 6 item 5 (disputes), through HTTP: recording a dispute needs an interim lead funder
@@ -67,6 +70,35 @@ async function manager(): Promise<Browser> {
 }
 
 describe('disputes', () => {
+  it('takes today from the app’s clock, not the machine’s: the dispute’s age, and the latest date a stage change may have', async () => {
+    const id = await entitledPerson();
+    const b = await manager();
+    await b.get(`/people/${id}/disputes/new`);
+    const res = await b.post(`/people/${id}/disputes/new`, {
+      kind: 'ordinary-residence',
+      partyAOrganisationId: await orgId('E06000901'),
+      partyBOrganisationId: await orgId('E06000902'),
+      ...parts(addMonths(today, -1), 'aroseOn'),
+      interimLeadOrganisationId: await orgId('E06000901'),
+      summary: 'Southmere says the person was ordinarily resident in Northvale',
+    });
+    expect(res.statusCode, res.body).toBe(302);
+    const row = (await t.database.db.select().from(dispute).where(eq(dispute.personId, id)))[0]!;
+    const later = addDays(today, 10);
+    const now = await contextFor(t, demo.manager);
+    const ahead = await contextFor(t, demo.manager, { clock: clockAt(addMonths(today, 2)) });
+
+    // Three months old by the clock, one by the machine.
+    expect((await listDisputes(now, { open: true })).find((d) => d.id === row.id)!.age.months).toBe(1);
+    expect((await listDisputes(ahead, { open: true })).find((d) => d.id === row.id)!.age.months).toBe(3);
+
+    // A change dated after the machine's today is in the future for it, in the past for the clock.
+    await expect(changeStage(now, row.id, row.version, { stage: 'senior-escalation', changedOn: later })).rejects.toBeInstanceOf(InputError);
+    const changed = await changeStage(ahead, row.id, row.version, { stage: 'senior-escalation', changedOn: later });
+    expect(changed).toMatchObject({ stage: 'senior-escalation', stageChangedOn: later, version: row.version + 1 });
+    expect((await t.database.db.select().from(dispute).where(eq(dispute.id, row.id)))[0]!.stage).toBe('senior-escalation');
+  });
+
   it('refuses a dispute with no interim lead funder, and saves nothing', async () => {
     const id = await entitledPerson();
     const b = await manager();

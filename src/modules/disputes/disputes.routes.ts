@@ -9,9 +9,7 @@ import { formatPounds } from '../../domain/funding.ts';
 import { InputError } from '../../platform/errors/errors.ts';
 import { asString, asVersion, dateFromParts, formBody, type FormBody } from '../../platform/http/forms.ts';
 import { toGovukErrors } from '../../platform/http/validation.ts';
-import { changeStage, DISPUTE_LIST_LIMIT, getDispute, INTERIM_LEAD_MESSAGE, listDisputes, openDispute, openDisputeForm, resolveDispute, type DisputeView, type OrganisationChoice } from './disputes.service.ts';
-import { recordChange } from '../../platform/audit/audit.ts';
-import { todayInLondon } from '../../platform/clock.ts';
+import { changeStage, DISPUTE_LIST_LIMIT, exportDisputes, getDispute, INTERIM_LEAD_MESSAGE, listDisputes, openDispute, openDisputeForm, resolveDispute, type DisputeView, type OrganisationChoice } from './disputes.service.ts';
 import { sendTable, type Table, type TableFormat } from '../../platform/exports/table.ts';
 
 const v = (name: string) => `modules/disputes/views/${name}.njk`;
@@ -113,8 +111,7 @@ export function disputesRoutes(app: FastifyInstance): void {
   const download = async (request: FastifyRequest<{ Querystring: { all?: string } }>, reply: FastifyReply, format: TableFormat) => {
     const ctx = request.ctx();
     const all = request.query.all === 'true';
-    const disputes = await listDisputes(ctx, { open: !all });
-    await recordChange(ctx.db, ctx, { action: 'list.exported', subjectType: 'register', subjectId: null, after: { list: 'disputes', format, filters: { all }, rowCount: disputes.length } });
+    const disputes = await exportDisputes(ctx, { open: !all, format });
     const table: Table<DisputeView> = {
       title: all ? 'All disputes' : 'Open disputes',
       rows: disputes,
@@ -132,7 +129,7 @@ export function disputesRoutes(app: FastifyInstance): void {
         { header: 'Found responsible', width: 30, value: (d) => d.responsibleName },
       ],
     };
-    return sendTable(reply, format, table, { filename: `aftercare-disputes-${todayInLondon()}`, createdBy: ctx.actor.displayName });
+    return sendTable(reply, format, table, { filename: `aftercare-disputes-${ctx.today()}`, createdBy: ctx.actor.displayName });
   };
   app.get<{ Querystring: { all?: string } }>('/disputes.csv', async (request, reply) => download(request, reply, 'csv'));
   app.get<{ Querystring: { all?: string } }>('/disputes.xlsx', async (request, reply) => download(request, reply, 'xlsx'));

@@ -8,49 +8,43 @@
  * through the register's recordEvent, in the same transaction as the dispute, so the rules engine
  * raises its flags (sos-referral-due) and notes from the person's legal history.
  */
-import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import { disputeAge, isReferralDue, nextStages, referralDueOn, type DisputeAge, type DisputeStage } from '../../domain/disputes.ts';
 import { canOnPerson } from '../../platform/access/policy.ts';
-import { recordChange, recordView } from '../../platform/audit/audit.ts';
-import { todayInLondon } from '../../platform/clock.ts';
-import type { DbOrTx } from '../../platform/db/database.ts';
-import { organisation } from '../../platform/db/schema.ts';
+import type { DbOrTx, Tx } from '../../platform/db/database.ts';
 import { ConflictError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
 import { isoDateField } from '../register/index.ts';
 import { loadPerson, recordEvent, type PersonRow } from '../register/index.ts';
 import { grantWorkflowAuthority } from '../register/index.ts';
-import { person } from '../register/index.ts';
-import { dispute } from './schema.ts';
+import {
+  disputeBodies,
+  findDispute,
+  findDisputesWithPeople,
+  findOrganisationIdByCode,
+  findPersonDisputes,
+  insertDispute,
+  updateDisputeAtVersion,
+  type DisputeRow,
+  type OrganisationChoice,
+} from './disputes.queries.ts';
 
-export type DisputeRow = typeof dispute.$inferSelect;
+export type { DisputeRow, OrganisationChoice };
 
 export const INTERIM_LEAD_MESSAGE = 'Choose who funds care while the dispute is settled: care must not wait';
 
 const isUuid = (id: string) => z.uuid().safeParse(id).success;
 const organisationId = (message: string) => z.string({ error: message }).trim().min(1, message).pipe(z.uuid({ error: message }));
 
-export const openDisputeSchema = () => z.object({
+export const openDisputeSchema = (today: string) => z.object({
   kind: z.enum(['ordinary-residence', 'funding'], { error: 'Choose what the dispute is about' }),
   partyAOrganisationId: organisationId('Choose the first body in the dispute'),
   partyBOrganisationId: organisationId('Choose the other body in the dispute'),
-  aroseOn: isoDateField('the date the dispute arose', { required: true, notFuture: true, today: todayInLondon() }),
+  aroseOn: isoDateField('the date the dispute arose', { required: true, notFuture: true, today }),
   interimLeadOrganisationId: organisationId(INTERIM_LEAD_MESSAGE),
   summary: z.string({ error: 'Say what the dispute is about' }).trim().min(1, 'Say what the dispute is about').max(4000, 'The summary must be 4000 characters or fewer'),
 });
-
-export type OrganisationChoice = { id: string; code: string; onsCode: string | null; name: string; type: string };
-
-/** The local authorities and ICBs of the partnership: the bodies that can be party to a dispute. */
-export async function disputeBodies(db: DbOrTx, partnershipId: string): Promise<OrganisationChoice[]> {
-  return db
-    .select({ id: organisation.id, code: organisation.code, onsCode: organisation.onsCode, name: organisation.name, type: organisation.type })
-    .from(organisation)
-    .where(and(eq(organisation.partnershipId, partnershipId), inArray(organisation.type, ['local-authority', 'icb']), eq(organisation.active, true)))
-    .orderBy(asc(organisation.type), asc(organisation.name));
-}
 
 /** Check the parties and the interim lead against the kind of dispute. Field-pathed, so the form shows each problem beside its field. */
 function checkParties(data: z.output<ReturnType<typeof openDisputeSchema>>, bodies: OrganisationChoice[]) {
@@ -73,25 +67,27 @@ function checkParties(data: z.output<ReturnType<typeof openDisputeSchema>>, bodi
   if (issues.length > 0) throw new InputError(issues);
 }
 
-/** Run recordEvent inside our transaction (a savepoint), so the event and the dispute are saved together or not at all. */
-function inTx(ctx: ServiceContext, tx: DbOrTx): ServiceContext {
+/**
+ * Run the register's recordEvent inside the door's transaction (a savepoint of it, under the
+ * same tenant), so the event and the dispute are saved together or not at all. recordEvent still
+ * takes its handle from `ctx.db` until the register goes through the door.
+ */
+function inTx(ctx: ServiceContext, tx: Tx): ServiceContext {
   return { ...ctx, db: tx };
 }
 
 export async function openDispute(ctx: ServiceContext, personId: string, input: unknown): Promise<DisputeRow> {
   // Permission before input (issue 12, finding 10).
-  await loadPerson(ctx.db, ctx, personId, 'person:write');
-  const data = parseInput(openDisputeSchema(), input);
-  checkParties(data, await disputeBodies(ctx.db, ctx.actor.partnershipId));
-  return ctx.db.transaction(async (tx) => {
+  await ctx.data.read((q) => loadPerson(q, ctx, personId, 'person:write'));
+  const data = parseInput(openDisputeSchema(ctx.today()), input);
+  return ctx.data.transaction(async (tx, audit) => {
+    checkParties(data, await disputeBodies(tx, ctx.actor.partnershipId));
     const recorded = await recordEvent(inTx(ctx, tx), personId, { event: { type: 'dispute-opened', date: data.aroseOn!, kind: data.kind }, source: 'manual' }, { authority: grantWorkflowAuthority('disputes', `new dispute of ${personId}`) }).catch((error: unknown) => {
       // The engine's refusal (for example, a date before the person's history allows) belongs beside the date.
       if (error instanceof InputError) throw new InputError(error.issues.map((i) => ({ ...i, path: i.path === 'date' || i.path === '' ? 'aroseOn' : i.path })));
       throw error;
     });
-    const [created] = await tx
-      .insert(dispute)
-      .values({
+    const created = await insertDispute(tx, {
         partnershipId: ctx.actor.partnershipId,
         personId,
         kind: data.kind,
@@ -104,42 +100,47 @@ export async function openDispute(ctx: ServiceContext, personId: string, input: 
         summary: data.summary,
         openedEventId: recorded.event.id,
         createdBy: ctx.actor.userId,
-      })
-      .returning();
-    await recordChange(tx, ctx, { action: 'dispute.opened', subjectType: 'person', subjectId: personId, after: created });
-    return created!;
+    });
+    await audit.change({ action: 'dispute.opened', subjectType: 'person', subjectId: personId, after: created });
+    return created;
   });
 }
 
-async function loadDispute(db: DbOrTx, ctx: ServiceContext, disputeId: string): Promise<DisputeRow> {
+async function loadDispute(q: DbOrTx, ctx: ServiceContext, disputeId: string): Promise<DisputeRow> {
   if (!isUuid(disputeId)) throw new NotFoundError('Dispute not found');
-  const row = (await db.select().from(dispute).where(and(eq(dispute.partnershipId, ctx.actor.partnershipId), eq(dispute.id, disputeId))))[0];
+  const row = await findDispute(q, ctx.actor.partnershipId, disputeId);
   if (!row) throw new NotFoundError('Dispute not found');
   return row;
 }
 
-export const stageChangeSchema = () => z.object({
+export const stageChangeSchema = (today: string) => z.object({
   stage: z.enum(['local-negotiation', 'senior-escalation', 'sos-referral', 'nhs-dispute-process'], { error: 'Choose the stage the dispute has reached' }),
-  changedOn: isoDateField('the date of the change', { required: true, notFuture: true, today: todayInLondon() }),
+  changedOn: isoDateField('the date of the change', { required: true, notFuture: true, today }),
 });
 
 /** The form to record a dispute, for someone who may change the person's record; `shown` afresh, it is a view of the record (issue 12, finding 8). */
 export async function openDisputeForm(ctx: ServiceContext, personId: string, shown: boolean): Promise<{ person: PersonRow; bodies: OrganisationChoice[] }> {
-  const p = await loadPerson(ctx.db, ctx, personId, 'person:write');
-  if (shown) await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { page: 'dispute-form' } });
-  return { person: p, bodies: await disputeBodies(ctx.db, ctx.actor.partnershipId) };
+  const load = async (q: Tx) => ({ person: await loadPerson(q, ctx, personId, 'person:write'), bodies: await disputeBodies(q, ctx.actor.partnershipId) });
+  if (!shown) return ctx.data.read(load);
+  return ctx.data.transaction(async (tx, audit) => {
+    const loaded = await load(tx);
+    await audit.viewPerson(personId, { page: 'dispute-form' });
+    return loaded;
+  });
 }
 
 /** Permission before input (issue 12, finding 10): only someone who may change the person's record changes their dispute. */
 async function assertCanChangeDispute(ctx: ServiceContext, disputeId: string): Promise<void> {
-  const row = await loadDispute(ctx.db, ctx, disputeId);
-  await loadPerson(ctx.db, ctx, row.personId, 'person:write');
+  await ctx.data.read(async (q) => {
+    const row = await loadDispute(q, ctx, disputeId);
+    await loadPerson(q, ctx, row.personId, 'person:write');
+  });
 }
 
 export async function changeStage(ctx: ServiceContext, disputeId: string, version: number, input: unknown): Promise<DisputeRow> {
   await assertCanChangeDispute(ctx, disputeId);
-  const data = parseInput(stageChangeSchema(), input);
-  return ctx.db.transaction(async (tx) => {
+  const data = parseInput(stageChangeSchema(ctx.today()), input);
+  return ctx.data.transaction(async (tx, audit) => {
     const before = await loadDispute(tx, ctx, disputeId);
     await loadPerson(tx, ctx, before.personId, 'person:write');
     if (before.stage === 'resolved') throw new ConflictError('This dispute has been resolved');
@@ -149,13 +150,14 @@ export async function changeStage(ctx: ServiceContext, disputeId: string, versio
     if (data.changedOn! < before.aroseOn) throw new InputError([{ path: 'changedOn', message: 'The date of the change must be on or after the date the dispute arose' }]);
     const referred = data.stage === 'sos-referral' || data.stage === 'nhs-dispute-process';
     const after = expectOneUpdated(
-      await tx
-        .update(dispute)
-        .set({ stage: data.stage, stageChangedOn: data.changedOn!, referredOn: referred ? data.changedOn! : before.referredOn, version: version + 1, updatedAt: new Date() })
-        .where(and(eq(dispute.partnershipId, ctx.actor.partnershipId), eq(dispute.id, disputeId), eq(dispute.version, version)))
-        .returning(),
+      await updateDisputeAtVersion(tx, ctx.actor.partnershipId, disputeId, version, {
+        stage: data.stage,
+        stageChangedOn: data.changedOn!,
+        referredOn: referred ? data.changedOn! : before.referredOn,
+        updatedAt: ctx.clock.now(),
+      }),
     );
-    await recordChange(tx, ctx, { action: 'dispute.stage-changed', subjectType: 'person', subjectId: before.personId, before, after });
+    await audit.change({ action: 'dispute.stage-changed', subjectType: 'person', subjectId: before.personId, before, after });
     return after;
   });
 }
@@ -167,9 +169,9 @@ const money = z
   .refine((v) => v === '' || /^\d+(\.\d{1,2})?$/.test(v), 'Enter the back payment in pounds and pence, like 1250.00')
   .transform((v) => (v === '' ? null : Math.round(Number(v) * 100)));
 
-export const resolveSchema = () => z.object({
+export const resolveSchema = (today: string) => z.object({
   outcome: z.string({ error: 'Say how the dispute was settled' }).trim().min(1, 'Say how the dispute was settled').max(4000, 'The outcome must be 4000 characters or fewer'),
-  resolvedOn: isoDateField('the date it was resolved', { required: true, notFuture: true, today: todayInLondon() }),
+  resolvedOn: isoDateField('the date it was resolved', { required: true, notFuture: true, today }),
   responsibleOrganisationId: organisationId('Choose the body found responsible'),
   backPayment: z.string().optional().default('').pipe(money),
   backPaymentFromOrganisationId: z.string().trim().optional().default(''),
@@ -178,8 +180,8 @@ export const resolveSchema = () => z.object({
 
 export async function resolveDispute(ctx: ServiceContext, disputeId: string, version: number, input: unknown): Promise<DisputeRow> {
   await assertCanChangeDispute(ctx, disputeId);
-  const data = parseInput(resolveSchema(), input);
-  const bodies = await disputeBodies(ctx.db, ctx.actor.partnershipId);
+  const data = parseInput(resolveSchema(ctx.today()), input);
+  const bodies = await ctx.data.read((q) => disputeBodies(q, ctx.actor.partnershipId));
   const issues: Array<{ path: string; message: string }> = [];
   if (!bodies.some((b) => b.id === data.responsibleOrganisationId)) issues.push({ path: 'responsibleOrganisationId', message: 'Choose the body found responsible from the list' });
   const pence = data.backPayment;
@@ -193,7 +195,7 @@ export async function resolveDispute(ctx: ServiceContext, disputeId: string, ver
     issues.push({ path: 'backPayment', message: 'If a back payment is owed: enter the amount' });
   }
   if (issues.length > 0) throw new InputError(issues);
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     const before = await loadDispute(tx, ctx, disputeId);
     if (before.stage === 'resolved') throw new ConflictError('This dispute has already been resolved');
     if (before.version !== version) throw new ConflictError();
@@ -203,25 +205,20 @@ export async function resolveDispute(ctx: ServiceContext, disputeId: string, ver
       throw error;
     });
     const after = expectOneUpdated(
-      await tx
-        .update(dispute)
-        .set({
-          stage: 'resolved',
-          stageChangedOn: data.resolvedOn!,
-          outcome: data.outcome,
-          resolvedOn: data.resolvedOn!,
-          responsibleOrganisationId: data.responsibleOrganisationId,
-          backPaymentPence: pence !== null && pence > 0 ? pence : null,
-          backPaymentFromOrganisationId: pence !== null && pence > 0 ? from : null,
-          backPaymentToOrganisationId: pence !== null && pence > 0 ? to : null,
-          resolvedEventId: recorded.event.id,
-          version: version + 1,
-          updatedAt: new Date(),
-        })
-        .where(and(eq(dispute.partnershipId, ctx.actor.partnershipId), eq(dispute.id, disputeId), eq(dispute.version, version)))
-        .returning(),
+      await updateDisputeAtVersion(tx, ctx.actor.partnershipId, disputeId, version, {
+        stage: 'resolved',
+        stageChangedOn: data.resolvedOn!,
+        outcome: data.outcome,
+        resolvedOn: data.resolvedOn!,
+        responsibleOrganisationId: data.responsibleOrganisationId,
+        backPaymentPence: pence !== null && pence > 0 ? pence : null,
+        backPaymentFromOrganisationId: pence !== null && pence > 0 ? from : null,
+        backPaymentToOrganisationId: pence !== null && pence > 0 ? to : null,
+        resolvedEventId: recorded.event.id,
+        updatedAt: ctx.clock.now(),
+      }),
     );
-    await recordChange(tx, ctx, { action: 'dispute.resolved', subjectType: 'person', subjectId: before.personId, before, after });
+    await audit.change({ action: 'dispute.resolved', subjectType: 'person', subjectId: before.personId, before, after });
     return after;
   });
 }
@@ -245,7 +242,7 @@ export interface DisputeView extends DisputeRow {
   nextStages: DisputeStage[];
 }
 
-export function disputeView(row: DisputeRow, bodies: OrganisationChoice[], p: Pick<PersonRow, 'givenName' | 'familyName' | 'nhsNumber'>, today = todayInLondon()): DisputeView {
+export function disputeView(row: DisputeRow, bodies: OrganisationChoice[], p: Pick<PersonRow, 'givenName' | 'familyName' | 'nhsNumber'>, today: string): DisputeView {
   const name = (id: string | null) => (id ? (bodies.find((b) => b.id === id)?.name ?? 'Unknown body') : null);
   return {
     ...row,
@@ -266,21 +263,25 @@ export function disputeView(row: DisputeRow, bodies: OrganisationChoice[], p: Pi
 
 /** The person's disputes (the people API): a view of their record (issue 12, finding 8). */
 export async function listPersonDisputes(ctx: ServiceContext, personId: string): Promise<{ person: PersonRow; disputes: DisputeView[]; canWrite: boolean }> {
-  const p = await loadPerson(ctx.db, ctx, personId, 'person:read');
-  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { part: 'disputes' } });
-  const [rows, bodies] = await Promise.all([
-    ctx.db.select().from(dispute).where(and(eq(dispute.partnershipId, ctx.actor.partnershipId), eq(dispute.personId, personId))).orderBy(desc(dispute.aroseOn)),
-    disputeBodies(ctx.db, ctx.actor.partnershipId),
-  ]);
-  return { person: p, disputes: rows.map((r) => disputeView(r, bodies, p)), canWrite: canOnPerson(ctx.actor, 'person:write', p) };
+  const today = ctx.today();
+  return ctx.data.transaction(async (tx, audit) => {
+    const p = await loadPerson(tx, ctx, personId, 'person:read');
+    await audit.viewPerson(personId, { part: 'disputes' });
+    const rows = await findPersonDisputes(tx, ctx.actor.partnershipId, personId);
+    const bodies = await disputeBodies(tx, ctx.actor.partnershipId);
+    return { person: p, disputes: rows.map((r) => disputeView(r, bodies, p, today)), canWrite: canOnPerson(ctx.actor, 'person:write', p) };
+  });
 }
 
 export async function getDispute(ctx: ServiceContext, disputeId: string): Promise<{ dispute: DisputeView; person: PersonRow; canWrite: boolean; bodies: OrganisationChoice[] }> {
-  const row = await loadDispute(ctx.db, ctx, disputeId);
-  const p = await loadPerson(ctx.db, ctx, row.personId, 'person:read');
-  const bodies = await disputeBodies(ctx.db, ctx.actor.partnershipId);
-  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: p.id, detail: { view: 'dispute', disputeId } });
-  return { dispute: disputeView(row, bodies, p), person: p, canWrite: canOnPerson(ctx.actor, 'person:write', p), bodies };
+  const today = ctx.today();
+  return ctx.data.transaction(async (tx, audit) => {
+    const row = await loadDispute(tx, ctx, disputeId);
+    const p = await loadPerson(tx, ctx, row.personId, 'person:read');
+    const bodies = await disputeBodies(tx, ctx.actor.partnershipId);
+    await audit.viewPerson(p.id, { view: 'dispute', disputeId });
+    return { dispute: disputeView(row, bodies, p, today), person: p, canWrite: canOnPerson(ctx.actor, 'person:write', p), bodies };
+  });
 }
 
 /** The most disputes one list shows (and downloads). */
@@ -288,14 +289,35 @@ export const DISPUTE_LIST_LIMIT = 1000;
 
 /** Disputes across the partnership that the actor may read: open ones by default, oldest first. */
 export async function listDisputes(ctx: ServiceContext, options: { open: boolean }): Promise<DisputeView[]> {
-  const rows = await ctx.db
-    .select({ d: dispute, p: person })
-    .from(dispute)
-    .innerJoin(person, and(eq(person.partnershipId, dispute.partnershipId), eq(person.id, dispute.personId)))
-    .where(and(eq(dispute.partnershipId, ctx.actor.partnershipId), options.open ? ne(dispute.stage, 'resolved') : undefined))
-    .orderBy(asc(dispute.aroseOn))
-    .limit(DISPUTE_LIST_LIMIT);
-  const bodies = await disputeBodies(ctx.db, ctx.actor.partnershipId);
-  const today = todayInLondon();
+  const { rows, bodies } = await ctx.data.read(async (q) => ({
+    rows: await findDisputesWithPeople(q, ctx.actor.partnershipId, { open: options.open, limit: DISPUTE_LIST_LIMIT }),
+    bodies: await disputeBodies(q, ctx.actor.partnershipId),
+  }));
+  const today = ctx.today();
   return rows.filter((r) => canOnPerson(ctx.actor, 'person:read', r.p)).map((r) => disputeView(r.d, bodies, r.p, today));
+}
+
+/** The disputes list for a download (`listDisputes`), audited as an export in the same unit of work. */
+export async function exportDisputes(ctx: ServiceContext, options: { open: boolean; format: string }): Promise<DisputeView[]> {
+  return ctx.data.transaction(async (_tx, audit) => {
+    const disputes = await listDisputes(ctx, { open: options.open });
+    await audit.change({ action: 'list.exported', subjectType: 'register', subjectId: null, after: { list: 'disputes', format: options.format, filters: { all: !options.open }, rowCount: disputes.length } });
+    return disputes;
+  });
+}
+
+/**
+ * The organisations named by code (or ONS code) in an API request, looked up in one read; an
+ * unknown code is an input error on the field that named it.
+ */
+export async function organisationIdsForCodes<K extends string>(ctx: ServiceContext, codes: Record<K, string>): Promise<Record<K, string>> {
+  const entries = Object.entries(codes) as Array<[K, string]>;
+  const found = await ctx.data.read(async (q) => {
+    const ids: Array<[K, string | undefined]> = [];
+    for (const [path, value] of entries) ids.push([path, await findOrganisationIdByCode(q, ctx.actor.partnershipId, value)]);
+    return ids;
+  });
+  const missing = found.find(([, id]) => id === undefined);
+  if (missing) throw new InputError([{ path: missing[0], message: `No body with the code "${codes[missing[0]]}" in this partnership` }]);
+  return Object.fromEntries(found) as Record<K, string>;
 }

@@ -13,15 +13,11 @@
  * event is voided and the entitlement comes back), the proposal is marked recorded, the ending
  * letter is produced and stored, and every step is audited.
  */
-import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { endingChecklist, reinstatementChecklist, type Checklist, type EndingCheck, type HistoryForChecks } from '../../domain/ending-checklist.ts';
 import type { Decision } from '../../domain/rules/index.ts';
 import { canOnPerson, endingApprovalOrganisation, type EndingBody } from '../../platform/access/policy.ts';
-import { recordChange, recordView } from '../../platform/audit/audit.ts';
-import { todayInLondon } from '../../platform/clock.ts';
-import type { DbOrTx } from '../../platform/db/database.ts';
-import { appUser, organisation } from '../../platform/db/schema.ts';
+import type { DbOrTx, Tx } from '../../platform/db/database.ts';
 import { renderPdf } from '../../platform/documents/pdf.ts';
 import { ConflictError, ForbiddenError, InputError, NotFoundError, type FieldIssue } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
@@ -29,17 +25,26 @@ import { parseInput, zodIssues } from '../../platform/http/validation.ts';
 import { storeDocument } from '../documents/index.ts';
 import { fileNameFor, type OrganisationContact } from '../documents/index.ts';
 import { letterFormat, wrapInLetter } from '../documents/index.ts';
-import { personDocument } from '../documents/index.ts';
 import { recordEvent, voidEvent } from '../register/index.ts';
 import { loadHistory, summarise, type StoredEvent } from '../register/index.ts';
 import { loadPerson, type PersonRow } from '../register/index.ts';
-import { legalEvent } from '../register/index.ts';
 import { grantWorkflowAuthority } from '../register/index.ts';
 import { decisionInputSchema, endingInputSchema, endReasonLabels, type EndingInput } from './inputs.ts';
 import { buildEndingLetter, type EndingLetterFacts } from './letter.ts';
-import { endingProposal } from './schema.ts';
+import {
+  findEndingEventInEffect,
+  findEndingLetters,
+  findOpenProposalIds,
+  findPersonProposals,
+  findProposal,
+  findUserNames,
+  insertProposal,
+  organisationsOf,
+  updateProposalAtVersion,
+  type EndingRow,
+} from './endings.queries.ts';
 
-export type EndingRow = typeof endingProposal.$inferSelect;
+export type { EndingRow };
 
 export const bodyLabels: Record<EndingBody, string> = { 'local-authority': 'the local authority', icb: 'the ICB' };
 
@@ -73,12 +78,6 @@ async function checklistFor(db: DbOrTx, row: PersonRow, proposal: Pick<EndingRow
 // Reading
 // ---------------------------------------------------------------------------
 
-async function organisationsOf(db: DbOrTx, partnershipId: string) {
-  return db
-    .select({ id: organisation.id, code: organisation.code, onsCode: organisation.onsCode, name: organisation.name, contactPhone: organisation.contactPhone, contactEmail: organisation.contactEmail, contactAddress: organisation.contactAddress })
-    .from(organisation)
-    .where(eq(organisation.partnershipId, partnershipId));
-}
 type Org = Awaited<ReturnType<typeof organisationsOf>>[number];
 const byCode = (orgs: Org[], code: string | null): Org | null => (code ? (orgs.find((o) => o.code === code || o.onsCode === code) ?? null) : null);
 const contactOf = (org: Org | null, code: string | null): OrganisationContact | null =>
@@ -87,17 +86,13 @@ const contactOf = (org: Org | null, code: string | null): OrganisationContact | 
 async function userNames(db: DbOrTx, ids: Array<string | null>): Promise<Map<string, string>> {
   const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
   if (wanted.length === 0) return new Map();
-  const rows = await db.select({ id: appUser.id, name: appUser.displayName }).from(appUser).where(inArray(appUser.id, wanted));
+  const rows = await findUserNames(db, wanted);
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 async function loadProposal(db: DbOrTx, ctx: ServiceContext, personId: string, endingId: string, lock = false): Promise<EndingRow> {
   if (!z.uuid().safeParse(endingId).success) throw new NotFoundError('Proposal not found');
-  const query = db
-    .select()
-    .from(endingProposal)
-    .where(and(eq(endingProposal.partnershipId, ctx.actor.partnershipId), eq(endingProposal.personId, personId), eq(endingProposal.id, endingId)));
-  const row = (await (lock ? query.for('update') : query))[0];
+  const row = await findProposal(db, ctx.actor.partnershipId, personId, endingId, lock);
   if (!row) throw new NotFoundError('Proposal not found');
   return row;
 }
@@ -155,14 +150,13 @@ export interface EndingSummary {
 
 /** The person's proposals to end or reinstate aftercare, newest first; what the actor may start. Audited as a view. */
 export async function listEndings(ctx: ServiceContext, personId: string) {
-  const row = await loadPerson(ctx.db, ctx, personId, 'person:read');
-  const proposals = await ctx.db
-    .select()
-    .from(endingProposal)
-    .where(and(eq(endingProposal.partnershipId, ctx.actor.partnershipId), eq(endingProposal.personId, personId)))
-    .orderBy(desc(endingProposal.proposedAt), desc(endingProposal.id));
-  const names = await userNames(ctx.db, proposals.map((p) => p.proposedBy));
-  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { page: 'endings' } });
+  const { row, proposals, names } = await ctx.data.transaction(async (tx, audit) => {
+    const row = await loadPerson(tx, ctx, personId, 'person:read');
+    const proposals = await findPersonProposals(tx, ctx.actor.partnershipId, personId);
+    const names = await userNames(tx, proposals.map((p) => p.proposedBy));
+    await audit.viewPerson(personId, { page: 'endings' });
+    return { row, proposals, names };
+  });
   const open = proposals.find((p) => p.status === 'proposed') ?? null;
   const canWrite = canOnPerson(ctx.actor, 'person:write', row);
   return {
@@ -178,20 +172,17 @@ export async function listEndings(ctx: ServiceContext, personId: string) {
 
 /** One proposal with its live checklist, both bodies' decisions and the letters produced. Audited as a view. */
 export async function getEnding(ctx: ServiceContext, personId: string, endingId: string) {
-  const row = await loadPerson(ctx.db, ctx, personId, 'person:read');
-  const proposal = await loadProposal(ctx.db, ctx, personId, endingId);
-  const today = todayInLondon();
-  const checklist: Checklist = proposal.status === 'proposed' ? await checklistFor(ctx.db, row, proposal, today) : { checks: proposal.checks as EndingCheck[], passed: (proposal.checks as EndingCheck[]).every((c) => c.outcome === 'pass') };
-  const [orgs, names, letters] = await Promise.all([
-    organisationsOf(ctx.db, ctx.actor.partnershipId),
-    userNames(ctx.db, [proposal.proposedBy, proposal.laDecidedBy, proposal.icbDecidedBy]),
-    ctx.db
-      .select({ id: personDocument.id, title: personDocument.title, accessibleFormat: personDocument.accessibleFormat, fileName: personDocument.fileName, createdAt: personDocument.createdAt })
-      .from(personDocument)
-      .where(and(eq(personDocument.partnershipId, ctx.actor.partnershipId), eq(personDocument.personId, personId), eq(personDocument.kind, 'ending-letter')))
-      .orderBy(desc(personDocument.createdAt)),
-  ]);
-  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { ending: proposal.id } });
+  const today = ctx.today();
+  const { row, proposal, checklist, orgs, names, letters } = await ctx.data.transaction(async (tx, audit) => {
+    const row = await loadPerson(tx, ctx, personId, 'person:read');
+    const proposal = await loadProposal(tx, ctx, personId, endingId);
+    const checklist: Checklist = proposal.status === 'proposed' ? await checklistFor(tx, row, proposal, today) : { checks: proposal.checks as EndingCheck[], passed: (proposal.checks as EndingCheck[]).every((c) => c.outcome === 'pass') };
+    const orgs = await organisationsOf(tx, ctx.actor.partnershipId);
+    const names = await userNames(tx, [proposal.proposedBy, proposal.laDecidedBy, proposal.icbDecidedBy]);
+    const letters = await findEndingLetters(tx, ctx.actor.partnershipId, personId);
+    await audit.viewPerson(personId, { ending: proposal.id });
+    return { row, proposal, checklist, orgs, names, letters };
+  });
   return {
     person: row,
     proposal,
@@ -229,14 +220,11 @@ function parseProposal(input: unknown, today: string): EndingInput {
 
 /** Propose ending (or reinstating) aftercare. Saved even when the checklist fails: approvals are refused until it passes. */
 export async function proposeEnding(ctx: ServiceContext, personId: string, input: unknown): Promise<EndingRow> {
-  const today = todayInLondon();
+  const today = ctx.today();
   const data = parseProposal(input, today);
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     const row = await loadPerson(tx, ctx, personId, 'person:write', true);
-    const open = await tx
-      .select({ id: endingProposal.id })
-      .from(endingProposal)
-      .where(and(eq(endingProposal.partnershipId, ctx.actor.partnershipId), eq(endingProposal.personId, personId), eq(endingProposal.status, 'proposed')));
+    const open = await findOpenProposalIds(tx, ctx.actor.partnershipId, personId);
     if (open.length > 0) throw new InputError([{ path: 'kind', message: 'There is already an open proposal for this person: decide or withdraw it first' }]);
 
     let effectiveOn: string;
@@ -255,39 +243,30 @@ export async function proposeEnding(ctx: ServiceContext, personId: string, input
     const legalOverride = data.kind === 'ending' && data.legalOverride;
     const fields = { kind: data.kind, effectiveOn, reasonCodes, personInvolved: data.personInvolved, legalOverride, legalEventId };
     const checklist = await checklistFor(tx, row, fields, today);
-    const [created] = await tx
-      .insert(endingProposal)
-      .values({
-        partnershipId: ctx.actor.partnershipId,
-        personId,
-        ...fields,
-        reasons: data.reasons,
-        personView: data.personView,
-        otherCarePlan: data.otherCarePlan,
-        legalOverrideNote: legalOverride ? data.legalOverrideNote : null,
-        checks: checklist.checks,
-        proposedBy: ctx.actor.userId,
-      })
-      .returning();
-    await recordChange(tx, ctx, { action: data.kind === 'reinstatement' ? 'reinstatement.proposed' : 'ending.proposed', subjectType: 'person', subjectId: personId, after: { ...created, checksPassed: checklist.passed } });
-    return created!;
+    const created = await insertProposal(tx, {
+      partnershipId: ctx.actor.partnershipId,
+      personId,
+      ...fields,
+      reasons: data.reasons,
+      personView: data.personView,
+      otherCarePlan: data.otherCarePlan,
+      legalOverrideNote: legalOverride ? data.legalOverrideNote : null,
+      checks: checklist.checks,
+      proposedBy: ctx.actor.userId,
+    });
+    await audit.change({ action: data.kind === 'reinstatement' ? 'reinstatement.proposed' : 'ending.proposed', subjectType: 'person', subjectId: personId, after: { ...created, checksPassed: checklist.passed } });
+    return created;
   });
 }
 
 /** Withdraw an open proposal (the person's record must be writable by the actor). */
 export async function withdrawEnding(ctx: ServiceContext, personId: string, endingId: string, version: number): Promise<EndingRow> {
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     await loadPerson(tx, ctx, personId, 'person:write', true);
     const before = await loadProposal(tx, ctx, personId, endingId, true);
     if (before.status !== 'proposed') throw new ConflictError('This proposal has already been decided or withdrawn.');
-    const after = expectOneUpdated(
-      await tx
-        .update(endingProposal)
-        .set({ status: 'withdrawn', version: version + 1, updatedAt: new Date() })
-        .where(and(eq(endingProposal.partnershipId, ctx.actor.partnershipId), eq(endingProposal.id, endingId), eq(endingProposal.version, version)))
-        .returning(),
-    );
-    await recordChange(tx, ctx, { action: `${before.kind}.withdrawn`, subjectType: 'person', subjectId: personId, before, after });
+    const after = expectOneUpdated(await updateProposalAtVersion(tx, ctx.actor.partnershipId, endingId, version, { status: 'withdrawn', updatedAt: ctx.clock.now() }));
+    await audit.change({ action: `${before.kind}.withdrawn`, subjectType: 'person', subjectId: personId, before, after });
     return after;
   });
 }
@@ -311,8 +290,8 @@ export interface DecisionOutcome {
  */
 export async function decideEnding(ctx: ServiceContext, personId: string, endingId: string, version: number, input: unknown): Promise<DecisionOutcome> {
   const data = parseInput(decisionInputSchema, input);
-  const today = todayInLondon();
-  return ctx.db.transaction(async (tx) => {
+  const today = ctx.today();
+  return ctx.data.transaction(async (tx, audit) => {
     const row = await loadPerson(tx, ctx, personId, 'person:read', true);
     const before = await loadProposal(tx, ctx, personId, endingId, true);
     const allowed = (['local-authority', 'icb'] as const).filter((b) => endingApprovalOrganisation(ctx.actor, row, b) !== null);
@@ -343,31 +322,31 @@ export async function decideEnding(ctx: ServiceContext, personId: string, ending
     }
     const organisationId = endingApprovalOrganisation(ctx.actor, row, body)!;
     const decision = data.decision === 'approve' ? ('approved' as const) : ('declined' as const);
-    const now = new Date();
+    const now = ctx.clock.now();
     const set =
       body === 'local-authority'
         ? { laDecision: decision, laDecidedBy: ctx.actor.userId, laOrganisationId: organisationId, laDecidedAt: now, laReason: data.reason }
         : { icbDecision: decision, icbDecidedBy: ctx.actor.userId, icbOrganisationId: organisationId, icbDecidedAt: now, icbReason: data.reason };
     const bothApproved = decision === 'approved' && (body === 'local-authority' ? before.icbDecision : before.laDecision) === 'approved';
     let updated = expectOneUpdated(
-      await tx
-        .update(endingProposal)
-        .set({ ...set, checks: checklist.checks, ...(decision === 'declined' ? { status: 'declined' as const } : {}), version: version + 1, updatedAt: now })
-        .where(and(eq(endingProposal.partnershipId, ctx.actor.partnershipId), eq(endingProposal.id, endingId), eq(endingProposal.version, version), eq(endingProposal.status, 'proposed')))
-        .returning(),
+      await updateProposalAtVersion(
+        tx,
+        ctx.actor.partnershipId,
+        endingId,
+        version,
+        { ...set, checks: checklist.checks, ...(decision === 'declined' ? { status: 'declined' as const } : {}), updatedAt: now },
+        { whileOpen: true },
+      ),
     );
-    await recordChange(tx, ctx, { action: `${before.kind}.${decision}`, subjectType: 'person', subjectId: personId, before, after: { ...updated, body } });
+    await audit.change({ action: `${before.kind}.${decision}`, subjectType: 'person', subjectId: personId, before, after: { ...updated, body } });
     if (!bothApproved) return { proposal: updated, recorded: false, decision: null };
 
     const result = before.kind === 'reinstatement' ? await voidEnding(tx, ctx, row, updated) : await recordEnding(tx, ctx, row, updated);
+    const recordedAt = ctx.clock.now();
     updated = expectOneUpdated(
-      await tx
-        .update(endingProposal)
-        .set({ status: 'recorded', legalEventId: result.legalEventId, recordedAt: new Date(), version: updated.version + 1, updatedAt: new Date() })
-        .where(and(eq(endingProposal.partnershipId, ctx.actor.partnershipId), eq(endingProposal.id, endingId), eq(endingProposal.version, updated.version)))
-        .returning(),
+      await updateProposalAtVersion(tx, ctx.actor.partnershipId, endingId, updated.version, { status: 'recorded', legalEventId: result.legalEventId, recordedAt, updatedAt: recordedAt }),
     );
-    await recordChange(tx, ctx, { action: `${before.kind}.recorded`, subjectType: 'person', subjectId: personId, after: { proposal: updated, decision: summarise(result.decision) } });
+    await audit.change({ action: `${before.kind}.recorded`, subjectType: 'person', subjectId: personId, after: { proposal: updated, decision: summarise(result.decision) } });
     if (before.kind === 'ending') await produceEndingLetters(tx, ctx, row, updated, today);
     return { proposal: updated, recorded: true, decision: result.decision };
   });
@@ -378,7 +357,7 @@ export async function decideEnding(ctx: ServiceContext, personId: string, ending
  * engine re-runs in this transaction). The approvals were authorised above, so the register
  * needs only person:read of whoever gives the second one.
  */
-async function recordEnding(tx: DbOrTx, ctx: ServiceContext, row: PersonRow, proposal: EndingRow): Promise<{ legalEventId: string; decision: Decision }> {
+async function recordEnding(tx: Tx, ctx: ServiceContext, row: PersonRow, proposal: EndingRow): Promise<{ legalEventId: string; decision: Decision }> {
   const payload = { approvedBy: ['local-authority', 'icb'], reasons: proposal.reasonCodes, personInvolved: proposal.personInvolved, legalOverride: proposal.legalOverride };
   // Both bodies have approved, by two different people: the endings workflow's authority.
   const authority = grantWorkflowAuthority('endings', proposal.id);
@@ -392,15 +371,10 @@ async function recordEnding(tx: DbOrTx, ctx: ServiceContext, row: PersonRow, pro
 }
 
 /** Void the ending being reinstated (kept, with the reason) through the register, and check the entitlement is back. */
-async function voidEnding(tx: DbOrTx, ctx: ServiceContext, row: PersonRow, proposal: EndingRow): Promise<{ legalEventId: string; decision: Decision }> {
+async function voidEnding(tx: Tx, ctx: ServiceContext, row: PersonRow, proposal: EndingRow): Promise<{ legalEventId: string; decision: Decision }> {
   if (!proposal.legalEventId) throw new InputError([{ path: 'decision', message: 'The ending to reinstate is not recorded' }]);
   const reason = `Reinstated by a joint decision of the local authority and the ICB: ${proposal.reasons}`.slice(0, 1000);
-  const event = (
-    await tx
-      .select({ id: legalEvent.id, version: legalEvent.version })
-      .from(legalEvent)
-      .where(and(eq(legalEvent.partnershipId, ctx.actor.partnershipId), eq(legalEvent.personId, row.id), eq(legalEvent.id, proposal.legalEventId), eq(legalEvent.type, 'aftercare-ended'), isNull(legalEvent.voidedAt)))
-  )[0];
+  const event = await findEndingEventInEffect(tx, ctx.actor.partnershipId, row.id, proposal.legalEventId);
   if (!event) throw new ConflictError('The ending has already been removed from the legal history.');
   const decision = await voidEvent({ ...ctx, db: tx }, row.id, event.id, event.version, reason, { permission: 'person:read', authority: grantWorkflowAuthority('endings', proposal.id) });
   if (decision.status !== 'entitled') throw new InputError([{ path: 'decision', message: `Undoing the ending would leave their status "${decision.status}", not entitled: nothing was changed` }]);
@@ -412,7 +386,7 @@ async function voidEnding(tx: DbOrTx, ctx: ServiceContext, row: PersonRow, propo
 // ---------------------------------------------------------------------------
 
 /** Produce the ending letter in standard (large print when the record asks) and easy read, and store both. */
-async function produceEndingLetters(tx: DbOrTx, ctx: ServiceContext, row: PersonRow, proposal: EndingRow, today: string): Promise<void> {
+async function produceEndingLetters(tx: Tx, ctx: ServiceContext, row: PersonRow, proposal: EndingRow, today: string): Promise<void> {
   const orgs = await organisationsOf(tx, ctx.actor.partnershipId);
   const names = await userNames(tx, [proposal.laDecidedBy, proposal.icbDecidedBy]);
   const orgName = (id: string | null) => orgs.find((o) => o.id === id)?.name ?? '';

@@ -5,28 +5,38 @@
  * split), defer or decline, with reasons and conditions. A decision needs a quorum (quorum.ts).
  * Approving records the split on every service of the plan (applyPanelSplit, R26).
  */
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { formatPounds, percentToBasisPoints } from '../../domain/funding.ts';
 import { assertCan, can, canOnPerson } from '../../platform/access/policy.ts';
 import type { Role } from '../../platform/access/actor.ts';
-import { recordChange } from '../../platform/audit/audit.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
-import { appUser, membership, organisation } from '../../platform/db/schema.ts';
 import { h1, h2, p as para, summary, table, type Block, type DocumentModel } from '../../platform/documents/model.ts';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
 import { isoDateField } from '../register/index.ts';
 import { loadPerson, type PersonRow } from '../register/index.ts';
-import { person } from '../register/index.ts';
 import { applyPanelSplit, formatSplit, getPlan, type PlanDetail } from '../plans/index.ts';
-import { aftercarePlan, planService } from '../plans/index.ts';
+import {
+  countPlanServices,
+  findCase,
+  findCasesWithPeople,
+  findMeeting,
+  findMeetings,
+  findOpenCaseOfPlan,
+  findPanelBodyMemberships,
+  findPersonPlan,
+  findUserNames,
+  insertPanelCase,
+  insertPanelMeeting,
+  updateCaseAtVersion,
+  updateMeetingAtVersion,
+  type PanelCaseRow,
+  type PanelMeetingRow,
+} from './panels.queries.ts';
 import { averageDays, daysBetween, quorumOf, type Attendee, type PanelBody, type Quorum } from './quorum.ts';
-import { panelCase, panelMeeting } from './schema.ts';
 
-export type PanelCaseRow = typeof panelCase.$inferSelect;
-export type PanelMeetingRow = typeof panelMeeting.$inferSelect;
+export type { PanelCaseRow, PanelMeetingRow };
 
 const isUuid = (id: string) => z.uuid().safeParse(id).success;
 
@@ -59,35 +69,26 @@ export const submitCaseSchema = z.object({
 
 export async function submitPanelCase(ctx: ServiceContext, personId: string, planId: string, input: unknown): Promise<PanelCaseRow> {
   const data = parseInput(submitCaseSchema, input);
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     await loadPerson(tx, ctx, personId, 'person:write', true);
     if (!isUuid(planId)) throw new NotFoundError('Plan not found');
-    const plan = (await tx.select().from(aftercarePlan).where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.id, planId), eq(aftercarePlan.personId, personId))))[0];
+    const plan = await findPersonPlan(tx, ctx.actor.partnershipId, personId, planId);
     if (!plan) throw new NotFoundError('Plan not found');
     if (plan.status === 'superseded') throw new InputError([{ path: 'plan', message: `Plan ${plan.planNumber} has been replaced: submit the current plan` }]);
-    const services = await tx.select({ id: planService.id }).from(planService).where(and(eq(planService.partnershipId, ctx.actor.partnershipId), eq(planService.planId, planId)));
-    if (services.length === 0) throw new InputError([{ path: 'plan', message: 'Add the services the panel is asked to fund before submitting the case' }]);
-    const open = (
-      await tx
-        .select({ id: panelCase.id })
-        .from(panelCase)
-        .where(and(eq(panelCase.partnershipId, ctx.actor.partnershipId), eq(panelCase.planId, planId), inArray(panelCase.status, ['submitted', 'listed'])))
-    )[0];
+    if ((await countPlanServices(tx, ctx.actor.partnershipId, planId)) === 0) throw new InputError([{ path: 'plan', message: 'Add the services the panel is asked to fund before submitting the case' }]);
+    const open = await findOpenCaseOfPlan(tx, ctx.actor.partnershipId, planId);
     if (open) throw new InputError([{ path: 'plan', message: 'This plan is already waiting for a panel decision' }]);
-    const [created] = await tx
-      .insert(panelCase)
-      .values({
-        partnershipId: ctx.actor.partnershipId,
-        personId,
-        planId,
-        summary: data.summary,
-        proposedLaBasisPoints: percentToBasisPoints(data.localAuthorityPercent),
-        proposedBasis: data.basis,
-        submittedBy: ctx.actor.userId,
-      })
-      .returning();
-    await recordChange(tx, ctx, { action: 'panel-case.submitted', subjectType: 'person', subjectId: personId, after: created });
-    return created!;
+    const created = await insertPanelCase(tx, {
+      partnershipId: ctx.actor.partnershipId,
+      personId,
+      planId,
+      summary: data.summary,
+      proposedLaBasisPoints: percentToBasisPoints(data.localAuthorityPercent),
+      proposedBasis: data.basis,
+      submittedBy: ctx.actor.userId,
+    });
+    await audit.change({ action: 'panel-case.submitted', subjectType: 'person', subjectId: personId, after: created });
+    return created;
   });
 }
 
@@ -109,26 +110,23 @@ function assertPanel(ctx: ServiceContext): void {
 export async function createMeeting(ctx: ServiceContext, input: unknown): Promise<PanelMeetingRow> {
   assertPanel(ctx);
   const data = parseInput(meetingSchema(), input);
-  return ctx.db.transaction(async (tx) => {
-    const [created] = await tx
-      .insert(panelMeeting)
-      .values({ partnershipId: ctx.actor.partnershipId, meetsOn: data.meetsOn!, location: data.location || null, agenda: data.agenda || null, createdBy: ctx.actor.userId })
-      .returning();
-    await recordChange(tx, ctx, { action: 'panel-meeting.created', subjectType: 'panel-meeting', subjectId: created!.id, after: created });
-    return created!;
+  return ctx.data.transaction(async (tx, audit) => {
+    const created = await insertPanelMeeting(tx, { partnershipId: ctx.actor.partnershipId, meetsOn: data.meetsOn!, location: data.location || null, agenda: data.agenda || null, createdBy: ctx.actor.userId });
+    await audit.change({ action: 'panel-meeting.created', subjectType: 'panel-meeting', subjectId: created.id, after: created });
+    return created;
   });
 }
 
-async function loadMeeting(db: DbOrTx, ctx: ServiceContext, meetingId: string): Promise<PanelMeetingRow> {
+async function loadMeeting(q: DbOrTx, ctx: ServiceContext, meetingId: string): Promise<PanelMeetingRow> {
   if (!isUuid(meetingId)) throw new NotFoundError('Panel meeting not found');
-  const row = (await db.select().from(panelMeeting).where(and(eq(panelMeeting.partnershipId, ctx.actor.partnershipId), eq(panelMeeting.id, meetingId))))[0];
+  const row = await findMeeting(q, ctx.actor.partnershipId, meetingId);
   if (!row) throw new NotFoundError('Panel meeting not found');
   return row;
 }
 
-async function loadCase(db: DbOrTx, ctx: ServiceContext, caseId: string): Promise<PanelCaseRow> {
+async function loadCase(q: DbOrTx, ctx: ServiceContext, caseId: string): Promise<PanelCaseRow> {
   if (!isUuid(caseId)) throw new NotFoundError('Panel case not found');
-  const row = (await db.select().from(panelCase).where(and(eq(panelCase.partnershipId, ctx.actor.partnershipId), eq(panelCase.id, caseId))))[0];
+  const row = await findCase(q, ctx.actor.partnershipId, caseId);
   if (!row) throw new NotFoundError('Panel case not found');
   return row;
 }
@@ -136,14 +134,8 @@ async function loadCase(db: DbOrTx, ctx: ServiceContext, caseId: string): Promis
 const panelRoles: Role[] = ['panel-member', 'commissioner'];
 
 /** Everyone who may sit on the panel: panel members and commissioners of the ICB and the local authorities. */
-export async function panelAttendees(db: DbOrTx, partnershipId: string): Promise<Attendee[]> {
-  const rows = await db
-    .select({ userId: appUser.id, name: appUser.displayName, roles: membership.roles, type: organisation.type, active: appUser.active })
-    .from(membership)
-    .innerJoin(appUser, eq(appUser.id, membership.userId))
-    .innerJoin(organisation, eq(organisation.id, membership.organisationId))
-    .where(and(eq(membership.partnershipId, partnershipId), inArray(organisation.type, ['icb', 'local-authority'])))
-    .orderBy(asc(appUser.displayName));
+export async function panelAttendees(q: DbOrTx, partnershipId: string): Promise<Attendee[]> {
+  const rows = await findPanelBodyMemberships(q, partnershipId);
   const byUser = new Map<string, Attendee>();
   for (const r of rows) {
     if (!r.active || !r.roles.some((role) => panelRoles.includes(role))) continue;
@@ -157,19 +149,13 @@ export async function panelAttendees(db: DbOrTx, partnershipId: string): Promise
 
 export async function recordAttendance(ctx: ServiceContext, meetingId: string, version: number, userIds: string[]): Promise<PanelMeetingRow> {
   assertPanel(ctx);
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     const before = await loadMeeting(tx, ctx, meetingId);
     const eligible = await panelAttendees(tx, ctx.actor.partnershipId);
     const unique = [...new Set(userIds)];
     if (!unique.every((id) => eligible.some((a) => a.userId === id))) throw new InputError([{ path: 'presentUserIds', message: 'Choose the people present from the list' }]);
-    const after = expectOneUpdated(
-      await tx
-        .update(panelMeeting)
-        .set({ presentUserIds: unique, version: version + 1, updatedAt: new Date() })
-        .where(and(eq(panelMeeting.partnershipId, ctx.actor.partnershipId), eq(panelMeeting.id, meetingId), eq(panelMeeting.version, version)))
-        .returning(),
-    );
-    await recordChange(tx, ctx, { action: 'panel-meeting.attendance-recorded', subjectType: 'panel-meeting', subjectId: meetingId, before, after });
+    const after = expectOneUpdated(await updateMeetingAtVersion(tx, ctx.actor.partnershipId, meetingId, version, { presentUserIds: unique, updatedAt: ctx.clock.now() }));
+    await audit.change({ action: 'panel-meeting.attendance-recorded', subjectType: 'panel-meeting', subjectId: meetingId, before, after });
     return after;
   });
 }
@@ -177,20 +163,14 @@ export async function recordAttendance(ctx: ServiceContext, meetingId: string, v
 /** Put a waiting case on a meeting's agenda. */
 export async function listCase(ctx: ServiceContext, meetingId: string, caseId: string): Promise<PanelCaseRow> {
   assertPanel(ctx);
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     const meeting = await loadMeeting(tx, ctx, meetingId);
     if (meeting.status !== 'planned') throw new InputError([{ path: 'caseId', message: 'Cases can be added only to a planned meeting' }]);
     if (!isUuid(caseId)) throw new InputError([{ path: 'caseId', message: 'Choose a case waiting for a panel' }]);
     const before = await loadCase(tx, ctx, caseId);
     if (before.status !== 'submitted') throw new InputError([{ path: 'caseId', message: 'Choose a case waiting for a panel' }]);
-    const after = expectOneUpdated(
-      await tx
-        .update(panelCase)
-        .set({ status: 'listed', meetingId, version: before.version + 1, updatedAt: new Date() })
-        .where(and(eq(panelCase.partnershipId, ctx.actor.partnershipId), eq(panelCase.id, caseId), eq(panelCase.version, before.version)))
-        .returning(),
-    );
-    await recordChange(tx, ctx, { action: 'panel-case.listed', subjectType: 'person', subjectId: before.personId, before, after });
+    const after = expectOneUpdated(await updateCaseAtVersion(tx, ctx.actor.partnershipId, caseId, before.version, { status: 'listed', meetingId, updatedAt: ctx.clock.now() }));
+    await audit.change({ action: 'panel-case.listed', subjectType: 'person', subjectId: before.personId, before, after });
     return after;
   });
 }
@@ -216,7 +196,7 @@ export async function decideCase(ctx: ServiceContext, caseId: string, version: n
     if (!parsed.success) throw new InputError([{ path: 'localAuthorityPercent', message: data.localAuthorityPercent === '' ? 'If approving with changes: enter the new local authority share' : (parsed.error.issues[0]?.message ?? 'Enter the new local authority share') }]);
     decidedBp = percentToBasisPoints(parsed.data);
   }
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     const before = await loadCase(tx, ctx, caseId);
     await loadPerson(tx, ctx, before.personId, 'person:read');
     if (before.version !== version) throw new ConflictError();
@@ -227,29 +207,25 @@ export async function decideCase(ctx: ServiceContext, caseId: string, version: n
     if (!quorum.quorate) throw new InputError([{ path: 'decision', message: `${quorum.message} A decision cannot be recorded without a quorum.` }]);
     if (data.decision === 'approved') decidedBp = before.proposedLaBasisPoints;
     const deferred = data.decision === 'deferred';
+    const now = ctx.clock.now();
     const after = expectOneUpdated(
-      await tx
-        .update(panelCase)
-        .set({
-          status: deferred ? 'submitted' : 'decided',
-          meetingId: deferred ? null : before.meetingId,
-          decision: data.decision,
-          decisionReasons: data.reasons,
-          conditions: data.conditions || null,
-          decidedLaBasisPoints: decidedBp,
-          decidedBy: ctx.actor.userId,
-          decidedAt: new Date(),
-          version: version + 1,
-          updatedAt: new Date(),
-        })
-        .where(and(eq(panelCase.partnershipId, ctx.actor.partnershipId), eq(panelCase.id, caseId), eq(panelCase.version, version)))
-        .returning(),
+      await updateCaseAtVersion(tx, ctx.actor.partnershipId, caseId, version, {
+        status: deferred ? 'submitted' : 'decided',
+        meetingId: deferred ? null : before.meetingId,
+        decision: data.decision,
+        decisionReasons: data.reasons,
+        conditions: data.conditions || null,
+        decidedLaBasisPoints: decidedBp,
+        decidedBy: ctx.actor.userId,
+        decidedAt: now,
+        updatedAt: now,
+      }),
     );
     if (decidedBp !== null) {
       const basis = `Funding panel ${meeting.meetsOn}: ${data.decision === 'approved' ? before.proposedBasis : `approved with changes. ${data.reasons}`}`;
       await applyPanelSplit(tx, ctx, before.personId, before.planId, decidedBp, basis.slice(0, 2000), caseId);
     }
-    await recordChange(tx, ctx, { action: 'panel-case.decided', subjectType: 'person', subjectId: before.personId, before, after: { ...after, meetingId: before.meetingId } });
+    await audit.change({ action: 'panel-case.decided', subjectType: 'person', subjectId: before.personId, before, after: { ...after, meetingId: before.meetingId } });
     return after;
   });
 }
@@ -278,36 +254,30 @@ function caseEntry(row: PanelCaseRow, p: Pick<PersonRow, 'id' | 'givenName' | 'f
   };
 }
 
-async function readableCases(ctx: ServiceContext, where: ReturnType<typeof and>): Promise<CaseListEntry[]> {
-  const rows = await ctx.db
-    .select({ c: panelCase, p: person })
-    .from(panelCase)
-    .innerJoin(person, and(eq(person.partnershipId, panelCase.partnershipId), eq(person.id, panelCase.personId)))
-    .where(and(eq(panelCase.partnershipId, ctx.actor.partnershipId), where))
-    .orderBy(asc(panelCase.submittedAt))
-    .limit(1000);
+async function readableCases(q: DbOrTx, ctx: ServiceContext, filter: Parameters<typeof findCasesWithPeople>[2]): Promise<CaseListEntry[]> {
+  const rows = await findCasesWithPeople(q, ctx.actor.partnershipId, filter, 1000);
   return rows.filter((r) => canOnPerson(ctx.actor, 'person:read', r.p)).map((r) => caseEntry(r.c, r.p));
 }
 
 export async function panelsOverview(ctx: ServiceContext) {
   assertCan(ctx.actor, 'panel:read');
-  const [meetings, waiting, decided] = await Promise.all([
-    ctx.db.select().from(panelMeeting).where(eq(panelMeeting.partnershipId, ctx.actor.partnershipId)).orderBy(desc(panelMeeting.meetsOn)).limit(200),
-    readableCases(ctx, inArray(panelCase.status, ['submitted', 'listed'])),
-    readableCases(ctx, eq(panelCase.status, 'decided')),
-  ]);
+  const { meetings, waiting, decided } = await ctx.data.read(async (q) => ({
+    meetings: await findMeetings(q, ctx.actor.partnershipId, 200),
+    waiting: await readableCases(q, ctx, { statuses: ['submitted', 'listed'] }),
+    decided: await readableCases(q, ctx, { statuses: ['decided'] }),
+  }));
   const days = decided.map((d) => d.daysToDecision).filter((d): d is number => d !== null);
   return { meetings, waiting, decided: decided.reverse(), averageDaysToDecision: averageDays(days), canRun: can(ctx.actor, 'panel:decide') };
 }
 
 export async function getMeeting(ctx: ServiceContext, meetingId: string) {
   assertCan(ctx.actor, 'panel:read');
-  const meeting = await loadMeeting(ctx.db, ctx, meetingId);
-  const [cases, waiting, attendees] = await Promise.all([
-    readableCases(ctx, eq(panelCase.meetingId, meetingId)),
-    readableCases(ctx, eq(panelCase.status, 'submitted')),
-    panelAttendees(ctx.db, ctx.actor.partnershipId),
-  ]);
+  const { meeting, cases, waiting, attendees } = await ctx.data.read(async (q) => ({
+    meeting: await loadMeeting(q, ctx, meetingId),
+    cases: await readableCases(q, ctx, { meetingId }),
+    waiting: await readableCases(q, ctx, { statuses: ['submitted'] }),
+    attendees: await panelAttendees(q, ctx.actor.partnershipId),
+  }));
   const present = attendees.filter((a) => meeting.presentUserIds.includes(a.userId));
   return { meeting, cases, waiting, attendees, present, quorum: quorumOf(present), canRun: can(ctx.actor, 'panel:decide') };
 }
@@ -322,17 +292,24 @@ export interface CaseDetail {
   canDecide: boolean;
 }
 
+/**
+ * One unit of work for the page: the plan is read (and its view of the person's record audited)
+ * by the plans module in the same transaction, handed it as `ctx.db` until plans goes through the
+ * door (after which its own `ctx.data` joins this unit).
+ */
 export async function getCase(ctx: ServiceContext, caseId: string): Promise<CaseDetail> {
-  const row = await loadCase(ctx.db, ctx, caseId);
-  const plan = await getPlan(ctx, row.personId, row.planId);
-  const meeting = row.meetingId ? await loadMeeting(ctx.db, ctx, row.meetingId) : null;
-  let quorum: Quorum | null = null;
-  if (meeting) {
-    const attendees = await panelAttendees(ctx.db, ctx.actor.partnershipId);
-    quorum = quorumOf(attendees.filter((a) => meeting.presentUserIds.includes(a.userId)));
-  }
-  const ids = [row.submittedBy, row.decidedBy].filter((x): x is string => x !== null);
-  const users = ids.length ? await ctx.db.select({ id: appUser.id, name: appUser.displayName }).from(appUser).where(inArray(appUser.id, ids)) : [];
+  const { row, plan, meeting, quorum, users } = await ctx.data.transaction(async (tx) => {
+    const row = await loadCase(tx, ctx, caseId);
+    const plan = await getPlan({ ...ctx, db: tx }, row.personId, row.planId);
+    const meeting = row.meetingId ? await loadMeeting(tx, ctx, row.meetingId) : null;
+    let quorum: Quorum | null = null;
+    if (meeting) {
+      const attendees = await panelAttendees(tx, ctx.actor.partnershipId);
+      quorum = quorumOf(attendees.filter((a) => meeting.presentUserIds.includes(a.userId)));
+    }
+    const users = await findUserNames(tx, [row.submittedBy, row.decidedBy].filter((x): x is string => x !== null));
+    return { row, plan, meeting, quorum, users };
+  });
   const name = (id: string | null) => (id ? (users.find((u) => u.id === id)?.name ?? null) : null);
   return {
     entry: caseEntry(row, plan.person),

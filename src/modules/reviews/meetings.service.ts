@@ -4,22 +4,29 @@
  * review (completed later from the meeting). Each write is one transaction with an audit event;
  * an action is ticked off against its version.
  */
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { isRealDate } from '../../domain/calendar-date.ts';
-import { recordChange, recordView } from '../../platform/audit/audit.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
-import { appUser } from '../../platform/db/schema.ts';
 import { InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
 import { loadPerson, type PersonRow } from '../register/index.ts';
 import { londonLocalToInstant } from './ics.ts';
+import {
+  findAction,
+  findActionsOfMeetings,
+  findMeeting,
+  findPartnershipUsers,
+  findPersonMeetings,
+  insertActions,
+  insertMeeting,
+  updateActionAtVersion,
+  type ActionRow,
+  type MeetingRow,
+} from './meetings.queries.ts';
 import { scheduleReview } from './reviews.service.ts';
-import { meeting, meetingAction } from './schema.ts';
 
-export type MeetingRow = typeof meeting.$inferSelect;
-export type ActionRow = typeof meetingAction.$inferSelect;
+export type { ActionRow, MeetingRow };
 
 export const meetingKinds = ['review', 'mdt'] as const;
 export const meetingKindLabels: Record<(typeof meetingKinds)[number], string> = { review: 'Section 117 review meeting', mdt: 'Multidisciplinary team (MDT) meeting' };
@@ -68,93 +75,83 @@ export const meetingInputSchema = z
 export async function createMeeting(ctx: ServiceContext, personId: string, input: unknown): Promise<MeetingRow> {
   const data = parseInput(meetingInputSchema, input);
   const startsAt = londonLocalToInstant(data.date, data.time.replace('.', ':'));
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     const p = await loadPerson(tx, ctx, personId, 'person:write');
     const ownerIds = [...new Set(data.actions.map((a) => a.ownerUserId).filter((x): x is string => !!x))];
-    const owners = ownerIds.length ? await tx.select({ id: appUser.id, name: appUser.displayName }).from(appUser).where(and(eq(appUser.partnershipId, ctx.actor.partnershipId), inArray(appUser.id, ownerIds))) : [];
+    const owners = await findPartnershipUsers(tx, ctx.actor.partnershipId, ownerIds);
     data.actions.forEach((a, i) => {
       if (a.ownerUserId && !owners.some((o) => o.id === a.ownerUserId)) throw new InputError([{ path: `actions[${i}].ownerUserId`, message: 'Select who owns the action from the list' }]);
     });
-    const scheduled = data.kind === 'review' ? await scheduleReview(tx, ctx, p) : null;
-    const [created] = await tx
-      .insert(meeting)
-      .values({
+    const scheduled = data.kind === 'review' ? await scheduleReview(tx, audit, ctx, p) : null;
+    const created = await insertMeeting(tx, {
+      partnershipId: ctx.actor.partnershipId,
+      personId,
+      kind: data.kind,
+      reviewId: scheduled?.id ?? null,
+      startsAt,
+      durationMinutes: data.durationMinutes,
+      location: data.location,
+      attendees: data.attendees,
+      discussion: data.discussion,
+      decisions: data.decisions,
+      createdBy: ctx.actor.userId,
+    });
+    const actions = await insertActions(
+      tx,
+      data.actions.map((a) => ({
         partnershipId: ctx.actor.partnershipId,
+        meetingId: created.id,
         personId,
-        kind: data.kind,
-        reviewId: scheduled?.id ?? null,
-        startsAt,
-        durationMinutes: data.durationMinutes,
-        location: data.location,
-        attendees: data.attendees,
-        discussion: data.discussion,
-        decisions: data.decisions,
-        createdBy: ctx.actor.userId,
-      })
-      .returning();
-    const actions = data.actions.length
-      ? await tx
-          .insert(meetingAction)
-          .values(
-            data.actions.map((a) => ({
-              partnershipId: ctx.actor.partnershipId,
-              meetingId: created!.id,
-              personId,
-              description: a.description,
-              ownerUserId: a.ownerUserId ?? null,
-              ownerName: a.ownerName ?? owners.find((o) => o.id === a.ownerUserId)?.name ?? null,
-              dueOn: a.dueOn,
-            })),
-          )
-          .returning()
-      : [];
-    await recordChange(tx, ctx, { action: 'meeting.created', subjectType: 'person', subjectId: personId, after: { meeting: created, actions } });
-    return created!;
+        description: a.description,
+        ownerUserId: a.ownerUserId ?? null,
+        ownerName: a.ownerName ?? owners.find((o) => o.id === a.ownerUserId)?.name ?? null,
+        dueOn: a.dueOn,
+      })),
+    );
+    await audit.change({ action: 'meeting.created', subjectType: 'person', subjectId: personId, after: { meeting: created, actions } });
+    return created;
   });
 }
 
 export async function listMeetings(ctx: ServiceContext, personId: string): Promise<{ person: PersonRow; meetings: Array<MeetingRow & { actions: ActionRow[] }> }> {
-  const p = await loadPerson(ctx.db, ctx, personId, 'person:read');
-  const rows = await ctx.db.select().from(meeting).where(and(eq(meeting.partnershipId, ctx.actor.partnershipId), eq(meeting.personId, personId))).orderBy(desc(meeting.startsAt));
-  const actions = rows.length
-    ? await ctx.db.select().from(meetingAction).where(and(eq(meetingAction.partnershipId, ctx.actor.partnershipId), inArray(meetingAction.meetingId, rows.map((r) => r.id)))).orderBy(asc(meetingAction.dueOn), asc(meetingAction.createdAt))
-    : [];
-  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { page: 'meetings' } });
-  return { person: p, meetings: rows.map((m) => ({ ...m, actions: actions.filter((a) => a.meetingId === m.id) })) };
+  return ctx.data.transaction(async (tx, audit) => {
+    const p = await loadPerson(tx, ctx, personId, 'person:read');
+    const rows = await findPersonMeetings(tx, ctx.actor.partnershipId, personId);
+    const actions = await findActionsOfMeetings(tx, ctx.actor.partnershipId, rows.map((r) => r.id));
+    await audit.viewPerson(personId, { page: 'meetings' });
+    return { person: p, meetings: rows.map((m) => ({ ...m, actions: actions.filter((a) => a.meetingId === m.id) })) };
+  });
 }
 
-async function loadMeeting(db: DbOrTx, partnershipId: string, personId: string, meetingId: string): Promise<MeetingRow> {
+async function loadMeeting(q: DbOrTx, partnershipId: string, personId: string, meetingId: string): Promise<MeetingRow> {
   if (!z.uuid().safeParse(meetingId).success) throw new NotFoundError('Meeting not found');
-  const row = (await db.select().from(meeting).where(and(eq(meeting.partnershipId, partnershipId), eq(meeting.personId, personId), eq(meeting.id, meetingId))))[0];
+  const row = await findMeeting(q, partnershipId, personId, meetingId);
   if (!row) throw new NotFoundError('Meeting not found');
   return row;
 }
 
 /** One meeting, its attendees and actions; each read is a view of the person's record (issue 12, finding 8), as the page or its calendar invitation. */
 export async function getMeeting(ctx: ServiceContext, personId: string, meetingId: string, as: 'page' | 'invitation' = 'page'): Promise<{ person: PersonRow; meeting: MeetingRow; actions: ActionRow[] }> {
-  const p = await loadPerson(ctx.db, ctx, personId, 'person:read');
-  const m = await loadMeeting(ctx.db, ctx.actor.partnershipId, personId, meetingId);
-  const actions = await ctx.db.select().from(meetingAction).where(and(eq(meetingAction.partnershipId, ctx.actor.partnershipId), eq(meetingAction.meetingId, meetingId))).orderBy(asc(meetingAction.dueOn), asc(meetingAction.createdAt));
-  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { meeting: meetingId, as } });
-  return { person: p, meeting: m, actions };
+  return ctx.data.transaction(async (tx, audit) => {
+    const p = await loadPerson(tx, ctx, personId, 'person:read');
+    const m = await loadMeeting(tx, ctx.actor.partnershipId, personId, meetingId);
+    const actions = await findActionsOfMeetings(tx, ctx.actor.partnershipId, [meetingId]);
+    await audit.viewPerson(personId, { meeting: meetingId, as });
+    return { person: p, meeting: m, actions };
+  });
 }
 
 /** Tick an action done, or not done again, at the version the page showed. */
 export async function setActionDone(ctx: ServiceContext, personId: string, meetingId: string, actionId: string, version: number, done: boolean): Promise<ActionRow> {
   if (!z.uuid().safeParse(actionId).success) throw new NotFoundError('Action not found');
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     await loadPerson(tx, ctx, personId, 'person:write');
     await loadMeeting(tx, ctx.actor.partnershipId, personId, meetingId);
-    const before = (await tx.select().from(meetingAction).where(and(eq(meetingAction.partnershipId, ctx.actor.partnershipId), eq(meetingAction.meetingId, meetingId), eq(meetingAction.id, actionId))))[0];
+    const before = await findAction(tx, ctx.actor.partnershipId, meetingId, actionId);
     if (!before) throw new NotFoundError('Action not found');
-    const updated = expectOneUpdated(
-      await tx
-        .update(meetingAction)
-        .set({ done, completedAt: done ? new Date() : null, version: version + 1, updatedAt: new Date() })
-        .where(and(eq(meetingAction.partnershipId, ctx.actor.partnershipId), eq(meetingAction.id, actionId), eq(meetingAction.version, version)))
-        .returning(),
-    );
-    await recordChange(tx, ctx, { action: done ? 'meeting-action.done' : 'meeting-action.reopened', subjectType: 'person', subjectId: personId, before, after: updated });
+    const now = ctx.clock.now();
+    const updated = expectOneUpdated(await updateActionAtVersion(tx, ctx.actor.partnershipId, actionId, version, { done, completedAt: done ? now : null, updatedAt: now }));
+    await audit.change({ action: done ? 'meeting-action.done' : 'meeting-action.reopened', subjectType: 'person', subjectId: personId, before, after: updated });
     return updated;
   });
 }

@@ -11,6 +11,9 @@ import { todayInLondon } from '../../platform/clock.ts';
 import { cliContext } from '../../cli/context.ts';
 import { createToken } from '../admin/tokens.service.ts';
 import { addMonths } from '../../domain/calendar-date.ts';
+import { actorFor, clockAt, contextFor, createPartnership, entitledPerson, nhsNumbers } from '../../../test/fixtures.ts';
+import { createMeeting, setActionDone } from './meetings.service.ts';
+import { meetingAction } from './schema.ts';
 
 let t: TestApp;
 let practitionerId: string;
@@ -299,5 +302,38 @@ describe('the review policy on the settings page', () => {
     expect(form.body).toMatch(new RegExp(`name="nextReviewOn-month"[^>]*value="${Number(m)}"`));
     expect(form.body).toMatch(new RegExp(`name="nextReviewOn-year"[^>]*value="${y}"`));
     expect(form.body).toContain('reviews every 6 months');
+  });
+});
+
+describe('the app’s clock and the one door', () => {
+  const nextNhs = nhsNumbers(771_300);
+
+  it('stamps an action done with the app’s clock, not the machine’s', async () => {
+    const b = await signedIn(demo.practitioner);
+    const id = await overduePerson(b, nextNhs(), 'Clockperson');
+    const clock = clockAt('2031-02-03');
+    const ctx = await contextFor(t, demo.practitioner, { clock });
+    const m = await createMeeting(ctx, id, { kind: 'mdt', date: '2026-10-25', time: '10:30', durationMinutes: 60, actions: [{ description: 'Ask the GP for a medication review' }] });
+    const action = (await t.database.db.select().from(meetingAction).where(eq(meetingAction.meetingId, m.id)))[0]!;
+    const done = await setActionDone(ctx, id, m.id, action.id, action.version, true);
+    expect(done.completedAt).toEqual(clock.now());
+    expect((await t.database.db.select().from(meetingAction).where(eq(meetingAction.id, action.id)))[0]!.completedAt).toEqual(clock.now());
+  });
+
+  it('queues reminders in every partnership, each through its own door, and each stays in its partnership', async () => {
+    const db = t.database.db;
+    const other = await createPartnership(db, 'Reminderton');
+    const ctx = await contextFor(t, other.users.practitioner);
+    const otherId = await entitledPerson(ctx, { nhsNumber: nextNhs(), familyName: 'Elsewhere', ordinaryResidence: other.organisations.localAuthority.code, icb: other.organisations.icb.onsCode! });
+    const lead = (await actorFor(db, other.users.practitioner)).userId!;
+    await db.update(person).set({ leadPractitionerId: lead }).where(eq(person.id, otherId));
+    const demoPerson = await overduePerson(await signedIn(demo.practitioner), nextNhs(), 'Homeperson');
+
+    await queueReviewReminders(db, { clock: clockAt(todayInLondon()) });
+    const theirs = await db.select().from(notification).where(eq(notification.personId, otherId));
+    expect(theirs.map((n) => [n.partnershipId, n.recipientUserId, n.kind])).toEqual([[other.id, lead, 'review-overdue']]);
+    const ours = await db.select().from(notification).where(eq(notification.personId, demoPerson));
+    expect(ours.length).toBeGreaterThan(0);
+    expect(ours.every((n) => n.partnershipId !== other.id && n.recipientUserId !== lead)).toBe(true);
   });
 });

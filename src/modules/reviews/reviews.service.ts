@@ -1,29 +1,35 @@
 /**
  * Section 117 reviews (issue 6): use cases. Completing a review writes the review and records a
- * 'reviewed' legal event through the register's `recordEvent`, in ONE transaction: the register's
- * use case is given a context whose `db` is this transaction, so its own `transaction()` becomes a
- * savepoint inside ours. The rules engine re-evaluates in that same transaction and the person's
+ * 'reviewed' legal event through the register's `recordEvent`, in ONE transaction (the door's):
+ * the register's use case is given a context whose `db` is this transaction, so its own
+ * `transaction()` becomes a savepoint inside ours (until the register goes through the door). The rules engine re-evaluates in that same transaction and the person's
  * stored next review date (R27) changes with the review, or neither is saved.
  */
-import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { isRealDate } from '../../domain/calendar-date.ts';
 import { defaultNextReview, MAX_REVIEW_INTERVAL_MONTHS } from '../../domain/reviews.ts';
 import { addMonths } from '../../domain/calendar-date.ts';
-import { recordChange, recordView } from '../../platform/audit/audit.ts';
-import { todayInLondon } from '../../platform/clock.ts';
-import type { DbOrTx } from '../../platform/db/database.ts';
-import { appUser } from '../../platform/db/schema.ts';
+import type { AuditRecorder } from '../../platform/data/door.ts';
+import type { DbOrTx, Tx } from '../../platform/db/database.ts';
 import { ConflictError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
 import { startPlan } from '../plans/index.ts';
-import { aftercarePlan } from '../plans/index.ts';
-import { planSettings } from '../settings/index.ts';
+import { getPlanSettings } from '../settings/index.ts';
 import { loadPerson, recordEvent, type PersonRow } from '../register/index.ts';
-import { review } from './schema.ts';
+import {
+  findApprovedPlan,
+  findPersonReviews,
+  findReview,
+  findScheduledReview,
+  findUserName,
+  insertReview,
+  linkReview,
+  updateScheduledReviewAtVersion,
+  type ReviewRow,
+} from './reviews.queries.ts';
 
-export type ReviewRow = typeof review.$inferSelect;
+export type { ReviewRow };
 
 export const attendeeKinds = ['person', 'carer', 'advocate', 'professional'] as const;
 export type AttendeeKind = (typeof attendeeKinds)[number];
@@ -40,18 +46,13 @@ export interface ReviewPolicy {
   reminderDaysBefore: number;
 }
 
-/** The partnership's review policy (plan_settings), with the defaults where none is stored. */
-export async function reviewPolicy(db: DbOrTx, partnershipId: string): Promise<ReviewPolicy> {
-  const row = (
-    await db
-      .select({ firstReviewWeeks: planSettings.firstReviewWeeks, reviewIntervalMonths: planSettings.reviewIntervalMonths, reminderDaysBefore: planSettings.reminderDaysBefore })
-      .from(planSettings)
-      .where(eq(planSettings.partnershipId, partnershipId))
-  )[0];
+/** The partnership's review policy (the settings module's plan settings, with their defaults where none are stored). */
+export async function reviewPolicy(q: DbOrTx, partnershipId: string): Promise<ReviewPolicy> {
+  const settings = await getPlanSettings(q, partnershipId);
   return {
-    firstReviewWeeks: row?.firstReviewWeeks ?? 6,
-    reviewIntervalMonths: Math.min(MAX_REVIEW_INTERVAL_MONTHS, row?.reviewIntervalMonths ?? 12),
-    reminderDaysBefore: row?.reminderDaysBefore ?? 14,
+    firstReviewWeeks: settings.firstReviewWeeks,
+    reviewIntervalMonths: Math.min(MAX_REVIEW_INTERVAL_MONTHS, settings.reviewIntervalMonths),
+    reminderDaysBefore: settings.reminderDaysBefore,
   };
 }
 
@@ -63,16 +64,7 @@ export function goalLines(goals: string | null | undefined): string[] {
     .filter((l) => l.length > 0);
 }
 
-async function approvedPlan(db: DbOrTx, partnershipId: string, personId: string) {
-  return (
-    await db
-      .select({ id: aftercarePlan.id, planNumber: aftercarePlan.planNumber, goals: aftercarePlan.goals })
-      .from(aftercarePlan)
-      .where(and(eq(aftercarePlan.partnershipId, partnershipId), eq(aftercarePlan.personId, personId), eq(aftercarePlan.status, 'approved')))
-      .orderBy(desc(aftercarePlan.planNumber))
-      .limit(1)
-  )[0];
-}
+const approvedPlan = findApprovedPlan;
 
 const text = (max: number, what: string) =>
   z
@@ -140,12 +132,23 @@ export interface ReviewFormData {
 /** What the review form needs: the person, the goals of the approved plan, the policy. */
 /** The review or meeting form's data. `shownAs`: the form is being shown, a view of the person's record (issue 12, finding 8). */
 export async function reviewForm(ctx: ServiceContext, personId: string, reviewId?: string | null, shownAs?: 'review-form' | 'meeting-form'): Promise<ReviewFormData> {
-  const p = await loadPerson(ctx.db, ctx, personId, 'person:write');
-  if (shownAs) await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { page: shownAs } });
-  const [plan, policy] = await Promise.all([approvedPlan(ctx.db, ctx.actor.partnershipId, personId), reviewPolicy(ctx.db, ctx.actor.partnershipId)]);
-  const scheduled = reviewId ? await loadReview(ctx.db, ctx.actor.partnershipId, personId, reviewId) : null;
+  const load = async (q: Tx) => {
+    const p = await loadPerson(q, ctx, personId, 'person:write');
+    const plan = await approvedPlan(q, ctx.actor.partnershipId, personId);
+    const policy = await reviewPolicy(q, ctx.actor.partnershipId);
+    const scheduled = reviewId ? await loadReview(q, ctx.actor.partnershipId, personId, reviewId) : null;
+    return { p, plan, policy, scheduled };
+  };
+  // Shown afresh, the form is an audited view, in the same unit as the reads.
+  const { p, plan, policy, scheduled } = shownAs
+    ? await ctx.data.transaction(async (tx, audit) => {
+        const loaded = await load(tx);
+        await audit.viewPerson(personId, { page: shownAs });
+        return loaded;
+      })
+    : await ctx.data.read(load);
   if (scheduled && scheduled.status !== 'scheduled') throw new ConflictError('This review has already been completed or cancelled.');
-  const today = todayInLondon();
+  const today = ctx.today();
   return {
     person: p,
     plan: plan ? { id: plan.id, planNumber: plan.planNumber } : null,
@@ -158,9 +161,9 @@ export async function reviewForm(ctx: ServiceContext, personId: string, reviewId
   };
 }
 
-async function loadReview(db: DbOrTx, partnershipId: string, personId: string, reviewId: string): Promise<ReviewRow> {
+async function loadReview(q: DbOrTx, partnershipId: string, personId: string, reviewId: string): Promise<ReviewRow> {
   if (!z.uuid().safeParse(reviewId).success) throw new NotFoundError('Review not found');
-  const row = (await db.select().from(review).where(and(eq(review.partnershipId, partnershipId), eq(review.personId, personId), eq(review.id, reviewId))))[0];
+  const row = await findReview(q, partnershipId, personId, reviewId);
   if (!row) throw new NotFoundError('Review not found');
   return row;
 }
@@ -180,9 +183,9 @@ export interface CompletedReview {
  */
 export async function completeReview(ctx: ServiceContext, personId: string, input: unknown): Promise<CompletedReview> {
   const data = parseInput(reviewInputSchema, input);
-  const today = todayInLondon();
+  const today = ctx.today();
   if (data.heldOn > today) throw new InputError([{ path: 'heldOn', message: 'The date the review was held must be today or in the past' }]);
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     const before = await loadPerson(tx, ctx, personId, 'person:write', true);
     const { partnershipId } = ctx.actor;
     let scheduled: ReviewRow | null = null;
@@ -193,6 +196,7 @@ export async function completeReview(ctx: ServiceContext, personId: string, inpu
       throw new ConflictError();
     }
     const plan = await approvedPlan(tx, partnershipId, personId);
+    const now = ctx.clock.now();
     const values = {
       planId: plan?.id ?? null,
       heldOn: data.heldOn,
@@ -207,20 +211,14 @@ export async function completeReview(ctx: ServiceContext, personId: string, inpu
       personView: data.personView,
       nextReviewOn: data.nextReviewOn,
       completedBy: ctx.actor.userId,
-      completedAt: new Date(),
-      updatedAt: new Date(),
+      completedAt: now,
+      updatedAt: now,
     };
     let saved: ReviewRow;
     if (scheduled) {
-      saved = expectOneUpdated(
-        await tx
-          .update(review)
-          .set({ ...values, version: scheduled.version + 1 })
-          .where(and(eq(review.partnershipId, partnershipId), eq(review.id, scheduled.id), eq(review.version, scheduled.version), eq(review.status, 'scheduled')))
-          .returning(),
-      );
+      saved = expectOneUpdated(await updateScheduledReviewAtVersion(tx, partnershipId, scheduled.id, scheduled.version, values));
     } else {
-      saved = (await tx.insert(review).values({ ...values, partnershipId, personId, dueOn: before.nextReviewDue, createdBy: ctx.actor.userId }).returning())[0]!;
+      saved = await insertReview(tx, { ...values, partnershipId, personId, dueOn: before.nextReviewDue, createdBy: ctx.actor.userId });
     }
 
     // The register's own use case, inside this transaction (its transaction() is a savepoint here).
@@ -244,14 +242,8 @@ export async function completeReview(ctx: ServiceContext, personId: string, inpu
         newPlanProblem = error.issues[0]?.message ?? 'A new version of the plan could not be started';
       }
     }
-    saved = (
-      await tx
-        .update(review)
-        .set({ legalEventId: recorded.event.id, newPlanId: newPlan?.id ?? null })
-        .where(and(eq(review.partnershipId, partnershipId), eq(review.id, saved.id)))
-        .returning()
-    )[0]!;
-    await recordChange(tx, ctx, {
+    saved = await linkReview(tx, partnershipId, saved.id, { legalEventId: recorded.event.id, newPlanId: newPlan?.id ?? null });
+    await audit.change({
       action: 'review.completed',
       subjectType: 'person',
       subjectId: personId,
@@ -268,36 +260,29 @@ export interface ReviewListEntry extends ReviewRow {
 
 /** The person's reviews, newest first. The view is audited. */
 export async function listReviews(ctx: ServiceContext, personId: string): Promise<{ person: PersonRow; reviews: ReviewListEntry[] }> {
-  const p = await loadPerson(ctx.db, ctx, personId, 'person:read');
-  const rows = await ctx.db
-    .select({ review, completedByName: appUser.displayName })
-    .from(review)
-    .leftJoin(appUser, eq(appUser.id, review.completedBy))
-    .where(and(eq(review.partnershipId, ctx.actor.partnershipId), eq(review.personId, personId)))
-    .orderBy(desc(review.heldOn), desc(review.dueOn), desc(review.createdAt));
-  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { page: 'reviews' } });
-  return { person: p, reviews: rows.map((r) => ({ ...r.review, completedByName: r.completedByName })) };
+  return ctx.data.transaction(async (tx, audit) => {
+    const p = await loadPerson(tx, ctx, personId, 'person:read');
+    const rows = await findPersonReviews(tx, ctx.actor.partnershipId, personId);
+    await audit.viewPerson(personId, { page: 'reviews' });
+    return { person: p, reviews: rows.map((r) => ({ ...r.review, completedByName: r.completedByName })) };
+  });
 }
 
 export async function getReview(ctx: ServiceContext, personId: string, reviewId: string): Promise<{ person: PersonRow; review: ReviewListEntry }> {
-  const p = await loadPerson(ctx.db, ctx, personId, 'person:read');
-  const r = await loadReview(ctx.db, ctx.actor.partnershipId, personId, reviewId);
-  const name = r.completedBy ? ((await ctx.db.select({ n: appUser.displayName }).from(appUser).where(eq(appUser.id, r.completedBy)))[0]?.n ?? null) : null;
-  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { review: reviewId } });
-  return { person: p, review: { ...r, completedByName: name } };
+  return ctx.data.transaction(async (tx, audit) => {
+    const p = await loadPerson(tx, ctx, personId, 'person:read');
+    const r = await loadReview(tx, ctx.actor.partnershipId, personId, reviewId);
+    const name = r.completedBy ? await findUserName(tx, r.completedBy) : null;
+    await audit.viewPerson(personId, { review: reviewId });
+    return { person: p, review: { ...r, completedByName: name } };
+  });
 }
 
-/** Schedule a review (from a review meeting): due on the register's next review date. */
-export async function scheduleReview(tx: DbOrTx, ctx: ServiceContext, p: PersonRow): Promise<ReviewRow> {
-  const existing = (
-    await tx
-      .select()
-      .from(review)
-      .where(and(eq(review.partnershipId, ctx.actor.partnershipId), eq(review.personId, p.id), eq(review.status, 'scheduled')))
-      .limit(1)
-  )[0];
+/** Schedule a review (from a review meeting, inside its door transaction): due on the register's next review date. */
+export async function scheduleReview(tx: Tx, audit: AuditRecorder, ctx: ServiceContext, p: PersonRow): Promise<ReviewRow> {
+  const existing = await findScheduledReview(tx, ctx.actor.partnershipId, p.id);
   if (existing) return existing;
-  const [created] = await tx.insert(review).values({ partnershipId: ctx.actor.partnershipId, personId: p.id, dueOn: p.nextReviewDue, status: 'scheduled', createdBy: ctx.actor.userId }).returning();
-  await recordChange(tx, ctx, { action: 'review.scheduled', subjectType: 'person', subjectId: p.id, after: created });
-  return created!;
+  const created = await insertReview(tx, { partnershipId: ctx.actor.partnershipId, personId: p.id, dueOn: p.nextReviewDue, status: 'scheduled', createdBy: ctx.actor.userId });
+  await audit.change({ action: 'review.scheduled', subjectType: 'person', subjectId: p.id, after: created });
+  return created;
 }

@@ -6,7 +6,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { formatNhsNumber } from '../../domain/nhs-number.ts';
 import { can, canOnPerson } from '../../platform/access/policy.ts';
-import { todayInLondon } from '../../platform/clock.ts';
 import { ForbiddenError, InputError, type FieldIssue } from '../../platform/errors/errors.ts';
 import { asString, asVersion, dateFromParts, dateParts, formBody, type FormBody } from '../../platform/http/forms.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
@@ -143,7 +142,7 @@ export function reviewRoutes(app: FastifyInstance): void {
     if (!can(ctx.actor, 'person:write')) throw new ForbiddenError();
     const teams = await myTeams(ctx);
     const q = parseMyWorkQuery(request.query, teams.map((t) => t.id));
-    const today = todayInLondon();
+    const today = ctx.today();
     const [work, unreadNotifications] = await Promise.all([loadMyWork(ctx, q, teams.map((t) => t.id), today), unread(ctx)]);
     const sortLink = (key: MyWorkQuery['sort']) => myWorkLink(q, { sort: key, order: q.sort === key && q.order === 'asc' ? 'desc' : 'asc' });
     const ariaSort = (key: MyWorkQuery['sort']) => (q.sort === key ? (q.order === 'asc' ? 'ascending' : 'descending') : 'none');
@@ -218,7 +217,7 @@ export function reviewRoutes(app: FastifyInstance): void {
       reviews,
       meetings,
       canWrite: canOnPerson(ctx.actor, 'person:write', p),
-      today: todayInLondon(),
+      today: ctx.today(),
       personStatus: statusLabels[p.status],
       kindLabels: meetingKindLabels,
       when: (d: Date) => londonLocal(d),
@@ -292,7 +291,7 @@ export function reviewRoutes(app: FastifyInstance): void {
       actions,
       attendees: meeting.attendees as Array<{ name: string; role: string | null; organisation: string | null }>,
       canWrite: canOnPerson(ctx.actor, 'person:write', p),
-      today: todayInLondon(),
+      today: ctx.today(),
       kindLabel: meetingKindLabels[meeting.kind],
     });
   });
