@@ -38,7 +38,6 @@ export const notYetThroughTheDoor = [
   'src/modules/imports/jobs.ts',
   'src/modules/imports/plan.ts',
   'src/modules/panels/panels.service.ts',
-  'src/modules/plans/plan-in-short.ts',
   'src/modules/population/population.service.ts',
   'src/modules/quality/snapshots.ts',
   'src/modules/register/access.ts',
