@@ -30,7 +30,6 @@ export const notYetThroughTheDoor = [
   'src/modules/disputes/api.ts',
   'src/modules/disputes/disputes.service.ts',
   'src/modules/disputes/person-section.ts',
-  'src/modules/documents/documents.service.ts',
   'src/modules/endings/endings.service.ts',
   'src/modules/equality/equality.service.ts',
   'src/modules/exports/exports.service.ts',
