@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, createTestApp, dateForm, demo, type TestApp } from '../../../test/app.ts';
-import { approvedPlan, nhsNumbers, signedIn as signedInTo } from '../../../test/fixtures.ts';
+import { approvedPlan, clockAt, nhsNumbers, signedIn as signedInTo } from '../../../test/fixtures.ts';
 import { cliContext } from '../../cli/context.ts';
 import { addDays } from '../../domain/calendar-date.ts';
 import { todayInLondon } from '../../platform/clock.ts';
@@ -401,5 +401,38 @@ describe('the refund', () => {
     expect(page.body).toContain('£1,079.78 on 31 December 2025');
     const refund = await b.get(`/people/${p.id}/charges/refund`);
     expect(refund.body).toContain('There are no charges to refund.');
+  });
+});
+
+describe('issue 12, the one door to the data: charges take the date from the application’s clock', () => {
+  it('refuses a charge paid after the clock’s today and dates the refund task 28 days from it', async () => {
+    const own = await createTestApp({}, { clock: clockAt('2025-06-01') });
+    try {
+      const org = (await own.database.db.select().from(organisation).where(eq(organisation.code, 'E06000901')))[0]!;
+      const token = (await createToken(cliContext(own.database, own.config, org.partnershipId, org), { organisationId: org.id, name: 'Charges clock test' })).token;
+      const send = (method: 'POST', url: string, payload: object) => own.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, payload });
+      const created = await send('POST', '/api/v1/people', { nhsNumber: nextNhs(), givenName: 'Casey', familyName: 'Clocked', dateOfBirth: '1975-02-03' });
+      expect(created.statusCode, created.body).toBe(201);
+      const id = (created.json() as { id: string }).id;
+      for (const event of [
+        { type: 'detention-started', date: '2024-01-10', legalStatusCode: '03', ordinaryResidence: 'E06000901', icbOfGpRegistration: 'E54000901' },
+        { type: 'detention-ended', date: '2024-03-01', reason: 'discharged' },
+        { type: 'left-hospital', date: '2024-03-01' },
+      ]) {
+        const res = await send('POST', `/api/v1/people/${id}/events`, { event });
+        expect(res.statusCode, res.body).toBe(201);
+      }
+      const charge = { serviceDescription: 'Home care', s117: true, chargedFrom: '2025-04-01', chargedTo: '2025-04-30', amountPence: 12550 };
+      // 10 June 2025 is after the app's today (1 June 2025), though long past by the wall clock.
+      const future = await send('POST', `/api/v1/people/${id}/charges`, { ...charge, externalId: 'clock-1', paidOn: '2025-06-10' });
+      expect(future.statusCode, future.body).toBe(422);
+      expect((future.json() as Problem).errors?.map((e) => e.path)).toContain('paidOn');
+      const ok = await send('POST', `/api/v1/people/${id}/charges`, { ...charge, externalId: 'clock-2', paidOn: '2025-05-05' });
+      expect(ok.statusCode, ok.body).toBe(201);
+      const tasks = await own.database.db.select().from(task).where(and(eq(task.personId, id), eq(task.kind, 'refund')));
+      expect(tasks.map((x) => x.dueOn)).toEqual(['2025-06-29']);
+    } finally {
+      await own.close();
+    }
   });
 });

@@ -1,14 +1,11 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { addDays, isRealDate } from '../../domain/calendar-date.ts';
 import { calculateRefund, MAX_CHARGE_PENCE, type RefundCalculation } from '../../domain/refund.ts';
 import { formatPounds } from '../../domain/funding.ts';
 import { canOnPerson } from '../../platform/access/policy.ts';
-import { recordChange, recordView } from '../../platform/audit/audit.ts';
-import { todayInLondon } from '../../platform/clock.ts';
-import type { DbOrTx } from '../../platform/db/database.ts';
 import { activeMembership } from '../../platform/access/actor.ts';
-import { organisation } from '../../platform/db/schema.ts';
+import type { AuditRecorder } from '../../platform/data/door.ts';
+import type { DbOrTx, Tx } from '../../platform/db/database.ts';
 import { renderPdf } from '../../platform/documents/pdf.ts';
 import { fileNameFor, longDate } from '../documents/index.ts';
 import { storeDocument } from '../documents/index.ts';
@@ -16,13 +13,26 @@ import { refundLetter, REFUND_LETTER_TITLE } from './refund-letter.ts';
 import { InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
-import { aftercarePlan, planService } from '../plans/index.ts';
 import { isoDateField } from '../register/index.ts';
 import { loadPerson } from '../register/index.ts';
-import { type person, task } from '../register/index.ts';
+import { type person } from '../register/index.ts';
 import { getPlanSettings } from '../settings/index.ts';
 import { parsePounds } from '../../domain/money.ts';
-import { personCharge } from './schema.ts';
+import {
+  completeOpenTasks,
+  countChargesDueRefund,
+  findCharge,
+  findCharges,
+  findCurrentPlan,
+  findLetterSender,
+  findOpenTask,
+  findOrganisationIdByCode,
+  findPlanServices,
+  insertCharge,
+  insertTask,
+  markChargeRefundedAtVersion,
+  type ChargeRow,
+} from './charges.queries.ts';
 
 /*
  * Charges to the person (issue 5, the charging safeguard). Section 117 services are free
@@ -34,7 +44,7 @@ import { personCharge } from './schema.ts';
  */
 
 export type PersonRow = typeof person.$inferSelect;
-export type ChargeRow = typeof personCharge.$inferSelect;
+export type { ChargeRow };
 export type ChargeStatus = ChargeRow['status'];
 
 export const chargeStatusLabels: Record<ChargeStatus, string> = { lawful: 'Lawful', 'refund-due': 'Refund due', refunded: 'Refunded' };
@@ -78,19 +88,16 @@ export function chargeTotals(charges: readonly Pick<ChargeRow, 'status' | 'amoun
   return totals;
 }
 
-async function chargesOf(db: DbOrTx, partnershipId: string, personId: string): Promise<ChargeRow[]> {
-  return db
-    .select()
-    .from(personCharge)
-    .where(and(eq(personCharge.partnershipId, partnershipId), eq(personCharge.personId, personId)))
-    .orderBy(asc(personCharge.chargedFrom), asc(personCharge.paidOn), asc(personCharge.recordedAt));
-}
+const chargesOf = findCharges;
 
 /** The charges page: every charge recorded against the person, with totals. The view is audited. */
 export async function listCharges(ctx: ServiceContext, personId: string) {
-  const p = await loadPerson(ctx.db, ctx, personId, 'person:read');
-  const charges = await chargesOf(ctx.db, ctx.actor.partnershipId, personId);
-  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { part: 'charges' } });
+  const { p, charges } = await ctx.data.transaction(async (tx, audit) => {
+    const p = await loadPerson(tx, ctx, personId, 'person:read');
+    const charges = await chargesOf(tx, ctx.actor.partnershipId, personId);
+    await audit.viewPerson(personId, { part: 'charges' });
+    return { p, charges };
+  });
   return { person: p, charges, totals: chargeTotals(charges), canWrite: canOnPerson(ctx.actor, 'person:write', p) };
 }
 
@@ -113,30 +120,24 @@ export function describeService(s: { serviceType: string; provider: string }): s
  * The services of the person's current plan, to charge against: the latest plan that is
  * approved, or in progress (draft or submitted).
  */
-export async function currentPlanServices(db: DbOrTx, partnershipId: string, personId: string): Promise<ServiceOption[]> {
-  const plan = (
-    await db
-      .select({ id: aftercarePlan.id, planNumber: aftercarePlan.planNumber, status: aftercarePlan.status })
-      .from(aftercarePlan)
-      .where(and(eq(aftercarePlan.partnershipId, partnershipId), eq(aftercarePlan.personId, personId), inArray(aftercarePlan.status, ['approved', 'draft', 'submitted'])))
-      .orderBy(desc(aftercarePlan.planNumber))
-      .limit(1)
-  )[0];
+async function currentPlanServices(q: DbOrTx, partnershipId: string, personId: string): Promise<ServiceOption[]> {
+  const plan = await findCurrentPlan(q, partnershipId, personId);
   if (!plan) return [];
-  const services = await db
-    .select({ id: planService.id, serviceType: planService.serviceType, provider: planService.provider, s117: planService.s117 })
-    .from(planService)
-    .where(and(eq(planService.partnershipId, partnershipId), eq(planService.planId, plan.id)))
-    .orderBy(asc(planService.position), asc(planService.serviceType));
+  const services = await findPlanServices(q, partnershipId, plan.id);
   return services.map((s) => ({ ...s, planNumber: plan.planNumber, planStatus: plan.status, description: describeService(s) }));
 }
 
 /** What the "record a charge" form needs. */
 /** The charge form's data. `shown`: the form is being shown afresh, a view of the person and their plan's services (issue 12, finding 8). */
 export async function chargeFormData(ctx: ServiceContext, personId: string, shown = false) {
-  const p = await loadPerson(ctx.db, ctx, personId, 'person:write');
-  if (shown) await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { page: 'charge-form' } });
-  return { person: p, services: await currentPlanServices(ctx.db, ctx.actor.partnershipId, personId) };
+  const read = async (q: Tx) => ({ person: await loadPerson(q, ctx, personId, 'person:write'), services: await currentPlanServices(q, ctx.actor.partnershipId, personId) });
+  // Shown afresh: one unit with the audited view. Shown again with errors: a read.
+  if (!shown) return ctx.data.read(read);
+  return ctx.data.transaction(async (tx, audit) => {
+    const data = await read(tx);
+    await audit.viewPerson(personId, { page: 'charge-form' });
+    return data;
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -203,8 +204,8 @@ export function manualChargeSchema(today: string) {
  * with S117_FREE_MESSAGE and nothing is saved (R20).
  */
 export async function recordCharge(ctx: ServiceContext, personId: string, input: unknown): Promise<ChargeRow> {
-  const data = parseInput(manualChargeSchema(todayInLondon()), input);
-  return ctx.db.transaction(async (tx) => {
+  const data = parseInput(manualChargeSchema(ctx.today()), input);
+  return ctx.data.transaction(async (tx, audit) => {
     await loadPerson(tx, ctx, personId, 'person:write');
     let serviceId: string | null = null;
     let description: string;
@@ -221,9 +222,7 @@ export async function recordCharge(ctx: ServiceContext, personId: string, input:
       description = chosen.description;
       s117 = false;
     }
-    const [created] = await tx
-      .insert(personCharge)
-      .values({
+    const created = await insertCharge(tx, {
         partnershipId: ctx.actor.partnershipId,
         personId,
         serviceId,
@@ -236,10 +235,9 @@ export async function recordCharge(ctx: ServiceContext, personId: string, input:
         status: 'lawful',
         source: 'manual',
         recordedBy: ctx.actor.userId,
-      })
-      .returning();
-    await recordChange(tx, ctx, { action: 'charge.recorded', subjectType: 'person', subjectId: personId, after: created });
-    return created!;
+      });
+    await audit.change({ action: 'charge.recorded', subjectType: 'person', subjectId: personId, after: created });
+    return created;
   });
 }
 
@@ -252,58 +250,51 @@ export async function recordCharge(ctx: ServiceContext, personId: string, input:
  * is not known, the organisation recording the charge), due in 28 days. One open refund task
  * per person: callers hold the person's row lock, so two charges arriving together share it.
  */
-export async function openRefundTask(tx: DbOrTx, ctx: ServiceContext, p: PersonRow): Promise<{ id: string; created: boolean }> {
-  const open = (
-    await tx
-      .select({ id: task.id })
-      .from(task)
-      .where(and(eq(task.partnershipId, ctx.actor.partnershipId), eq(task.personId, p.id), eq(task.kind, REFUND_TASK_KIND), eq(task.status, 'open')))
-      .orderBy(asc(task.createdAt))
-      .limit(1)
-  )[0];
+export async function openRefundTask(tx: Tx, audit: AuditRecorder, ctx: ServiceContext, p: PersonRow): Promise<{ id: string; created: boolean }> {
+  const open = await findOpenTask(tx, ctx.actor.partnershipId, p.id, REFUND_TASK_KIND);
   if (open) return { id: open.id, created: false };
-  const la = p.responsibleLocalAuthority
-    ? (await tx.select({ id: organisation.id }).from(organisation).where(and(eq(organisation.partnershipId, ctx.actor.partnershipId), eq(organisation.code, p.responsibleLocalAuthority))))[0]
-    : undefined;
-  const [created] = await tx
-    .insert(task)
-    .values({
+  const laId = p.responsibleLocalAuthority ? await findOrganisationIdByCode(tx, ctx.actor.partnershipId, p.responsibleLocalAuthority) : undefined;
+  const created = await insertTask(tx, {
       partnershipId: ctx.actor.partnershipId,
       personId: p.id,
       kind: REFUND_TASK_KIND,
       title: REFUND_TASK_TITLE,
       detail:
         'The person has been charged for services that are section 117 aftercare, which is free (R20, R v Manchester CC ex p Stennett). Refund every such charge in full, with interest at the partnership’s rate: see “Charges and refunds” on their record.',
-      ownerOrganisationId: la?.id ?? ctx.actor.activeOrganisationId,
-      dueOn: addDays(todayInLondon(), REFUND_TASK_DUE_DAYS),
-    })
-    .returning();
-  await recordChange(tx, ctx, { action: 'task.created', subjectType: 'person', subjectId: p.id, after: created });
-  return { id: created!.id, created: true };
+      ownerOrganisationId: laId ?? ctx.actor.activeOrganisationId,
+      dueOn: addDays(ctx.today(), REFUND_TASK_DUE_DAYS),
+    });
+  await audit.change({ action: 'task.created', subjectType: 'person', subjectId: p.id, after: created });
+  return { id: created.id, created: true };
 }
 
 /** The refund of every charge due to be refunded, with interest at the partnership's rate to `toDate`. */
 export async function refundCalculation(ctx: ServiceContext, personId: string, toDate: string): Promise<{ person: PersonRow; calculation: RefundCalculation; charges: ChargeRow[]; canWrite: boolean; rateBasisPoints: number }> {
-  const p = await loadPerson(ctx.db, ctx, personId, 'person:read');
-  const due = (await chargesOf(ctx.db, ctx.actor.partnershipId, personId)).filter((c) => c.status === 'refund-due');
-  const settings = await getPlanSettings(ctx.db, ctx.actor.partnershipId);
+  const { p, due, settings } = await ctx.data.transaction(async (tx, audit) => {
+    const p = await loadPerson(tx, ctx, personId, 'person:read');
+    const due = (await chargesOf(tx, ctx.actor.partnershipId, personId)).filter((c) => c.status === 'refund-due');
+    const settings = await getPlanSettings(tx, ctx.actor.partnershipId);
+    await audit.viewPerson(personId, { part: 'refund', toDate });
+    return { p, due, settings };
+  });
   const calculation = calculateRefund({
     charges: due.map((c) => ({ id: c.id, description: c.serviceDescription, chargedFrom: c.chargedFrom, chargedTo: c.chargedTo, amountPence: c.amountPence, paidOn: c.paidOn })),
     annualRatePercent: settings.refundInterestPercent,
     toDate,
   });
-  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { part: 'refund', toDate } });
   return { person: p, calculation, charges: due, canWrite: canOnPerson(ctx.actor, 'person:write', p), rateBasisPoints: settings.refundInterestBasisPoints };
 }
 
 /** One charge, for the "refund paid" form. */
 export async function getCharge(ctx: ServiceContext, personId: string, chargeId: string, permission: 'person:read' | 'person:write' = 'person:read') {
-  const p = await loadPerson(ctx.db, ctx, personId, permission);
-  if (!z.uuid().safeParse(chargeId).success) throw new NotFoundError('Charge not found');
-  const charge = (await ctx.db.select().from(personCharge).where(and(eq(personCharge.partnershipId, ctx.actor.partnershipId), eq(personCharge.personId, personId), eq(personCharge.id, chargeId))))[0];
-  if (!charge) throw new NotFoundError('Charge not found');
-  const settings = await getPlanSettings(ctx.db, ctx.actor.partnershipId);
-  return { person: p, charge, refundInterestPercent: settings.refundInterestPercent };
+  return ctx.data.read(async (q) => {
+    const p = await loadPerson(q, ctx, personId, permission);
+    if (!z.uuid().safeParse(chargeId).success) throw new NotFoundError('Charge not found');
+    const charge = await findCharge(q, ctx.actor.partnershipId, personId, chargeId);
+    if (!charge) throw new NotFoundError('Charge not found');
+    const settings = await getPlanSettings(q, ctx.actor.partnershipId);
+    return { person: p, charge, refundInterestPercent: settings.refundInterestPercent };
+  });
 }
 
 export function refundPaidSchema(today: string, charge: Pick<ChargeRow, 'amountPence' | 'paidOn'>) {
@@ -330,40 +321,24 @@ export function refundPaidSchema(today: string, charge: Pick<ChargeRow, 'amountP
  * charge). When no charge of the person is left to refund, their open refund task is completed.
  */
 export async function markRefundPaid(ctx: ServiceContext, personId: string, chargeId: string, version: number, input: unknown): Promise<ChargeRow> {
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     const p = await loadPerson(tx, ctx, personId, 'person:write', true);
     if (!z.uuid().safeParse(chargeId).success) throw new NotFoundError('Charge not found');
-    const before = (await tx.select().from(personCharge).where(and(eq(personCharge.partnershipId, ctx.actor.partnershipId), eq(personCharge.personId, personId), eq(personCharge.id, chargeId))))[0];
+    const before = await findCharge(tx, ctx.actor.partnershipId, personId, chargeId);
     if (!before) throw new NotFoundError('Charge not found');
     if (before.status === 'lawful') throw new InputError([{ path: 'amount', message: 'This charge was not for a section 117 service: there is nothing to refund' }]);
-    const data = parseInput(refundPaidSchema(todayInLondon(), before), input);
-    const updated = expectOneUpdated(
-      await tx
-        .update(personCharge)
-        .set({ status: 'refunded', refundedOn: data.refundedOn!, refundedPence: data.amount, version: version + 1, updatedAt: new Date() })
-        .where(and(eq(personCharge.partnershipId, ctx.actor.partnershipId), eq(personCharge.id, chargeId), eq(personCharge.version, version), eq(personCharge.status, 'refund-due')))
-        .returning(),
-    );
-    await recordChange(tx, ctx, { action: 'charge.refunded', subjectType: 'person', subjectId: personId, before, after: updated });
+    const data = parseInput(refundPaidSchema(ctx.today(), before), input);
+    const now = ctx.clock.now();
+    const updated = expectOneUpdated(await markChargeRefundedAtVersion(tx, ctx.actor.partnershipId, chargeId, version, { refundedOn: data.refundedOn!, refundedPence: data.amount, at: now }));
+    await audit.change({ action: 'charge.refunded', subjectType: 'person', subjectId: personId, before, after: updated });
 
-    const left = await tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(personCharge)
-      .where(and(eq(personCharge.partnershipId, ctx.actor.partnershipId), eq(personCharge.personId, personId), eq(personCharge.status, 'refund-due')));
-    if ((left[0]?.n ?? 0) === 0) {
-      const done = await tx
-        .update(task)
-        .set({
-          status: 'done',
-          outcome: 'Every charge made for section 117 aftercare has been refunded (recorded on “Charges and refunds”).',
-          completedAt: new Date(),
-          completedBy: ctx.actor.userId,
-          updatedAt: new Date(),
-          version: sql`${task.version} + 1`,
-        })
-        .where(and(eq(task.partnershipId, ctx.actor.partnershipId), eq(task.personId, p.id), eq(task.kind, REFUND_TASK_KIND), eq(task.status, 'open')))
-        .returning();
-      for (const t of done) await recordChange(tx, ctx, { action: 'task.completed', subjectType: 'person', subjectId: personId, after: t });
+    if ((await countChargesDueRefund(tx, ctx.actor.partnershipId, personId)) === 0) {
+      const done = await completeOpenTasks(tx, ctx.actor.partnershipId, p.id, REFUND_TASK_KIND, {
+        outcome: 'Every charge made for section 117 aftercare has been refunded (recorded on “Charges and refunds”).',
+        by: ctx.actor.userId,
+        at: now,
+      });
+      for (const t of done) await audit.change({ action: 'task.completed', subjectType: 'person', subjectId: personId, after: t });
     }
     return updated;
   });
@@ -379,18 +354,11 @@ export async function markRefundPaid(ctx: ServiceContext, personId: string, char
  * Producing a letter is a write: person:write.
  */
 export async function produceRefundLetter(ctx: ServiceContext, personId: string, toDate: string): Promise<{ documentId: string; fileName: string; content: Buffer; largePrint: boolean }> {
-  const p = await loadPerson(ctx.db, ctx, personId, 'person:write');
+  const p = await ctx.data.read((q) => loadPerson(q, ctx, personId, 'person:write'));
   const { calculation, rateBasisPoints } = await refundCalculation(ctx, personId, toDate);
   if (calculation.lines.length === 0) throw new InputError([{ path: 'to', message: 'There are no charges to refund, so there is no letter to write' }]);
-  const from = p.responsibleLocalAuthority
-    ? (
-        await ctx.db
-          .select({ name: organisation.name, contactPhone: organisation.contactPhone, contactEmail: organisation.contactEmail, contactAddress: organisation.contactAddress })
-          .from(organisation)
-          .where(and(eq(organisation.partnershipId, ctx.actor.partnershipId), eq(organisation.code, p.responsibleLocalAuthority)))
-      )[0] ?? null
-    : null;
-  const today = todayInLondon();
+  const from = p.responsibleLocalAuthority ? await ctx.data.read((q) => findLetterSender(q, ctx.actor.partnershipId, p.responsibleLocalAuthority!)) : null;
+  const today = ctx.today();
   const largePrint = p.communicationNeeds.includes('large-print');
   const doc = refundLetter({
     calculation,
@@ -402,7 +370,7 @@ export async function produceRefundLetter(ctx: ServiceContext, personId: string,
   });
   const content = await renderPdf(doc);
   const fileName = fileNameFor(`${REFUND_LETTER_TITLE}${largePrint ? ' large print' : ''}`, today);
-  const stored = await ctx.db.transaction(async (tx) =>
+  const stored = await ctx.data.transaction(async (tx) =>
     storeDocument(tx, ctx, {
       personId,
       kind: 'refund-letter',

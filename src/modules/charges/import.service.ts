@@ -1,21 +1,16 @@
-import { and, eq, inArray } from 'drizzle-orm';
 import { normaliseHeader, readCsvRecords } from '../../platform/csv.ts';
 import { z } from 'zod';
 import { isRealDate } from '../../domain/calendar-date.ts';
 import { formatPounds } from '../../domain/funding.ts';
 import { formatNhsNumber, nhsNumberMessages, nhsNumberProblem, normaliseNhsNumber } from '../../domain/nhs-number.ts';
 import { MAX_CHARGE_PENCE } from '../../domain/refund.ts';
-import { recordChange, recordView } from '../../platform/audit/audit.ts';
-import { todayInLondon } from '../../platform/clock.ts';
 import { AppError, InputError, type FieldIssue } from '../../platform/errors/errors.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
-import { planService } from '../plans/index.ts';
 import { parseApiInput } from '../../platform/http/api-input.ts';
 import { parseExtractDate } from '../register/index.ts';
-import { person } from '../register/index.ts';
 import { describeService, loadPerson, openRefundTask, type ChargeRow } from './charges.service.ts';
 import { parsePounds } from '../../domain/money.ts';
-import { personCharge } from './schema.ts';
+import { findChargeByExternalId, findChargesForApi, findPeopleByNhsNumber, findPersonPlanService, insertCharge } from './charges.queries.ts';
 
 /*
  * Charges sent by a finance system: `POST /api/v1/people/{id}/charges` and
@@ -117,18 +112,13 @@ function describeCharge(c: Pick<ChargeRow, 'serviceDescription' | 'chargedFrom' 
  */
 export async function importCharge(ctx: ServiceContext, personId: string, input: ChargeImport, source: 'api' | 'import'): Promise<ImportOutcome> {
   try {
-    return await ctx.db.transaction(async (tx) => {
+    return await ctx.data.transaction(async (tx, audit) => {
       const p = await loadPerson(tx, ctx, personId, 'person:write', true);
       let serviceId: string | null = null;
       let description = input.serviceDescription ?? null;
       let s117 = input.s117 === true;
       if (input.serviceId) {
-        const service = (
-          await tx
-            .select({ id: planService.id, serviceType: planService.serviceType, provider: planService.provider, s117: planService.s117 })
-            .from(planService)
-            .where(and(eq(planService.partnershipId, ctx.actor.partnershipId), eq(planService.personId, personId), eq(planService.id, input.serviceId)))
-        )[0];
+        const service = await findPersonPlanService(tx, ctx.actor.partnershipId, personId, input.serviceId);
         if (!service) throw new InputError([{ path: 'serviceId', message: `There is no service with id ${input.serviceId} in this person’s aftercare plans` }]);
         serviceId = service.id;
         description ??= describeService(service);
@@ -145,7 +135,7 @@ export async function importCharge(ctx: ServiceContext, personId: string, input:
         paidOn: input.paidOn,
       };
 
-      const existing = (await tx.select().from(personCharge).where(and(eq(personCharge.partnershipId, ctx.actor.partnershipId), eq(personCharge.externalId, input.externalId))))[0];
+      const existing = await findChargeByExternalId(tx, ctx.actor.partnershipId, input.externalId);
       if (existing) {
         if (existing.personId !== personId) throw new InputError([{ path: 'externalId', message: `The externalId "${input.externalId}" has already been used for another person’s charge. Nothing was changed` }]);
         const same = (Object.keys(fields) as Array<keyof typeof fields>).every((k) => existing[k] === fields[k]);
@@ -160,10 +150,8 @@ export async function importCharge(ctx: ServiceContext, personId: string, input:
         return { outcome: 'already-recorded' as const, charge: existing, refundTask: existing.refundTaskId ? { id: existing.refundTaskId, created: false } : null };
       }
 
-      const refundTask = s117 ? await openRefundTask(tx, ctx, p) : null;
-      const [created] = await tx
-        .insert(personCharge)
-        .values({
+      const refundTask = s117 ? await openRefundTask(tx, audit, ctx, p) : null;
+      const created = await insertCharge(tx, {
           partnershipId: ctx.actor.partnershipId,
           personId,
           ...fields,
@@ -172,10 +160,9 @@ export async function importCharge(ctx: ServiceContext, personId: string, input:
           externalId: input.externalId,
           refundTaskId: refundTask?.id ?? null,
           recordedBy: ctx.actor.userId,
-        })
-        .returning();
-      await recordChange(tx, ctx, { action: s117 ? 'charge.imported-refund-due' : 'charge.imported', subjectType: 'person', subjectId: personId, after: created });
-      return { outcome: 'recorded' as const, charge: created!, refundTask };
+        });
+      await audit.change({ action: s117 ? 'charge.imported-refund-due' : 'charge.imported', subjectType: 'person', subjectId: personId, after: created });
+      return { outcome: 'recorded' as const, charge: created, refundTask };
     });
   } catch (error) {
     // Two requests with one new externalId at once, for different people: the index decides.
@@ -186,20 +173,18 @@ export async function importCharge(ctx: ServiceContext, personId: string, input:
 
 /** A charge sent to the API. 404/403 come before any check of the body. */
 export async function importChargeFromApi(ctx: ServiceContext, personId: string, body: unknown): Promise<ImportOutcome> {
-  await loadPerson(ctx.db, ctx, personId, 'person:write');
-  const input = parseApiInput(chargeImportSchema(todayInLondon()), body);
+  await ctx.data.read((q) => loadPerson(q, ctx, personId, 'person:write'));
+  const input = parseApiInput(chargeImportSchema(ctx.today()), body);
   return importCharge(ctx, personId, input, 'api');
 }
 
 /** The charges recorded against a person, for an API client. */
 export async function chargesForApi(ctx: ServiceContext, personId: string): Promise<ChargeRow[]> {
-  await loadPerson(ctx.db, ctx, personId, 'person:read');
-  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { via: 'api', part: 'charges' } });
-  return ctx.db
-    .select()
-    .from(personCharge)
-    .where(and(eq(personCharge.partnershipId, ctx.actor.partnershipId), eq(personCharge.personId, personId)))
-    .orderBy(personCharge.chargedFrom, personCharge.paidOn);
+  return ctx.data.transaction(async (tx, audit) => {
+    await loadPerson(tx, ctx, personId, 'person:read');
+    await audit.viewPerson(personId, { via: 'api', part: 'charges' });
+    return findChargesForApi(tx, ctx.actor.partnershipId, personId);
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -373,7 +358,7 @@ export interface ChargesIngestResult {
  * line and every reason.
  */
 export async function ingestCharges(ctx: ServiceContext, file: ChargesFile): Promise<ChargesIngestResult> {
-  const today = todayInLondon();
+  const today = ctx.today();
   const result: ChargesIngestResult = {
     rowsRead: file.rows.length + file.unreadable.length,
     chargesRecorded: 0,
@@ -407,14 +392,7 @@ export async function ingestCharges(ctx: ServiceContext, file: ChargesFile): Pro
   }
 
   const numbers = [...new Set(planned.map((p) => p.nhsNumber))];
-  const people = new Map<string, string>();
-  for (let i = 0; i < numbers.length; i += 500) {
-    const rows = await ctx.db
-      .select({ id: person.id, nhsNumber: person.nhsNumber })
-      .from(person)
-      .where(and(eq(person.partnershipId, ctx.actor.partnershipId), inArray(person.nhsNumber, numbers.slice(i, i + 500))));
-    for (const r of rows) people.set(r.nhsNumber, r.id);
-  }
+  const people = await ctx.data.read((q) => findPeopleByNhsNumber(q, ctx.actor.partnershipId, numbers));
 
   for (const row of planned) {
     const personId = people.get(row.nhsNumber);

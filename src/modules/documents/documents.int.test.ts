@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, createTestApp, dateForm, demo, signedInBrowser, type TestApp } from '../../../test/app.ts';
 import { sentenceStats } from '../../domain/readability.ts';
+import { SettableClock } from '../../platform/clock.ts';
 import { rowsOf } from '../../platform/db/database.ts';
 import { auditEvent } from '../../platform/db/schema.ts';
 import { sha256Hex } from '../../platform/documents/pdf.ts';
@@ -337,5 +338,45 @@ describe('the statement is only for people who are entitled or pending', () => {
     expect(doc!.accessibleFormat).toBe('large-print');
     const pdf = await extractPdf(doc!.content);
     expect(Math.min(...pdf.fontSizes)).toBeGreaterThanOrEqual(18);
+  });
+});
+
+describe('issue 12, the one door to the data: documents take the date from the application’s clock', () => {
+  it('dates the statement of entitlement, on the page and in the stored PDF, by the clock the app was given', async () => {
+    const clock = new SettableClock('2031-02-03');
+    const own = await createTestApp({}, { clock });
+    try {
+      const b = await signedInBrowser(own.app, demo.practitioner);
+      const addAndEntitle = async () => {
+        await b.get('/people/new');
+        const res = await b.post('/people/new', {
+          nhsNumber: '9990000204', givenName: 'Clock', familyName: 'Documents', ...dateForm('dateOfBirth', '1980-05-17'), address: '1 Test Street', postcode: 'ZZ99 1AA',
+          sex: 'not-known', engagement: 'engaged', interpreterNeeded: 'false', dischargePlanning: 'not-started', confirmDuplicate: 'yes',
+        });
+        expect(res.statusCode, res.body.slice(0, 2000)).toBe(302);
+        const personId = /\/people\/([0-9a-f-]+)\/history/.exec(res.headers.location as string)![1]!;
+        for (const [type, fields] of [
+          ['detention-started', { ...dateForm('date', '2025-01-10'), legalStatusCode: '03', ordinaryResidence: 'E06000901', icbOfGpRegistration: 'E54000901' }],
+          ['detention-ended', { ...dateForm('date', '2025-03-01'), reason: 'discharged' }],
+          ['left-hospital', { ...dateForm('date', '2025-03-01') }],
+        ] as const) {
+          await b.get(`/people/${personId}/events/new/${type}`);
+          await b.post(`/people/${personId}/events/new/${type}`, fields);
+          const done = await b.post(`/people/${personId}/events/new/${type}`, { ...fields, confirm: 'yes' });
+          expect(done.statusCode, done.body.slice(0, 2000)).toBe(302);
+        }
+        return personId;
+      };
+      const personId = await addAndEntitle();
+      const page = await b.get(`/people/${personId}/statement?version=standard`);
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('produced on 3 February 2031');
+      const produced = await b.post(`/people/${personId}/documents/statement`, { version: 'standard' });
+      expect(produced.statusCode, produced.body.slice(0, 2000)).toBe(302);
+      const [doc] = await own.database.db.select().from(personDocument).where(eq(personDocument.personId, personId));
+      expect(doc!.fileName).toContain('2031-02-03');
+    } finally {
+      await own.close();
+    }
   });
 });

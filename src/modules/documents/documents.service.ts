@@ -1,22 +1,32 @@
-import { loadPerson } from '../register/index.ts';
-import { and, desc, eq, max, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { activeMembership } from '../../platform/access/actor.ts';
 import { canOnPerson } from '../../platform/access/policy.ts';
-import { recordChange, recordView, type AuditScope } from '../../platform/audit/audit.ts';
-import { todayInLondon } from '../../platform/clock.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
-import { appUser, organisation } from '../../platform/db/schema.ts';
-import { renderPdf, sha256Hex } from '../../platform/documents/pdf.ts';
+import { renderPdf } from '../../platform/documents/pdf.ts';
 import type { DocumentModel } from '../../platform/documents/model.ts';
 import { InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
-import { person } from '../register/index.ts';
-import { fileNameFor, type OrganisationContact } from './format.ts';
+import { loadPerson, type person } from '../register/index.ts';
+import {
+  documentExists,
+  findDocument,
+  findDocumentSummaries,
+  findInformationGiven,
+  findOrganisationContact,
+  findOrganisationNames,
+  insertInformationGiven,
+  latestRightsGivenInWriting,
+  storeDocument,
+  updateRightsGivenInWritingAtVersion,
+  type AccessibleFormat,
+  type DocumentRow,
+  type DocumentSummary,
+  type InformationGivenRow,
+} from './documents.queries.ts';
+import { fileNameFor } from './format.ts';
 import { informationGivenSchema, isWrittenFormat } from './information-given.ts';
 import { letterFormat, wrapInLetter } from './letter.ts';
-import { informationGiven, personDocument } from './schema.ts';
 import { buildStatement, canHaveStatement, StatementNotAvailableError, type StatementFacts, type StatementVersion } from './statement.ts';
 
 /*
@@ -27,160 +37,38 @@ import { buildStatement, canHaveStatement, StatementNotAvailableError, type Stat
  */
 
 export type PersonRow = typeof person.$inferSelect;
-export type DocumentRow = typeof personDocument.$inferSelect;
-export type InformationGivenRow = typeof informationGiven.$inferSelect;
-
-export const accessibleFormats = ['standard', 'easy-read', 'large-print'] as const;
-export type AccessibleFormat = (typeof accessibleFormats)[number];
+export { accessibleFormats, storeDocument } from './documents.queries.ts';
+export type { AccessibleFormat, DocumentRow, DocumentSummary, InformationGivenEntry, InformationGivenRow, StoreDocumentInput } from './documents.queries.ts';
 
 // ---------------------------------------------------------------------------
 // Storing and reading documents (other modules call storeDocument and renderPdf)
 // ---------------------------------------------------------------------------
 
-export interface StoreDocumentInput {
-  personId: string;
-  planId?: string | null;
-  /** plan, statement, letter, refund-letter… */
-  kind: string;
-  accessibleFormat: AccessibleFormat;
-  /** BCP 47 tag, e.g. 'en-GB'. */
-  language: string;
-  title: string;
-  mediaType: string;
-  fileName: string;
-  content: Buffer;
-}
-
-const storeDocumentSchema = z.object({
-  personId: z.uuid(),
-  planId: z.uuid().nullish(),
-  kind: z.string().trim().regex(/^[a-z][a-z0-9-]{0,39}$/, 'The kind of document must be a short lower-case name, like "statement"'),
-  accessibleFormat: z.enum(accessibleFormats),
-  language: z.string().trim().min(2).max(35),
-  title: z.string().trim().min(1).max(300),
-  mediaType: z.string().trim().regex(/^[a-z]+\/[a-z0-9.+-]+$/i, 'Not a media type'),
-  fileName: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .regex(/^[^/\\\r\n"]+$/, 'A file name cannot contain slashes, quotes or line breaks'),
-});
-
-/**
- * Store a produced document exactly as produced, inside the caller's transaction, with its
- * SHA-256 and size, and audit it (the hash goes into the audit trail, never the bytes).
- * Storing a document adds to the person's record, so it needs person:write on them (issue 12,
- * finding 3: read-only users stored plan PDFs). Only a use case that has already made a narrower
- * decision passes 'person:read' (the ending letters, stored by the responsible bodies' deciders
- * once both have approved). Checked before the input.
- */
-export async function storeDocument(tx: DbOrTx, ctx: AuditScope, input: StoreDocumentInput, permission: 'person:write' | 'person:read' = 'person:write'): Promise<{ id: string; contentHash: string }> {
-  await loadPerson(tx, ctx, input.personId, permission);
-  const { content, ...rest } = input;
-  const data = parseInput(storeDocumentSchema, rest);
-  if (!Buffer.isBuffer(content) || content.length === 0) throw new InputError([{ path: 'content', message: 'The document is empty' }]);
-  const contentHash = sha256Hex(content);
-  const [created] = await tx
-    .insert(personDocument)
-    .values({
-      partnershipId: ctx.actor.partnershipId,
-      personId: data.personId,
-      planId: data.planId ?? null,
-      kind: data.kind,
-      accessibleFormat: data.accessibleFormat,
-      language: data.language,
-      title: data.title,
-      mediaType: data.mediaType,
-      fileName: data.fileName,
-      content,
-      contentHash,
-      sizeBytes: content.length,
-      createdBy: ctx.actor.userId,
-    })
-    .returning({ id: personDocument.id, createdAt: personDocument.createdAt });
-  await recordChange(tx, ctx, {
-    action: 'document.stored',
-    subjectType: 'person',
-    subjectId: data.personId,
-    after: { documentId: created!.id, ...data, planId: data.planId ?? null, contentHash, sizeBytes: content.length },
-  });
-  return { id: created!.id, contentHash };
-}
-
-export interface DocumentSummary {
-  id: string;
-  planId: string | null;
-  kind: string;
-  accessibleFormat: string;
-  language: string;
-  title: string;
-  mediaType: string;
-  fileName: string;
-  contentHash: string;
-  sizeBytes: number;
-  createdAt: Date;
-  createdByName: string | null;
-}
-
 /** The person's stored documents, newest first, without their bytes. */
 export async function listDocuments(ctx: ServiceContext, personId: string): Promise<DocumentSummary[]> {
-  await loadPerson(ctx.db, ctx, personId, 'person:read');
-  return ctx.db
-    .select({
-      id: personDocument.id,
-      planId: personDocument.planId,
-      kind: personDocument.kind,
-      accessibleFormat: personDocument.accessibleFormat,
-      language: personDocument.language,
-      title: personDocument.title,
-      mediaType: personDocument.mediaType,
-      fileName: personDocument.fileName,
-      contentHash: personDocument.contentHash,
-      sizeBytes: personDocument.sizeBytes,
-      createdAt: personDocument.createdAt,
-      createdByName: appUser.displayName,
-    })
-    .from(personDocument)
-    .leftJoin(appUser, eq(appUser.id, personDocument.createdBy))
-    .where(and(eq(personDocument.partnershipId, ctx.actor.partnershipId), eq(personDocument.personId, personId)))
-    .orderBy(desc(personDocument.createdAt), desc(personDocument.id));
+  return ctx.data.read(async (q) => {
+    await loadPerson(q, ctx, personId, 'person:read');
+    return findDocumentSummaries(q, ctx.actor.partnershipId, personId);
+  });
 }
 
 /** One stored document with its bytes, for download. Every download is audited as a view of the person's record. */
 export async function getDocument(ctx: ServiceContext, personId: string, documentId: string): Promise<DocumentRow> {
-  await loadPerson(ctx.db, ctx, personId, 'person:read');
-  if (!z.uuid().safeParse(documentId).success) throw new NotFoundError('Document not found');
-  const row = (
-    await ctx.db
-      .select()
-      .from(personDocument)
-      .where(and(eq(personDocument.partnershipId, ctx.actor.partnershipId), eq(personDocument.personId, personId), eq(personDocument.id, documentId)))
-  )[0];
-  if (!row) throw new NotFoundError('Document not found');
-  await recordView(ctx.db, ctx, {
-    subjectType: 'person',
-    subjectId: personId,
-    detail: { document: { id: row.id, kind: row.kind, title: row.title, contentHash: row.contentHash }, downloaded: true },
+  return ctx.data.transaction(async (tx, audit) => {
+    await loadPerson(tx, ctx, personId, 'person:read');
+    if (!z.uuid().safeParse(documentId).success) throw new NotFoundError('Document not found');
+    const row = await findDocument(tx, ctx.actor.partnershipId, personId, documentId);
+    if (!row) throw new NotFoundError('Document not found');
+    await audit.viewPerson(personId, { document: { id: row.id, kind: row.kind, title: row.title, contentHash: row.contentHash }, downloaded: true });
+    return row;
   });
-  return row;
 }
 
 // ---------------------------------------------------------------------------
 // The statement of entitlement
 // ---------------------------------------------------------------------------
 
-async function organisationContact(db: DbOrTx, partnershipId: string, code: string | null): Promise<OrganisationContact | null> {
-  if (!code) return null;
-  const row = (
-    await db
-      .select({ name: organisation.name, contactPhone: organisation.contactPhone, contactEmail: organisation.contactEmail, contactAddress: organisation.contactAddress })
-      .from(organisation)
-      .where(and(eq(organisation.partnershipId, partnershipId), or(eq(organisation.code, code), eq(organisation.onsCode, code))))
-      .limit(1)
-  )[0];
-  return row ?? { name: code, contactPhone: null, contactEmail: null, contactAddress: null };
-}
+const organisationContact = findOrganisationContact;
 
 /**
  * The section 117 needs and services of the person's approved plan, for the statement. The plans
@@ -226,10 +114,12 @@ function effectiveStatement(facts: StatementFacts, version: StatementVersion, co
 
 /** The statement as a DocumentModel for the HTML page. Viewing it is a view of the person's record. */
 export async function getStatement(ctx: ServiceContext, personId: string, version: StatementVersion): Promise<{ model: DocumentModel; person: PersonRow }> {
-  const row = await loadPerson(ctx.db, ctx, personId, 'person:read');
-  const facts = await statementFacts(ctx.db, row, todayInLondon());
-  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { statement: version } });
-  return { model: buildStatement(facts, version), person: row };
+  return ctx.data.transaction(async (tx, audit) => {
+    const row = await loadPerson(tx, ctx, personId, 'person:read');
+    const facts = await statementFacts(tx, row, ctx.today());
+    await audit.viewPerson(personId, { statement: version });
+    return { model: buildStatement(facts, version), person: row };
+  });
 }
 
 export interface ProducedDocument {
@@ -247,8 +137,8 @@ export interface ProducedDocument {
  * letter to the person's address from the responsible local authority.
  */
 export async function produceStatement(ctx: ServiceContext, personId: string, options: { version: StatementVersion; coveringLetter: boolean }): Promise<ProducedDocument> {
-  const today = todayInLondon();
-  return ctx.db.transaction(async (tx) => {
+  const today = ctx.today();
+  return ctx.data.transaction(async (tx) => {
     const row = await loadPerson(tx, ctx, personId, 'person:write');
     const facts = await statementFacts(tx, row, today);
     const statement = effectiveStatement(facts, options.version, row.communicationNeeds);
@@ -286,21 +176,7 @@ export async function produceStatement(ctx: ServiceContext, personId: string, op
 // Information given
 // ---------------------------------------------------------------------------
 
-export interface InformationGivenEntry extends InformationGivenRow {
-  givenByName: string | null;
-  documentTitle: string | null;
-}
-
-async function informationGivenHistory(db: DbOrTx, partnershipId: string, personId: string): Promise<InformationGivenEntry[]> {
-  const rows = await db
-    .select({ entry: informationGiven, givenByName: appUser.displayName, documentTitle: personDocument.title })
-    .from(informationGiven)
-    .leftJoin(appUser, eq(appUser.id, informationGiven.givenBy))
-    .leftJoin(personDocument, and(eq(personDocument.partnershipId, informationGiven.partnershipId), eq(personDocument.id, informationGiven.documentId)))
-    .where(and(eq(informationGiven.partnershipId, partnershipId), eq(informationGiven.personId, personId)))
-    .orderBy(desc(informationGiven.givenOn), desc(informationGiven.createdAt));
-  return rows.map((r) => ({ ...r.entry, givenByName: r.givenByName, documentTitle: r.documentTitle }));
-}
+const informationGivenHistory = findInformationGiven;
 
 /**
  * Record that information was given to the person. When it is the rights statement given in
@@ -309,22 +185,16 @@ async function informationGivenHistory(db: DbOrTx, partnershipId: string, person
  * person (the version the form was opened at).
  */
 export async function recordInformationGiven(ctx: ServiceContext, personId: string, personVersion: number, input: unknown): Promise<InformationGivenRow> {
-  const today = todayInLondon();
+  const today = ctx.today();
   const data = parseInput(informationGivenSchema(today), input);
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     const before = await loadPerson(tx, ctx, personId, 'person:write', true);
     if (data.givenOn! < before.dateOfBirth) throw new InputError([{ path: 'givenOn', message: 'The date it was given must be on or after their date of birth' }]);
     if (data.documentId) {
-      const doc = await tx
-        .select({ id: personDocument.id })
-        .from(personDocument)
-        .where(and(eq(personDocument.partnershipId, ctx.actor.partnershipId), eq(personDocument.personId, personId), eq(personDocument.id, data.documentId)));
-      if (doc.length === 0) throw new InputError([{ path: 'documentId', message: 'Select one of their stored documents, or none' }]);
+      if (!(await documentExists(tx, ctx.actor.partnershipId, personId, data.documentId))) throw new InputError([{ path: 'documentId', message: 'Select one of their stored documents, or none' }]);
     }
     const inWriting = isWrittenFormat(data.format);
-    const [created] = await tx
-      .insert(informationGiven)
-      .values({
+    const created = await insertInformationGiven(tx, {
         partnershipId: ctx.actor.partnershipId,
         personId,
         subject: data.subject,
@@ -338,35 +208,23 @@ export async function recordInformationGiven(ctx: ServiceContext, personId: stri
         offerAgain: data.offerAgain,
         offerAgainReason: data.offerAgain ? data.offerAgainReason : null,
         notes: data.notes,
-      })
-      .returning();
+      });
     let rightsGivenInWritingOn = before.rightsGivenInWritingOn;
     if (data.subject === 'rights-statement' && inWriting) {
-      const latest = (
-        await tx
-          .select({ on: max(informationGiven.givenOn) })
-          .from(informationGiven)
-          .where(and(eq(informationGiven.partnershipId, ctx.actor.partnershipId), eq(informationGiven.personId, personId), eq(informationGiven.subject, 'rights-statement'), eq(informationGiven.inWriting, true)))
-      )[0]?.on;
+      const latest = await latestRightsGivenInWriting(tx, ctx.actor.partnershipId, personId);
       if (latest && latest !== before.rightsGivenInWritingOn) {
-        const updated = expectOneUpdated(
-          await tx
-            .update(person)
-            .set({ rightsGivenInWritingOn: latest, updatedAt: new Date(), version: personVersion + 1 })
-            .where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, personId), eq(person.version, personVersion)))
-            .returning({ rightsGivenInWritingOn: person.rightsGivenInWritingOn }),
-        );
+        const updated = expectOneUpdated(await updateRightsGivenInWritingAtVersion(tx, ctx.actor.partnershipId, personId, personVersion, latest, ctx.clock.now()));
         rightsGivenInWritingOn = updated.rightsGivenInWritingOn;
       }
     }
-    await recordChange(tx, ctx, {
+    await audit.change({
       action: 'information-given.recorded',
       subjectType: 'person',
       subjectId: personId,
       before: { rightsGivenInWritingOn: before.rightsGivenInWritingOn },
       after: { informationGiven: created, rightsGivenInWritingOn },
     });
-    return created!;
+    return created;
   });
 }
 
@@ -376,16 +234,17 @@ export async function recordInformationGiven(ctx: ServiceContext, personId: stri
 
 /** Everything the documents page shows. Viewing it is a view of the person's record (audited). */
 export async function getDocumentsPage(ctx: ServiceContext, personId: string) {
-  const row = await loadPerson(ctx.db, ctx, personId, 'person:read');
-  const [documents, history, orgs] = await Promise.all([
-    listDocuments(ctx, personId),
-    informationGivenHistory(ctx.db, ctx.actor.partnershipId, personId),
-    ctx.db
-      .select({ code: organisation.code, onsCode: organisation.onsCode, name: organisation.name })
-      .from(organisation)
-      .where(eq(organisation.partnershipId, ctx.actor.partnershipId)),
-  ]);
-  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { page: 'documents' } });
+  // One unit: the reads and the audited view of the person's record.
+  const { row, documents, history, orgs } = await ctx.data.transaction(async (tx, audit) => {
+    const row = await loadPerson(tx, ctx, personId, 'person:read');
+    const [documents, history, orgs] = await Promise.all([
+      findDocumentSummaries(tx, ctx.actor.partnershipId, personId),
+      informationGivenHistory(tx, ctx.actor.partnershipId, personId),
+      findOrganisationNames(tx, ctx.actor.partnershipId),
+    ]);
+    await audit.viewPerson(personId, { page: 'documents' });
+    return { row, documents, history, orgs };
+  });
   const organisationName = (code: string | null) => (code ? (orgs.find((o) => o.code === code || o.onsCode === code)?.name ?? code) : null);
   return {
     person: row,

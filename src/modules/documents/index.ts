@@ -1,5 +1,6 @@
 /** The documents module's front door: the only file other modules, the app and the CLI import. */
-export { storeDocument } from './documents.service.ts';
+export { storeDocument } from './documents.queries.ts';
+export type { StoreDocumentInput } from './documents.queries.ts';
 export { fileNameFor, longDate } from './format.ts';
 export type { OrganisationContact } from './format.ts';
 export { letterFormat, wrapInLetter } from './letter.ts';

@@ -1,16 +1,13 @@
-import { and, asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { planTotals, type FunderTotals } from '../../domain/funding.ts';
 import { indicativeBudget } from '../../domain/personal-budget.ts';
 import { needCategories, needDomainIds, type NeedDomain } from '../../domain/rules/index.ts';
-import { ConflictError, NotFoundError } from '../../platform/errors/errors.ts';
+import { ConflictError } from '../../platform/errors/errors.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { problemSchema } from '../../platform/http/problem-schema.ts';
 import { parseApiInput, parseWithRules } from '../../platform/http/api-input.ts';
-import { loadPerson } from '../register/index.ts';
-import { getPlanSettings } from '../settings/index.ts';
 import { advocacyKinds, deliveryRoutes, needInputSchema, serviceInputSchema } from './inputs.ts';
 import {
   addNeed,
@@ -18,6 +15,8 @@ import {
   getPlan,
   listPlans,
   needView,
+  planAsStored,
+  planForPatch,
   removeNeed,
   removeService,
   serviceView,
@@ -30,7 +29,6 @@ import {
   type PlanRow,
   type ServiceView,
 } from './plans.service.ts';
-import { aftercarePlan, planNeed, planService } from './schema.ts';
 
 /*
  * The aftercare plans API: partners' systems read a person's plans and build a draft (its
@@ -310,15 +308,7 @@ async function readPlan(ctx: ServiceContext, personId: string, planId: string): 
  * change), without recording a view: the change itself is audited.
  */
 async function reloadPlan(ctx: ServiceContext, personId: string, planId: string): Promise<PlanOut> {
-  const { db } = ctx;
-  const partnershipId = ctx.actor.partnershipId;
-  const plan = (await db.select().from(aftercarePlan).where(and(eq(aftercarePlan.partnershipId, partnershipId), eq(aftercarePlan.personId, personId), eq(aftercarePlan.id, planId))))[0];
-  if (!plan) throw new NotFoundError('Plan not found');
-  const [needs, services, settings] = await Promise.all([
-    db.select().from(planNeed).where(and(eq(planNeed.partnershipId, partnershipId), eq(planNeed.planId, planId))).orderBy(asc(planNeed.position), asc(planNeed.createdAt)),
-    db.select().from(planService).where(and(eq(planService.partnershipId, partnershipId), eq(planService.planId, planId))).orderBy(asc(planService.position), asc(planService.createdAt)),
-    getPlanSettings(db, partnershipId),
-  ]);
+  const { plan, needs, services, settings } = await planAsStored(ctx, personId, planId);
   const indicative =
     needs.length > 0
       ? indicativeBudget(
@@ -532,10 +522,7 @@ function parseVersionQuery(query: unknown): number {
 /** PATCH: a field left out keeps its stored value; null clears it. */
 async function mergedDetails(ctx: ServiceContext, personId: string, planId: string, body: z.output<typeof detailsBodySchema>): Promise<Record<string, unknown>> {
   // 404 and 403 before anything about the plan is looked at, as the service answers them.
-  await loadPerson(ctx.db, ctx, personId, 'person:write');
-  const stored = z.uuid().safeParse(planId).success
-    ? (await ctx.db.select().from(aftercarePlan).where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.personId, personId), eq(aftercarePlan.id, planId))))[0]
-    : undefined;
+  const stored = await planForPatch(ctx, personId, planId);
   // Merged onto the version the client read, or not at all.
   if (stored && stored.version !== body.version && stored.status === 'draft') throw new ConflictError();
   const { version: _version, ...given } = body;

@@ -581,3 +581,36 @@ describe('issue 12, finding 3: storing the plan as a PDF is a change to the reco
     expect(await stored()).toEqual({ n: 1 });
   });
 });
+
+describe('issue 12, the one door to the data: plans through ctx.data', () => {
+  it('starts the next version of the plan when a review says the needs changed (startPlan inside the review’s transaction)', async () => {
+    const personId = await entitledPerson();
+    const draft = await Draft.start(personId);
+    const need = await draft.addNeed();
+    await draft.addService([need.id]);
+    await draft.submit();
+    const manager = await signedIn(demo.manager);
+    expect((await approveAs(manager, personId, draft.planId, draft.version)).statusCode).toBe(302);
+    const personVersion = rowsOf<{ version: number }>(await t.database.db.execute(sql`select version from person where id = ${personId}`))[0]!.version;
+    const held = todayInLondon();
+    const res = await call('POST', `/api/v1/people/${personId}/reviews`, northvale, {
+      version: personVersion,
+      heldOn: held,
+      attendees: [{ kind: 'person', name: 'Plan Person' }],
+      needsChanged: true,
+      s117StillApplies: true,
+      s117Reasons: 'Still needs support to stay well',
+      nextReviewOn: addMonths(held, 12),
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const newPlanId = (res.json() as { newPlanId: string | null }).newPlanId;
+    expect(newPlanId).not.toBeNull();
+    const plans = await t.database.db.select().from(aftercarePlan).where(eq(aftercarePlan.personId, personId));
+    expect(plans.map((p) => [p.planNumber, p.status]).sort()).toEqual([
+      [1, 'approved'],
+      [2, 'draft'],
+    ]);
+    const started = rowsOf(await t.database.db.execute(sql`select count(*)::int as n from audit_event where subject_id = ${personId} and action = 'plan.started'`))[0];
+    expect(started).toEqual({ n: 2 });
+  });
+});

@@ -2,19 +2,16 @@
  * Aftercare plan pages (issue 5). Thin: each handler reads the form, calls a use case in
  * plans.service.ts and renders or redirects. Every flow works without JavaScript.
  */
-import { and, eq, or } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatNhsNumber } from '../../domain/nhs-number.ts';
 import { diffFields, diffRecords, diffSummary, type DiffField } from '../../domain/plan-diff.ts';
 import { needCategoryLabels, needDomainLabel, needDomains, type NeedCategory, type NeedDomain } from '../../domain/rules/index.ts';
-import { organisation } from '../../platform/db/schema.ts';
 import { renderPdf } from '../../platform/documents/pdf.ts';
 import { ForbiddenError, InputError } from '../../platform/errors/errors.ts';
 import { asArray, asBoolean, asString, asVersion, dateFromParts, dateParts, formBody, type FormBody } from '../../platform/http/forms.ts';
 import { toGovukErrors } from '../../platform/http/validation.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
-import { storeDocument } from '../documents/index.ts';
-import { fileNameFor, type OrganisationContact } from '../documents/index.ts';
+import { fileNameFor } from '../documents/index.ts';
 import { buildPlanDocument, type PlanForDocument } from '../documents/index.ts';
 import { viewBlocks } from '../documents/index.ts';
 import { statusLabels } from '../register/index.ts';
@@ -31,8 +28,10 @@ import {
   recordBudgetRequest,
   removeNeed,
   removeService,
+  responsibleBodies,
   returnPlan,
   startPlan,
+  storePlanDocument,
   submitPlan,
   updateNeed,
   updatePlanDetails,
@@ -73,21 +72,6 @@ function errorsOf(error: unknown) {
 }
 
 const base = (personId: string, planId: string) => `/people/${personId}/plans/${planId}`;
-
-async function responsibleBodies(ctx: ServiceContext, codes: Array<string | null>): Promise<Array<OrganisationContact | null>> {
-  const wanted = codes.filter((c): c is string => c !== null);
-  const rows = wanted.length
-    ? await ctx.db
-        .select({ code: organisation.code, onsCode: organisation.onsCode, name: organisation.name, contactPhone: organisation.contactPhone, contactEmail: organisation.contactEmail, contactAddress: organisation.contactAddress })
-        .from(organisation)
-        .where(and(eq(organisation.partnershipId, ctx.actor.partnershipId), or(...wanted.flatMap((c) => [eq(organisation.code, c), eq(organisation.onsCode, c)]))))
-    : [];
-  return codes.map((code) => {
-    if (code === null) return null;
-    const row = rows.find((r) => r.code === code || r.onsCode === code);
-    return row ? { name: row.name, contactPhone: row.contactPhone, contactEmail: row.contactEmail, contactAddress: row.contactAddress } : { name: code, contactPhone: null, contactEmail: null, contactAddress: null };
-  });
-}
 
 /** The plan, formatted for the printable page and the PDF. */
 async function planForDocument(ctx: ServiceContext, detail: PlanDetail): Promise<PlanForDocument> {
@@ -466,19 +450,16 @@ export function planRoutes(app: FastifyInstance): void {
     const largePrint = detail.person.communicationNeeds.includes('large-print');
     const model = buildPlanDocument(await planForDocument(ctx, detail), { largePrint });
     const content = await renderPdf(model);
-    const stored = await ctx.db.transaction((tx) =>
-      storeDocument(tx, ctx, {
-        personId: detail.person.id,
-        planId: detail.plan.id,
-        kind: 'plan',
-        accessibleFormat: largePrint ? 'large-print' : 'standard',
-        language: 'en-GB',
-        title: model.title,
-        mediaType: 'application/pdf',
-        fileName: fileNameFor(`aftercare-plan-${detail.plan.planNumber}`, new Date().toISOString().slice(0, 10)),
-        content,
-      }),
-    );
+    const stored = await storePlanDocument(ctx, {
+      personId: detail.person.id,
+      planId: detail.plan.id,
+      accessibleFormat: largePrint ? 'large-print' : 'standard',
+      language: 'en-GB',
+      title: model.title,
+      mediaType: 'application/pdf',
+      fileName: fileNameFor(`aftercare-plan-${detail.plan.planNumber}`, ctx.today()),
+      content,
+    });
     return reply.redirect(`/people/${detail.person.id}/documents/${stored.id}`);
   });
 

@@ -8,7 +8,6 @@
  * R42–R46), services checked for charges (R20), splits (R26), top-ups (R22); money is summed to
  * the penny by src/domain/funding.ts; the indicative budget by src/domain/personal-budget.ts.
  */
-import { and, asc, desc, eq, inArray, max, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ageOn } from '../../domain/calendar-date.ts';
 import { formatPounds, percentToBasisPoints, planTotals, weeklyCostPence, type PlanTotals } from '../../domain/funding.ts';
@@ -27,13 +26,12 @@ import {
   type Status,
 } from '../../domain/rules/index.ts';
 import { canOnPerson, planApprovalOrganisation } from '../../platform/access/policy.ts';
-import { recordChange, recordView } from '../../platform/audit/audit.ts';
-import { todayInLondon } from '../../platform/clock.ts';
-import type { DbOrTx } from '../../platform/db/database.ts';
-import { appUser, organisation } from '../../platform/db/schema.ts';
+import { openDoor, type DataDoor } from '../../platform/data/door.ts';
+import type { DbOrTx, Tx } from '../../platform/db/database.ts';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
+import { storeDocument, type OrganisationContact, type StoreDocumentInput } from '../documents/index.ts';
 import { loadPerson, type PersonRow } from '../register/index.ts';
 import { getPlanSettings } from '../settings/index.ts';
 import {
@@ -45,23 +43,45 @@ import {
   type NeedInput,
   type ServiceInput,
 } from './inputs.ts';
-import { aftercarePlan, budgetRequest, planNeed, planService } from './schema.ts';
+import {
+  countNeeds,
+  deleteNeed,
+  deleteService,
+  findBudgetRequests,
+  findNeed,
+  findNeeds,
+  findOrganisationContacts,
+  findOrganisationName,
+  findPlan,
+  findPlanParts,
+  findPlansOfPerson,
+  findPlansWithApprover,
+  findService,
+  findUserNames,
+  highestPlanNumber,
+  insertBudgetRequest,
+  insertNeed,
+  insertPlan,
+  insertService,
+  isOpenTransaction,
+  supersedeApprovedPlans,
+  updateNeedRow,
+  updatePlan,
+  updatePlanAtVersion,
+  updateServiceRow,
+  type BudgetRequestRow,
+  type NeedRow,
+  type PlanRow,
+  type ServiceRow,
+} from './plans.queries.ts';
 
-export type PlanRow = typeof aftercarePlan.$inferSelect;
-export type NeedRow = typeof planNeed.$inferSelect;
-export type ServiceRow = typeof planService.$inferSelect;
-export type BudgetRequestRow = typeof budgetRequest.$inferSelect;
+export type { BudgetRequestRow, NeedRow, PlanRow, ServiceRow };
 
 const isUuid = (id: string) => z.uuid().safeParse(id).success;
 
-async function loadPlan(db: DbOrTx, ctx: ServiceContext, personId: string, planId: string): Promise<PlanRow> {
+async function loadPlan(q: DbOrTx, ctx: Pick<ServiceContext, 'actor'>, personId: string, planId: string): Promise<PlanRow> {
   if (!isUuid(planId)) throw new NotFoundError('Plan not found');
-  const row = (
-    await db
-      .select()
-      .from(aftercarePlan)
-      .where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.id, planId), eq(aftercarePlan.personId, personId)))
-  )[0];
+  const row = await findPlan(q, ctx.actor.partnershipId, personId, planId);
   if (!row) throw new NotFoundError('Plan not found');
   return row;
 }
@@ -70,20 +90,26 @@ async function loadPlan(db: DbOrTx, ctx: ServiceContext, personId: string, planI
  * Take the plan for a change to its draft: the person must be writable by the actor, the plan
  * a draft, and its version the one the editor saw. Bumps the version and returns the plan.
  */
-async function takeDraft(tx: DbOrTx, ctx: ServiceContext, personId: string, planId: string, version: number): Promise<{ plan: PlanRow; person: PersonRow }> {
+async function takeDraft(tx: Tx, ctx: ServiceContext, personId: string, planId: string, version: number): Promise<{ plan: PlanRow; person: PersonRow }> {
   const p = await loadPerson(tx, ctx, personId, 'person:write');
   const plan = await loadPlan(tx, ctx, personId, planId);
   if (plan.status !== 'draft') {
     throw new ConflictError(`Plan ${plan.planNumber} is ${plan.status === 'submitted' ? 'waiting for approval' : plan.status}: only a draft can be changed. Start a new version to change it.`);
   }
-  const bumped = expectOneUpdated(
-    await tx
-      .update(aftercarePlan)
-      .set({ version: version + 1, updatedAt: new Date() })
-      .where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.id, planId), eq(aftercarePlan.version, version), eq(aftercarePlan.status, 'draft')))
-      .returning(),
-  );
+  const bumped = expectOneUpdated(await updatePlanAtVersion(tx, ctx.actor.partnershipId, planId, version, { version: version + 1, updatedAt: ctx.clock.now() }, 'draft'));
   return { plan: bumped, person: p };
+}
+
+/**
+ * The door for a use case another module calls from inside its own transaction. While that
+ * module still runs a raw `ctx.db.transaction` and hands over `{ ...ctx, db: tx }` (the reviews
+ * module starts the next plan so), `ctx.data` cannot see that transaction and would open a second
+ * one, which waits for the first's row locks: so the door is opened on the caller's transaction
+ * (each unit a savepoint in it, under the tenant's policy). Otherwise it is `ctx.data`, which
+ * joins a door transaction already open.
+ */
+function doorOf(ctx: ServiceContext): DataDoor {
+  return isOpenTransaction(ctx.db) ? openDoor(ctx.db, ctx.actor, ctx.requestId) : ctx.data;
 }
 
 // ---------------------------------------------------------------------------
@@ -101,14 +127,13 @@ export interface PlanListEntry {
 }
 
 export async function listPlans(ctx: ServiceContext, personId: string) {
-  const p = await loadPerson(ctx.db, ctx, personId, 'person:read');
-  const rows = await ctx.db
-    .select({ plan: aftercarePlan, approvedByName: appUser.displayName })
-    .from(aftercarePlan)
-    .leftJoin(appUser, eq(appUser.id, aftercarePlan.approvedBy))
-    .where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.personId, personId)))
-    .orderBy(desc(aftercarePlan.planNumber));
-  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { view: 'plans' } });
+  // One unit: the reads and the audited view of the person's record.
+  const { p, rows } = await ctx.data.transaction(async (tx, audit) => {
+    const p = await loadPerson(tx, ctx, personId, 'person:read');
+    const rows = await findPlansWithApprover(tx, ctx.actor.partnershipId, personId);
+    await audit.viewPerson(personId, { view: 'plans' });
+    return { p, rows };
+  });
   const plans: PlanListEntry[] = rows.map((r) => ({
     id: r.plan.id,
     planNumber: r.plan.planNumber,
@@ -164,13 +189,7 @@ export interface PlanDetail {
   problems: string[];
 }
 
-async function planParts(db: DbOrTx, partnershipId: string, planId: string) {
-  const [needs, services] = await Promise.all([
-    db.select().from(planNeed).where(and(eq(planNeed.partnershipId, partnershipId), eq(planNeed.planId, planId))).orderBy(asc(planNeed.position), asc(planNeed.createdAt)),
-    db.select().from(planService).where(and(eq(planService.partnershipId, partnershipId), eq(planService.planId, planId))).orderBy(asc(planService.position), asc(planService.createdAt)),
-  ]);
-  return { needs, services };
-}
+const planParts = findPlanParts;
 
 export function needView(row: NeedRow): NeedView {
   const stored = row.classification as { reasons?: Reason[]; summary?: string };
@@ -213,25 +232,20 @@ function submissionProblems(needs: readonly NeedRow[], services: readonly Servic
 }
 
 export async function getPlan(ctx: ServiceContext, personId: string, planId: string): Promise<PlanDetail> {
-  const p = await loadPerson(ctx.db, ctx, personId, 'person:read');
-  const plan = await loadPlan(ctx.db, ctx, personId, planId);
-  const [{ needs, services }, budgets, settings, people] = await Promise.all([
-    planParts(ctx.db, ctx.actor.partnershipId, planId),
-    ctx.db
-      .select()
-      .from(budgetRequest)
-      .where(and(eq(budgetRequest.partnershipId, ctx.actor.partnershipId), eq(budgetRequest.personId, personId)))
-      .orderBy(desc(budgetRequest.requestedOn)),
-    getPlanSettings(ctx.db, ctx.actor.partnershipId),
-    ctx.db
-      .select({ id: appUser.id, name: appUser.displayName })
-      .from(appUser)
-      .where(inArray(appUser.id, [plan.submittedBy, plan.approvedBy].filter((x): x is string => x !== null).concat(['00000000-0000-0000-0000-000000000000']))),
-  ]);
-  const approvedFor = plan.approvedForOrganisationId
-    ? ((await ctx.db.select({ name: organisation.name }).from(organisation).where(eq(organisation.id, plan.approvedForOrganisationId)))[0]?.name ?? null)
-    : null;
-  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { view: 'plan', planId } });
+  // One unit: the reads and the audited view of the person's record.
+  const { p, plan, needs, services, budgets, settings, people, approvedFor } = await ctx.data.transaction(async (tx, audit) => {
+    const p = await loadPerson(tx, ctx, personId, 'person:read');
+    const plan = await loadPlan(tx, ctx, personId, planId);
+    const [{ needs, services }, budgets, settings, people] = await Promise.all([
+      planParts(tx, ctx.actor.partnershipId, planId),
+      findBudgetRequests(tx, ctx.actor.partnershipId, personId),
+      getPlanSettings(tx, ctx.actor.partnershipId),
+      findUserNames(tx, [plan.submittedBy, plan.approvedBy].filter((x): x is string => x !== null)),
+    ]);
+    const approvedFor = plan.approvedForOrganisationId ? await findOrganisationName(tx, plan.approvedForOrganisationId) : null;
+    await audit.viewPerson(personId, { view: 'plan', planId });
+    return { p, plan, needs, services, budgets, settings, people, approvedFor };
+  });
   const serviceViews = services.map((s) => serviceView(s, needs));
   const canEdit = plan.status === 'draft' && canOnPerson(ctx.actor, 'person:write', p);
   const problems = submissionProblems(needs, services);
@@ -273,21 +287,16 @@ export async function getPlan(ctx: ServiceContext, personId: string, planId: str
  * admission, so a person whose entitlement is pending can have a plan (Code of Practice 33.10).
  */
 export async function startPlan(ctx: ServiceContext, personId: string): Promise<PlanRow> {
-  return ctx.db.transaction(async (tx) => {
+  return doorOf(ctx).transaction(async (tx, audit) => {
     const p = await loadPerson(tx, ctx, personId, 'person:write', true);
     if (p.status !== 'entitled' && p.status !== 'pending') {
       throw new InputError([{ path: 'plan', message: 'An aftercare plan can be started only for someone who is entitled to section 117 aftercare, or whose entitlement is pending' }]);
     }
-    const existing = await tx
-      .select()
-      .from(aftercarePlan)
-      .where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.personId, personId)))
-      .orderBy(desc(aftercarePlan.planNumber));
+    const existing = await findPlansOfPerson(tx, ctx.actor.partnershipId, personId);
     const open = existing.find((x) => x.status === 'draft' || x.status === 'submitted');
     if (open) throw new InputError([{ path: 'plan', message: `Plan ${open.planNumber} is already ${open.status === 'draft' ? 'in draft' : 'waiting for approval'}: carry on with it` }]);
     const approved = existing.find((x) => x.status === 'approved');
-    const [aggregate] = await tx.select({ n: max(aftercarePlan.planNumber) }).from(aftercarePlan).where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.personId, personId)));
-    const planNumber = (aggregate?.n ?? 0) + 1;
+    const planNumber = (await highestPlanNumber(tx, ctx.actor.partnershipId, personId)) + 1;
     const copied = approved
       ? {
           personVoice: approved.personVoice,
@@ -304,10 +313,7 @@ export async function startPlan(ctx: ServiceContext, personId: string): Promise<
           participants: approved.participants,
         }
       : {};
-    const [plan] = await tx
-      .insert(aftercarePlan)
-      .values({ partnershipId: ctx.actor.partnershipId, personId, planNumber, status: 'draft', createdBy: ctx.actor.userId, ...copied })
-      .returning();
+    const plan = await insertPlan(tx, { partnershipId: ctx.actor.partnershipId, personId, planNumber, status: 'draft', createdBy: ctx.actor.userId, ...copied });
     if (approved) {
       const { needs, services } = await planParts(tx, ctx.actor.partnershipId, approved.id);
       const newIds = new Map<string, string>();
@@ -315,22 +321,19 @@ export async function startPlan(ctx: ServiceContext, personId: string): Promise<
         const { id, planId: _planId, createdAt: _c, updatedAt: _u, version: _v, ...rest } = n;
         // Re-classify against today's status: entitlement may have changed since the last version.
         const classification = classify(rest, p.status);
-        const [copy] = await tx
-          .insert(planNeed)
-          .values({ ...rest, planId: plan!.id, category: classification.category, s117: classification.s117, classification: { reasons: classification.reasons, summary: classification.summary } })
-          .returning({ id: planNeed.id, s117: planNeed.s117 });
-        newIds.set(id, copy!.id);
+        const copy = await insertNeed(tx, { ...rest, planId: plan.id, category: classification.category, s117: classification.s117, classification: { reasons: classification.reasons, summary: classification.summary } });
+        newIds.set(id, copy.id);
       }
-      const copiedNeeds = await tx.select().from(planNeed).where(and(eq(planNeed.partnershipId, ctx.actor.partnershipId), eq(planNeed.planId, plan!.id)));
+      const copiedNeeds = await findNeeds(tx, ctx.actor.partnershipId, plan.id);
       for (const s of services) {
         const { id: _id, planId: _planId, createdAt: _c, updatedAt: _u, version: _v, needIds, ...rest } = s;
         const mapped = needIds.map((id) => newIds.get(id)).filter((id): id is string => id !== undefined);
         const s117 = copiedNeeds.some((n) => mapped.includes(n.id) && n.s117);
-        await tx.insert(planService).values({ ...rest, planId: plan!.id, needIds: mapped, s117, chargePence: s117 ? 0 : rest.chargePence });
+        await insertService(tx, { ...rest, planId: plan.id, needIds: mapped, s117, chargePence: s117 ? 0 : rest.chargePence });
       }
     }
-    await recordChange(tx, ctx, { action: 'plan.started', subjectType: 'person', subjectId: personId, after: { plan, from: approved?.id ?? null } });
-    return plan!;
+    await audit.change({ action: 'plan.started', subjectType: 'person', subjectId: personId, after: { plan, from: approved?.id ?? null } });
+    return plan;
   });
 }
 
@@ -340,15 +343,11 @@ export async function startPlan(ctx: ServiceContext, personId: string): Promise<
 
 export async function updatePlanDetails(ctx: ServiceContext, personId: string, planId: string, version: number, input: unknown): Promise<PlanRow> {
   const data = parseInput(planDetailsSchema, input);
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     const before = await loadPlan(tx, ctx, personId, planId);
     await takeDraft(tx, ctx, personId, planId, version);
-    const [after] = await tx
-      .update(aftercarePlan)
-      .set({ ...data, updatedAt: new Date() })
-      .where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.id, planId)))
-      .returning();
-    await recordChange(tx, ctx, { action: 'plan.details-updated', subjectType: 'person', subjectId: personId, before, after });
+    const after = await updatePlan(tx, ctx.actor.partnershipId, planId, { ...data, updatedAt: ctx.clock.now() });
+    await audit.change({ action: 'plan.details-updated', subjectType: 'person', subjectId: personId, before, after });
     return after!;
   });
 }
@@ -381,7 +380,7 @@ function needValues(data: NeedInput, status: Status) {
 }
 
 /** After needs change, each service's section 117 tag follows its needs; a charged service cannot become section 117. */
-async function retagServices(tx: DbOrTx, ctx: ServiceContext, planId: string): Promise<void> {
+async function retagServices(tx: Tx, ctx: ServiceContext, planId: string): Promise<void> {
   const { needs, services } = await planParts(tx, ctx.actor.partnershipId, planId);
   for (const s of services) {
     const s117 = needs.some((n) => s.needIds.includes(n.id) && n.s117);
@@ -391,49 +390,42 @@ async function retagServices(tx: DbOrTx, ctx: ServiceContext, planId: string): P
         { path: 'arisesFromMentalDisorder', message: `This would make “${s.serviceType}” a section 117 service, which is free, but it carries a charge of ${formatPounds(s.chargePence)} a week. Remove the charge from the service first.` },
       ]);
     }
-    await tx.update(planService).set({ s117, updatedAt: new Date() }).where(and(eq(planService.partnershipId, ctx.actor.partnershipId), eq(planService.id, s.id)));
+    await updateServiceRow(tx, ctx.actor.partnershipId, s.id, { s117, updatedAt: ctx.clock.now() });
   }
 }
 
 export async function addNeed(ctx: ServiceContext, personId: string, planId: string, version: number, input: unknown): Promise<NeedRow> {
   const data = parseInput(needInputSchema, input);
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     const { person: p } = await takeDraft(tx, ctx, personId, planId, version);
-    const [{ n } = { n: 0 }] = await tx.select({ n: sql<number>`count(*)::int` }).from(planNeed).where(and(eq(planNeed.partnershipId, ctx.actor.partnershipId), eq(planNeed.planId, planId)));
-    const [created] = await tx
-      .insert(planNeed)
-      .values({ partnershipId: ctx.actor.partnershipId, planId, personId, position: n, ...needValues(data, p.status) })
-      .returning();
-    await recordChange(tx, ctx, { action: 'plan.need-added', subjectType: 'person', subjectId: personId, after: created });
-    return created!;
+    const n = await countNeeds(tx, ctx.actor.partnershipId, planId);
+    const created = await insertNeed(tx, { partnershipId: ctx.actor.partnershipId, planId, personId, position: n, ...needValues(data, p.status) });
+    await audit.change({ action: 'plan.need-added', subjectType: 'person', subjectId: personId, after: created });
+    return created;
   });
 }
 
-async function loadNeed(tx: DbOrTx, ctx: ServiceContext, planId: string, needId: string): Promise<NeedRow> {
+async function loadNeed(tx: Tx, ctx: ServiceContext, planId: string, needId: string): Promise<NeedRow> {
   if (!isUuid(needId)) throw new NotFoundError('Need not found');
-  const row = (await tx.select().from(planNeed).where(and(eq(planNeed.partnershipId, ctx.actor.partnershipId), eq(planNeed.planId, planId), eq(planNeed.id, needId))))[0];
+  const row = await findNeed(tx, ctx.actor.partnershipId, planId, needId);
   if (!row) throw new NotFoundError('Need not found');
   return row;
 }
 
 export async function updateNeed(ctx: ServiceContext, personId: string, planId: string, needId: string, version: number, input: unknown): Promise<NeedRow> {
   const data = parseInput(needInputSchema, input);
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     const { person: p } = await takeDraft(tx, ctx, personId, planId, version);
     const before = await loadNeed(tx, ctx, planId, needId);
-    const [after] = await tx
-      .update(planNeed)
-      .set({ ...needValues(data, p.status), version: before.version + 1, updatedAt: new Date() })
-      .where(and(eq(planNeed.partnershipId, ctx.actor.partnershipId), eq(planNeed.id, needId)))
-      .returning();
+    const after = await updateNeedRow(tx, ctx.actor.partnershipId, needId, { ...needValues(data, p.status), version: before.version + 1, updatedAt: ctx.clock.now() });
     await retagServices(tx, ctx, planId);
-    await recordChange(tx, ctx, { action: 'plan.need-updated', subjectType: 'person', subjectId: personId, before, after });
+    await audit.change({ action: 'plan.need-updated', subjectType: 'person', subjectId: personId, before, after });
     return after!;
   });
 }
 
 export async function removeNeed(ctx: ServiceContext, personId: string, planId: string, needId: string, version: number): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
+  await ctx.data.transaction(async (tx, audit) => {
     await takeDraft(tx, ctx, personId, planId, version);
     const before = await loadNeed(tx, ctx, planId, needId);
     const { services } = await planParts(tx, ctx.actor.partnershipId, planId);
@@ -442,14 +434,11 @@ export async function removeNeed(ctx: ServiceContext, personId: string, planId: 
       throw new InputError([{ path: 'need', message: `Remove or change ${only.map((s) => `“${s.serviceType}”`).join(', ')} first: ${only.length === 1 ? 'it meets' : 'they meet'} only this need` }]);
     }
     for (const s of services.filter((x) => x.needIds.includes(needId))) {
-      await tx
-        .update(planService)
-        .set({ needIds: s.needIds.filter((id) => id !== needId), updatedAt: new Date() })
-        .where(and(eq(planService.partnershipId, ctx.actor.partnershipId), eq(planService.id, s.id)));
+      await updateServiceRow(tx, ctx.actor.partnershipId, s.id, { needIds: s.needIds.filter((id) => id !== needId), updatedAt: ctx.clock.now() });
     }
-    await tx.delete(planNeed).where(and(eq(planNeed.partnershipId, ctx.actor.partnershipId), eq(planNeed.id, needId)));
+    await deleteNeed(tx, ctx.actor.partnershipId, needId);
     await retagServices(tx, ctx, planId);
-    await recordChange(tx, ctx, { action: 'plan.need-removed', subjectType: 'person', subjectId: personId, before });
+    await audit.change({ action: 'plan.need-removed', subjectType: 'person', subjectId: personId, before });
   });
 }
 
@@ -519,49 +508,42 @@ function serviceValues(data: ServiceInput, needs: readonly NeedRow[], p: PersonR
 
 export async function addService(ctx: ServiceContext, personId: string, planId: string, version: number, input: unknown): Promise<ServiceRow> {
   const data = parseInput(serviceInputSchema, input);
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     const { person: p } = await takeDraft(tx, ctx, personId, planId, version);
     const { needs, services } = await planParts(tx, ctx.actor.partnershipId, planId);
-    const values = serviceValues(data, needs, p, todayInLondon());
-    const [created] = await tx
-      .insert(planService)
-      .values({ partnershipId: ctx.actor.partnershipId, planId, personId, position: services.length, ...values })
-      .returning();
-    await recordChange(tx, ctx, { action: 'plan.service-added', subjectType: 'person', subjectId: personId, after: created });
-    return created!;
+    const values = serviceValues(data, needs, p, ctx.today());
+    const created = await insertService(tx, { partnershipId: ctx.actor.partnershipId, planId, personId, position: services.length, ...values });
+    await audit.change({ action: 'plan.service-added', subjectType: 'person', subjectId: personId, after: created });
+    return created;
   });
 }
 
-async function loadService(tx: DbOrTx, ctx: ServiceContext, planId: string, serviceId: string): Promise<ServiceRow> {
+async function loadService(tx: Tx, ctx: ServiceContext, planId: string, serviceId: string): Promise<ServiceRow> {
   if (!isUuid(serviceId)) throw new NotFoundError('Service not found');
-  const row = (await tx.select().from(planService).where(and(eq(planService.partnershipId, ctx.actor.partnershipId), eq(planService.planId, planId), eq(planService.id, serviceId))))[0];
+  const row = await findService(tx, ctx.actor.partnershipId, planId, serviceId);
   if (!row) throw new NotFoundError('Service not found');
   return row;
 }
 
 export async function updateService(ctx: ServiceContext, personId: string, planId: string, serviceId: string, version: number, input: unknown): Promise<ServiceRow> {
   const data = parseInput(serviceInputSchema, input);
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     const { person: p } = await takeDraft(tx, ctx, personId, planId, version);
     const before = await loadService(tx, ctx, planId, serviceId);
     const { needs } = await planParts(tx, ctx.actor.partnershipId, planId);
-    const values = serviceValues(data, needs, p, todayInLondon());
-    const [after] = await tx
-      .update(planService)
-      .set({ ...values, version: before.version + 1, updatedAt: new Date() })
-      .where(and(eq(planService.partnershipId, ctx.actor.partnershipId), eq(planService.id, serviceId)))
-      .returning();
-    await recordChange(tx, ctx, { action: 'plan.service-updated', subjectType: 'person', subjectId: personId, before, after });
+    const values = serviceValues(data, needs, p, ctx.today());
+    const after = await updateServiceRow(tx, ctx.actor.partnershipId, serviceId, { ...values, version: before.version + 1, updatedAt: ctx.clock.now() });
+    await audit.change({ action: 'plan.service-updated', subjectType: 'person', subjectId: personId, before, after });
     return after!;
   });
 }
 
 export async function removeService(ctx: ServiceContext, personId: string, planId: string, serviceId: string, version: number): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
+  await ctx.data.transaction(async (tx, audit) => {
     await takeDraft(tx, ctx, personId, planId, version);
     const before = await loadService(tx, ctx, planId, serviceId);
-    await tx.delete(planService).where(and(eq(planService.partnershipId, ctx.actor.partnershipId), eq(planService.id, serviceId)));
-    await recordChange(tx, ctx, { action: 'plan.service-removed', subjectType: 'person', subjectId: personId, before });
+    await deleteService(tx, ctx.actor.partnershipId, serviceId);
+    await audit.change({ action: 'plan.service-removed', subjectType: 'person', subjectId: personId, before });
   });
 }
 
@@ -570,23 +552,20 @@ export async function removeService(ctx: ServiceContext, personId: string, planI
 // ---------------------------------------------------------------------------
 
 export async function submitPlan(ctx: ServiceContext, personId: string, planId: string, version: number): Promise<PlanRow> {
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     const before = await loadPlan(tx, ctx, personId, planId);
     const { plan } = await takeDraft(tx, ctx, personId, planId, version);
     const { needs, services } = await planParts(tx, ctx.actor.partnershipId, planId);
     const problems = submissionProblems(needs, services);
     if (problems.length > 0) throw new InputError(problems.map((message) => ({ path: 'plan', message })));
-    const [after] = await tx
-      .update(aftercarePlan)
-      .set({ status: 'submitted', submittedAt: new Date(), submittedBy: ctx.actor.userId, updatedAt: new Date() })
-      .where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.id, plan.id)))
-      .returning();
-    await recordChange(tx, ctx, { action: 'plan.submitted', subjectType: 'person', subjectId: personId, before, after });
+    const now = ctx.clock.now();
+    const after = await updatePlan(tx, ctx.actor.partnershipId, plan.id, { status: 'submitted', submittedAt: now, submittedBy: ctx.actor.userId, updatedAt: now });
+    await audit.change({ action: 'plan.submitted', subjectType: 'person', subjectId: personId, before, after });
     return after!;
   });
 }
 
-async function takeSubmitted(tx: DbOrTx, ctx: ServiceContext, personId: string, planId: string, version: number) {
+async function takeSubmitted(tx: Tx, ctx: ServiceContext, personId: string, planId: string, version: number) {
   const p = await loadPerson(tx, ctx, personId, 'person:read', true);
   const approvingFor = planApprovalOrganisation(ctx.actor, p);
   if (approvingFor === null) {
@@ -599,29 +578,22 @@ async function takeSubmitted(tx: DbOrTx, ctx: ServiceContext, personId: string, 
 }
 
 export async function approvePlan(ctx: ServiceContext, personId: string, planId: string, version: number, note: string): Promise<PlanRow> {
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     const { before, approvingFor } = await takeSubmitted(tx, ctx, personId, planId, version);
-    const previous = await tx
-      .update(aftercarePlan)
-      .set({ status: 'superseded', supersededAt: new Date(), version: sql`${aftercarePlan.version} + 1`, updatedAt: new Date() })
-      .where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.personId, personId), eq(aftercarePlan.status, 'approved')))
-      .returning({ id: aftercarePlan.id, planNumber: aftercarePlan.planNumber });
+    const now = ctx.clock.now();
+    const previous = await supersedeApprovedPlans(tx, ctx.actor.partnershipId, personId, now);
     const after = expectOneUpdated(
-      await tx
-        .update(aftercarePlan)
-        .set({
-          status: 'approved',
-          approvedAt: new Date(),
-          approvedBy: ctx.actor.userId,
-          approvedForOrganisationId: approvingFor,
-          approvalNote: note.trim() || null,
-          version: version + 1,
-          updatedAt: new Date(),
-        })
-        .where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.id, planId), eq(aftercarePlan.version, version)))
-        .returning(),
+      await updatePlanAtVersion(tx, ctx.actor.partnershipId, planId, version, {
+        status: 'approved',
+        approvedAt: now,
+        approvedBy: ctx.actor.userId,
+        approvedForOrganisationId: approvingFor,
+        approvalNote: note.trim() || null,
+        version: version + 1,
+        updatedAt: now,
+      }),
     );
-    await recordChange(tx, ctx, { action: 'plan.approved', subjectType: 'person', subjectId: personId, before, after: { ...after, superseded: previous } });
+    await audit.change({ action: 'plan.approved', subjectType: 'person', subjectId: personId, before, after: { ...after, superseded: previous } });
     return after;
   });
 }
@@ -630,16 +602,12 @@ export async function approvePlan(ctx: ServiceContext, personId: string, planId:
 export async function returnPlan(ctx: ServiceContext, personId: string, planId: string, version: number, note: string): Promise<PlanRow> {
   const reason = note.trim();
   if (!reason) throw new InputError([{ path: 'note', message: 'Say what needs to change before the plan can be approved' }]);
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     const { before } = await takeSubmitted(tx, ctx, personId, planId, version);
     const after = expectOneUpdated(
-      await tx
-        .update(aftercarePlan)
-        .set({ status: 'draft', approvalNote: reason, submittedAt: null, submittedBy: null, version: version + 1, updatedAt: new Date() })
-        .where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.id, planId), eq(aftercarePlan.version, version)))
-        .returning(),
+      await updatePlanAtVersion(tx, ctx.actor.partnershipId, planId, version, { status: 'draft', approvalNote: reason, submittedAt: null, submittedBy: null, version: version + 1, updatedAt: ctx.clock.now() }),
     );
-    await recordChange(tx, ctx, { action: 'plan.returned', subjectType: 'person', subjectId: personId, before, after });
+    await audit.change({ action: 'plan.returned', subjectType: 'person', subjectId: personId, before, after });
     return after;
   });
 }
@@ -654,7 +622,7 @@ export async function returnPlan(ctx: ServiceContext, personId: string, planId: 
  */
 export async function recordBudgetRequest(ctx: ServiceContext, personId: string, planId: string | null, input: unknown): Promise<BudgetRequestRow> {
   const data = parseInput(budgetRequestSchema, input);
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     await loadPerson(tx, ctx, personId, 'person:write');
     if (planId !== null) await loadPlan(tx, ctx, personId, planId);
     if (data.kind === 'personal-health-budget' && data.status === 'refused') {
@@ -668,12 +636,9 @@ export async function recordBudgetRequest(ctx: ServiceContext, personId: string,
         ]);
       }
     }
-    const [created] = await tx
-      .insert(budgetRequest)
-      .values({ partnershipId: ctx.actor.partnershipId, personId, planId, recordedBy: ctx.actor.userId, ...data, requestedOn: data.requestedOn! })
-      .returning();
-    await recordChange(tx, ctx, { action: 'plan.budget-request-recorded', subjectType: 'person', subjectId: personId, after: created });
-    return created!;
+    const created = await insertBudgetRequest(tx, { partnershipId: ctx.actor.partnershipId, personId, planId, recordedBy: ctx.actor.userId, ...data, requestedOn: data.requestedOn! });
+    await audit.change({ action: 'plan.budget-request-recorded', subjectType: 'person', subjectId: personId, after: created });
+    return created;
   });
 }
 
@@ -682,11 +647,13 @@ export async function recordBudgetRequest(ctx: ServiceContext, personId: string,
 // ---------------------------------------------------------------------------
 
 export async function planVersions(ctx: ServiceContext, personId: string, fromId: string, toId: string) {
-  const p = await loadPerson(ctx.db, ctx, personId, 'person:read');
-  const [from, to] = await Promise.all([loadPlan(ctx.db, ctx, personId, fromId), loadPlan(ctx.db, ctx, personId, toId)]);
-  const [a, b] = await Promise.all([planParts(ctx.db, ctx.actor.partnershipId, fromId), planParts(ctx.db, ctx.actor.partnershipId, toId)]);
-  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId, detail: { view: 'plan-compare', fromId, toId } });
-  return { person: p, from: { plan: from, ...a }, to: { plan: to, ...b } };
+  return ctx.data.transaction(async (tx, audit) => {
+    const p = await loadPerson(tx, ctx, personId, 'person:read');
+    const [from, to] = await Promise.all([loadPlan(tx, ctx, personId, fromId), loadPlan(tx, ctx, personId, toId)]);
+    const [a, b] = await Promise.all([planParts(tx, ctx.actor.partnershipId, fromId), planParts(tx, ctx.actor.partnershipId, toId)]);
+    await audit.viewPerson(personId, { view: 'plan-compare', fromId, toId });
+    return { person: p, from: { plan: from, ...a }, to: { plan: to, ...b } };
+  });
 }
 
 export function formatSplit(localAuthorityBasisPoints: number): string {
@@ -696,38 +663,53 @@ export function formatSplit(localAuthorityBasisPoints: number): string {
 export { formatPounds };
 
 // ---------------------------------------------------------------------------
-// Funding panel decisions (issue 6)
+// For the routes: what the pages and the API need besides the use cases above
 // ---------------------------------------------------------------------------
 
-/**
- * Record a funding panel's decided split on every service of a plan, whatever the plan's
- * status: it is the panel's recorded decision (R26: the split is stored per package with its
- * basis). Runs in the caller's transaction; bumps the plan's version (so a draft open in another
- * tab is not saved over silently) and writes an audit event naming the panel case.
- */
-export async function applyPanelSplit(tx: DbOrTx, ctx: Pick<ServiceContext, 'actor' | 'requestId'>, personId: string, planId: string, laBasisPoints: number, basis: string, panelCaseId: string): Promise<ServiceRow[]> {
-  if (!Number.isInteger(laBasisPoints) || laBasisPoints < 0 || laBasisPoints > 10_000) throw new InputError([{ path: 'localAuthorityPercent', message: 'The local authority share must be from 0% to 100%' }]);
-  const why = basis.trim();
-  if (!why) throw new InputError([{ path: 'basis', message: 'Record the basis of the split' }]);
-  if (!isUuid(planId)) throw new NotFoundError('Plan not found');
-  const plan = (await tx.select().from(aftercarePlan).where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.id, planId), eq(aftercarePlan.personId, personId))))[0];
-  if (!plan) throw new NotFoundError('Plan not found');
-  const before = await tx.select().from(planService).where(and(eq(planService.partnershipId, ctx.actor.partnershipId), eq(planService.planId, planId)));
-  const after = await tx
-    .update(planService)
-    .set({ localAuthorityBasisPoints: laBasisPoints, splitBasis: why, version: sql`${planService.version} + 1`, updatedAt: new Date() })
-    .where(and(eq(planService.partnershipId, ctx.actor.partnershipId), eq(planService.planId, planId)))
-    .returning();
-  await tx
-    .update(aftercarePlan)
-    .set({ version: sql`${aftercarePlan.version} + 1`, updatedAt: new Date() })
-    .where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.id, planId)));
-  await recordChange(tx, ctx, {
-    action: 'plan.panel-split-applied',
-    subjectType: 'person',
-    subjectId: personId,
-    before: { planId, services: before.map((s) => ({ id: s.id, localAuthorityBasisPoints: s.localAuthorityBasisPoints, splitBasis: s.splitBasis })) },
-    after: { planId, panelCaseId, localAuthorityBasisPoints: laBasisPoints, splitBasis: why, services: after.map((s) => s.id) },
+/** The contact details of the responsible bodies named by code (ODS or ONS), for the printed plan; a code matching none shows as itself. */
+export async function responsibleBodies(ctx: ServiceContext, codes: Array<string | null>): Promise<Array<OrganisationContact | null>> {
+  const wanted = codes.filter((c): c is string => c !== null);
+  const rows = wanted.length ? await ctx.data.read((q) => findOrganisationContacts(q, ctx.actor.partnershipId, wanted)) : [];
+  return codes.map((code) => {
+    if (code === null) return null;
+    const row = rows.find((r) => r.code === code || r.onsCode === code);
+    return row ? { name: row.name, contactPhone: row.contactPhone, contactEmail: row.contactEmail, contactAddress: row.contactAddress } : { name: code, contactPhone: null, contactEmail: null, contactAddress: null };
   });
-  return after;
 }
+
+/** Store the plan's PDF on the person's record (person:write, audited with the document). */
+export async function storePlanDocument(ctx: ServiceContext, input: Omit<StoreDocumentInput, 'kind'>): Promise<{ id: string; contentHash: string }> {
+  return ctx.data.transaction((tx) => storeDocument(tx, ctx, { ...input, kind: 'plan' }));
+}
+
+/**
+ * The plan as stored right after a change the actor has just made (so access was checked by the
+ * change), with its needs, services and the partnership's settings, in one read and without
+ * recording a view: the change itself is audited.
+ */
+export async function planAsStored(ctx: ServiceContext, personId: string, planId: string) {
+  return ctx.data.read(async (q) => {
+    const plan = await loadPlan(q, ctx, personId, planId);
+    const [{ needs, services }, settings] = await Promise.all([planParts(q, ctx.actor.partnershipId, planId), getPlanSettings(q, ctx.actor.partnershipId)]);
+    return { plan, needs, services, settings };
+  });
+}
+
+/**
+ * The stored plan a PATCH of its details is merged onto (the API): 404 and 403 on the person
+ * first, as the service answers them; undefined when there is no such plan (the service then
+ * says so).
+ */
+export async function planForPatch(ctx: ServiceContext, personId: string, planId: string): Promise<PlanRow | undefined> {
+  return ctx.data.read(async (q) => {
+    await loadPerson(q, ctx, personId, 'person:write');
+    return isUuid(planId) ? findPlan(q, ctx.actor.partnershipId, personId, planId) : undefined;
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Funding panel decisions (issue 6): applyPanelSplit, in the panels module's transaction,
+// lives in plans.queries.ts (it takes the caller's tx).
+// ---------------------------------------------------------------------------
+
+export { applyPanelSplit } from './plans.queries.ts';
