@@ -32,7 +32,6 @@ export const notYetThroughTheDoor = [
   'src/modules/disputes/person-section.ts',
   'src/modules/documents/documents.service.ts',
   'src/modules/endings/endings.service.ts',
-  'src/modules/equality/equality.service.ts',
   'src/modules/exports/exports.service.ts',
   'src/modules/imports/imports.service.ts',
   'src/modules/imports/jobs.ts',
