@@ -20,7 +20,6 @@ export const notYetThroughTheDoor = [
   'src/modules/annual-audit/checklist.service.ts',
   'src/modules/charges/charges.service.ts',
   'src/modules/charges/import.service.ts',
-  'src/modules/dashboards/dashboard.service.ts',
   'src/modules/demo/audit.ts',
   'src/modules/demo/context.ts',
   'src/modules/demo/partnership.ts',
