@@ -31,7 +31,6 @@ export const notYetThroughTheDoor = [
   'src/modules/disputes/person-section.ts',
   'src/modules/documents/documents.service.ts',
   'src/modules/endings/endings.service.ts',
-  'src/modules/exports/exports.service.ts',
   'src/modules/imports/imports.service.ts',
   'src/modules/imports/jobs.ts',
   'src/modules/imports/plan.ts',
