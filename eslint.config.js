@@ -47,8 +47,6 @@ export const notYetThroughTheDoor = [
   'src/modules/register/move.service.ts',
   'src/modules/register/people.service.ts',
   'src/modules/register/refresh.ts',
-  'src/modules/reports/schedules.service.ts',
-  'src/modules/reports/send-scheduled-reports.ts',
   'src/modules/reviews/meetings.service.ts',
   'src/modules/reviews/reminders.ts',
   'src/modules/reviews/reviews.service.ts',
