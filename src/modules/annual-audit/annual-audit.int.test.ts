@@ -12,9 +12,11 @@ import { extractPdf } from '../../platform/documents/testing/pdf-text.ts';
 import { serviceContext, type ServiceContext } from '../../platform/http/context.ts';
 import { createPerson, recordEvent } from '../register/people.service.ts';
 import { team } from '../register/schema.ts';
-import { auditPopulation, snapshotOf } from './audit.service.ts';
+import { auditPopulation, setFindingStatus, snapshotOf } from './audit.service.ts';
+import { setItemActive } from './checklist.service.ts';
+import { clockAt } from '../../../test/fixtures.ts';
 import { DEMO_AUDIT_NAME, seedDemoAudit } from '../demo/audit.ts';
-import { auditCase, auditChecklistItem, auditPillar, caseAudit } from './schema.ts';
+import { auditCase, auditChecklistItem, auditFinding, auditPillar, caseAudit } from './schema.ts';
 
 /*
  * The annual case audit (issue 7, item 3) over HTTP, as the demo quality lead. People are built
@@ -144,6 +146,19 @@ describe('the checklist', () => {
     expect((await quality.post(`/audits/checklist/questions/${item.id}/retire`, { version: String(item.version + 1) })).statusCode).toBe(302);
     const after = (await t.database.db.select().from(auditChecklistItem).where(eq(auditChecklistItem.id, item.id)))[0]!;
     expect(after).toMatchObject({ active: false, question: 'Was the case discussed at the partnership quality forum?' });
+  });
+
+  it('brings a question back, stamped by the application’s clock, with its audit event', async () => {
+    const item = (await t.database.db.select().from(auditChecklistItem).where(eq(auditChecklistItem.code, 'P9.3')))[0]!;
+    const ctx = serviceContext({ ...(await contextFor(demo.quality)), clock: clockAt('2031-02-03') });
+    const restored = await setItemActive(ctx, item.id, item.version, true);
+    expect(restored).toMatchObject({ active: true, version: item.version + 1 });
+    expect(restored.updatedAt.toISOString()).toBe('2031-02-03T12:00:00.000Z');
+    const events = await t.database.db.select().from(auditEvent).where(and(eq(auditEvent.action, 'audit-checklist.question-restored'), eq(auditEvent.requestId, ctx.requestId)));
+    expect(events).toHaveLength(1);
+    // Restoring again from the same version is refused: somebody changed it first.
+    await expect(setItemActive(ctx, item.id, item.version, true)).rejects.toThrow();
+    await t.database.db.update(auditChecklistItem).set({ active: false }).where(eq(auditChecklistItem.id, item.id));
   });
 });
 
@@ -372,5 +387,17 @@ describe('auditing cases, findings and the report', () => {
     const res = await quality.post(`/audits/${auditId}/cases/${first!.id}`, { version: String(first!.version), action: 'save' });
     expect(res.statusCode).toBe(409);
     expect((await casesOf(auditId))[0]!.score).toBe(100);
+  });
+
+  it('reopens an action stamped by the application’s clock, audited in the same unit, and refuses a stale version', async () => {
+    const finding = (await t.database.db.select().from(auditFinding).where(and(eq(auditFinding.auditId, auditId), eq(auditFinding.status, 'done'))))[0]!;
+    const ctx = serviceContext({ ...(await contextFor(demo.quality)), clock: clockAt('2031-02-03') });
+    const reopened = await setFindingStatus(ctx, auditId, finding.id, finding.version, 'open');
+    expect(reopened).toMatchObject({ status: 'open', version: finding.version + 1 });
+    expect(reopened.updatedAt.toISOString()).toBe('2031-02-03T12:00:00.000Z');
+    const events = await t.database.db.select().from(auditEvent).where(and(eq(auditEvent.action, 'case-audit.finding-reopened'), eq(auditEvent.requestId, ctx.requestId)));
+    expect(events).toHaveLength(1);
+    await expect(setFindingStatus(ctx, auditId, finding.id, finding.version, 'done')).rejects.toThrow();
+    expect((await t.database.db.select().from(auditFinding).where(eq(auditFinding.id, finding.id)))[0]!.status).toBe('open');
   });
 });

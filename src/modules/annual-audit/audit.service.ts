@@ -13,7 +13,6 @@
  * whose entitlement ended before the period is not. Strata use the person's current responsible
  * local authority and allocated team, as the register shows them when the sample is drawn.
  */
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { competencyDomains } from '../../domain/audit-checklist.ts';
 import { drawSample, stratifyByLabels, type StratifyBy } from '../../domain/audit-sample.ts';
@@ -30,25 +29,46 @@ import {
   type CaseAnswers,
 } from '../../domain/audit-score.ts';
 import { canOnPerson } from '../../platform/access/policy.ts';
-import { recordChange, recordView } from '../../platform/audit/audit.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
-import { appUser, organisation } from '../../platform/db/schema.ts';
 import { ConflictError, InputError, NotFoundError, type FieldIssue } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
-import { aftercarePlan } from '../plans/index.ts';
 import { visiblePeople } from '../register/index.ts';
 import { isoDateField } from '../register/index.ts';
 import { loadPerson, type PersonRow } from '../register/index.ts';
-import { person, team } from '../register/index.ts';
-import { review } from '../reviews/index.ts';
-import { assertCanManageAudits, ensureChecklist, loadChecklist } from './checklist.service.ts';
-import { auditCase, auditFinding, caseAudit } from './schema.ts';
+import {
+  casesOf,
+  casesWithPeople,
+  completeAuditAtVersion,
+  completedAudits,
+  countCases,
+  findAudit,
+  findAuditName,
+  findCase,
+  findFinding,
+  findingsWithOwners,
+  findPopulation,
+  insertAuditWithCases,
+  insertFinding,
+  lastReviewOn,
+  listAuditRows,
+  organisationNames,
+  partnershipUsers,
+  plansOf,
+  teamNames,
+  updateCaseAtVersion,
+  updateFindingStatusAtVersion,
+  type AuditCaseRow,
+  type CaseAuditRow,
+  type FindingRow,
+  type PopulationMember,
+  type PreviousAuditChoice,
+  type UserChoice,
+} from './audit.queries.ts';
+import { assertCanManageAudits, ensureChecklistFor, loadChecklist } from './checklist.service.ts';
 
-export type CaseAuditRow = typeof caseAudit.$inferSelect;
-export type AuditCaseRow = typeof auditCase.$inferSelect;
-export type FindingRow = typeof auditFinding.$inferSelect;
+export { completedAudits, type AuditCaseRow, type CaseAuditRow, type FindingRow, type PopulationMember, type PreviousAuditChoice, type UserChoice };
 
 export const MAX_SAMPLE = 500;
 
@@ -98,39 +118,17 @@ export const configureSchema = () =>
     previousAuditId: z.string().trim().optional().default(''),
   });
 
-export interface PreviousAuditChoice {
-  id: string;
-  name: string;
-  periodEnd: string;
-}
-
-/** Completed audits, most recent first: the candidates to compare a new audit with. */
-export async function completedAudits(db: DbOrTx, partnershipId: string): Promise<PreviousAuditChoice[]> {
-  return db
-    .select({ id: caseAudit.id, name: caseAudit.name, periodEnd: caseAudit.periodEnd })
-    .from(caseAudit)
-    .where(and(eq(caseAudit.partnershipId, partnershipId), eq(caseAudit.status, 'complete')))
-    .orderBy(desc(caseAudit.periodEnd), desc(caseAudit.completedAt));
-}
-
-export interface PopulationMember {
-  personId: string;
-  localAuthority: string | null;
-  teamId: string | null;
+/** The completed audits a new one may be compared with (the configure page). */
+export async function previousAuditChoices(ctx: ServiceContext): Promise<PreviousAuditChoice[]> {
+  assertCanManageAudits(ctx);
+  const partnershipId = ctx.actor.partnershipId;
+  return ctx.data.read((q) => completedAudits(q, partnershipId));
 }
 
 /** People the actor may read who were entitled on at least one day of the period (see the module comment). */
-export async function auditPopulation(ctx: Pick<ServiceContext, 'db' | 'actor'>, periodStart: string, periodEnd: string): Promise<PopulationMember[]> {
-  return ctx.db
-    .select({ personId: person.id, localAuthority: person.responsibleLocalAuthority, teamId: person.allocatedTeamId })
-    .from(person)
-    .where(
-      and(
-        visiblePeople(ctx.actor, 'person:read'),
-        sql`exists (select 1 from jsonb_array_elements(coalesce(${person.decision} -> 'episodes', '[]'::jsonb)) as episode
-          where episode ->> 'start' <= ${periodEnd} and (episode ->> 'end' is null or episode ->> 'end' >= ${periodStart}))`,
-      ),
-    );
+export async function auditPopulation(ctx: ServiceContext, periodStart: string, periodEnd: string): Promise<PopulationMember[]> {
+  const visible = visiblePeople(ctx.actor, 'person:read');
+  return ctx.data.read((q) => findPopulation(q, visible, periodStart, periodEnd));
 }
 
 /** Configure an audit, draw its sample from the seed and snapshot the checklist, in one transaction. */
@@ -141,26 +139,27 @@ export async function configureAudit(ctx: ServiceContext, input: unknown): Promi
   if (data.periodStart && data.periodEnd && data.periodEnd < data.periodStart) issues.push({ path: 'periodEnd', message: 'The last day of the period must be on or after the first day' });
   let previousAuditId: string | null = null;
   if (data.previousAuditId) {
-    const candidates = await completedAudits(ctx.db, ctx.actor.partnershipId);
+    const candidates = await previousAuditChoices(ctx);
     if (!candidates.some((c) => c.id === data.previousAuditId)) issues.push({ path: 'previousAuditId', message: 'Choose a completed audit to compare with, or none' });
     else previousAuditId = data.previousAuditId;
   }
   if (issues.length > 0) throw new InputError(issues);
   const population = await auditPopulation(ctx, data.periodStart!, data.periodEnd!);
   if (population.length === 0) throw new InputError([{ path: 'periodStart', message: 'Nobody you can see was entitled to section 117 aftercare in this period: choose another period' }]);
-  await ensureChecklist(ctx.db, ctx);
-  const checklist = await loadChecklist(ctx.db, ctx.actor.partnershipId);
+  await ensureChecklistFor(ctx);
+  const partnershipId = ctx.actor.partnershipId;
+  const checklist = await ctx.data.read((q) => loadChecklist(q, partnershipId));
   const snapshot: ChecklistSnapshot = {
     pillars: checklist.map((p) => ({ number: p.number, name: p.name, confirmedTitle: p.confirmedTitle })),
     items: checklist.flatMap((p) => p.items.filter((i) => i.active).map((i) => ({ id: i.id, pillar: i.pillar, code: i.code, question: i.question, guidance: i.guidance, source: i.source }))),
   };
   if (snapshot.items.length === 0) throw new InputError([{ path: 'name', message: 'The checklist has no active questions: add or restore some first' }]);
   const sample = drawSample(population, data.sampleSize, data.stratifyBy, data.seed);
-  return ctx.db.transaction(async (tx) => {
-    const [created] = await tx
-      .insert(caseAudit)
-      .values({
-        partnershipId: ctx.actor.partnershipId,
+  return ctx.data.transaction(async (tx, audit) => {
+    const created = await insertAuditWithCases(
+      tx,
+      {
+        partnershipId,
         name: data.name,
         periodStart: data.periodStart!,
         periodEnd: data.periodEnd!,
@@ -170,20 +169,18 @@ export async function configureAudit(ctx: ServiceContext, input: unknown): Promi
         status: 'sampled',
         checklist: snapshot,
         previousAuditId,
-        sampledAt: new Date(),
+        sampledAt: ctx.clock.now(),
         createdBy: ctx.actor.userId,
-      })
-      .returning();
-    await tx.insert(auditCase).values(
-      sample.cases.map((c) => ({ partnershipId: ctx.actor.partnershipId, auditId: created!.id, personId: c.personId, localAuthority: c.localAuthority, teamId: c.teamId, position: c.position })),
+      },
+      sample.cases.map((c) => ({ personId: c.personId, localAuthority: c.localAuthority, teamId: c.teamId, position: c.position })),
     );
-    await recordChange(tx, ctx, {
+    await audit.change({
       action: 'case-audit.sampled',
       subjectType: 'case-audit',
-      subjectId: created!.id,
+      subjectId: created.id,
       after: { audit: created, populationSize: sample.populationSize, strata: sample.strata, personIds: sample.cases.map((c) => c.personId) },
     });
-    return created!;
+    return created;
   });
 }
 
@@ -191,9 +188,9 @@ export async function configureAudit(ctx: ServiceContext, input: unknown): Promi
 // Reading an audit and its scores
 // ---------------------------------------------------------------------------
 
-async function loadAudit(db: DbOrTx, partnershipId: string, auditId: string): Promise<CaseAuditRow> {
+async function loadAudit(q: DbOrTx, partnershipId: string, auditId: string): Promise<CaseAuditRow> {
   if (!isUuid(auditId)) throw new NotFoundError('Audit not found');
-  const row = (await db.select().from(caseAudit).where(and(eq(caseAudit.partnershipId, partnershipId), eq(caseAudit.id, auditId))))[0];
+  const row = await findAudit(q, partnershipId, auditId);
   if (!row) throw new NotFoundError('Audit not found');
   return row;
 }
@@ -206,19 +203,9 @@ export interface AuditListRow extends CaseAuditRow {
 export async function listAudits(ctx: ServiceContext): Promise<AuditListRow[]> {
   assertCanManageAudits(ctx);
   // The first visit to the audit pages gives the partnership the default checklist.
-  await ensureChecklist(ctx.db, ctx);
-  const rows = await ctx.db
-    .select({
-      a: caseAudit,
-      // Written out with an alias: in a single-table select Drizzle leaves column names unqualified,
-      // which inside this subquery would bind to audit_case's own partnership_id and id.
-      cases: sql<number>`(select count(*)::int from audit_case ac where ac.partnership_id = case_audit.partnership_id and ac.audit_id = case_audit.id)`,
-      complete: sql<number>`(select count(*)::int from audit_case ac where ac.partnership_id = case_audit.partnership_id and ac.audit_id = case_audit.id and ac.status = 'complete')`,
-    })
-    .from(caseAudit)
-    .where(eq(caseAudit.partnershipId, ctx.actor.partnershipId))
-    .orderBy(desc(caseAudit.periodEnd), desc(caseAudit.createdAt));
-  return rows.map((r) => ({ ...r.a, cases: r.cases, complete: r.complete }));
+  await ensureChecklistFor(ctx);
+  const partnershipId = ctx.actor.partnershipId;
+  return ctx.data.read((q) => listAuditRows(q, partnershipId));
 }
 
 export interface NamedScore {
@@ -246,29 +233,10 @@ export interface AuditScores {
   completeCases: number;
 }
 
-async function organisationNames(db: DbOrTx, partnershipId: string): Promise<Map<string, string>> {
-  const rows = await db.select({ code: organisation.code, onsCode: organisation.onsCode, name: organisation.name }).from(organisation).where(eq(organisation.partnershipId, partnershipId));
-  const out = new Map<string, string>();
-  for (const r of rows) {
-    out.set(r.code, r.name);
-    if (r.onsCode) out.set(r.onsCode, r.name);
-  }
-  return out;
-}
-
-async function teamNames(db: DbOrTx, partnershipId: string): Promise<Map<string, string>> {
-  const rows = await db.select({ id: team.id, name: team.name }).from(team).where(eq(team.partnershipId, partnershipId));
-  return new Map(rows.map((r) => [r.id, r.name]));
-}
-
 function pillarScoresOf(snapshot: ChecklistSnapshot, cases: readonly AuditCaseRow[]): Map<number, number | null> {
   const complete = cases.filter((c) => c.status === 'complete').map((c) => ({ answers: c.answers as CaseAnswers }));
   const by = scoresByPillar(snapshot.items, complete);
   return new Map([...by].map(([k, v]) => [k, v.score]));
-}
-
-async function casesOf(db: DbOrTx, partnershipId: string, auditId: string): Promise<AuditCaseRow[]> {
-  return db.select().from(auditCase).where(and(eq(auditCase.partnershipId, partnershipId), eq(auditCase.auditId, auditId))).orderBy(asc(auditCase.position));
 }
 
 /** Scores of an audit from its complete cases, compared pillar by pillar with the previous audit. */
@@ -280,7 +248,7 @@ export async function auditScores(db: DbOrTx, audit: CaseAuditRow, cases: readon
   let previousByPillar = new Map<number, number | null>();
   let previousOverall: number | null = null;
   if (audit.previousAuditId) {
-    const previous = (await db.select().from(caseAudit).where(and(eq(caseAudit.partnershipId, audit.partnershipId), eq(caseAudit.id, audit.previousAuditId))))[0];
+    const previous = await findAudit(db, audit.partnershipId, audit.previousAuditId);
     if (previous) {
       const previousCases = await casesOf(db, audit.partnershipId, previous.id);
       const previousSnapshot = snapshotOf(previous);
@@ -342,40 +310,35 @@ export interface AuditDetail {
 
 export async function getAudit(ctx: ServiceContext, auditId: string): Promise<AuditDetail> {
   assertCanManageAudits(ctx);
-  const audit = await loadAudit(ctx.db, ctx.actor.partnershipId, auditId);
-  const rows = await ctx.db
-    .select({ c: auditCase, p: person })
-    .from(auditCase)
-    .innerJoin(person, and(eq(person.partnershipId, auditCase.partnershipId), eq(person.id, auditCase.personId)))
-    .where(and(eq(auditCase.partnershipId, ctx.actor.partnershipId), eq(auditCase.auditId, audit.id)))
-    .orderBy(asc(auditCase.position));
-  const [orgs, teams] = await Promise.all([organisationNames(ctx.db, ctx.actor.partnershipId), teamNames(ctx.db, ctx.actor.partnershipId)]);
-  const by = audit.stratifyBy as StratifyBy;
-  const cases: CaseListRow[] = rows.map(({ c, p }) => {
-    const visible = canOnPerson(ctx.actor, 'person:read', p);
-    const teamName = c.teamId ? (teams.get(c.teamId) ?? 'Unknown team') : 'No team allocated';
-    const localAuthorityName = c.localAuthority ? (orgs.get(c.localAuthority) ?? c.localAuthority) : 'No responsible local authority';
-    return {
-      ...c,
-      personName: visible ? `${p.givenName} ${p.familyName}` : null,
-      nhsNumber: visible ? p.nhsNumber : null,
-      teamName,
-      localAuthorityName,
-      stratumLabel: by === 'team' ? teamName : by === 'local-authority' ? localAuthorityName : `${localAuthorityName}, ${teamName}`,
-    };
+  const partnershipId = ctx.actor.partnershipId;
+  // One unit of work for the whole page.
+  return ctx.data.read(async (q) => {
+    const audit = await loadAudit(q, partnershipId, auditId);
+    const rows = await casesWithPeople(q, partnershipId, audit.id);
+    const orgs = await organisationNames(q, partnershipId);
+    const teams = await teamNames(q, partnershipId);
+    const by = audit.stratifyBy as StratifyBy;
+    const cases: CaseListRow[] = rows.map(({ c, p }) => {
+      const visible = canOnPerson(ctx.actor, 'person:read', p);
+      const teamName = c.teamId ? (teams.get(c.teamId) ?? 'Unknown team') : 'No team allocated';
+      const localAuthorityName = c.localAuthority ? (orgs.get(c.localAuthority) ?? c.localAuthority) : 'No responsible local authority';
+      return {
+        ...c,
+        personName: visible ? `${p.givenName} ${p.familyName}` : null,
+        nhsNumber: visible ? p.nhsNumber : null,
+        teamName,
+        localAuthorityName,
+        stratumLabel: by === 'team' ? teamName : by === 'local-authority' ? localAuthorityName : `${localAuthorityName}, ${teamName}`,
+      };
+    });
+    const scores = await auditScores(q, audit, rows.map((r) => r.c));
+    const previous = audit.previousAuditId ? await findAuditName(q, partnershipId, audit.previousAuditId) : null;
+    return { audit, snapshot: snapshotOf(audit), cases, scores, findings: await findingsOf(q, partnershipId, audit, cases), previous, stratifyLabel: stratifyByLabels[by] ?? audit.stratifyBy };
   });
-  const scores = await auditScores(ctx.db, audit, rows.map((r) => r.c));
-  const previous = audit.previousAuditId ? (await ctx.db.select({ id: caseAudit.id, name: caseAudit.name }).from(caseAudit).where(and(eq(caseAudit.partnershipId, ctx.actor.partnershipId), eq(caseAudit.id, audit.previousAuditId))))[0] ?? null : null;
-  return { audit, snapshot: snapshotOf(audit), cases, scores, findings: await findingsOf(ctx, audit, cases), previous, stratifyLabel: stratifyByLabels[by] ?? audit.stratifyBy };
 }
 
-async function findingsOf(ctx: ServiceContext, audit: CaseAuditRow, cases: readonly AuditCaseRow[]): Promise<FindingView[]> {
-  const rows = await ctx.db
-    .select({ f: auditFinding, ownerName: appUser.displayName })
-    .from(auditFinding)
-    .leftJoin(appUser, eq(appUser.id, auditFinding.ownerUserId))
-    .where(and(eq(auditFinding.partnershipId, ctx.actor.partnershipId), eq(auditFinding.auditId, audit.id)))
-    .orderBy(asc(auditFinding.pillar), asc(auditFinding.createdAt));
+async function findingsOf(q: DbOrTx, partnershipId: string, audit: CaseAuditRow, cases: readonly AuditCaseRow[]): Promise<FindingView[]> {
+  const rows = await findingsWithOwners(q, partnershipId, audit.id);
   const snapshot = snapshotOf(audit);
   return rows.map(({ f, ownerName }) => ({
     ...f,
@@ -389,21 +352,15 @@ async function findingsOf(ctx: ServiceContext, audit: CaseAuditRow, cases: reado
 /** Complete the audit once every case is complete; its cases can then no longer be changed. */
 export async function completeAudit(ctx: ServiceContext, auditId: string, version: number): Promise<CaseAuditRow> {
   assertCanManageAudits(ctx);
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     const before = await loadAudit(tx, ctx.actor.partnershipId, auditId);
     if (before.status === 'complete') throw new ConflictError('This audit is already complete');
     const cases = await casesOf(tx, ctx.actor.partnershipId, auditId);
     const open = cases.filter((c) => c.status !== 'complete').length;
     if (open > 0) throw new InputError([{ path: 'complete', message: `Complete every case first: ${open} of ${cases.length} ${cases.length === 1 ? 'case is' : 'cases are'} not complete` }]);
-    const after = expectOneUpdated(
-      await tx
-        .update(caseAudit)
-        .set({ status: 'complete', completedAt: new Date(), version: version + 1, updatedAt: new Date() })
-        .where(and(eq(caseAudit.partnershipId, ctx.actor.partnershipId), eq(caseAudit.id, auditId), eq(caseAudit.version, version)))
-        .returning(),
-    );
+    const after = expectOneUpdated(await completeAuditAtVersion(tx, ctx.actor.partnershipId, auditId, version, ctx.clock.now()));
     const scores = await auditScores(tx, after, cases);
-    await recordChange(tx, ctx, { action: 'case-audit.completed', subjectType: 'case-audit', subjectId: auditId, before, after: { ...after, overall: scores.overall } });
+    await audit.change({ action: 'case-audit.completed', subjectType: 'case-audit', subjectId: auditId, before, after: { ...after, overall: scores.overall } });
     return after;
   });
 }
@@ -431,27 +388,18 @@ export interface CaseDetail {
   caseCount: number;
 }
 
-async function loadCase(db: DbOrTx, partnershipId: string, auditId: string, caseId: string): Promise<AuditCaseRow> {
+async function loadCase(q: DbOrTx, partnershipId: string, auditId: string, caseId: string): Promise<AuditCaseRow> {
   if (!isUuid(caseId)) throw new NotFoundError('Case not found');
-  const row = (await db.select().from(auditCase).where(and(eq(auditCase.partnershipId, partnershipId), eq(auditCase.auditId, auditId), eq(auditCase.id, caseId))))[0];
+  const row = await findCase(q, partnershipId, auditId, caseId);
   if (!row) throw new NotFoundError('Case not found');
   return row;
 }
 
-async function keyFacts(ctx: ServiceContext, p: PersonRow): Promise<KeyFacts> {
-  const [orgs, plans, reviews, teams] = await Promise.all([
-    organisationNames(ctx.db, ctx.actor.partnershipId),
-    ctx.db
-      .select({ status: aftercarePlan.status, approvedAt: aftercarePlan.approvedAt })
-      .from(aftercarePlan)
-      .where(and(eq(aftercarePlan.partnershipId, ctx.actor.partnershipId), eq(aftercarePlan.personId, p.id)))
-      .orderBy(desc(aftercarePlan.planNumber)),
-    ctx.db
-      .select({ heldOn: sql<string | null>`max(${review.heldOn})::text` })
-      .from(review)
-      .where(and(eq(review.partnershipId, ctx.actor.partnershipId), eq(review.personId, p.id), eq(review.status, 'completed'))),
-    teamNames(ctx.db, ctx.actor.partnershipId),
-  ]);
+async function keyFacts(q: DbOrTx, partnershipId: string, p: PersonRow): Promise<KeyFacts> {
+  const orgs = await organisationNames(q, partnershipId);
+  const plans = await plansOf(q, partnershipId, p.id);
+  const lastReview = await lastReviewOn(q, partnershipId, p.id);
+  const teams = await teamNames(q, partnershipId);
   const approved = plans.find((x) => x.status === 'approved');
   const latest = plans[0];
   return {
@@ -460,7 +408,7 @@ async function keyFacts(ctx: ServiceContext, p: PersonRow): Promise<KeyFacts> {
     responsibleIcbName: p.responsibleIcb ? (orgs.get(p.responsibleIcb) ?? p.responsibleIcb) : null,
     planStatus: approved ? 'approved' : (latest?.status ?? null),
     planApprovedOn: approved?.approvedAt ? todayInLondon(approved.approvedAt) : null,
-    lastReviewOn: reviews[0]?.heldOn ?? null,
+    lastReviewOn: lastReview,
     teamName: p.allocatedTeamId ? (teams.get(p.allocatedTeamId) ?? null) : null,
   };
 }
@@ -468,12 +416,16 @@ async function keyFacts(ctx: ServiceContext, p: PersonRow): Promise<KeyFacts> {
 /** A sampled case with the person's key facts. Reading it is a view of the person's record, and audited. */
 export async function getCase(ctx: ServiceContext, auditId: string, caseId: string): Promise<CaseDetail> {
   assertCanManageAudits(ctx);
-  const audit = await loadAudit(ctx.db, ctx.actor.partnershipId, auditId);
-  const row = await loadCase(ctx.db, ctx.actor.partnershipId, auditId, caseId);
-  const p = await loadPerson(ctx.db, ctx, row.personId, 'person:read');
-  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: p.id, detail: { view: 'case-audit', auditId, caseId } });
-  const [n] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(auditCase).where(and(eq(auditCase.partnershipId, ctx.actor.partnershipId), eq(auditCase.auditId, auditId)));
-  return { audit, snapshot: snapshotOf(audit), auditCase: row, facts: await keyFacts(ctx, p), answers: row.answers as CaseAnswers, caseCount: n?.n ?? 0 };
+  const partnershipId = ctx.actor.partnershipId;
+  // One unit of work: the case, the person (access checked), the audited view and the key facts.
+  return ctx.data.transaction(async (q, record) => {
+    const audit = await loadAudit(q, partnershipId, auditId);
+    const row = await loadCase(q, partnershipId, auditId, caseId);
+    const p = await loadPerson(q, ctx, row.personId, 'person:read');
+    await record.viewPerson(p.id, { view: 'case-audit', auditId, caseId });
+    const caseCount = await countCases(q, partnershipId, auditId);
+    return { audit, snapshot: snapshotOf(audit), auditCase: row, facts: await keyFacts(q, partnershipId, p), answers: row.answers as CaseAnswers, caseCount };
+  });
 }
 
 export const NOTE_MAX = 2000;
@@ -506,7 +458,8 @@ export function answersFromForm(snapshot: ChecklistSnapshot, form: Record<string
  */
 export async function saveCase(ctx: ServiceContext, auditId: string, caseId: string, version: number, form: Record<string, string>, complete: boolean): Promise<AuditCaseRow> {
   assertCanManageAudits(ctx);
-  const audit = await loadAudit(ctx.db, ctx.actor.partnershipId, auditId);
+  const partnershipId = ctx.actor.partnershipId;
+  const audit = await ctx.data.read((q) => loadAudit(q, partnershipId, auditId));
   const snapshot = snapshotOf(audit);
   const { answers, issues } = answersFromForm(snapshot, form);
   const summary = (form.summary ?? '').trim();
@@ -519,28 +472,24 @@ export async function saveCase(ctx: ServiceContext, auditId: string, caseId: str
     }
   }
   if (issues.length > 0) throw new InputError(issues);
-  return ctx.db.transaction(async (tx) => {
-    const current = await loadAudit(tx, ctx.actor.partnershipId, auditId);
+  return ctx.data.transaction(async (tx, record) => {
+    const current = await loadAudit(tx, partnershipId, auditId);
     if (current.status === 'complete') throw new ConflictError('This audit is complete: its cases can no longer be changed.');
-    const before = await loadCase(tx, ctx.actor.partnershipId, auditId, caseId);
+    const before = await loadCase(tx, partnershipId, auditId, caseId);
     await loadPerson(tx, ctx, before.personId, 'person:read');
+    const now = ctx.clock.now();
     const after = expectOneUpdated(
-      await tx
-        .update(auditCase)
-        .set({
-          answers,
-          summary: summary || null,
-          status: complete ? 'complete' : 'in-progress',
-          score: complete ? caseScore(itemIds, answers) : null,
-          completedAt: complete ? new Date() : null,
-          auditorId: ctx.actor.userId,
-          version: version + 1,
-          updatedAt: new Date(),
-        })
-        .where(and(eq(auditCase.partnershipId, ctx.actor.partnershipId), eq(auditCase.id, caseId), eq(auditCase.version, version)))
-        .returning(),
+      await updateCaseAtVersion(tx, partnershipId, caseId, version, {
+        answers,
+        summary: summary || null,
+        status: complete ? 'complete' : 'in-progress',
+        score: complete ? caseScore(itemIds, answers) : null,
+        completedAt: complete ? now : null,
+        auditorId: ctx.actor.userId,
+        updatedAt: now,
+      }),
     );
-    await recordChange(tx, ctx, { action: complete ? 'case-audit.case-completed' : 'case-audit.case-saved', subjectType: 'case-audit', subjectId: auditId, before, after });
+    await record.change({ action: complete ? 'case-audit.case-completed' : 'case-audit.case-saved', subjectType: 'case-audit', subjectId: auditId, before, after });
     return after;
   });
 }
@@ -548,20 +497,6 @@ export async function saveCase(ctx: ServiceContext, auditId: string, caseId: str
 // ---------------------------------------------------------------------------
 // Findings and actions
 // ---------------------------------------------------------------------------
-
-export interface UserChoice {
-  id: string;
-  displayName: string;
-}
-
-/** Active users of the partnership: who can own an action. */
-export async function partnershipUsers(db: DbOrTx, partnershipId: string): Promise<UserChoice[]> {
-  return db
-    .select({ id: appUser.id, displayName: appUser.displayName })
-    .from(appUser)
-    .where(and(eq(appUser.partnershipId, partnershipId), eq(appUser.active, true)))
-    .orderBy(asc(appUser.displayName));
-}
 
 export const findingSchema = () =>
   z.object({
@@ -597,44 +532,47 @@ export const findingSchema = () =>
 
 export async function findingFormData(ctx: ServiceContext, auditId: string): Promise<{ audit: CaseAuditRow; snapshot: ChecklistSnapshot; users: UserChoice[]; cases: Array<{ id: string; position: number }> }> {
   assertCanManageAudits(ctx);
-  const audit = await loadAudit(ctx.db, ctx.actor.partnershipId, auditId);
-  const cases = await casesOf(ctx.db, ctx.actor.partnershipId, auditId);
-  return { audit, snapshot: snapshotOf(audit), users: await partnershipUsers(ctx.db, ctx.actor.partnershipId), cases: cases.map((c) => ({ id: c.id, position: c.position })) };
+  const partnershipId = ctx.actor.partnershipId;
+  return ctx.data.read(async (q) => {
+    const audit = await loadAudit(q, partnershipId, auditId);
+    const cases = await casesOf(q, partnershipId, auditId);
+    return { audit, snapshot: snapshotOf(audit), users: await partnershipUsers(q, partnershipId), cases: cases.map((c) => ({ id: c.id, position: c.position })) };
+  });
 }
 
 export async function addFinding(ctx: ServiceContext, auditId: string, input: unknown): Promise<FindingRow> {
   assertCanManageAudits(ctx);
   const data = parseInput(findingSchema(), input);
-  const audit = await loadAudit(ctx.db, ctx.actor.partnershipId, auditId);
+  const partnershipId = ctx.actor.partnershipId;
+  const { audit, users, cases } = await ctx.data.read(async (q) => ({
+    audit: await loadAudit(q, partnershipId, auditId),
+    users: await partnershipUsers(q, partnershipId),
+    cases: data.auditCaseId ? await casesOf(q, partnershipId, auditId) : [],
+  }));
   const issues: FieldIssue[] = [];
   if (!snapshotOf(audit).pillars.some((p) => p.number === data.pillar)) issues.push({ path: 'pillar', message: 'Choose a pillar of this audit’s checklist' });
-  const users = await partnershipUsers(ctx.db, ctx.actor.partnershipId);
   if (!users.some((u) => u.id === data.ownerUserId)) issues.push({ path: 'ownerUserId', message: 'Choose the owner from the list of the partnership’s users' });
   let auditCaseId: string | null = null;
   if (data.auditCaseId) {
-    const cases = await casesOf(ctx.db, ctx.actor.partnershipId, auditId);
     if (!cases.some((c) => c.id === data.auditCaseId)) issues.push({ path: 'auditCaseId', message: 'Choose a case of this audit, or the audit as a whole' });
     else auditCaseId = data.auditCaseId;
   }
   if (issues.length > 0) throw new InputError(issues);
-  return ctx.db.transaction(async (tx) => {
-    const [created] = await tx
-      .insert(auditFinding)
-      .values({
-        partnershipId: ctx.actor.partnershipId,
-        auditId,
-        auditCaseId,
-        pillar: data.pillar,
-        finding: data.finding,
-        action: data.action,
-        ownerUserId: data.ownerUserId,
-        dueOn: data.dueOn!,
-        competencyDomain: data.competencyDomain,
-        createdBy: ctx.actor.userId,
-      })
-      .returning();
-    await recordChange(tx, ctx, { action: 'case-audit.finding-added', subjectType: 'case-audit', subjectId: auditId, after: created });
-    return created!;
+  return ctx.data.transaction(async (tx, record) => {
+    const created = await insertFinding(tx, {
+      partnershipId,
+      auditId,
+      auditCaseId,
+      pillar: data.pillar,
+      finding: data.finding,
+      action: data.action,
+      ownerUserId: data.ownerUserId,
+      dueOn: data.dueOn!,
+      competencyDomain: data.competencyDomain,
+      createdBy: ctx.actor.userId,
+    });
+    await record.change({ action: 'case-audit.finding-added', subjectType: 'case-audit', subjectId: auditId, after: created });
+    return created;
   });
 }
 
@@ -645,23 +583,18 @@ export async function setFindingStatus(ctx: ServiceContext, auditId: string, fin
   assertCanManageAudits(ctx);
   if (!findingStatuses.includes(status as FindingStatus)) throw new InputError([{ path: 'status', message: 'Choose done, cancelled or open' }]);
   if (!isUuid(findingId)) throw new NotFoundError('Finding not found');
-  return ctx.db.transaction(async (tx) => {
-    const before = (await tx.select().from(auditFinding).where(and(eq(auditFinding.partnershipId, ctx.actor.partnershipId), eq(auditFinding.auditId, auditId), eq(auditFinding.id, findingId))))[0];
+  const partnershipId = ctx.actor.partnershipId;
+  return ctx.data.transaction(async (tx, record) => {
+    const before = await findFinding(tx, partnershipId, auditId, findingId);
     if (!before) throw new NotFoundError('Finding not found');
-    const after = expectOneUpdated(
-      await tx
-        .update(auditFinding)
-        .set({ status: status as FindingStatus, version: version + 1, updatedAt: new Date() })
-        .where(and(eq(auditFinding.partnershipId, ctx.actor.partnershipId), eq(auditFinding.id, findingId), eq(auditFinding.version, version)))
-        .returning(),
-    );
-    await recordChange(tx, ctx, { action: `case-audit.finding-${status === 'open' ? 'reopened' : status}`, subjectType: 'case-audit', subjectId: auditId, before, after });
+    const after = expectOneUpdated(await updateFindingStatusAtVersion(tx, partnershipId, findingId, version, status as FindingStatus, ctx.clock.now()));
+    await record.change({ action: `case-audit.finding-${status === 'open' ? 'reopened' : status}`, subjectType: 'case-audit', subjectId: auditId, before, after });
     return after;
   });
 }
 
 /** For the report: the audit's full detail plus who downloaded it, recorded. */
 export async function recordReportDownload(ctx: ServiceContext, auditId: string, format: 'pdf' | 'xlsx'): Promise<void> {
-  await recordChange(ctx.db, ctx, { action: 'case-audit.report-downloaded', subjectType: 'case-audit', subjectId: auditId, after: { format } });
+  await ctx.data.transaction((_tx, audit) => audit.change({ action: 'case-audit.report-downloaded', subjectType: 'case-audit', subjectId: auditId, after: { format } }));
 }
 

@@ -9,7 +9,6 @@ import { competencyDomains } from '../../domain/audit-checklist.ts';
 import { stratifyByLabels, type StratifyBy } from '../../domain/audit-sample.ts';
 import { auditAnswerLabels, auditAnswers, formatChange, formatScore, type CaseAnswers } from '../../domain/audit-score.ts';
 import { formatNhsNumber } from '../../domain/nhs-number.ts';
-import { todayInLondon } from '../../platform/clock.ts';
 import { renderPdf } from '../../platform/documents/pdf.ts';
 import { ConflictError, InputError } from '../../platform/errors/errors.ts';
 import { asString, asVersion, dateFromParts, dateParts, formBody, type FormBody } from '../../platform/http/forms.ts';
@@ -19,7 +18,7 @@ import { statusLabels } from '../register/index.ts';
 import {
   addFinding,
   completeAudit,
-  completedAudits,
+  previousAuditChoices,
   configureAudit,
   findingFormData,
   getAudit,
@@ -103,8 +102,8 @@ async function renderQuestionForm(request: FastifyRequest, reply: FastifyReply, 
 async function renderConfigure(request: FastifyRequest, reply: FastifyReply, body: FormBody | null, errors?: GovukErrors) {
   const ctx = request.ctx();
   assertCanManageAudits(ctx);
-  const previous = await completedAudits(ctx.db, ctx.actor.partnershipId);
-  const period = defaultPeriod(todayInLondon());
+  const previous = await previousAuditChoices(ctx);
+  const period = defaultPeriod(ctx.today());
   const stratifyBy = body ? asString(body.stratifyBy) : 'local-authority-and-team';
   const previousAuditId = body ? asString(body.previousAuditId) : (previous[0]?.id ?? '');
   return reply.render(v('configure'), {

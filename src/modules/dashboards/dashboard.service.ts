@@ -1,19 +1,13 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { addDays, addMonths, isInSupportedRange, isRealDate, type IsoDate } from '../../domain/calendar-date.ts';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { planTotals } from '../../domain/funding.ts';
 import { relationshipScope } from '../../platform/access/policy.ts';
 import type { FieldIssue } from '../../platform/errors/errors.ts';
 import { rowsOf } from '../../platform/db/database.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
-import { dispute } from '../disputes/index.ts';
-import { endingProposal } from '../endings/index.ts';
-import { aftercarePlan, planService } from '../plans/index.ts';
-import { planSettings } from '../settings/index.ts';
 import { filterParams, parseRegisterQuery, registerWhere, REVIEW_DUE_DAYS, type RegisterFilter, type RegisterOptions } from '../register/index.ts';
-import { person } from '../register/index.ts';
 import { loadPopulation } from '../population/index.ts';
 import { populationOf, ratePer100k, type SafePopulationRate } from '../../domain/population.ts';
+import { countEndedPeople, countOpenDisputes, countPeople, endingReasons, planFigures, serviceGroups, weeksPerYearSetting } from './dashboard.queries.ts';
 import { declinedEndingFigures, dischargeFigures, panelFigures, type DeclinedEndingFigures, type DischargeFigures, type PanelFigures } from './episode.queries.ts';
 
 /*
@@ -109,113 +103,30 @@ function withExtra(scope: RegisterFilter, extra: Partial<RegisterFilter>): Regis
 }
 
 
-/** Services in use today on approved plans of people in scope (also used by equality monitoring). */
-export function servicesInUse(where: SQL, today: IsoDate) {
-  return and(
-    eq(aftercarePlan.status, 'approved'),
-    sql`${planService.startOn} <= ${today}`,
-    sql`(${planService.endOn} is null or ${planService.endOn} >= ${today})`,
-    where,
-  )!;
-}
-
 export async function computeDashboard(ctx: ServiceContext, parsed: ParsedDashboardQuery, options: RegisterOptions, today: IsoDate): Promise<Dashboard> {
   const { scope, filter } = parsed;
-  const { db } = ctx;
   const partnershipId = ctx.actor.partnershipId;
   const base = registerWhere(ctx, scope, options, today);
   const dueBy = addDays(today, REVIEW_DUE_DAYS);
   const { from, to } = filter;
 
-  const personJoin = (personId: AnyPgColumn) => and(eq(person.partnershipId, partnershipId), eq(person.id, personId));
-
-  // All at once, each on its own pool connection; the slowest (the discharges, which read each
-  // discharged person's stored decision and events) first, so it never waits for a connection.
-  const [discharges, countRows, endedRows, disputeRows, planResult, serviceGroups, settingsRows, endingRows, panels, declinedEndings, populationRows] = await Promise.all([
-    dischargeFigures(ctx, base, from, to, today),
-    db
-      .select({
-        active: sql<number>`count(*) filter (where ${person.status} = 'entitled')::int`,
-        newInPeriod: sql<number>`count(*) filter (where ${person.entitlementStart} between ${from} and ${to})::int`,
-        overdue: sql<number>`count(*) filter (where ${person.status} = 'entitled' and ${person.nextReviewDue} < ${today})::int`,
-        due: sql<number>`count(*) filter (where ${person.status} = 'entitled' and ${person.nextReviewDue} between ${today} and ${dueBy})::int`,
-        inDate: sql<number>`count(*) filter (where ${person.status} = 'entitled' and ${person.nextReviewDue} > ${dueBy})::int`,
-        noDate: sql<number>`count(*) filter (where ${person.status} = 'entitled' and ${person.nextReviewDue} is null)::int`,
-        neverInWriting: sql<number>`count(*) filter (where ${person.status} = 'entitled' and ${person.rightsGivenInWritingOn} is null)::int`,
-        disengaged: sql<number>`count(*) filter (where ${person.status} = 'entitled' and ${person.engagement} = 'disengaged')::int`,
-        code: person.responsibleLocalAuthority,
-        team: person.allocatedTeamId,
-        byLocalAuthority: sql<boolean>`(grouping(${person.allocatedTeamId}) = 1 and grouping(${person.responsibleLocalAuthority}) = 0)`,
-        byTeam: sql<boolean>`(grouping(${person.allocatedTeamId}) = 0)`,
-      })
-      .from(person)
-      .where(base)
-      // One pass over the people in scope: the totals (grouping set ()), entitled people by
-      // responsible local authority, and entitled people and overdue reviews by allocated team.
-      .groupBy(sql`grouping sets ((), (${person.responsibleLocalAuthority}), (${person.allocatedTeamId}))`),
-    db
-      .select({ n: sql<number>`count(distinct ${endingProposal.personId})::int` })
-      .from(endingProposal)
-      .innerJoin(person, personJoin(endingProposal.personId))
-      .where(and(eq(endingProposal.partnershipId, partnershipId), eq(endingProposal.kind, 'ending'), eq(endingProposal.status, 'recorded'), sql`${endingProposal.effectiveOn} between ${from} and ${to}`, base)),
-    db
-      .select({
-        under2: sql<number>`count(*) filter (where ${dispute.aroseOn} > ${addMonths(today, -2)})::int`,
-        from2to4: sql<number>`count(*) filter (where ${dispute.aroseOn} <= ${addMonths(today, -2)} and ${dispute.aroseOn} > ${addMonths(today, -4)})::int`,
-        over4: sql<number>`count(*) filter (where ${dispute.aroseOn} <= ${addMonths(today, -4)})::int`,
-      })
-      .from(dispute)
-      .innerJoin(person, personJoin(dispute.personId))
-      .where(and(eq(dispute.partnershipId, partnershipId), sql`${dispute.stage} <> 'resolved'`, base)),
-    // Approved plans, and entitlement start → first approval (any plan ever approved, including
-    // since superseded) for people whose entitlement started in the period: one pass over the
-    // plans of the people in scope, grouped by person.
-    db.execute(sql`
-      select coalesce(sum(approved), 0)::int as approved,
-        count(*) filter (where first_approved is not null and start between ${from} and ${to})::int as measured,
-        percentile_cont(0.5) within group (order by first_approved - start) filter (where first_approved is not null and start between ${from} and ${to}) as median_days
-      from (
-        select ${person.entitlementStart} as start,
-          count(*) filter (where ${aftercarePlan.status} = 'approved') as approved,
-          min((${aftercarePlan.approvedAt} at time zone 'Europe/London')::date) as first_approved
-        from ${aftercarePlan} join ${person} on ${personJoin(aftercarePlan.personId)}
-        where ${aftercarePlan.partnershipId} = ${partnershipId} and ${base}
-        group by ${person.id}, ${person.entitlementStart}
-      ) by_person`),
-    // Services in use, grouped by what their cost depends on (identical services cost the same),
-    // so thousands of rows are summed as a few groups; the grand-total row (grouping set ())
-    // counts the people with a direct payment or a personal health budget, in the same pass.
-    db
-      .select({
-        serviceType: planService.serviceType,
-        unitCostPence: planService.unitCostPence,
-        unitsPerWeek: planService.unitsPerWeek,
-        localAuthorityBasisPoints: planService.localAuthorityBasisPoints,
-        services: sql<number>`count(*)::int`,
-        directPayments: sql<number>`count(distinct ${planService.personId}) filter (where ${planService.deliveryRoute} = 'direct-payment')::int`,
-        personalHealthBudgets: sql<number>`count(distinct ${planService.personId}) filter (where ${planService.deliveryRoute} = 'personal-health-budget')::int`,
-        isTotal: sql<number>`grouping(${planService.serviceType})::int`,
-      })
-      .from(planService)
-      .innerJoin(aftercarePlan, and(eq(aftercarePlan.partnershipId, planService.partnershipId), eq(aftercarePlan.id, planService.planId)))
-      .innerJoin(person, personJoin(planService.personId))
-      .where(and(eq(planService.partnershipId, partnershipId), servicesInUse(base, today)))
-      .groupBy(
-        sql`grouping sets ((${planService.serviceType}, ${planService.unitCostPence}, ${planService.unitsPerWeek}, ${planService.localAuthorityBasisPoints}), ())`,
-      ),
-    db.select({ weeksPerYear: planSettings.weeksPerYear }).from(planSettings).where(eq(planSettings.partnershipId, partnershipId)),
-    db
-      .select({ reason: sql<string>`r.reason`, n: sql<number>`count(*)::int` })
-      .from(endingProposal)
-      .innerJoin(person, personJoin(endingProposal.personId))
-      .innerJoin(sql`unnest(${endingProposal.reasonCodes}) as r(reason)`, sql`true`)
-      .where(and(eq(endingProposal.partnershipId, partnershipId), eq(endingProposal.kind, 'ending'), eq(endingProposal.status, 'recorded'), sql`${endingProposal.effectiveOn} between ${from} and ${to}`, base))
-      .groupBy(sql`r.reason`)
-      .orderBy(sql`count(*) desc`, sql`r.reason`),
-    panelFigures(ctx, base, from, to),
-    declinedEndingFigures(ctx, base, from, to),
-    loadPopulation(db, partnershipId),
-  ]);
+  // Every figure in one read-only unit of work (one set-up, one snapshot), one query after
+  // another on its connection; the queries are in dashboard.queries.ts and episode.queries.ts.
+  const { discharges, countRows, endedRows, disputeRows, planResult, serviceGroupRows, settingsRows, endingRows, panels, declinedEndings, populationRows } = await ctx.data.read(
+    async (q) => ({
+      countRows: await countPeople(q, base, { from, to, today, dueBy }),
+      endedRows: await countEndedPeople(q, partnershipId, base, from, to),
+      disputeRows: await countOpenDisputes(q, partnershipId, base, { twoMonthsAgo: addMonths(today, -2), fourMonthsAgo: addMonths(today, -4) }),
+      planResult: await planFigures(q, partnershipId, base, from, to),
+      serviceGroupRows: await serviceGroups(q, partnershipId, base, today),
+      settingsRows: await weeksPerYearSetting(q, partnershipId),
+      endingRows: await endingReasons(q, partnershipId, base, from, to),
+      panels: await panelFigures(q, partnershipId, base, from, to),
+      declinedEndings: await declinedEndingFigures(q, partnershipId, base, from, to),
+      populationRows: await loadPopulation(q, partnershipId),
+      discharges: await dischargeFigures(q, partnershipId, base, from, to, today),
+    }),
+  );
 
   const weeksPerYear = settingsRows[0]?.weeksPerYear ?? 52;
   const counts = countRows.find((r) => !r.byLocalAuthority && !r.byTeam)!;
@@ -223,8 +134,8 @@ export async function computeDashboard(ctx: ServiceContext, parsed: ParsedDashbo
   const teamRows = countRows
     .filter((r) => r.byTeam && r.team !== null && r.active > 0)
     .map((r) => ({ team: r.team, entitled: r.active, overdue: r.overdue }));
-  const budgetRow = serviceGroups.find((g) => g.isTotal === 1);
-  const serviceRows = serviceGroups.filter((g) => g.isTotal === 0);
+  const budgetRow = serviceGroupRows.find((g) => g.isTotal === 1);
+  const serviceRows = serviceGroupRows.filter((g) => g.isTotal === 0);
   // planTotals sums each service's split shares, so a group of n identical services adds n times one's.
   const groupTotals = (groups: typeof serviceRows) => {
     const sum = { weekly: { localAuthorityPence: 0, icbPence: 0, totalPence: 0 }, yearly: { localAuthorityPence: 0, icbPence: 0, totalPence: 0 } };
@@ -309,7 +220,7 @@ export async function computeDashboard(ctx: ServiceContext, parsed: ParsedDashbo
     discharges,
     panels,
     population,
-    computedAt: new Date().toISOString(),
+    computedAt: ctx.clock.now().toISOString(),
   };
 }
 

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, demo, type TestApp } from '../../../test/app.ts';
-import { contextFor, nhsNumbers, signedIn } from '../../../test/fixtures.ts';
+import { clockAt, contextFor, nhsNumbers, signedIn } from '../../../test/fixtures.ts';
 import { addDays, addMonths, toDayNumber } from '../../domain/calendar-date.ts';
 import { planTotals } from '../../domain/funding.ts';
 import { relationshipScope } from '../../platform/access/policy.ts';
@@ -255,6 +255,22 @@ describe('dashboard figures', () => {
     expect(d.cost.weekly.totalPence).toBe(0);
     const manager = await contextFor(t, demo.manager);
     expect((await dashboardFor(manager, { team: fixtureTeam })).d.entitled.active.count).toBe(9);
+  });
+
+  it('is worked out in one read by the application’s clock, leaving the read’s planner settings as they were', async () => {
+    const manager = await contextFor(t, demo.manager, { clock: clockAt('2031-02-03') });
+    const setting = async (q: Parameters<Parameters<ServiceContext['data']['read']>[0]>[0]) =>
+      rowsOf<{ jit: string }>(await q.execute(sql`select current_setting('jit') as jit`))[0]!.jit;
+    const options = await loadRegisterOptions(manager);
+    const parsed = parseDashboardQuery({ team: fixtureTeam }, options, today);
+    const { before, d, after } = await manager.data.read(async (q) => {
+      const jitBefore = await setting(q);
+      const dashboard = await computeDashboard(manager, parsed, options, today);
+      return { before: jitBefore, d: dashboard, after: await setting(q) };
+    });
+    expect(d.computedAt).toBe('2031-02-03T12:00:00.000Z');
+    expect(d.entitled.active.count).toBe(9);
+    expect(after).toBe(before);
   });
 });
 

@@ -1,12 +1,12 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { IsoDate } from '../../domain/calendar-date.ts';
-import { rowsOf } from '../../platform/db/database.ts';
-import type { ServiceContext } from '../../platform/http/context.ts';
+import { rowsOf, type DbOrTx } from '../../platform/db/database.ts';
 
 /*
  * Dashboard figures about discharges, panels and declined endings (issue 7, item 1). `base` is
  * the register's WHERE over `person` (visibility and the dashboard's local authority, ICB and
- * team), so these count only people the actor may see.
+ * team), so these count only people the actor may see. `q` is the handle of the dashboard's one
+ * ctx.data.read, so row-level security confines them to the actor's partnership as well.
  *
  * A "discharge" is the start of an entitlement episode as the rules engine worked it out
  * (person.decision.episodes[].start): the day the person had both ceased to be detained and
@@ -57,11 +57,10 @@ export interface DeclinedEndingFigures {
 const londonDate = (column: SQL) => sql`(${column} at time zone 'Europe/London')::date`;
 const medianOf = (v: unknown): number | null => (v === null || v === undefined ? null : Math.round(Number(v)));
 
-export async function dischargeFigures(ctx: ServiceContext, base: SQL, from: IsoDate, to: IsoDate, today: IsoDate): Promise<DischargeFigures> {
-  const partnershipId = ctx.actor.partnershipId;
+export async function dischargeFigures(q: DbOrTx, partnershipId: string, base: SQL, from: IsoDate, to: IsoDate, today: IsoDate): Promise<DischargeFigures> {
   const yearAgo = sql`(${today}::date - 365)`;
-  // One read in a transaction, so the planner setting applies to this query only: the
-  // per-discharge look-ups are cheap, but their estimated cost makes PostgreSQL spend longer
+  // JIT off for this query only (put back after it, as the unit of work may run other queries):
+  // the per-discharge look-ups are cheap, but their estimated cost makes PostgreSQL spend longer
   // compiling the query (JIT) than running it.
   const query = sql`
     with ep as materialized (
@@ -106,10 +105,9 @@ export async function dischargeFigures(ctx: ServiceContext, base: SQL, from: Iso
       count(*) filter (where start <= ${yearAgo})::int as followed_up,
       count(*) filter (where readmitted and start <= ${yearAgo})::int as readmitted_followed_up
     from planned`;
-  const result = await ctx.db.transaction(async (tx) => {
-    await tx.execute(sql`set local jit = off`);
-    return tx.execute(query);
-  });
+  const jit = rowsOf<{ jit: string }>(await q.execute(sql`select current_setting('jit') as jit, set_config('jit', 'off', true)`))[0]!.jit;
+  const result = await q.execute(query);
+  await q.execute(sql`select set_config('jit', ${jit}, true)`);
   const r = rowsOf<Record<string, unknown>>(result)[0] ?? {};
   return {
     discharges: Number(r.discharges ?? 0),
@@ -124,9 +122,8 @@ export async function dischargeFigures(ctx: ServiceContext, base: SQL, from: Iso
   };
 }
 
-export async function panelFigures(ctx: ServiceContext, base: SQL, from: IsoDate, to: IsoDate): Promise<PanelFigures> {
-  const partnershipId = ctx.actor.partnershipId;
-  const result = await ctx.db.execute(sql`
+export async function panelFigures(q: DbOrTx, partnershipId: string, base: SQL, from: IsoDate, to: IsoDate): Promise<PanelFigures> {
+  const result = await q.execute(sql`
     select c.decision::text as decision, count(*)::int as n,
       percentile_cont(0.5) within group (order by ${londonDate(sql`c.decided_at`)} - ${londonDate(sql`c.submitted_at`)}) as median_days,
       grouping(c.decision) as is_total
@@ -147,10 +144,9 @@ export async function panelFigures(ctx: ServiceContext, base: SQL, from: IsoDate
   };
 }
 
-export async function declinedEndingFigures(ctx: ServiceContext, base: SQL, from: IsoDate, to: IsoDate): Promise<DeclinedEndingFigures> {
-  const partnershipId = ctx.actor.partnershipId;
+export async function declinedEndingFigures(q: DbOrTx, partnershipId: string, base: SQL, from: IsoDate, to: IsoDate): Promise<DeclinedEndingFigures> {
   // A declined proposal is closed by the declining decision: the later of the two bodies' decision times.
-  const result = await ctx.db.execute(sql`
+  const result = await q.execute(sql`
     select
       count(*) filter (where e.status = 'declined' and ${londonDate(sql`greatest(e.la_decided_at, e.icb_decided_at)`)} between ${from} and ${to})::int as declined,
       count(*) filter (where e.status = 'declined' and e.la_decision = 'declined' and ${londonDate(sql`greatest(e.la_decided_at, e.icb_decided_at)`)} between ${from} and ${to})::int as by_la,

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, demo, type TestApp } from '../../../test/app.ts';
-import { contextFor, nhsNumbers, signedIn } from '../../../test/fixtures.ts';
+import { clockAt, contextFor, nhsNumbers, signedIn } from '../../../test/fixtures.ts';
 import { addDays, ageOn } from '../../domain/calendar-date.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import { rowsOf } from '../../platform/db/database.ts';
@@ -101,5 +101,12 @@ describe('equality monitoring', () => {
     // Nor does a chart's description (a suppressed bar reads "fewer than 5").
     expect([...html.matchAll(/aria-label="(By [^"]*)"/g)].map((m) => m[1]!).filter((label) => /\s[0-4](?:;|$)/.test(label))).toEqual([]);
   });
-});
 
+  it('says when the figures were worked out by the application’s clock', async () => {
+    const manager = await contextFor(t, demo.manager, { clock: clockAt('2031-02-03') });
+    const options = await loadRegisterOptions(manager);
+    const report = await computeEquality(manager, parseDashboardQuery({ team: fixtureTeam }, options, today), options, today);
+    expect(report.computedAt).toBe('2031-02-03T12:00:00.000Z');
+    expect(report.breakdowns.find((b) => b.dimension === 'ethnicity')!.groups.find((g) => g.key === 'A')!.entitled.value).toBe(7);
+  });
+});

@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import type { IsoDate } from '../../domain/calendar-date.ts';
 import { ageBandLabels, ageBands, populationOf, ratePer100k, type AgeBand, type PopulationDimension, type SafePopulationRate } from '../../domain/population.ts';
 import { loadPopulation } from '../population/index.ts';
@@ -7,13 +6,14 @@ import type { ServiceContext } from '../../platform/http/context.ts';
 import { TtlCache, CACHE_SECONDS, scopeKey, type ParsedDashboardQuery } from '../dashboards/index.ts';
 import { registerWhere, type RegisterOptions } from '../register/index.ts';
 import { ethnicLabel, sexLabels } from '../register/index.ts';
-import { person } from '../register/index.ts';
+import { countEqualityGroups, type EqualityGroupRow } from './equality.queries.ts';
 
 /*
  * Equality monitoring (issue 7, item 4): entitlement, reviews in date, endings, direct payments
  * and disputes broken down by ethnicity, age band, sex and local authority, over the people the
  * actor may see (`registerWhere` → `visiblePeople`). Raw counts stay in this module: what leaves
  * it has been through `suppressCount` / `suppressRate` (counts under 5 are never shown).
+ * Reads go through the door (ctx.data.read); the query is in equality.queries.ts.
  */
 
 export { ageBandLabels, ageBands, type AgeBand };
@@ -69,34 +69,20 @@ export function safeGroup(key: string, label: string, c: RawGroupCounts, populat
 const populationDimensionOf: Record<Dimension, PopulationDimension> = { ethnicity: 'ethnicity', ageBand: 'age-band', sex: 'sex', localAuthority: 'total' };
 
 /** The raw counts by every combination of the four dimensions (used by the page and by tests). */
-export async function equalityCounts(ctx: ServiceContext, parsed: ParsedDashboardQuery, options: RegisterOptions, today: IsoDate) {
+export async function equalityCounts(ctx: ServiceContext, parsed: ParsedDashboardQuery, options: RegisterOptions, today: IsoDate): Promise<EqualityGroupRow[]> {
   const base = registerWhere(ctx, parsed.scope, options, today);
-  const { from, to } = parsed.filter;
   const partnershipId = ctx.actor.partnershipId;
-  const age = sql`extract(year from age(${today}::date, ${person.dateOfBirth}))`;
-  const band = sql<AgeBand>`case when ${age} < 18 then 'under-18' when ${age} <= 25 then '18-25' when ${age} <= 35 then '26-35' when ${age} <= 50 then '36-50' when ${age} <= 65 then '51-65' else '66-plus' end`;
-  const rows = await ctx.db
-    .select({
-      ethnicity: person.ethnicity,
-      ageBand: band,
-      sex: person.sex,
-      localAuthority: person.responsibleLocalAuthority,
-      entitled: sql<number>`count(*) filter (where ${person.status} = 'entitled')::int`,
-      reviewsInDate: sql<number>`count(*) filter (where ${person.status} = 'entitled' and ${person.nextReviewDue} >= ${today})::int`,
-      // Uncorrelated IN subqueries: PostgreSQL builds each set once (a hashed subplan) instead of
-      // probing it for every person (bench/dashboard at 200,000 people: 913 ms → 270 ms).
-      endings: sql<number>`count(*) filter (where ${person.id} in (select e.person_id from ending_proposal e where e.partnership_id = ${partnershipId} and e.kind = 'ending' and e.status = 'recorded' and e.effective_on between ${from} and ${to}))::int`,
-      directPayments: sql<number>`count(*) filter (where ${person.id} in (select s.person_id from plan_service s join aftercare_plan ap on ap.partnership_id = s.partnership_id and ap.id = s.plan_id where s.partnership_id = ${partnershipId} and ap.status = 'approved' and s.delivery_route = 'direct-payment' and s.start_on <= ${today} and (s.end_on is null or s.end_on >= ${today})))::int`,
-      disputes: sql<number>`count(*) filter (where ${person.id} in (select d.person_id from dispute d where d.partnership_id = ${partnershipId} and d.stage <> 'resolved'))::int`,
-    })
-    .from(person)
-    .where(base)
-    .groupBy(sql`1, 2, 3, 4`);
-  return rows;
+  return ctx.data.read((q) => countEqualityGroups(q, base, partnershipId, parsed.filter, today));
 }
 
 export async function computeEquality(ctx: ServiceContext, parsed: ParsedDashboardQuery, options: RegisterOptions, today: IsoDate): Promise<EqualityReport> {
-  const [rows, population] = await Promise.all([equalityCounts(ctx, parsed, options, today), loadPopulation(ctx.db, ctx.actor.partnershipId)]);
+  const base = registerWhere(ctx, parsed.scope, options, today);
+  const partnershipId = ctx.actor.partnershipId;
+  // One unit of work for the counts and the population figures.
+  const { rows, population } = await ctx.data.read(async (q) => ({
+    rows: await countEqualityGroups(q, base, partnershipId, parsed.filter, today),
+    population: await loadPopulation(q, partnershipId),
+  }));
   // The population of a group: by local authority, that authority's total; otherwise the
   // category's figure for the chosen local authority, or for the whole partnership.
   const populationFor = (dimension: Dimension, key: string): number | null =>
@@ -131,7 +117,7 @@ export async function computeEquality(ctx: ServiceContext, parsed: ParsedDashboa
       .sort((a, b) => order(a.key) - order(b.key) || a.label.localeCompare(b.label, 'en-GB'));
     return { dimension, label: dimensionLabels[dimension], groups: safe };
   });
-  return { breakdowns, populationConfigured: population.length > 0, computedAt: new Date().toISOString() };
+  return { breakdowns, populationConfigured: population.length > 0, computedAt: ctx.clock.now().toISOString() };
 }
 
 const reports = new TtlCache<EqualityReport>(CACHE_SECONDS * 1000);

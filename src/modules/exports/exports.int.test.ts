@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, demo, type TestApp } from '../../../test/app.ts';
-import { contextFor, nhsNumbers, signedIn } from '../../../test/fixtures.ts';
+import { clockAt, contextFor, nhsNumbers, signedIn } from '../../../test/fixtures.ts';
 import { addDays } from '../../domain/calendar-date.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import { auditEvent, organisation } from '../../platform/db/schema.ts';
@@ -208,5 +208,18 @@ describe('FHIR', () => {
 
   it('refuses a register bundle over the limit with a clear message', async () => {
     await expect(registerFhirBundle(await contextFor(t, demo.manager), new Date(), 2)).rejects.toThrow(/can hold up to 2/);
+  });
+
+  it('dates the register bundle by the application’s clock and audits the download with it; a refused download records nothing', async () => {
+    const ctx = await contextFor(t, demo.manager, { clock: clockAt('2031-02-03') });
+    const body = (await registerFhirBundle(ctx)) as { timestamp: string; entry: unknown[] };
+    expect(body.timestamp).toBe('2031-02-03T12:00:00.000Z');
+    expect(body.entry.length).toBeGreaterThan(0);
+    const recorded = await t.database.db.select().from(auditEvent).where(eq(auditEvent.requestId, ctx.requestId));
+    expect(recorded.map((e) => [e.action, (e.after as { format: string }).format])).toEqual([['register.exported', 'fhir']]);
+
+    const refused = await contextFor(t, demo.manager);
+    await expect(registerFhirBundle(refused, new Date(), 2)).rejects.toThrow(/can hold up to 2/);
+    expect(await t.database.db.select().from(auditEvent).where(eq(auditEvent.requestId, refused.requestId))).toEqual([]);
   });
 });

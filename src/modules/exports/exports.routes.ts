@@ -1,11 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { recordChange } from '../../platform/audit/audit.ts';
-import { todayInLondon } from '../../platform/clock.ts';
 import { InputError } from '../../platform/errors/errors.ts';
 import { problemSchema } from '../../platform/http/problem-schema.ts';
-import { assertCanReadPeople, MAX_FHIR_PEOPLE, monthlyReturn, personFhirBundle, registerFhirBundle } from './exports.service.ts';
+import { assertCanReadPeople, exportMonthlyReturn, MAX_FHIR_PEOPLE, personFhirBundle, registerFhirBundle } from './exports.service.ts';
 import { monthBounds, returnCsv, returnFilename, returnXlsx } from './monthly-return.ts';
 
 /*
@@ -40,7 +38,7 @@ export function exportsRoutes(app: FastifyInstance): void {
     const ctx = request.ctx();
     assertCanReadPeople(ctx);
     const query = (request.query ?? {}) as Record<string, unknown>;
-    const exampleMonth = previousMonth(todayInLondon());
+    const exampleMonth = previousMonth(ctx.today());
     const month = first(query.month) || exampleMonth;
     const monthError = monthProblem(month);
     if (monthError) reply.status(422);
@@ -63,8 +61,7 @@ export function exportsRoutes(app: FastifyInstance): void {
     const problem = monthProblem(month);
     if (problem) throw new InputError([{ path: 'month', message: problem }]);
     if (format !== 'csv' && format !== 'xlsx') throw new InputError([{ path: 'format', message: 'Choose the format csv or xlsx' }]);
-    const ret = await monthlyReturn(ctx, month);
-    await recordChange(ctx.db, ctx, { action: 'register.exported', subjectType: 'register', subjectId: null, after: { format, report: 'monthly-return', month, lines: ret.lines.length } });
+    const ret = await exportMonthlyReturn(ctx, month, format);
     reply
       .header('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('Content-Disposition', `attachment; filename="${returnFilename(month, format)}"`)
@@ -77,7 +74,7 @@ export function exportsRoutes(app: FastifyInstance): void {
     const body = await registerFhirBundle(ctx);
     reply
       .header('Content-Type', FHIR_JSON)
-      .header('Content-Disposition', `attachment; filename="aftercare-register-${todayInLondon()}.fhir.json"`)
+      .header('Content-Disposition', `attachment; filename="aftercare-register-${ctx.today()}.fhir.json"`)
       .header('Cache-Control', 'no-store');
     return reply.send(JSON.stringify(body));
   });

@@ -1,18 +1,34 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { planTotals } from '../../domain/funding.ts';
 import type { Decision, Episode } from '../../domain/rules/index.ts';
 import { can } from '../../platform/access/policy.ts';
-import { recordChange } from '../../platform/audit/audit.ts';
+import type { Tx } from '../../platform/db/database.ts';
 import { ForbiddenError, InputError } from '../../platform/errors/errors.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
-import { dispute } from '../disputes/index.ts';
-import { aftercarePlan, planService } from '../plans/index.ts';
 import { visiblePeople } from '../register/index.ts';
 import { getPersonForApi } from '../register/index.ts';
-import { loadRegisterOptions } from '../register/index.ts';
-import { legalEvent, person } from '../register/index.ts';
+import { loadRegisterOptions, type RegisterOptions } from '../register/index.ts';
+import {
+  countPeople,
+  findApprovedPlans,
+  findDisputesOf,
+  findPeople,
+  findPeopleForReturn,
+  findPlansOf,
+  findReviewsHeld,
+  findServicesInOrder,
+  findServicesOf,
+  type PersonRow,
+  type PlanRow,
+  type ServiceRow,
+} from './exports.queries.ts';
 import { bundle, personResources, type FhirPersonRecord, type FhirPlanInput } from './fhir.ts';
 import { emptyLine, monthBounds, type MonthlyReturn, type ReturnLine } from './monthly-return.ts';
+
+/*
+ * Exports (issue 7, item 5): reads go through the door (ctx.data), each export in one unit of
+ * work with its audit event; the queries are in exports.queries.ts. The register's options and
+ * a person's audited read come from the register module, before the unit opens.
+ */
 
 /** The most people one register FHIR download may hold. */
 export const MAX_FHIR_PEOPLE = 5_000;
@@ -20,10 +36,6 @@ export const MAX_FHIR_PEOPLE = 5_000;
 export function assertCanReadPeople(ctx: ServiceContext): void {
   if (!can(ctx.actor, 'person:read')) throw new ForbiddenError('You do not have access to the register');
 }
-
-type PersonRow = typeof person.$inferSelect;
-type PlanRow = typeof aftercarePlan.$inferSelect;
-type ServiceRow = typeof planService.$inferSelect;
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -33,20 +45,12 @@ function episodesOf(p: Pick<PersonRow, 'decision'>): Episode[] {
 }
 
 /** The current approved plan and its services for each person. */
-async function approvedPlans(ctx: ServiceContext, personIds: readonly string[]): Promise<Map<string, FhirPlanInput>> {
+async function approvedPlans(q: Tx, partnershipId: string, personIds: readonly string[]): Promise<Map<string, FhirPlanInput>> {
   const out = new Map<string, FhirPlanInput>();
   if (personIds.length === 0) return out;
-  const pid = ctx.actor.partnershipId;
-  const plans = await ctx.db
-    .select()
-    .from(aftercarePlan)
-    .where(and(eq(aftercarePlan.partnershipId, pid), eq(aftercarePlan.status, 'approved'), inArray(aftercarePlan.personId, [...personIds])));
+  const plans = await findApprovedPlans(q, partnershipId, personIds);
   if (plans.length === 0) return out;
-  const services = await ctx.db
-    .select()
-    .from(planService)
-    .where(and(eq(planService.partnershipId, pid), inArray(planService.planId, plans.map((p) => p.id))))
-    .orderBy(planService.position);
+  const services = await findServicesInOrder(q, partnershipId, plans.map((p) => p.id));
   for (const plan of plans) {
     out.set(plan.personId, {
       id: plan.id,
@@ -60,9 +64,8 @@ async function approvedPlans(ctx: ServiceContext, personIds: readonly string[]):
   return out;
 }
 
-async function fhirRecords(ctx: ServiceContext, people: readonly PersonRow[]): Promise<FhirPersonRecord[]> {
-  const options = await loadRegisterOptions(ctx);
-  const plans = await approvedPlans(ctx, people.map((p) => p.id));
+async function fhirRecords(q: Tx, partnershipId: string, options: RegisterOptions, people: readonly PersonRow[]): Promise<FhirPersonRecord[]> {
+  const plans = await approvedPlans(q, partnershipId, people.map((p) => p.id));
   return people.map((p) => ({
     person: { id: p.id, nhsNumber: p.nhsNumber, givenName: p.givenName, familyName: p.familyName, dateOfBirth: p.dateOfBirth, sex: p.sex },
     episodes: episodesOf(p),
@@ -72,28 +75,35 @@ async function fhirRecords(ctx: ServiceContext, people: readonly PersonRow[]): P
 }
 
 /** One person's FHIR bundle. Access is checked and the read audited as any other read of the record. */
-export async function personFhirBundle(ctx: ServiceContext, personId: string, now: Date = new Date()): Promise<Record<string, unknown>> {
+export async function personFhirBundle(ctx: ServiceContext, personId: string, now: Date = ctx.clock.now()): Promise<Record<string, unknown>> {
   const row = await getPersonForApi(ctx, personId);
-  const [record] = await fhirRecords(ctx, [row]);
+  const options = await loadRegisterOptions(ctx);
+  const partnershipId = ctx.actor.partnershipId;
+  const [record] = await ctx.data.read((q) => fhirRecords(q, partnershipId, options, [row]));
   return bundle(personResources(record!), now.toISOString());
 }
 
 /** The visible register as one FHIR bundle, up to MAX_FHIR_PEOPLE people; the download is audited. */
-export async function registerFhirBundle(ctx: ServiceContext, now: Date = new Date(), max = MAX_FHIR_PEOPLE): Promise<Record<string, unknown>> {
+export async function registerFhirBundle(ctx: ServiceContext, now: Date = ctx.clock.now(), max = MAX_FHIR_PEOPLE): Promise<Record<string, unknown>> {
   assertCanReadPeople(ctx);
   const visible = visiblePeople(ctx.actor, 'person:read');
-  const total = (await ctx.db.select({ n: sql<number>`count(*)::int` }).from(person).where(visible))[0]!.n;
-  if (total > max) {
-    throw new InputError([
-      {
-        path: 'download',
-        message: `You can see ${total.toLocaleString('en-GB')} people. A FHIR register download can hold up to ${max.toLocaleString('en-GB')}: use GET /api/v1/people/{id}/fhir for each person instead.`,
-      },
-    ]);
-  }
-  const people = await ctx.db.select().from(person).where(visible).orderBy(person.familyName, person.givenName, person.id);
-  const records = await fhirRecords(ctx, people);
-  await recordChange(ctx.db, ctx, { action: 'register.exported', subjectType: 'register', subjectId: null, after: { format: 'fhir', rowCount: total } });
+  const options = await loadRegisterOptions(ctx);
+  const partnershipId = ctx.actor.partnershipId;
+  const records = await ctx.data.transaction(async (tx, audit) => {
+    const total = await countPeople(tx, visible);
+    if (total > max) {
+      throw new InputError([
+        {
+          path: 'download',
+          message: `You can see ${total.toLocaleString('en-GB')} people. A FHIR register download can hold up to ${max.toLocaleString('en-GB')}: use GET /api/v1/people/{id}/fhir for each person instead.`,
+        },
+      ]);
+    }
+    const people = await findPeople(tx, visible);
+    const found = await fhirRecords(tx, partnershipId, options, people);
+    await audit.change({ action: 'register.exported', subjectType: 'register', subjectId: null, after: { format: 'fhir', rowCount: total } });
+    return found;
+  });
   return bundle(records.flatMap(personResources), now.toISOString());
 }
 
@@ -113,12 +123,25 @@ const serviceInForceOn = (s: ServiceRow, day: string) => s.startOn <= day && (s.
 export async function monthlyReturn(ctx: ServiceContext, month: string): Promise<MonthlyReturn> {
   assertCanReadPeople(ctx);
   const { first, last } = monthBounds(month);
-  const pid = ctx.actor.partnershipId;
   const options = await loadRegisterOptions(ctx);
-  const people = await ctx.db
-    .select({ id: person.id, responsibleLocalAuthority: person.responsibleLocalAuthority, nextReviewDue: person.nextReviewDue, decision: person.decision })
-    .from(person)
-    .where(visiblePeople(ctx.actor, 'person:read'));
+  return ctx.data.read((q) => buildReturn(q, ctx, options, month, first, last));
+}
+
+/** The monthly return as a download (CSV or XLSX), audited in the same unit of work that reads it. */
+export async function exportMonthlyReturn(ctx: ServiceContext, month: string, format: 'csv' | 'xlsx'): Promise<MonthlyReturn> {
+  assertCanReadPeople(ctx);
+  const { first, last } = monthBounds(month);
+  const options = await loadRegisterOptions(ctx);
+  return ctx.data.transaction(async (tx, audit) => {
+    const ret = await buildReturn(tx, ctx, options, month, first, last);
+    await audit.change({ action: 'register.exported', subjectType: 'register', subjectId: null, after: { format, report: 'monthly-return', month, lines: ret.lines.length } });
+    return ret;
+  });
+}
+
+async function buildReturn(q: Tx, ctx: ServiceContext, options: RegisterOptions, month: string, first: string, last: string): Promise<MonthlyReturn> {
+  const pid = ctx.actor.partnershipId;
+  const people = await findPeopleForReturn(q, visiblePeople(ctx.actor, 'person:read'));
   const ids = people.map((p) => p.id);
   const lines = new Map<string, ReturnLine>();
   const lineFor = (code: string | null): ReturnLine => {
@@ -147,28 +170,11 @@ export async function monthlyReturn(ctx: ServiceContext, month: string): Promise
   }
 
   if (ids.length > 0) {
-    const reviews = await ctx.db
-      .select({ personId: legalEvent.personId })
-      .from(legalEvent)
-      .where(
-        and(
-          eq(legalEvent.partnershipId, pid),
-          inArray(legalEvent.personId, ids),
-          eq(legalEvent.type, 'reviewed'),
-          isNull(legalEvent.voidedAt),
-          sql`${legalEvent.occurredOn} between ${first} and ${last}`,
-        ),
-      );
+    const reviews = await findReviewsHeld(q, pid, ids, first, last);
     for (const r of reviews) lineFor(personLa.get(r.personId) ?? null).reviewsHeldInMonth++;
 
-    const plans = (await ctx.db.select().from(aftercarePlan).where(and(eq(aftercarePlan.partnershipId, pid), inArray(aftercarePlan.personId, ids)))).filter((plan) => planInForceOn(plan, last));
-    const services =
-      plans.length === 0
-        ? []
-        : await ctx.db
-            .select()
-            .from(planService)
-            .where(and(eq(planService.partnershipId, pid), inArray(planService.planId, plans.map((p) => p.id))));
+    const plans = (await findPlansOf(q, pid, ids)).filter((plan) => planInForceOn(plan, last));
+    const services = plans.length === 0 ? [] : await findServicesOf(q, pid, plans.map((p) => p.id));
     for (const plan of plans) {
       const line = lineFor(personLa.get(plan.personId) ?? null);
       line.approvedPlansAtMonthEnd++;
@@ -181,10 +187,7 @@ export async function monthlyReturn(ctx: ServiceContext, month: string): Promise
       if (inForce.some((s) => s.deliveryRoute === 'personal-health-budget')) line.peopleWithPersonalHealthBudget++;
     }
 
-    const disputes = await ctx.db
-      .select({ personId: dispute.personId, aroseOn: dispute.aroseOn, resolvedOn: dispute.resolvedOn })
-      .from(dispute)
-      .where(and(eq(dispute.partnershipId, pid), inArray(dispute.personId, ids)));
+    const disputes = await findDisputesOf(q, pid, ids);
     for (const d of disputes) {
       if (d.aroseOn <= last && (d.resolvedOn === null || d.resolvedOn > last)) lineFor(personLa.get(d.personId) ?? null).openDisputesAtMonthEnd++;
     }

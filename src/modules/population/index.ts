@@ -1,3 +1,3 @@
 /** The population module's front door: the only file other modules, the app and the CLI import. */
-export { loadPopulation } from './population.service.ts';
+export { loadPopulation } from './population.queries.ts';
 export { populationFigure } from './schema.ts';

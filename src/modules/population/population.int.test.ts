@@ -14,6 +14,8 @@ import { loadRegisterOptions } from '../register/list.queries.ts';
 import { createPerson, recordEvent } from '../register/people.service.ts';
 import { team } from '../register/schema.ts';
 import { clearEqualityCache, computeEquality } from '../equality/equality.service.ts';
+import { clockAt, contextFor as contextWithClock, createPartnership } from '../../../test/fixtures.ts';
+import { saveFigure } from './population.service.ts';
 import { populationFigure } from './schema.ts';
 
 /*
@@ -212,5 +214,23 @@ describe('the population settings page', () => {
     const section = html.slice(html.indexOf('data-qa="equality-ethnicity"'), html.indexOf('data-qa="equality-ageBand"'));
     expect(section).toContain('data-qa="per-100k">10.0<');
     expect(section).toContain('data-qa="per-100k suppressed">suppressed<');
+  });
+
+  it('keeps to the administrator’s own partnership, and stamps a change with the application’s clock', async () => {
+    const other = await createPartnership(t.database.db, 'Popother');
+    await t.database.db.insert(populationFigure).values({ partnershipId: other.id, localAuthority: 'all', dimension: 'total', category: 'all', population: 424242 });
+    const admin = await signedInBrowser(t.app, demo.admin);
+    const page = await admin.get('/settings/population');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('730,000');
+    expect(page.body).not.toContain('424,242');
+
+    const ctx = await contextWithClock(t, demo.admin, { clock: clockAt('2031-02-03') });
+    await saveFigure(ctx, { localAuthority: 'E06000901', dimension: 'total', category: 'all', population: 181000 }, 1);
+    const saved = (await t.database.db.select().from(populationFigure).where(eq(populationFigure.localAuthority, 'E06000901'))).find((f) => f.dimension === 'total')!;
+    expect(saved.population).toBe(181000);
+    expect(saved.updatedAt.toISOString()).toBe('2031-02-03T12:00:00.000Z');
+    // The other partnership's figure is untouched.
+    expect((await t.database.db.select().from(populationFigure).where(eq(populationFigure.partnershipId, other.id))).map((f) => f.population)).toEqual([424242]);
   });
 });

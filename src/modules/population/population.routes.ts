@@ -12,10 +12,10 @@ import {
   checkFigure,
   dimensionLabels,
   fingerprint,
-  loadPopulation,
-  localAuthorityChoices,
+  localAuthorityCodes,
   MAX_UPLOAD_ROWS,
   parsePopulationCsv,
+  populationPage,
   removeFigure,
   replaceFigures,
   saveFigure,
@@ -46,7 +46,7 @@ async function render(
   reply: FastifyReply,
   data: { values?: FormValues; errors?: FieldIssue[]; uploadErrors?: FieldIssue[]; conflict?: string; status?: number; fingerprintShown?: string },
 ) {
-  const [figures, las] = await Promise.all([loadPopulation(ctx.db, ctx.actor.partnershipId), localAuthorityChoices(ctx.db, ctx.actor.partnershipId)]);
+  const { figures, localAuthorities: las } = await populationPage(ctx);
   const laName = (code: string) => (code === WHOLE_PARTNERSHIP ? 'Whole partnership' : (las.find((l) => l.code === code)?.name ?? code));
   const categoryLabel = (dimension: string, category: string) =>
     (populationDimensions as readonly string[]).includes(dimension) ? (categoriesOf(dimension as PopulationDimension).find((c) => c.value === category)?.text ?? category) : category;
@@ -90,7 +90,7 @@ export function populationRoutes(app: FastifyInstance): void {
     const category = typeof q.category === 'string' ? q.category : '';
     let values: FormValues | undefined;
     if (la && dimension && category) {
-      const existing = (await loadPopulation(ctx.db, ctx.actor.partnershipId)).find((f) => f.localAuthority === la && f.dimension === dimension && f.category === category);
+      const existing = (await populationPage(ctx)).figures.find((f) => f.localAuthority === la && f.dimension === dimension && f.category === category);
       if (existing) values = { localAuthority: la, dimension, category, population: String(existing.population), version: existing.version };
     }
     return render(ctx, reply, { values });
@@ -107,7 +107,7 @@ export function populationRoutes(app: FastifyInstance): void {
       population: asString(body.population),
       version: asVersion(body.version),
     };
-    const las = (await localAuthorityChoices(ctx.db, ctx.actor.partnershipId)).map((l) => l.code);
+    const las = await localAuthorityCodes(ctx);
     const { figure, issues } = checkFigure({ localAuthority: values.localAuthority, dimension: values.dimension, category: values.category, population: values.population }, las);
     if (!figure) return render(ctx, reply, { values, errors: issues, status: 422 });
     try {
@@ -150,7 +150,7 @@ export function populationRoutes(app: FastifyInstance): void {
       const file = body.file;
       const text = Buffer.isBuffer(file) ? file.toString('utf8') : typeof file === 'string' ? file : '';
       if (text.trim() === '') return render(ctx, reply, { uploadErrors: [{ path: 'file', message: 'Choose a CSV file of population figures to upload' }], status: 422 });
-      const las = (await localAuthorityChoices(ctx.db, ctx.actor.partnershipId)).map((l) => l.code);
+      const las = await localAuthorityCodes(ctx);
       const { figures, issues } = parsePopulationCsv(text, las);
       if (issues.length > 0) return render(ctx, reply, { uploadErrors: issues, status: 422 });
       try {

@@ -1,16 +1,24 @@
 import { createHash } from 'node:crypto';
-import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ageBandLabels, ageBands, ALL_CATEGORIES, populationDimensions, WHOLE_PARTNERSHIP, type PopulationDimension, type PopulationRow } from '../../domain/population.ts';
 import { assertCan } from '../../platform/access/policy.ts';
-import { recordChange } from '../../platform/audit/audit.ts';
 import { normaliseHeader, readCsvRecords } from '../../platform/csv.ts';
-import type { DbOrTx } from '../../platform/db/database.ts';
-import { organisation } from '../../platform/db/schema.ts';
 import { ConflictError, InputError, type FieldIssue } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { ethnicCodes, ethnicLabel, sexes, sexLabels } from '../register/index.ts';
-import { populationFigure } from './schema.ts';
+import {
+  deleteFigureAtVersion,
+  findFigure,
+  findLocalAuthorities,
+  insertFigure,
+  loadPopulation,
+  lockPopulationSet,
+  replaceAllFigures,
+  updateFigureAtVersion,
+  type StoredFigure,
+} from './population.queries.ts';
+
+export { loadPopulation, type StoredFigure };
 
 /*
  * The partnership's population figures (issue 7, items 1 and 4), entered one at a time or
@@ -18,17 +26,13 @@ import { populationFigure } from './schema.ts';
  * administrators ('settings:manage'). Every write is in a transaction with an audit event;
  * editing one figure checks its version, replacing them all checks a fingerprint of the whole
  * set as it was when the page was opened, so nobody overwrites a change they have not seen.
+ * Reads and writes go through the door (ctx.data); the queries are in population.queries.ts.
  */
 
 export const MAX_POPULATION = 100_000_000;
 export const MAX_UPLOAD_ROWS = 5_000;
 
 export const dimensionLabels: Record<PopulationDimension, string> = { total: 'Total', ethnicity: 'Ethnicity', 'age-band': 'Age band', sex: 'Sex' };
-
-export interface StoredFigure extends PopulationRow {
-  version: number;
-  updatedAt: Date;
-}
 
 /** The categories each dimension accepts, with their labels. */
 export function categoriesOf(dimension: PopulationDimension): Array<{ value: string; text: string }> {
@@ -44,28 +48,18 @@ export function categoriesOf(dimension: PopulationDimension): Array<{ value: str
   }
 }
 
-export async function localAuthorityChoices(db: DbOrTx, partnershipId: string): Promise<Array<{ code: string; name: string }>> {
-  return db
-    .select({ code: organisation.code, name: organisation.name })
-    .from(organisation)
-    .where(and(eq(organisation.partnershipId, partnershipId), eq(organisation.type, 'local-authority')))
-    .orderBy(asc(organisation.name));
+/** What the page shows: every figure of the partnership and its local authorities, in one read. */
+export async function populationPage(ctx: ServiceContext): Promise<{ figures: StoredFigure[]; localAuthorities: Array<{ code: string; name: string }> }> {
+  assertCan(ctx.actor, 'settings:manage');
+  const partnershipId = ctx.actor.partnershipId;
+  return ctx.data.read(async (q) => ({ figures: await loadPopulation(q, partnershipId), localAuthorities: await findLocalAuthorities(q, partnershipId) }));
 }
 
-/** Every figure of the partnership (for rates; any reader of dashboards may use them). */
-export async function loadPopulation(db: DbOrTx, partnershipId: string): Promise<StoredFigure[]> {
-  return db
-    .select({
-      localAuthority: populationFigure.localAuthority,
-      dimension: populationFigure.dimension,
-      category: populationFigure.category,
-      population: populationFigure.population,
-      version: populationFigure.version,
-      updatedAt: populationFigure.updatedAt,
-    })
-    .from(populationFigure)
-    .where(eq(populationFigure.partnershipId, partnershipId))
-    .orderBy(asc(populationFigure.localAuthority), asc(populationFigure.dimension), asc(populationFigure.category));
+/** The ONS codes of the partnership's local authorities, to check figures against. */
+export async function localAuthorityCodes(ctx: ServiceContext): Promise<string[]> {
+  assertCan(ctx.actor, 'settings:manage');
+  const partnershipId = ctx.actor.partnershipId;
+  return (await ctx.data.read((q) => findLocalAuthorities(q, partnershipId))).map((l) => l.code);
 }
 
 /** A fingerprint of the whole set: changes whenever any figure is added, changed or removed. */
@@ -143,39 +137,22 @@ export function parsePopulationCsv(text: string, localAuthorities: readonly stri
   return issues.length > 0 ? { figures: [], issues } : { figures, issues };
 }
 
-/** Writers of the set take turns: a replacement sees every edit committed before it, and none after its check. */
-async function lockSet(tx: DbOrTx, partnershipId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`population:${partnershipId}`}))`);
-}
-
 const subject = (partnershipId: string) => ({ subjectType: 'population-figures', subjectId: partnershipId });
 
 /** Add a figure (expectedVersion 0) or change one (its version as shown). */
 export async function saveFigure(ctx: ServiceContext, figure: PopulationRow, expectedVersion: number): Promise<void> {
   assertCan(ctx.actor, 'settings:manage');
   const partnershipId = ctx.actor.partnershipId;
-  await ctx.db.transaction(async (tx) => {
-    const key = and(
-      eq(populationFigure.partnershipId, partnershipId),
-      eq(populationFigure.localAuthority, figure.localAuthority),
-      eq(populationFigure.dimension, figure.dimension),
-      eq(populationFigure.category, figure.category),
-    );
-    await lockSet(tx, partnershipId);
-    const [before] = await tx.select().from(populationFigure).where(key);
+  await ctx.data.transaction(async (tx, audit) => {
+    await lockPopulationSet(tx, partnershipId);
+    const before = await findFigure(tx, partnershipId, figure);
     if (expectedVersion === 0) {
       if (before) throw new ConflictError('Somebody else has already entered this figure. Nothing was saved: check the figure shown, then change it if you need to.');
-      await tx.insert(populationFigure).values({ partnershipId, ...figure, updatedBy: ctx.actor.userId });
+      await insertFigure(tx, partnershipId, figure, ctx.actor.userId);
     } else {
-      expectOneUpdated(
-        await tx
-          .update(populationFigure)
-          .set({ population: figure.population, updatedBy: ctx.actor.userId, updatedAt: new Date(), version: sql`${populationFigure.version} + 1` })
-          .where(and(key, eq(populationFigure.version, expectedVersion)))
-          .returning({ version: populationFigure.version }),
-      );
+      expectOneUpdated(await updateFigureAtVersion(tx, partnershipId, figure, expectedVersion, { userId: ctx.actor.userId, at: ctx.clock.now() }));
     }
-    await recordChange(tx, { actor: ctx.actor, requestId: ctx.requestId }, {
+    await audit.change({
       action: expectedVersion === 0 ? 'population-figure.created' : 'population-figure.updated',
       ...subject(partnershipId),
       before: before ? { localAuthority: before.localAuthority, dimension: before.dimension, category: before.category, population: before.population } : null,
@@ -188,23 +165,10 @@ export async function saveFigure(ctx: ServiceContext, figure: PopulationRow, exp
 export async function removeFigure(ctx: ServiceContext, key: Omit<PopulationRow, 'population'>, expectedVersion: number): Promise<void> {
   assertCan(ctx.actor, 'settings:manage');
   const partnershipId = ctx.actor.partnershipId;
-  await ctx.db.transaction(async (tx) => {
-    await lockSet(tx, partnershipId);
-    expectOneUpdated(
-      await tx
-        .delete(populationFigure)
-        .where(
-          and(
-            eq(populationFigure.partnershipId, partnershipId),
-            eq(populationFigure.localAuthority, key.localAuthority),
-            eq(populationFigure.dimension, key.dimension),
-            eq(populationFigure.category, key.category),
-            eq(populationFigure.version, expectedVersion),
-          ),
-        )
-        .returning({ version: populationFigure.version }),
-    );
-    await recordChange(tx, { actor: ctx.actor, requestId: ctx.requestId }, { action: 'population-figure.removed', ...subject(partnershipId), before: key, after: null });
+  await ctx.data.transaction(async (tx, audit) => {
+    await lockPopulationSet(tx, partnershipId);
+    expectOneUpdated(await deleteFigureAtVersion(tx, partnershipId, key, expectedVersion));
+    await audit.change({ action: 'population-figure.removed', ...subject(partnershipId), before: key, after: null });
   });
 }
 
@@ -213,13 +177,12 @@ export async function replaceFigures(ctx: ServiceContext, figures: readonly Popu
   assertCan(ctx.actor, 'settings:manage');
   if (figures.length === 0) throw new InputError([{ path: 'file', message: 'The file has no figures' }]);
   const partnershipId = ctx.actor.partnershipId;
-  return ctx.db.transaction(async (tx) => {
-    await lockSet(tx, partnershipId);
+  return ctx.data.transaction(async (tx, audit) => {
+    await lockPopulationSet(tx, partnershipId);
     const current = await loadPopulation(tx, partnershipId);
     if (fingerprint(current) !== expectedFingerprint) throw new ConflictError('Somebody else changed the population figures after you opened this page. Nothing was saved: check the figures shown, then upload again.');
-    await tx.delete(populationFigure).where(eq(populationFigure.partnershipId, partnershipId));
-    await tx.insert(populationFigure).values(figures.map((f) => ({ partnershipId, ...f, updatedBy: ctx.actor.userId })));
-    await recordChange(tx, { actor: ctx.actor, requestId: ctx.requestId }, {
+    await replaceAllFigures(tx, partnershipId, figures, ctx.actor.userId);
+    await audit.change({
       action: 'population-figures.replaced',
       ...subject(partnershipId),
       before: { figures: current.map(({ localAuthority, dimension, category, population }) => ({ localAuthority, dimension, category, population })) },

@@ -175,6 +175,7 @@ export async function qualityRulePage(
   };
 }
 
+/** Through the actor's door: row-level security keeps the query to the actor's partnership (or the unit already open). */
 async function rows<T>(ctx: ServiceContext, query: SQL): Promise<T[]> {
-  return rowsOf<T>(await ctx.db.execute(query));
+  return rowsOf<T>(await ctx.data.read((q) => q.execute(query)));
 }

@@ -80,7 +80,7 @@ export function qualityRoutes(app: FastifyInstance): void {
     const today = todayInLondon();
     const summary = await qualitySummary(ctx, today);
     const membership = activeMembership(ctx.actor);
-    const snapshots = await recentSnapshots(ctx.db, ctx.actor.partnershipId, ctx.actor.activeOrganisationId);
+    const snapshots = await recentSnapshots(ctx);
     const overTime = {
       organisationName: membership?.organisationName ?? '',
       svg: snapshots.length > 0 ? scoreChart(`Data quality score over time, ${membership?.organisationName ?? ''}`, snapshots.map((sn) => ({ label: shortDate(sn.takenOn), tenths: sn.scoreTenths })), { id: 'score-over-time-chart' }) : null,

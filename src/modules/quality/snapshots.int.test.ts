@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, demo, signedInBrowser, type TestApp } from '../../../test/app.ts';
+import { clockAt, contextFor, createPartnership, entitledPerson as entitledFixture } from '../../../test/fixtures.ts';
 import { addMonths } from '../../domain/calendar-date.ts';
 import { syntheticNhsNumbers } from '../../domain/nhs-number.ts';
 import { loadUserActor } from '../../platform/auth/actor-loader.ts';
@@ -130,5 +131,18 @@ describe('daily data-quality snapshots', () => {
     const page = (await manager.get('/data-quality')).body;
     expect(page).toContain('data-qa="synthetic-note"');
     expect([...page.matchAll(/data-qa="snapshot"/g)]).toHaveLength(12);
+  });
+
+  it('takes each partnership’s snapshots in its own door, on the day of the job’s clock', async () => {
+    const other = await createPartnership(db(), 'Snapother');
+    const practitioner = await contextFor(t, other.users.practitioner);
+    await entitledFixture(practitioner, { nhsNumber: numbers.next().value as string, familyName: 'Snapother', ordinaryResidence: other.organisations.localAuthority.code, icb: other.organisations.icb.onsCode! });
+    const result = await snapshotDataQuality(db(), t.config, { clock: clockAt('2031-02-03') });
+    expect(result.recorded).toBeGreaterThanOrEqual(2);
+    const council = await snapshotsOf(other.organisations.localAuthority.id);
+    expect(council.map((r) => [r.takenOn, r.partnershipId, r.population, (r.counts as Record<string, number>)['no-approved-plan']])).toEqual([['2031-02-03', other.id, 1, 1]]);
+    // The demo council's snapshot that day still counts only its own four people.
+    const northvale = (await snapshotsOf(northvaleId)).filter((r) => r.takenOn === '2031-02-03');
+    expect(northvale.map((r) => [r.partnershipId, r.population])).toEqual([[partnershipId, 4]]);
   });
 });

@@ -7,20 +7,29 @@
  * just that organisation with a role that may read people, so a snapshot equals the page of a
  * user of that organisation.
  */
-import { and, asc, desc, eq } from 'drizzle-orm';
 import { addMonths } from '../../domain/calendar-date.ts';
 import type { Actor } from '../../platform/access/actor.ts';
-import { todayInLondon } from '../../platform/clock.ts';
+import { systemClock, type Clock } from '../../platform/clock.ts';
 import type { Config } from '../../platform/config/config.ts';
 import type { Db, Tx } from '../../platform/db/database.ts';
-import { organisation, partnership } from '../../platform/db/schema.ts';
-import { serviceContext, type ServiceContext } from '../../platform/http/context.ts';
+import { contextAs, serviceContext, type ServiceContext } from '../../platform/http/context.ts';
 import { qualitySummary } from './quality.queries.ts';
 import { qualityRuleIds, qualityScoreTenths, type QualityRuleId } from './rules.ts';
-import { qualitySnapshot } from './schema.ts';
+import {
+  findActiveOrganisations,
+  findLatestSnapshots,
+  findOrganisationCodes,
+  findOrganisationsSnapshotted,
+  findPartnershipsForJob,
+  findSnapshotsTakenOn,
+  insertSnapshotIfMissing,
+  type OrganisationRow,
+  type SnapshotRow,
+} from './snapshots.queries.ts';
 
-export type SnapshotRow = typeof qualitySnapshot.$inferSelect;
-type OrganisationRow = typeof organisation.$inferSelect;
+export type { SnapshotRow };
+
+const REQUEST_ID = 'job:snapshot-data-quality';
 
 /** How many snapshots the page charts. */
 export const CHART_SNAPSHOTS = 12;
@@ -48,46 +57,55 @@ export function organisationActor(org: OrganisationRow): Actor {
   };
 }
 
+/** The job's actor in one partnership (no roles: it reads the organisations and writes the snapshots). */
+function partnershipJobActor(partnershipId: string, organisationId: string): Actor {
+  return { kind: 'user', userId: null, tokenId: null, displayName: 'Aftercare (data quality snapshot)', partnershipId, activeOrganisationId: organisationId, memberships: [] };
+}
+
 /**
  * Take today's snapshot for every active organisation of every partnership that can see anyone.
  * Returns how many were recorded now (0 when today's were already taken).
  */
-export async function snapshotDataQuality(db: Db | Tx, config: Config, options: { today?: string; partnershipId?: string } = {}): Promise<{ recorded: number; organisations: number }> {
-  const today = options.today ?? todayInLondon();
-  const partnerships = options.partnershipId ? [{ id: options.partnershipId }] : await db.select({ id: partnership.id }).from(partnership);
+export async function snapshotDataQuality(
+  db: Db | Tx,
+  config: Config,
+  options: { today?: string; partnershipId?: string; clock?: Clock } = {},
+): Promise<{ recorded: number; organisations: number }> {
+  const clock = options.clock ?? systemClock;
+  const today = options.today ?? clock.today();
   let recorded = 0;
   let organisations = 0;
-  for (const p of partnerships) {
-    const orgs = await db.select().from(organisation).where(and(eq(organisation.partnershipId, p.id), eq(organisation.active, true))).orderBy(asc(organisation.name));
+  // The list of partnerships is the one read outside the door; each partnership then has its own.
+  for (const p of await findPartnershipsForJob(db, options.partnershipId)) {
+    const job = serviceContext({ db, actor: partnershipJobActor(p.partnershipId, p.organisationId), requestId: REQUEST_ID, config, clock });
     // The hourly runs after the first of the day do not scan the register again.
-    const taken = new Set((await db.select({ id: qualitySnapshot.organisationId }).from(qualitySnapshot).where(and(eq(qualitySnapshot.partnershipId, p.id), eq(qualitySnapshot.takenOn, today)))).map((r) => r.id));
+    const { orgs, taken } = await job.data.read(async (q) => ({
+      orgs: await findActiveOrganisations(q, p.partnershipId),
+      taken: await findOrganisationsSnapshotted(q, p.partnershipId, today),
+    }));
     for (const org of orgs) {
       if (taken.has(org.id)) continue;
-      const ctx: ServiceContext = serviceContext({ db, actor: organisationActor(org), requestId: 'job:snapshot-data-quality', config });
-      const summary = await qualitySummary(ctx, today);
-      const tenths = qualityScoreTenths(summary.total, summary.withProblems);
-      // Nobody to score: no snapshot (a score of an empty list would mean nothing).
-      if (tenths === null) continue;
+      // The counts as a user of the organisation sees them, and the snapshot, in one unit of work.
+      const ctx: ServiceContext = contextAs(job, organisationActor(org));
+      const result = await ctx.data.transaction(async (tx) => {
+        const summary = await qualitySummary(ctx, today);
+        const tenths = qualityScoreTenths(summary.total, summary.withProblems);
+        // Nobody to score: no snapshot (a score of an empty list would mean nothing).
+        if (tenths === null) return null;
+        return insertSnapshotIfMissing(tx, { partnershipId: p.partnershipId, organisationId: org.id, takenOn: today, population: summary.total, scoreTenths: tenths, counts: summary.counts });
+      });
+      if (result === null) continue;
       organisations += 1;
-      const inserted = await db
-        .insert(qualitySnapshot)
-        .values({ partnershipId: p.id, organisationId: org.id, takenOn: today, population: summary.total, scoreTenths: tenths, counts: summary.counts })
-        .onConflictDoNothing()
-        .returning({ takenOn: qualitySnapshot.takenOn });
-      recorded += inserted.length;
+      recorded += result;
     }
   }
   return { recorded, organisations };
 }
 
-/** The organisation's latest snapshots, oldest first (for the chart and its table). */
-export async function recentSnapshots(db: Db, partnershipId: string, organisationId: string, limit = CHART_SNAPSHOTS): Promise<SnapshotRow[]> {
-  const rows = await db
-    .select()
-    .from(qualitySnapshot)
-    .where(and(eq(qualitySnapshot.partnershipId, partnershipId), eq(qualitySnapshot.organisationId, organisationId)))
-    .orderBy(desc(qualitySnapshot.takenOn))
-    .limit(limit);
+/** The actor's organisation's latest snapshots, oldest first (for the chart and its table). */
+export async function recentSnapshots(ctx: ServiceContext, limit = CHART_SNAPSHOTS): Promise<SnapshotRow[]> {
+  const { partnershipId, activeOrganisationId } = ctx.actor;
+  const rows = await ctx.data.read((q) => findLatestSnapshots(q, partnershipId, activeOrganisationId, limit));
   return rows.reverse();
 }
 
@@ -115,10 +133,17 @@ function unit(text: string): number {
  * deterministic wobble from the organisation's code and the date, so the demo chart shows a
  * partnership slowly improving. Never run outside the demo.
  */
-export async function seedDemoQualitySnapshots(tx: Tx, partnershipId: string, config: Config, today = todayInLondon()): Promise<number> {
+export async function seedDemoQualitySnapshots(tx: Tx, partnershipId: string, config: Config, today = systemClock.today()): Promise<number> {
   await snapshotDataQuality(tx, config, { today, partnershipId });
-  const current = await tx.select().from(qualitySnapshot).where(and(eq(qualitySnapshot.partnershipId, partnershipId), eq(qualitySnapshot.takenOn, today)));
-  const orgs = await tx.select({ id: organisation.id, code: organisation.code }).from(organisation).where(eq(organisation.partnershipId, partnershipId));
+  const [p] = await findPartnershipsForJob(tx, partnershipId);
+  if (!p) return 0;
+  const job = serviceContext({ db: tx, actor: partnershipJobActor(p.partnershipId, p.organisationId), requestId: REQUEST_ID, config });
+  return job.data.transaction((q) => seedHistory(q, partnershipId, today));
+}
+
+async function seedHistory(tx: Tx, partnershipId: string, today: string): Promise<number> {
+  const current = await findSnapshotsTakenOn(tx, partnershipId, today);
+  const orgs = await findOrganisationCodes(tx, partnershipId);
   let written = 0;
   for (const snap of current) {
     const code = orgs.find((o) => o.id === snap.organisationId)?.code ?? snap.organisationId;
@@ -130,19 +155,14 @@ export async function seedDemoQualitySnapshots(tx: Tx, partnershipId: string, co
       const grow = (n: number, salt: string) => Math.round(n * (1 + 0.04 * monthsAgo) + unit(`${code}:${takenOn}:${salt}`) * 3);
       const pastCounts = Object.fromEntries(qualityRuleIds.map((id) => [id, Math.min(snap.population, grow(counts[id], id))]));
       const withProblems = Math.min(snap.population, grow(withProblemsNow, 'any'));
-      const inserted = await tx
-        .insert(qualitySnapshot)
-        .values({
-          partnershipId,
-          organisationId: snap.organisationId,
-          takenOn,
-          population: snap.population,
-          scoreTenths: qualityScoreTenths(snap.population, withProblems) ?? 0,
-          counts: { ...pastCounts, synthetic: true },
-        })
-        .onConflictDoNothing()
-        .returning({ takenOn: qualitySnapshot.takenOn });
-      written += inserted.length;
+      written += await insertSnapshotIfMissing(tx, {
+        partnershipId,
+        organisationId: snap.organisationId,
+        takenOn,
+        population: snap.population,
+        scoreTenths: qualityScoreTenths(snap.population, withProblems) ?? 0,
+        counts: { ...pastCounts, synthetic: true },
+      });
     }
   }
   return written;

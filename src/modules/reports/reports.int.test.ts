@@ -7,7 +7,8 @@ import { runAfter } from '../../domain/report-schedule.ts';
 import { syntheticNhsNumbers } from '../../domain/nhs-number.ts';
 import { loadUserActor } from '../../platform/auth/actor-loader.ts';
 import { todayInLondon } from '../../platform/clock.ts';
-import { appUser } from '../../platform/db/schema.ts';
+import { appUser, auditEvent } from '../../platform/db/schema.ts';
+import { clockAt } from '../../../test/fixtures.ts';
 import { serviceContext, type ServiceContext } from '../../platform/http/context.ts';
 import { deliverPending, type MailMessage, type MailTransport } from '../../platform/notifications/outbox.ts';
 import { clearDashboardCache } from '../dashboards/dashboard.service.ts';
@@ -358,5 +359,21 @@ describe('the monthly job', () => {
     await manager.get(`/reports/schedules/${s.id}/delete`);
     expect((await manager.post(`/reports/schedules/${s.id}/delete`, { version: String(paused.version) })).statusCode).toBe(302);
     expect(await db().select().from(reportSchedule).where(eq(reportSchedule.id, s.id))).toHaveLength(0);
+  });
+
+  it('runs by the job’s clock: each copy is sent and recorded as its recipient’s, and the schedule moves on from that day', async () => {
+    const s = await scheduleByName('Entitled people');
+    await db().update(reportSchedule).set({ nextRunOn: '2031-02-12' }).where(eq(reportSchedule.id, s.id));
+    // Every schedule due by then is sent (others of this file too): at least this one's two copies.
+    const result = await sendScheduledReports(db(), t.config, { clock: clockAt('2031-02-12') });
+    expect(result.queued).toBeGreaterThanOrEqual(2);
+    const sent = (await reportsFor(s.id)).filter((r) => r.dedupeKey.includes(':2031-02:'));
+    expect(sent.map((r) => r.recipientUserId).sort()).toEqual([users[demo.manager], users[demo.senior]].sort());
+    const recorded = await db().select().from(auditEvent).where(and(eq(auditEvent.action, 'report.sent'), eq(auditEvent.subjectId, s.id)));
+    const thisMonth = recorded.filter((e) => (e.after as { month: string }).month === '2031-02');
+    expect(thisMonth.map((e) => e.actorUserId).sort()).toEqual([users[demo.manager], users[demo.senior]].sort());
+    const after = await scheduleByName('Entitled people');
+    expect(after.nextRunOn).toBe(runAfter(12, '2031-02-12'));
+    expect(after.lastRunAt!.toISOString()).toBe('2031-02-12T12:00:00.000Z');
   });
 });

@@ -1,25 +1,30 @@
 /**
  * Report schedules (issue 7, item 7): set up, change, pause, resume and delete a monthly report.
  * Every write is validated (zod), made in a transaction with its audit event, and guarded by the
- * row's version, so two people changing one schedule cannot overwrite each other.
+ * row's version, so two people changing one schedule cannot overwrite each other. Reads and
+ * writes go through the door (ctx.data); the queries are in reports.queries.ts.
  */
-import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { FIRST_DAY, firstRunOn, LAST_DAY } from '../../domain/report-schedule.ts';
 import type { Actor, Role } from '../../platform/access/actor.ts';
 import { assertCan, can, scheduleAccess } from '../../platform/access/policy.ts';
-import { recordChange } from '../../platform/audit/audit.ts';
-import { todayInLondon } from '../../platform/clock.ts';
-import { appUser, membership, organisation } from '../../platform/db/schema.ts';
 import { ForbiddenError, InputError, NotFoundError, type FieldIssue } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { zodIssues } from '../../platform/http/validation.ts';
 import { loadRegisterOptions } from '../register/index.ts';
 import { normaliseReportQuery, reportSources, toReportQuery, type ReportQuery, type ReportSource } from './report-build.ts';
-import { notification } from '../../platform/notifications/schema.ts';
-import { reportSchedule } from './schema.ts';
+import {
+  deleteScheduleAtVersion,
+  findRecipientMemberships,
+  findSchedule,
+  findSchedules,
+  findSentAttachment,
+  insertSchedule,
+  updateScheduleAtVersion,
+  type ScheduleRow,
+} from './reports.queries.ts';
 
-export type ScheduleRow = typeof reportSchedule.$inferSelect;
+export type { ScheduleRow };
 
 const isUuid = (id: string) => z.uuid().safeParse(id).success;
 
@@ -35,13 +40,8 @@ export interface RecipientChoice {
 
 /** Active users of the partnership who can read the register (a copy built for anyone else would be empty). */
 export async function recipientChoices(ctx: ServiceContext): Promise<RecipientChoice[]> {
-  const rows = await ctx.db
-    .select({ id: appUser.id, name: appUser.displayName, organisationId: organisation.id, organisationName: organisation.name, roles: membership.roles })
-    .from(appUser)
-    .innerJoin(membership, eq(membership.userId, appUser.id))
-    .innerJoin(organisation, and(eq(organisation.id, membership.organisationId), eq(organisation.active, true)))
-    .where(and(eq(appUser.partnershipId, ctx.actor.partnershipId), eq(appUser.active, true)))
-    .orderBy(asc(appUser.displayName), asc(appUser.id), asc(organisation.name));
+  const partnershipId = ctx.actor.partnershipId;
+  const rows = await ctx.data.read((q) => findRecipientMemberships(q, partnershipId));
   const byUser = new Map<string, { name: string; memberships: Array<{ organisationId: string; organisationName: string; roles: Role[] }> }>();
   for (const r of rows) {
     const entry = byUser.get(r.id) ?? { name: r.name, memberships: [] };
@@ -107,7 +107,7 @@ async function validate(ctx: ServiceContext, input: ScheduleInput): Promise<Vali
   if (parsed.success || reportSources.includes(input.source as ReportSource)) {
     const source = (parsed.success ? parsed.data.source : input.source) as ReportSource;
     const raw = typeof input.query === 'string' ? Object.fromEntries([...new URLSearchParams(input.query)].reduce((m, [k, v]) => m.set(k, [...(m.get(k) ?? []), v]), new Map<string, string[]>())) : input.query;
-    const normalised = normaliseReportQuery(source, toReportQuery(raw), await loadRegisterOptions(ctx), todayInLondon());
+    const normalised = normaliseReportQuery(source, toReportQuery(raw), await loadRegisterOptions(ctx), ctx.today());
     query = normalised.query;
     issues.push(...normalised.issues.map((i) => ({ path: 'query', message: `Filters: ${i.message}` })));
   }
@@ -117,13 +117,15 @@ async function validate(ctx: ServiceContext, input: ScheduleInput): Promise<Vali
 
 export async function listSchedules(ctx: ServiceContext): Promise<ScheduleRow[]> {
   assertCanSchedule(ctx);
-  return ctx.db.select().from(reportSchedule).where(eq(reportSchedule.partnershipId, ctx.actor.partnershipId)).orderBy(asc(reportSchedule.nextRunOn), asc(reportSchedule.name));
+  const partnershipId = ctx.actor.partnershipId;
+  return ctx.data.read((q) => findSchedules(q, partnershipId));
 }
 
 export async function getSchedule(ctx: ServiceContext, id: string): Promise<ScheduleRow> {
   assertCanSchedule(ctx);
   if (!isUuid(id)) throw new NotFoundError('Scheduled report not found');
-  const row = (await ctx.db.select().from(reportSchedule).where(and(eq(reportSchedule.partnershipId, ctx.actor.partnershipId), eq(reportSchedule.id, id))))[0];
+  const partnershipId = ctx.actor.partnershipId;
+  const row = await ctx.data.read((q) => findSchedule(q, partnershipId, id));
   if (!row) throw new NotFoundError('Scheduled report not found');
   return row;
 }
@@ -141,94 +143,74 @@ export async function getScheduleFor(ctx: ServiceContext, id: string, action: 'c
   return row;
 }
 
-export async function createSchedule(ctx: ServiceContext, input: ScheduleInput, today = todayInLondon()): Promise<ScheduleRow> {
+export async function createSchedule(ctx: ServiceContext, input: ScheduleInput, today = ctx.today()): Promise<ScheduleRow> {
   assertCanSchedule(ctx);
   const data = await validate(ctx, input);
-  return ctx.db.transaction(async (tx) => {
-    const [created] = await tx
-      .insert(reportSchedule)
-      .values({
-        partnershipId: ctx.actor.partnershipId,
+  return ctx.data.transaction(async (tx, audit) => {
+    const created = await insertSchedule(tx, {
+      partnershipId: ctx.actor.partnershipId,
+      name: data.name,
+      source: data.source,
+      query: data.query,
+      recipientUserIds: data.recipientUserIds,
+      dayOfMonth: data.dayOfMonth,
+      nextRunOn: firstRunOn(data.dayOfMonth, today),
+      organisationId: ctx.actor.activeOrganisationId,
+      createdBy: ctx.actor.userId,
+    });
+    await audit.change({ action: 'report-schedule.created', subjectType: 'report-schedule', subjectId: created.id, after: created });
+    return created;
+  });
+}
+
+export async function updateSchedule(ctx: ServiceContext, id: string, version: number, input: ScheduleInput, today = ctx.today()): Promise<ScheduleRow> {
+  const before = await getScheduleFor(ctx, id, 'change');
+  const data = await validate(ctx, input);
+  return ctx.data.transaction(async (tx, audit) => {
+    const after = expectOneUpdated(
+      await updateScheduleAtVersion(tx, ctx.actor.partnershipId, id, version, {
         name: data.name,
         source: data.source,
         query: data.query,
         recipientUserIds: data.recipientUserIds,
         dayOfMonth: data.dayOfMonth,
-        nextRunOn: firstRunOn(data.dayOfMonth, today),
-        organisationId: ctx.actor.activeOrganisationId,
-        createdBy: ctx.actor.userId,
-      })
-      .returning();
-    await recordChange(tx, ctx, { action: 'report-schedule.created', subjectType: 'report-schedule', subjectId: created!.id, after: created });
-    return created!;
-  });
-}
-
-export async function updateSchedule(ctx: ServiceContext, id: string, version: number, input: ScheduleInput, today = todayInLondon()): Promise<ScheduleRow> {
-  const before = await getScheduleFor(ctx, id, 'change');
-  const data = await validate(ctx, input);
-  return ctx.db.transaction(async (tx) => {
-    const after = expectOneUpdated(
-      await tx
-        .update(reportSchedule)
-        .set({
-          name: data.name,
-          source: data.source,
-          query: data.query,
-          recipientUserIds: data.recipientUserIds,
-          dayOfMonth: data.dayOfMonth,
-          // A new day takes effect from the next time it comes round.
-          nextRunOn: data.dayOfMonth === before.dayOfMonth ? before.nextRunOn : firstRunOn(data.dayOfMonth, today),
-          updatedAt: new Date(),
-          version: before.version + 1,
-        })
-        .where(and(eq(reportSchedule.partnershipId, ctx.actor.partnershipId), eq(reportSchedule.id, id), eq(reportSchedule.version, version)))
-        .returning(),
+        // A new day takes effect from the next time it comes round.
+        nextRunOn: data.dayOfMonth === before.dayOfMonth ? before.nextRunOn : firstRunOn(data.dayOfMonth, today),
+        updatedAt: ctx.clock.now(),
+      }),
     );
-    await recordChange(tx, ctx, { action: 'report-schedule.updated', subjectType: 'report-schedule', subjectId: id, before, after });
+    await audit.change({ action: 'report-schedule.updated', subjectType: 'report-schedule', subjectId: id, before, after });
     return after;
   });
 }
 
 /** Pause or resume. Resuming sends next on the schedule's day on or after today (missed months are not sent). */
-export async function setScheduleActive(ctx: ServiceContext, id: string, version: number, active: boolean, today = todayInLondon()): Promise<ScheduleRow> {
+export async function setScheduleActive(ctx: ServiceContext, id: string, version: number, active: boolean, today = ctx.today()): Promise<ScheduleRow> {
   const before = await getScheduleFor(ctx, id, 'stop');
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     const after = expectOneUpdated(
-      await tx
-        .update(reportSchedule)
-        .set({ active, ...(active ? { nextRunOn: firstRunOn(before.dayOfMonth, today) } : {}), updatedAt: new Date(), version: before.version + 1 })
-        .where(and(eq(reportSchedule.partnershipId, ctx.actor.partnershipId), eq(reportSchedule.id, id), eq(reportSchedule.version, version)))
-        .returning(),
+      await updateScheduleAtVersion(tx, ctx.actor.partnershipId, id, version, { active, ...(active ? { nextRunOn: firstRunOn(before.dayOfMonth, today) } : {}), updatedAt: ctx.clock.now() }),
     );
-    await recordChange(tx, ctx, { action: active ? 'report-schedule.resumed' : 'report-schedule.paused', subjectType: 'report-schedule', subjectId: id, before, after });
+    await audit.change({ action: active ? 'report-schedule.resumed' : 'report-schedule.paused', subjectType: 'report-schedule', subjectId: id, before, after });
     return after;
   });
 }
 
 export async function deleteSchedule(ctx: ServiceContext, id: string, version: number): Promise<ScheduleRow> {
   await getScheduleFor(ctx, id, 'stop');
-  return ctx.db.transaction(async (tx) => {
-    const deleted = expectOneUpdated(
-      await tx
-        .delete(reportSchedule)
-        .where(and(eq(reportSchedule.partnershipId, ctx.actor.partnershipId), eq(reportSchedule.id, id), eq(reportSchedule.version, version)))
-        .returning(),
-    );
-    await recordChange(tx, ctx, { action: 'report-schedule.deleted', subjectType: 'report-schedule', subjectId: id, before: deleted });
+  return ctx.data.transaction(async (tx, audit) => {
+    const deleted = expectOneUpdated(await deleteScheduleAtVersion(tx, ctx.actor.partnershipId, id, version));
+    await audit.change({ action: 'report-schedule.deleted', subjectType: 'report-schedule', subjectId: id, before: deleted });
     return deleted;
   });
 }
 
 /** A notification's attachment, only for its own recipient (and only once delivered). */
 export async function notificationAttachment(ctx: ServiceContext, notificationId: string): Promise<{ name: string; type: string; content: Buffer } | null> {
-  if (!isUuid(notificationId) || !ctx.actor.userId) return null;
-  const row = (
-    await ctx.db
-      .select({ name: notification.attachmentName, type: notification.attachmentType, base64: notification.attachmentBase64 })
-      .from(notification)
-      .where(and(eq(notification.partnershipId, ctx.actor.partnershipId), eq(notification.id, notificationId), eq(notification.recipientUserId, ctx.actor.userId), eq(notification.status, 'sent')))
-  )[0];
+  const userId = ctx.actor.userId;
+  if (!isUuid(notificationId) || !userId) return null;
+  const partnershipId = ctx.actor.partnershipId;
+  const row = await ctx.data.read((q) => findSentAttachment(q, partnershipId, notificationId, userId));
   if (!row?.name || !row.base64) return null;
   return { name: row.name, type: row.type ?? 'application/octet-stream', content: Buffer.from(row.base64, 'base64') };
 }

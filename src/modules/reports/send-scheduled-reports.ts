@@ -4,20 +4,23 @@
  * notification queued with the key `report:<schedule>:<yyyy-mm>:<user>` (so a month's copy is
  * queued once however often the job runs, on however many instances), and the schedule moves on
  * to its next month. A recipient who can no longer read the register is skipped.
+ *
+ * Through the door: the job lists the partnerships outside it, then in each partnership a job
+ * actor reads the due schedules; each copy is built by its recipient's own context, and queued
+ * and audited as theirs, with the schedule moving on, in one unit of work of the partnership.
  */
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, lte } from 'drizzle-orm';
 import { reportDedupeKey, reportMonth, runAfter } from '../../domain/report-schedule.ts';
 import { can } from '../../platform/access/policy.ts';
-import { recordChange } from '../../platform/audit/audit.ts';
+import type { Actor } from '../../platform/access/actor.ts';
 import { loadUserActor } from '../../platform/auth/actor-loader.ts';
-import { todayInLondon } from '../../platform/clock.ts';
+import { systemClock, type Clock } from '../../platform/clock.ts';
 import type { Config } from '../../platform/config/config.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { serviceContext, type ServiceContext } from '../../platform/http/context.ts';
 import { queueNotification } from '../../platform/notifications/outbox.ts';
 import { buildReport, reportSourceLabels, reportSources, XLSX_TYPE, toReportQuery, type ReportSource } from './report-build.ts';
-import { reportSchedule } from './schema.ts';
+import { findDueSchedules, findPartnershipsForJob, updateScheduleAtVersion, type ScheduleRow } from './reports.queries.ts';
 
 const monthName = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 const monthOf = (iso: string) => monthName.format(new Date(`${reportMonth(iso)}-01T00:00:00Z`));
@@ -28,34 +31,55 @@ export interface SendResult {
   skipped: number;
 }
 
-export async function sendScheduledReports(db: Db, config: Config, options: { today?: string; channel?: 'email' | 'in-app' } = {}): Promise<SendResult> {
-  const today = options.today ?? todayInLondon();
+/** The job's actor in one partnership (no roles: it reads the due schedules and moves them on). */
+function partnershipJobActor(partnershipId: string, organisationId: string): Actor {
+  return { kind: 'user', userId: null, tokenId: null, displayName: 'Aftercare (scheduled reports)', partnershipId, activeOrganisationId: organisationId, memberships: [] };
+}
+
+export async function sendScheduledReports(db: Db, config: Config, options: { today?: string; channel?: 'email' | 'in-app'; clock?: Clock } = {}): Promise<SendResult> {
+  const clock = options.clock ?? systemClock;
+  const today = options.today ?? clock.today();
   const channel = options.channel ?? 'in-app';
-  const due = await db
-    .select()
-    .from(reportSchedule)
-    .where(and(eq(reportSchedule.active, true), lte(reportSchedule.nextRunOn, today)))
-    .orderBy(asc(reportSchedule.nextRunOn));
   const result: SendResult = { schedules: 0, queued: 0, skipped: 0 };
-  for (const schedule of due) {
-    if (!reportSources.includes(schedule.source as ReportSource)) continue;
-    const source = schedule.source as ReportSource;
-    const requestId = `job:send-scheduled-reports:${randomUUID()}`;
-    const copies: Array<{ ctx: ServiceContext; userId: string; built: Awaited<ReturnType<typeof buildReport>> }> = [];
-    for (const userId of schedule.recipientUserIds) {
-      const actor = await loadUserActor(db, userId, schedule.organisationId);
-      if (!actor || actor.partnershipId !== schedule.partnershipId || !can(actor, 'person:read')) {
-        result.skipped += 1;
-        continue;
-      }
-      const ctx: ServiceContext = serviceContext({ db, actor, requestId, config });
-      const built = await buildReport(ctx, source, toReportQuery(schedule.query), schedule.name, today);
-      copies.push({ ctx, userId, built });
+  // The list of partnerships is the one read outside the door; each partnership then has its own.
+  for (const p of await findPartnershipsForJob(db)) {
+    const job = serviceContext({ db, actor: partnershipJobActor(p.partnershipId, p.organisationId), requestId: 'job:send-scheduled-reports', config, clock });
+    const due = await job.data.read((q) => findDueSchedules(q, p.partnershipId, today));
+    for (const schedule of due) {
+      if (await sendSchedule(job, schedule, { db, config, clock, today, channel }, result)) result.schedules += 1;
     }
-    await db.transaction(async (tx) => {
-      for (const copy of copies) {
+  }
+  return result;
+}
+
+async function sendSchedule(
+  job: ServiceContext,
+  schedule: ScheduleRow,
+  env: { db: Db; config: Config; clock: Clock; today: string; channel: 'email' | 'in-app' },
+  result: SendResult,
+): Promise<boolean> {
+  const { db, config, clock, today, channel } = env;
+  if (!reportSources.includes(schedule.source as ReportSource)) return false;
+  const source = schedule.source as ReportSource;
+  const requestId = `job:send-scheduled-reports:${randomUUID()}`;
+  const copies: Array<{ ctx: ServiceContext; userId: string; built: Awaited<ReturnType<typeof buildReport>> }> = [];
+  for (const userId of schedule.recipientUserIds) {
+    // Each copy with the recipient's own access (their actor, loaded as at sign-in), built outside any unit of work.
+    const actor = await loadUserActor(db, userId, schedule.organisationId);
+    if (!actor || actor.partnershipId !== schedule.partnershipId || !can(actor, 'person:read')) {
+      result.skipped += 1;
+      continue;
+    }
+    const ctx: ServiceContext = serviceContext({ db, actor, requestId, config, clock });
+    const built = await buildReport(ctx, source, toReportQuery(schedule.query), schedule.name, today);
+    copies.push({ ctx, userId, built });
+  }
+  await job.data.transaction(async (tx) => {
+    for (const copy of copies) {
+      // The recipient's door shares this unit of work: the copy and its audit event, as theirs, commit with the rest.
+      await copy.ctx.data.transaction(async (copyTx, audit) => {
         const queued = await queueNotification(
-          tx,
+          copyTx,
           {
             partnershipId: schedule.partnershipId,
             dedupeKey: reportDedupeKey(schedule.id, schedule.nextRunOn, copy.userId),
@@ -71,21 +95,17 @@ export async function sendScheduledReports(db: Db, config: Config, options: { to
         if (queued) {
           result.queued += 1;
           // A copy of register data sent to someone is recorded like a download, as theirs.
-          await recordChange(tx, copy.ctx, {
+          await audit.change({
             action: 'report.sent',
             subjectType: 'report-schedule',
             subjectId: schedule.id,
             after: { source, month: reportMonth(schedule.nextRunOn), filename: copy.built.filename, rows: copy.built.rowCount },
           });
         }
-      }
-      // Move on (guarded by the version: if another instance already did, leave it).
-      await tx
-        .update(reportSchedule)
-        .set({ nextRunOn: runAfter(schedule.dayOfMonth, today), lastRunAt: new Date(), version: schedule.version + 1 })
-        .where(and(eq(reportSchedule.partnershipId, schedule.partnershipId), eq(reportSchedule.id, schedule.id), eq(reportSchedule.version, schedule.version)));
-    });
-    result.schedules += 1;
-  }
-  return result;
+      });
+    }
+    // Move on (guarded by the version: if another instance already did, leave it).
+    await updateScheduleAtVersion(tx, schedule.partnershipId, schedule.id, schedule.version, { nextRunOn: runAfter(schedule.dayOfMonth, today), lastRunAt: clock.now() });
+  });
+  return true;
 }
