@@ -44,7 +44,6 @@ export const notYetThroughTheDoor = [
   'src/modules/plans/plans.service.ts',
   'src/modules/population/population.service.ts',
   'src/modules/quality/snapshots.ts',
-  'src/modules/register/access.ts',
   'src/modules/register/api.service.ts',
   'src/modules/register/decision.ts',
   'src/modules/register/events.service.ts',

@@ -8,7 +8,7 @@ import { todayInLondon } from '../../platform/clock.ts';
 import { InputError, NotFoundError, type FieldIssue } from '../../platform/errors/errors.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { parseApiInput } from '../../platform/http/api-input.ts';
-import { visiblePeople } from './access.ts';
+import { visiblePeople } from './access.queries.ts';
 import { evaluateHistory, loadHistory, reviewPolicyFor } from './decision.ts';
 import { recordEvent, type PersonRow } from './people.service.ts';
 import { applyEvents, refuseWorkflowOnly, WorkflowOnlyEventError, type EventInput, type RecordedOutcome } from './events.service.ts';

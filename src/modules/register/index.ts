@@ -1,5 +1,5 @@
 /** The register module's front door: the only file other modules, the app and the CLI import. */
-export { visiblePeople } from './access.ts';
+export { visiblePeople } from './access.queries.ts';
 export { getPersonForApi } from './api.service.ts';
 export { TASK_DUE_DAYS, caseFor, loadHistory, reviewPolicyFor, summarise, taskForFlag } from './decision.ts';
 export type { DecisionSummary, StoredEvent } from './decision.ts';
