@@ -52,6 +52,8 @@ export interface ApplyOptions {
    */
   readonly permission?: 'person:write' | 'person:read';
   readonly today?: string;
+  /** When, by the caller's clock (`ctx.clock.now()`): the time written on the decision and its tasks. */
+  readonly now?: Date;
 }
 
 /** An event that belongs to a workflow, sent without its authority: 422, with the way to do it. */
@@ -269,7 +271,7 @@ export async function applyEvents(tx: DbOrTx, scope: AuditScope, personId: strin
       .set({ involvedOrganisations: [...before.involvedOrganisations, scope.actor.activeOrganisationId] })
       .where(and(eq(person.partnershipId, partnershipId), eq(person.id, personId)));
   }
-  await storeDecision(tx, partnershipId, personId, decision, today, before.recordedByOrganisationId);
+  await storeDecision(tx, partnershipId, personId, decision, today, before.recordedByOrganisationId, options.now ?? new Date());
   await recordChanges(
     tx,
     scope,
@@ -322,7 +324,7 @@ export async function voidEvents(
       .returning(),
   );
   const decision = evaluateHistory(await loadHistory(tx, partnershipId, personId), before.dateOfBirth, today, undefined, await reviewPolicyFor(tx, partnershipId));
-  await storeDecision(tx, partnershipId, personId, decision, today, before.recordedByOrganisationId);
+  await storeDecision(tx, partnershipId, personId, decision, today, before.recordedByOrganisationId, options.now ?? new Date());
   await recordChanges(tx, scope, [
     {
       action: 'legal-event.voided',

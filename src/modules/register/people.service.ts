@@ -155,7 +155,7 @@ export async function createPerson(ctx: ServiceContext, input: unknown, options:
       .values({ ...data, dateOfBirth: data.dateOfBirth!, partnershipId: ctx.actor.partnershipId, recordedByOrganisationId: ctx.actor.activeOrganisationId, involvedOrganisations: involved })
       .returning();
     const decision = evaluateHistory([], created!.dateOfBirth, today, undefined, await reviewPolicyFor(tx, ctx.actor.partnershipId));
-    await storeDecision(tx, ctx.actor.partnershipId, created!.id, decision, today, ctx.actor.activeOrganisationId);
+    await storeDecision(tx, ctx.actor.partnershipId, created!.id, decision, today, ctx.actor.activeOrganisationId, ctx.clock.now());
     // Read back: storing the decision moved the version on.
     const saved = (await tx.select().from(person).where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, created!.id))))[0]!;
     await recordChange(tx, ctx, { action: 'person.created', subjectType: 'person', subjectId: saved.id, after: { ...saved, decision: summarise(decision) } });
@@ -181,7 +181,7 @@ export async function updatePerson(ctx: ServiceContext, personId: string, versio
     );
     // Date of birth feeds the rules (children, top-ups): re-evaluate.
     const decision = evaluateHistory(await loadHistory(tx, ctx.actor.partnershipId, personId), updated.dateOfBirth, today, undefined, await reviewPolicyFor(tx, ctx.actor.partnershipId));
-    await storeDecision(tx, ctx.actor.partnershipId, personId, decision, today, ctx.actor.activeOrganisationId);
+    await storeDecision(tx, ctx.actor.partnershipId, personId, decision, today, ctx.actor.activeOrganisationId, ctx.clock.now());
     await recordChange(tx, ctx, { action: 'person.updated', subjectType: 'person', subjectId: personId, before, after: updated });
     return updated;
   });

@@ -32,7 +32,7 @@ export async function refreshStaleDecisions(db: Db, options: { today?: string; b
         return;
       }
       changed += 1;
-      await storeDecision(tx, p.partnershipId, p.id, decision, today, p.recordedBy);
+      await storeDecision(tx, p.partnershipId, p.id, decision, today, p.recordedBy, new Date());
       await recordChange(tx, { actor: systemActor(p.partnershipId, p.recordedBy), requestId: `job:refresh-decisions:${today}` }, {
         action: 'decision.refreshed',
         subjectType: 'person',
