@@ -45,7 +45,6 @@ export const notYetThroughTheDoor = [
   'src/modules/population/population.service.ts',
   'src/modules/quality/snapshots.ts',
   'src/modules/register/api.service.ts',
-  'src/modules/register/events.service.ts',
   'src/modules/register/ingest.service.ts',
   'src/modules/register/move.service.ts',
   'src/modules/register/people.service.ts',
