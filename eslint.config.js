@@ -47,7 +47,6 @@ export const notYetThroughTheDoor = [
   'src/modules/register/api.service.ts',
   'src/modules/register/ingest.service.ts',
   'src/modules/register/move.service.ts',
-  'src/modules/register/people.service.ts',
   'src/modules/register/refresh.ts',
   'src/modules/reports/schedules.service.ts',
   'src/modules/reports/send-scheduled-reports.ts',

@@ -181,5 +181,5 @@ export type { RecordedOutcome } from './events.service.ts';
  * `events[i].date`.
  */
 export async function recordEvents(ctx: ServiceContext, personId: string, inputs: EventInput[]): Promise<{ results: RecordedOutcome[]; decision: Decision }> {
-  return ctx.db.transaction(async (tx) => applyEvents(tx, ctx, personId, inputs));
+  return ctx.data.transaction(async (tx) => applyEvents(tx, ctx, personId, inputs));
 }

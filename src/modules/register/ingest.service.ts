@@ -442,7 +442,7 @@ export async function ingestLegalStatus(ctx: ServiceContext, extract: Extract): 
     };
     // A new person and their events are one transaction; for someone already on the
     // register, recordEvents is its own.
-    const outcome = existing ? await run(ctx) : await ctx.db.transaction(async (tx) => run({ ...ctx, db: tx }));
+    const outcome = existing ? await run(ctx) : await ctx.data.transaction(() => run(ctx));
     if (outcome.created) {
       people.set(first.nhsNumber, { id: outcome.personId, dateOfBirth: first.dateOfBirth! });
       result.peopleCreated++;
