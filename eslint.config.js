@@ -44,7 +44,6 @@ export const notYetThroughTheDoor = [
   'src/modules/plans/plans.service.ts',
   'src/modules/population/population.service.ts',
   'src/modules/quality/snapshots.ts',
-  'src/modules/register/refresh.ts',
   'src/modules/reports/schedules.service.ts',
   'src/modules/reports/send-scheduled-reports.ts',
   'src/modules/reviews/meetings.service.ts',
