@@ -25,14 +25,6 @@ export const notYetThroughTheDoor = [
   'src/modules/imports/imports.service.ts',
   'src/modules/imports/jobs.ts',
   'src/modules/imports/plan.ts',
-  'src/modules/register/access.ts',
-  'src/modules/register/api.service.ts',
-  'src/modules/register/decision.ts',
-  'src/modules/register/events.service.ts',
-  'src/modules/register/ingest.service.ts',
-  'src/modules/register/move.service.ts',
-  'src/modules/register/people.service.ts',
-  'src/modules/register/refresh.ts',
 ];
 
 export default tseslint.config(

@@ -50,7 +50,7 @@ import { openDatabase, type Database, type Db } from '../src/platform/db/databas
 import { DEMO_PASSWORD, seedDemo } from '../src/modules/demo/partnership.ts';
 import * as schema from '../src/platform/db/schema.ts';
 import { serviceContext, type ServiceContext } from '../src/platform/http/context.ts';
-import { visiblePeople } from '../src/modules/register/access.ts';
+import { visiblePeople } from '../src/modules/register/access.queries.ts';
 import { loadRegisterOptions, parseRegisterQuery, registerPage } from '../src/modules/register/list.queries.ts';
 import { getPersonRecord } from '../src/modules/register/people.service.ts';
 import { person } from '../src/modules/register/schema.ts';

@@ -8,7 +8,7 @@ import { todayInLondon } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { demoUsers, seedDemo } from './partnership.ts';
 import { appUser, auditEvent } from '../../platform/db/schema.ts';
-import { visiblePeople } from '../register/access.ts';
+import { visiblePeople } from '../register/access.queries.ts';
 import { seedDemoPeople } from './people.ts';
 import { legalEvent, person, personContact, task } from '../register/schema.ts';
 

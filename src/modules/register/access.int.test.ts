@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, demo, type TestApp } from '../../../test/app.ts';
 import { loadUserActor } from '../../platform/auth/actor-loader.ts';
-import { appUser } from '../../platform/db/schema.ts';
+import { appUser, auditEvent } from '../../platform/db/schema.ts';
 import { ForbiddenError } from '../../platform/errors/errors.ts';
 import { serviceContext, type ServiceContext } from '../../platform/http/context.ts';
 import { createPerson, getPersonRecord, listTeams, recordEvent, voidEvent } from './people.service.ts';
@@ -10,7 +10,8 @@ import { refreshStaleDecisions } from './refresh.ts';
 import { person } from './schema.ts';
 import { syntheticNhsNumbers } from '../../domain/nhs-number.ts';
 import { addDays } from '../../domain/calendar-date.ts';
-import { todayInLondon } from '../../platform/clock.ts';
+import { SettableClock, todayInLondon } from '../../platform/clock.ts';
+import { contextFor as fixtureContext, createPartnership, entitledPerson } from '../../../test/fixtures.ts';
 
 /**
  * Who may read and change a person, for each role and each kind of relationship:
@@ -123,6 +124,32 @@ describe('the daily re-evaluation', () => {
     expect(after.flags).toContain('review-overdue');
     expect(after.decidedOn).toBe(later);
     const again = await refreshStaleDecisions(t.database.db, { today: later, batchSize: 10_000 });
+    expect(again.checked).toBe(0);
+  });
+});
+
+describe('the daily re-evaluation, through one door per partnership', () => {
+  it('refreshes the people of every partnership, each audited as the system for the organisation that recorded them, with the job’s clock', async () => {
+    const second = await createPartnership(t.database.db, 'Refreshvale');
+    const elsewhere = await fixtureContext(t, second.users.practitioner);
+    const la = second.organisations.localAuthority;
+    // Discharged ten days ago: no review is overdue yet, so the later date changes both decisions.
+    const recently = { detainedOn: addDays(todayInLondon(), -60), dischargedOn: addDays(todayInLondon(), -10) };
+    const otherId = await entitledPerson(elsewhere, { nhsNumber: numbers.next().value, ordinaryResidence: la.code, icb: second.organisations.icb.onsCode!, ...recently });
+    const demoId = await entitledPerson(ctxs.practitioner!, { nhsNumber: numbers.next().value, ...recently });
+    const clock = new SettableClock('2032-03-04T10:00:00Z');
+    const result = await refreshStaleDecisions(t.database.db, { clock, batchSize: 10_000 });
+    expect(result.changed).toBeGreaterThanOrEqual(2);
+    for (const id of [otherId, demoId]) {
+      const row = (await t.database.db.select().from(person).where(eq(person.id, id)))[0]!;
+      expect(row.decidedOn).toBe('2032-03-04');
+      expect(row.flags).toContain('review-overdue');
+      expect(row.updatedAt.toISOString()).toBe('2032-03-04T10:00:00.000Z');
+    }
+    const audit = await t.database.db.select().from(auditEvent).where(and(eq(auditEvent.subjectId, otherId), eq(auditEvent.action, 'decision.refreshed')));
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ partnershipId: second.id, organisationId: la.id, actorUserId: null, requestId: 'job:refresh-decisions:2032-03-04' });
+    const again = await refreshStaleDecisions(t.database.db, { clock, batchSize: 10_000 });
     expect(again.checked).toBe(0);
   });
 });

@@ -1,33 +1,34 @@
-import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { nhsNumberMessages, nhsNumberProblem, normaliseNhsNumber } from '../../domain/nhs-number.ts';
 import { legalEventSchema, type Decision } from '../../domain/rules/index.ts';
 import { assertCanOnPerson, type Permission } from '../../platform/access/policy.ts';
-import { recordView } from '../../platform/audit/audit.ts';
-import { todayInLondon } from '../../platform/clock.ts';
+import type { DbOrTx } from '../../platform/db/database.ts';
 import { InputError, NotFoundError, type FieldIssue } from '../../platform/errors/errors.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { parseApiInput } from '../../platform/http/api-input.ts';
-import { visiblePeople } from './access.ts';
+import { visiblePeopleWithNhsNumber } from './api.queries.ts';
 import { evaluateHistory, loadHistory, reviewPolicyFor } from './decision.ts';
 import { recordEvent, type PersonRow } from './people.service.ts';
 import { applyEvents, refuseWorkflowOnly, WorkflowOnlyEventError, type EventInput, type RecordedOutcome } from './events.service.ts';
-import { person, type legalEvent } from './schema.ts';
+import { findPerson } from './people.queries.ts';
+import type { legalEvent } from './schema.ts';
 
 /*
  * Use cases behind the integration API (/api/v1/people…) and the legal-status feed
  * (`npx aftercare ingest legal-status`). Writes go through the register service
  * (createPerson, recordEvent) or, for several events of one person at once, `recordEvents`,
  * which keeps recordEvent's rules; reads are the lighter ones an API client needs, and every
- * view of a person's record is audited, as the person page does.
+ * view of a person's record is audited, as the person page does: each use case is one unit of
+ * work through the door (docs/decisions/0006-one-door-to-the-data.md), its queries in
+ * people.queries.ts and api.queries.ts.
  */
 
 export type LegalEventRow = typeof legalEvent.$inferSelect;
 
 /** A person in the actor's partnership: 404 if there is none, 403 if the actor has no relationship with them. */
-async function loadPersonFor(ctx: ServiceContext, personId: string, permission: Permission): Promise<PersonRow> {
+async function loadPersonFor(q: DbOrTx, ctx: ServiceContext, personId: string, permission: Permission): Promise<PersonRow> {
   if (!z.uuid().safeParse(personId).success) throw new NotFoundError(`There is no person with id ${personId}`);
-  const row = (await ctx.db.select().from(person).where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, personId))))[0];
+  const row = await findPerson(q, ctx.actor.partnershipId, personId);
   if (!row) throw new NotFoundError(`There is no person with id ${personId}`);
   assertCanOnPerson(ctx.actor, permission, row);
   return row;
@@ -35,14 +36,16 @@ async function loadPersonFor(ctx: ServiceContext, personId: string, permission: 
 
 /** One person's record for an API client. The view is audited. */
 export async function getPersonForApi(ctx: ServiceContext, personId: string): Promise<PersonRow> {
-  const row = await loadPersonFor(ctx, personId, 'person:read');
-  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: row.id, detail: { via: 'api' } });
-  return row;
+  return ctx.data.transaction(async (tx, audit) => {
+    const row = await loadPersonFor(tx, ctx, personId, 'person:read');
+    await audit.viewPerson(row.id, { via: 'api' });
+    return row;
+  });
 }
 
 /** The person as stored right after a change (no view is recorded: the change itself is audited). */
 export async function reloadPerson(ctx: ServiceContext, personId: string): Promise<PersonRow> {
-  const row = (await ctx.db.select().from(person).where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, personId))))[0];
+  const row = await ctx.data.read((q) => findPerson(q, ctx.actor.partnershipId, personId));
   if (!row) throw new NotFoundError(`There is no person with id ${personId}`);
   return row;
 }
@@ -56,12 +59,11 @@ export async function reloadPerson(ctx: ServiceContext, personId: string): Promi
 export async function findPeopleByNhsNumber(ctx: ServiceContext, nhsNumber: string): Promise<PersonRow[]> {
   const problem = nhsNumberProblem(nhsNumber);
   if (problem) throw new InputError([{ path: 'nhsNumber', message: nhsNumberMessages[problem] }]);
-  const rows = await ctx.db
-    .select()
-    .from(person)
-    .where(and(visiblePeople(ctx.actor, 'person:read'), eq(person.nhsNumber, normaliseNhsNumber(nhsNumber))));
-  for (const row of rows) await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: row.id, detail: { via: 'api', lookup: 'nhs-number' } });
-  return rows;
+  return ctx.data.transaction(async (tx, audit) => {
+    const rows = await visiblePeopleWithNhsNumber(tx, ctx.actor, normaliseNhsNumber(nhsNumber));
+    for (const row of rows) await audit.viewPerson(row.id, { via: 'api', lookup: 'nhs-number' });
+    return rows;
+  });
 }
 
 /**
@@ -69,12 +71,14 @@ export async function findPeopleByNhsNumber(ctx: ServiceContext, nhsNumber: stri
  * changed (`decidedOn` on the person says when). Audited as a view of the record.
  */
 export async function getEntitlement(ctx: ServiceContext, personId: string): Promise<{ decision: Decision; decidedOn: string | null }> {
-  const row = await loadPersonFor(ctx, personId, 'person:read');
-  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: row.id, detail: { via: 'api', part: 'entitlement' } });
-  if (row.decision) return { decision: row.decision as Decision, decidedOn: row.decidedOn };
-  // Every write stores a decision; a row written some other way is evaluated now, not stored.
-  const today = todayInLondon();
-  return { decision: evaluateHistory(await loadHistory(ctx.db, ctx.actor.partnershipId, row.id), row.dateOfBirth, today, undefined, await reviewPolicyFor(ctx.db, ctx.actor.partnershipId)), decidedOn: today };
+  return ctx.data.transaction(async (tx, audit) => {
+    const row = await loadPersonFor(tx, ctx, personId, 'person:read');
+    await audit.viewPerson(row.id, { via: 'api', part: 'entitlement' });
+    if (row.decision) return { decision: row.decision as Decision, decidedOn: row.decidedOn };
+    // Every write stores a decision; a row written some other way is evaluated now, not stored.
+    const today = ctx.today();
+    return { decision: evaluateHistory(await loadHistory(tx, ctx.actor.partnershipId, row.id), row.dateOfBirth, today, undefined, await reviewPolicyFor(tx, ctx.actor.partnershipId)), decidedOn: today };
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -146,7 +150,7 @@ function underEvent(issues: FieldIssue[]): FieldIssue[] {
  * externalId for a different event is refused, so nothing sent is ever silently dropped.
  */
 export async function recordEventFromApi(ctx: ServiceContext, personId: string, body: unknown) {
-  await loadPersonFor(ctx, personId, 'person:write');
+  await ctx.data.read((q) => loadPersonFor(q, ctx, personId, 'person:write'));
   // An ending or a dispute belongs to its workflow: say so first, whatever else is in the body.
   refuseWorkflowOnly(personId, (body as { event?: { type?: unknown } } | null)?.event?.type, 'event.type');
   const input = parseApiInput(eventEnvelopeSchema, body);
@@ -181,5 +185,5 @@ export type { RecordedOutcome } from './events.service.ts';
  * `events[i].date`.
  */
 export async function recordEvents(ctx: ServiceContext, personId: string, inputs: EventInput[]): Promise<{ results: RecordedOutcome[]; decision: Decision }> {
-  return ctx.db.transaction(async (tx) => applyEvents(tx, ctx, personId, inputs));
+  return ctx.data.transaction(async (tx) => applyEvents(tx, ctx, personId, inputs));
 }

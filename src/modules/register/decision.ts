@@ -1,11 +1,11 @@
 import { getPlanSettings } from '../settings/index.ts';
-import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
 import { addDays } from '../../domain/calendar-date.ts';
 import { evaluate, flagMeanings, parseCase, type Decision, type Flag } from '../../domain/rules/index.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
-import { organisation } from '../../platform/db/schema.ts';
 import { InputError, type FieldIssue } from '../../platform/errors/errors.ts';
-import { legalEvent, person, task } from './schema.ts';
+import { cancelFlagTask, insertFlagTask, openFlagTasks, organisationIdByCode, updatePersonDecision, type StoredEvent } from './decision.queries.ts';
+
+export { loadHistory, type StoredEvent } from './decision.queries.ts';
 
 /**
  * Re-run the rules engine over a person's whole legal history and store the decision on the
@@ -45,21 +45,6 @@ export const taskForFlag: Partial<Record<Flag, { title: string; owner: 'local-au
 
 export const TASK_DUE_DAYS = 14;
 
-export interface StoredEvent {
-  id: string;
-  type: string;
-  occurredOn: string;
-  payload: unknown;
-}
-
-export async function loadHistory(tx: DbOrTx, partnershipId: string, personId: string): Promise<StoredEvent[]> {
-  return tx
-    .select({ id: legalEvent.id, type: legalEvent.type, occurredOn: legalEvent.occurredOn, payload: legalEvent.payload })
-    .from(legalEvent)
-    .where(and(eq(legalEvent.partnershipId, partnershipId), eq(legalEvent.personId, personId), isNull(legalEvent.voidedAt)))
-    .orderBy(asc(legalEvent.occurredOn), asc(legalEvent.sequence));
-}
-
 /** The partnership's review policy, as the engine takes it (R27): set in the planning settings. */
 export interface ReviewPolicy {
   readonly firstReviewWeeks: number;
@@ -98,16 +83,10 @@ export function evaluateHistory(history: StoredEvent[], dateOfBirth: string, asO
   throw new InputError(issues);
 }
 
-async function organisationIdByCode(tx: DbOrTx, partnershipId: string, code: string | null): Promise<string | null> {
-  if (!code) return null;
-  const rows = await tx
-    .select({ id: organisation.id })
-    .from(organisation)
-    .where(and(eq(organisation.partnershipId, partnershipId), or(eq(organisation.code, code), eq(organisation.onsCode, code))));
-  return rows[0]?.id ?? null;
-}
-
-/** Store the decision and bring flag tasks in line with it. Returns the decision. */
+/**
+ * Store the decision and bring flag tasks in line with it, in the caller's transaction.
+ * `at` is when (the caller's clock). Returns the decision.
+ */
 export async function storeDecision(
   tx: DbOrTx,
   partnershipId: string,
@@ -115,35 +94,13 @@ export async function storeDecision(
   decision: Decision,
   asOf: string,
   fallbackOwnerOrganisationId: string,
+  at: Date,
 ): Promise<Decision> {
-  await tx
-    .update(person)
-    .set({
-      status: decision.status,
-      entitlementStart: decision.entitlementStart,
-      responsibleLocalAuthority: decision.responsibleLocalAuthority,
-      responsibleIcb: decision.responsibleIcb,
-      nextReviewDue: decision.nextReviewDue,
-      flags: [...decision.flags],
-      decision,
-      decidedOn: asOf,
-      updatedAt: new Date(),
-      version: sql`${person.version} + 1`,
-    })
-    .where(and(eq(person.partnershipId, partnershipId), eq(person.id, personId)));
-
-  const open = await tx
-    .select({ id: task.id, flag: task.flag })
-    .from(task)
-    .where(and(eq(task.partnershipId, partnershipId), eq(task.personId, personId), eq(task.kind, 'flag'), eq(task.status, 'open')));
+  await updatePersonDecision(tx, partnershipId, personId, decision, asOf, at);
+  const open = await openFlagTasks(tx, partnershipId, personId);
   const wanted = decision.flags.filter((f) => taskForFlag[f]);
   for (const t of open) {
-    if (t.flag && !wanted.includes(t.flag as Flag)) {
-      await tx
-        .update(task)
-        .set({ status: 'cancelled', outcome: 'Closed automatically: the legal history no longer raises this question.', completedAt: new Date(), updatedAt: new Date() })
-        .where(and(eq(task.partnershipId, partnershipId), eq(task.id, t.id)));
-    }
+    if (t.flag && !wanted.includes(t.flag as Flag)) await cancelFlagTask(tx, partnershipId, t.id, at);
   }
   for (const flag of wanted) {
     if (open.some((t) => t.flag === flag)) continue;
@@ -151,16 +108,7 @@ export async function storeDecision(
     const owner =
       (await organisationIdByCode(tx, partnershipId, spec.owner === 'icb' ? decision.responsibleIcb : decision.responsibleLocalAuthority)) ??
       fallbackOwnerOrganisationId;
-    await tx.insert(task).values({
-      partnershipId,
-      personId,
-      kind: 'flag',
-      flag,
-      title: spec.title,
-      detail: flagMeanings[flag],
-      ownerOrganisationId: owner,
-      dueOn: addDays(asOf, TASK_DUE_DAYS),
-    });
+    await insertFlagTask(tx, { partnershipId, personId, flag, title: spec.title, detail: flagMeanings[flag], ownerOrganisationId: owner, dueOn: addDays(asOf, TASK_DUE_DAYS) });
   }
   return decision;
 }

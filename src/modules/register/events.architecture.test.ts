@@ -26,8 +26,12 @@ function filesMatching(pattern: RegExp): string[] {
 describe('finding 1: one path for legal events', () => {
   it('finding 1: only the register’s events.service.ts inserts, updates or deletes legal events', () => {
     expect(production.length).toBeGreaterThan(100);
+    // The statements themselves are in its data-layer file (docs/decisions/0006-one-door-to-the-data.md)…
     const writers = filesMatching(/\.(insert|update|delete)\(\s*legalEvent\s*\)|\b(insert\s+into|update|delete\s+from)\s+legal_event\b/i);
-    expect(writers).toEqual(['src/modules/register/events.service.ts']);
+    expect(writers).toEqual(['src/modules/register/events.queries.ts']);
+    // …which only events.service.ts (the guard, the checks, the decision and the audit) may import.
+    const importers = filesMatching(/['"`][^'"`]*\/events\.queries(\.ts)?['"`]/);
+    expect(importers).toEqual(['src/modules/register/events.service.ts']);
   });
 
   it('finding 1: only the endings and disputes workflows (and the demo’s fictional history) may grant a workflow’s authority', () => {
@@ -36,7 +40,7 @@ describe('finding 1: one path for legal events', () => {
       'src/modules/demo/people.ts',
       'src/modules/disputes/disputes.service.ts',
       'src/modules/endings/endings.service.ts',
-      // The register's front door re-exports it for the demo seed; any other user shows up here.
+      // The register's front door re-exports it for the workflows (other modules import only index.ts).
       'src/modules/register/index.ts',
       'src/modules/register/workflow-authority.ts',
     ]);

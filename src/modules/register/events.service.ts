@@ -1,17 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { legalEventSchema, type Decision, type Flag } from '../../domain/rules/index.ts';
 import { assertCanOnPerson } from '../../platform/access/policy.ts';
 import { recordChanges, type AuditScope, type ChangeEvent } from '../../platform/audit/audit.ts';
-import { todayInLondon } from '../../platform/clock.ts';
+import type { Clock } from '../../platform/clock.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import { InputError, NotFoundError, type FieldIssue } from '../../platform/errors/errors.ts';
 import { expectOneUpdated } from '../../platform/http/context.ts';
 import { pathToString } from '../../platform/http/validation.ts';
 import { evaluateHistory, loadHistory, reviewPolicyFor, storeDecision, summarise, type DecisionSummary, type StoredEvent } from './decision.ts';
+import {
+  eventsByExternalId,
+  eventTypeOf,
+  insertEventRowsInBulk,
+  insertEventRowsReturning,
+  lastSequenceOn,
+  lockPersonForEvents,
+  setInvolvedOrganisations,
+  storedDecisionOf,
+  voidEventAtVersion,
+  type LegalEventRow,
+  type LockedPerson,
+  type NewEventRow,
+} from './events.queries.ts';
 import { isoDateField } from './inputs.ts';
-import { legalEvent, person } from './schema.ts';
 import { isGranted, workflowOnly, type WorkflowAuthority, type WorkflowOnlyEvent } from './workflow-authority.ts';
 
 /*
@@ -23,10 +35,17 @@ import { isGranted, workflowOnly, type WorkflowAuthority, type WorkflowOnlyEvent
  * given, validate against the rules-engine contract, keep externalIds idempotent, insert the
  * events (one multi-row statement), re-evaluate the whole history and store the decision with
  * its flag tasks, and audit each event through the platform's recorder (which scrubs secrets).
- * An architectural test (events.int.test.ts) checks no other file inserts into legal_event.
+ * Its queries are in events.queries.ts, which only this file may import; an architectural test
+ * (events.architecture.test.ts) checks that no other file writes legal_event or imports them.
  */
 
-export type LegalEventRow = typeof legalEvent.$inferSelect;
+export type { LegalEventRow, NewEventRow } from './events.queries.ts';
+
+/**
+ * Who records (the audit scope) and their clock: the service context of the caller, whose
+ * clock dates the events' checks and the decision.
+ */
+export type EventScope = AuditScope & { readonly clock: Clock };
 
 export interface EventInput {
   /** An event of the rules-engine contract: { type, date, …fields }. */
@@ -51,6 +70,7 @@ export interface ApplyOptions {
    * commissioner with person:read).
    */
   readonly permission?: 'person:write' | 'person:read';
+  /** The date the history is evaluated at: today by the scope's clock unless given. */
   readonly today?: string;
 }
 
@@ -103,30 +123,9 @@ export function refuseWorkflowOnly(personId: string, type: unknown, path: string
   if (spec) throw new WorkflowOnlyEventError(spec, personId, [{ path, message: spec.formMessage }]);
 }
 
-type LockedPerson = Pick<typeof person.$inferSelect, 'partnershipId' | 'dateOfBirth' | 'involvedOrganisations' | 'recordedByOrganisationId' | 'status' | 'entitlementStart' | 'responsibleLocalAuthority' | 'responsibleIcb' | 'nextReviewDue' | 'flags'>;
-
 async function lockPerson(tx: DbOrTx, scope: AuditScope, personId: string, permission: 'person:write' | 'person:read'): Promise<LockedPerson> {
   if (!z.uuid().safeParse(personId).success) throw new NotFoundError(`There is no person with id ${personId}`);
-  // The summary columns stand for the stored decision (they are written together), so the
-  // decision itself, the largest value in the row, is read only if nothing is recorded.
-  const before = (
-    await tx
-      .select({
-        partnershipId: person.partnershipId,
-        dateOfBirth: person.dateOfBirth,
-        involvedOrganisations: person.involvedOrganisations,
-        recordedByOrganisationId: person.recordedByOrganisationId,
-        status: person.status,
-        entitlementStart: person.entitlementStart,
-        responsibleLocalAuthority: person.responsibleLocalAuthority,
-        responsibleIcb: person.responsibleIcb,
-        nextReviewDue: person.nextReviewDue,
-        flags: person.flags,
-      })
-      .from(person)
-      .where(and(eq(person.partnershipId, scope.actor.partnershipId), eq(person.id, personId)))
-      .for('update')
-  )[0];
+  const before = await lockPersonForEvents(tx, scope.actor.partnershipId, personId);
   if (!before) throw new NotFoundError(`There is no person with id ${personId}`);
   assertCanOnPerson(scope.actor, permission, before);
   return before;
@@ -141,13 +140,9 @@ const summaryOf = (p: LockedPerson): DecisionSummary => ({
   flags: p.flags as Flag[],
 });
 
-export type NewEventRow = typeof legalEvent.$inferInsert & { id: string; type: string; personId: string };
-
-const INSERT_CHUNK = 2000;
-
 /**
- * The one insert into legal_event. Refuses an event of a workflow without its authority, then
- * writes the rows with multi-row statements (1,000 a statement). `applyEvents` calls it after
+ * The one way legal events are inserted. Refuses an event of a workflow without its authority, then
+ * writes the rows with multi-row statements (2,000 a statement). `applyEvents` calls it after
  * validating and evaluating one person's events; the register import calls it for a batch of
  * people whose rows its plan validated and evaluated with the same engine, set-based
  * (imports/plan.ts), and audits them through the same recorder.
@@ -157,15 +152,8 @@ export async function insertEvents(tx: DbOrTx, scope: AuditScope, rows: NewEvent
     if (row.partnershipId !== scope.actor.partnershipId) throw new Error('A legal event must belong to the partnership of whoever records it');
     assertAuthorised(row.personId, [{ index, type: row.type }], options.authority);
   });
-  if (options.returning) return rows.length ? tx.insert(legalEvent).values(rows).returning() : [];
-  // Many rows (an import): one JSON parameter a statement, however many rows.
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    const part = rows.slice(i, i + INSERT_CHUNK).map((r) => ({ id: r.id, person: r.personId, type: r.type, d: r.occurredOn, seq: r.sequence, payload: r.payload, hospital: r.hospital ?? null, ext: r.externalId ?? null, source: r.source ?? 'manual', by: r.recordedBy ?? null }));
-    await tx.execute(sql`
-      insert into legal_event (partnership_id, id, person_id, type, occurred_on, sequence, payload, hospital, external_id, source, recorded_by)
-      select ${scope.actor.partnershipId}, x.id, x.person, x.type, x.d, x.seq, x.payload, x.hospital, x.ext, x.source, x.by
-      from jsonb_to_recordset(${JSON.stringify(part)}::jsonb) as x(id uuid, person uuid, type text, d date, seq int, payload jsonb, hospital text, ext text, source text, by uuid)`);
-  }
+  if (options.returning) return insertEventRowsReturning(tx, rows);
+  await insertEventRowsInBulk(tx, scope.actor.partnershipId, rows);
   return [];
 }
 
@@ -177,8 +165,8 @@ export async function insertEvents(tx: DbOrTx, scope: AuditScope, rows: NewEvent
  * and go within the batch raise no task. Errors name the event by its place: `events[i].date`.
  * Permission is checked before the events are.
  */
-export async function applyEvents(tx: DbOrTx, scope: AuditScope, personId: string, inputs: EventInput[], options: ApplyOptions = {}): Promise<{ results: RecordedOutcome[]; decision: Decision }> {
-  const today = options.today ?? todayInLondon();
+export async function applyEvents(tx: DbOrTx, scope: EventScope, personId: string, inputs: EventInput[], options: ApplyOptions = {}): Promise<{ results: RecordedOutcome[]; decision: Decision }> {
+  const today = options.today ?? scope.clock.today();
   const permission = options.authority && options.permission === 'person:read' ? 'person:read' : 'person:write';
   const before = await lockPerson(tx, scope, personId, permission);
   const partnershipId = scope.actor.partnershipId;
@@ -203,8 +191,7 @@ export async function applyEvents(tx: DbOrTx, scope: AuditScope, personId: strin
 
   const existing = new Map<string, LegalEventRow>();
   if (externalIds.length) {
-    const rows = await tx.select().from(legalEvent).where(and(eq(legalEvent.partnershipId, partnershipId), inArray(legalEvent.externalId, externalIds)));
-    for (const row of rows) existing.set(row.externalId!, row);
+    for (const row of await eventsByExternalId(tx, partnershipId, externalIds)) existing.set(row.externalId!, row);
   }
   const fresh = parsed.filter((p) => !p.externalId || !existing.has(p.externalId));
   let history: StoredEvent[] = fresh.length ? await loadHistory(tx, partnershipId, personId) : [];
@@ -214,13 +201,7 @@ export async function applyEvents(tx: DbOrTx, scope: AuditScope, personId: strin
   const lastSequence = new Map<string, number>();
   const dates = [...new Set(fresh.map((p) => p.date))];
   if (dates.length) {
-    for (const r of await tx
-      .select({ on: legalEvent.occurredOn, last: sql<number>`max(${legalEvent.sequence})::int` })
-      .from(legalEvent)
-      .where(and(eq(legalEvent.partnershipId, partnershipId), eq(legalEvent.personId, personId), inArray(legalEvent.occurredOn, dates)))
-      .groupBy(legalEvent.occurredOn)) {
-      lastSequence.set(r.on, r.last);
-    }
+    for (const r of await lastSequenceOn(tx, partnershipId, personId, dates)) lastSequence.set(r.on, r.last);
   }
   let summary = summaryOf(before);
   let decision: Decision | null = null;
@@ -254,8 +235,7 @@ export async function applyEvents(tx: DbOrTx, scope: AuditScope, personId: strin
     summary = summarise(after);
   }
   if (!decision) {
-    const stored = (await tx.select({ decision: person.decision }).from(person).where(and(eq(person.partnershipId, partnershipId), eq(person.id, personId))))[0];
-    return { results: results as RecordedOutcome[], decision: stored?.decision as Decision };
+    return { results: results as RecordedOutcome[], decision: (await storedDecisionOf(tx, partnershipId, personId)) as Decision };
   }
 
   const inserted = await insertEvents(tx, scope, toInsert, { authority: options.authority, returning: true });
@@ -264,12 +244,9 @@ export async function applyEvents(tx: DbOrTx, scope: AuditScope, personId: strin
   const out = results.map((r) => r ?? { outcome: 'recorded' as const, event: byId.get(toInsert[n++]!.id)! });
   // The organisation recording the events (usually the trust) is involved from then on.
   if (!before.involvedOrganisations.includes(scope.actor.activeOrganisationId)) {
-    await tx
-      .update(person)
-      .set({ involvedOrganisations: [...before.involvedOrganisations, scope.actor.activeOrganisationId] })
-      .where(and(eq(person.partnershipId, partnershipId), eq(person.id, personId)));
+    await setInvolvedOrganisations(tx, partnershipId, personId, [...before.involvedOrganisations, scope.actor.activeOrganisationId]);
   }
-  await storeDecision(tx, partnershipId, personId, decision, today, before.recordedByOrganisationId);
+  await storeDecision(tx, partnershipId, personId, decision, today, before.recordedByOrganisationId, scope.clock.now());
   await recordChanges(
     tx,
     scope,
@@ -293,7 +270,7 @@ export async function applyEvents(tx: DbOrTx, scope: AuditScope, personId: strin
  */
 export async function voidEvents(
   tx: DbOrTx,
-  scope: AuditScope,
+  scope: EventScope,
   personId: string,
   eventId: string,
   version: number,
@@ -301,28 +278,18 @@ export async function voidEvents(
   options: ApplyOptions = {},
 ): Promise<Decision> {
   const why = reason.trim();
-  const today = options.today ?? todayInLondon();
+  const today = options.today ?? scope.clock.today();
   const permission = options.authority && options.permission === 'person:read' ? 'person:read' : 'person:write';
   const before = await lockPerson(tx, scope, personId, permission);
   const partnershipId = scope.actor.partnershipId;
-  const target = (
-    await tx
-      .select({ type: legalEvent.type })
-      .from(legalEvent)
-      .where(and(eq(legalEvent.partnershipId, partnershipId), eq(legalEvent.personId, personId), eq(legalEvent.id, eventId)))
-  )[0];
-  if (target) assertAuthorised(personId, [{ index: 0, type: target.type }], options.authority, true);
+  const targetType = await eventTypeOf(tx, partnershipId, personId, eventId);
+  if (targetType !== undefined) assertAuthorised(personId, [{ index: 0, type: targetType }], options.authority, true);
   if (!why) throw new InputError([{ path: 'reason', message: 'Enter why this event is being removed' }]);
   if (why.length > 1000) throw new InputError([{ path: 'reason', message: 'Reason must be 1000 characters or fewer' }]);
-  const voided = expectOneUpdated(
-    await tx
-      .update(legalEvent)
-      .set({ voidedAt: new Date(), voidReason: why, version: version + 1, updatedAt: new Date() })
-      .where(and(eq(legalEvent.partnershipId, partnershipId), eq(legalEvent.personId, personId), eq(legalEvent.id, eventId), eq(legalEvent.version, version), isNull(legalEvent.voidedAt)))
-      .returning(),
-  );
+  const now = scope.clock.now();
+  const voided = expectOneUpdated(await voidEventAtVersion(tx, partnershipId, personId, eventId, version, why, now));
   const decision = evaluateHistory(await loadHistory(tx, partnershipId, personId), before.dateOfBirth, today, undefined, await reviewPolicyFor(tx, partnershipId));
-  await storeDecision(tx, partnershipId, personId, decision, today, before.recordedByOrganisationId);
+  await storeDecision(tx, partnershipId, personId, decision, today, before.recordedByOrganisationId, now);
   await recordChanges(tx, scope, [
     {
       action: 'legal-event.voided',

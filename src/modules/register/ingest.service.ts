@@ -1,4 +1,3 @@
-import { and, eq, inArray } from 'drizzle-orm';
 import { normaliseHeader, readCsvRecords } from '../../platform/csv.ts';
 import { isRealDate } from '../../domain/calendar-date.ts';
 import { nhsNumberMessages, nhsNumberProblem, normaliseNhsNumber } from '../../domain/nhs-number.ts';
@@ -6,8 +5,8 @@ import { legalEventSchema } from '../../domain/rules/index.ts';
 import { AppError, InputError, type FieldIssue } from '../../platform/errors/errors.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { describeStoredEvent, recordEvents, sameEvent, withoutHistoryIndexes } from './api.service.ts';
+import { eventsWithExternalIds, peopleWithNhsNumbers } from './ingest.queries.ts';
 import { createPerson } from './people.service.ts';
-import { legalEvent, person } from './schema.ts';
 
 /*
  * Loading an MHSDS-style extract of legal status periods (docs/ingest.md). Every row goes
@@ -346,24 +345,18 @@ export async function ingestLegalStatus(ctx: ServiceContext, extract: Extract): 
   for (const problem of plan.rejected) reject(problem.line, [problem.message]);
   const planned = plan.rows;
 
-  // What is already on the register, in a few queries rather than one per row.
+  // What is already on the register, in a few queries rather than one per row, in one read.
   const partnershipId = ctx.actor.partnershipId;
   const people = new Map<string, { id: string; dateOfBirth: string }>();
-  for (const batch of chunks([...new Set(planned.map((r) => r.nhsNumber))], 1000)) {
-    const found = await ctx.db
-      .select({ id: person.id, nhsNumber: person.nhsNumber, dateOfBirth: person.dateOfBirth })
-      .from(person)
-      .where(and(eq(person.partnershipId, partnershipId), inArray(person.nhsNumber, batch)));
-    for (const p of found) people.set(p.nhsNumber, { id: p.id, dateOfBirth: p.dateOfBirth });
-  }
   const known = new Map<string, KnownEvent>();
-  for (const batch of chunks(planned.flatMap((r) => r.events.map((e) => e.externalId)), 1000)) {
-    const found = await ctx.db
-      .select({ externalId: legalEvent.externalId, personId: legalEvent.personId, type: legalEvent.type, occurredOn: legalEvent.occurredOn, payload: legalEvent.payload })
-      .from(legalEvent)
-      .where(and(eq(legalEvent.partnershipId, partnershipId), inArray(legalEvent.externalId, batch)));
-    for (const e of found) known.set(e.externalId!, e);
-  }
+  await ctx.data.read(async (q) => {
+    for (const batch of chunks([...new Set(planned.map((r) => r.nhsNumber))], 1000)) {
+      for (const p of await peopleWithNhsNumbers(q, partnershipId, batch)) people.set(p.nhsNumber, { id: p.id, dateOfBirth: p.dateOfBirth });
+    }
+    for (const batch of chunks(planned.flatMap((r) => r.events.map((e) => e.externalId)), 1000)) {
+      for (const e of await eventsWithExternalIds(q, partnershipId, batch)) known.set(e.externalId!, e);
+    }
+  });
 
   // Check each row against what the register holds, and group the rows with something new by person.
   const groups: Ready[][] = [];
@@ -440,9 +433,9 @@ export async function ingestLegalStatus(ctx: ServiceContext, extract: Extract): 
         throw new RowRejected(error.issues.map((i) => eventIssue(i, culprit)));
       }
     };
-    // A new person and their events are one transaction; for someone already on the
-    // register, recordEvents is its own.
-    const outcome = existing ? await run(ctx) : await ctx.db.transaction(async (tx) => run({ ...ctx, db: tx }));
+    // A new person and their events are one transaction (createPerson and recordEvents join the
+    // door's unit); for someone already on the register, recordEvents is its own.
+    const outcome = existing ? await run(ctx) : await ctx.data.transaction(() => run(ctx));
     if (outcome.created) {
       people.set(first.nhsNumber, { id: outcome.personId, dateOfBirth: first.dateOfBirth! });
       result.peopleCreated++;

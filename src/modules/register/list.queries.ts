@@ -7,7 +7,7 @@ import { flagCodes, statuses, type Flag, type Status } from '../../domain/rules/
 import { appUser, membership, organisation } from '../../platform/db/schema.ts';
 import type { FieldIssue } from '../../platform/errors/errors.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
-import { visiblePeople } from './access.ts';
+import { visiblePeople } from './access.queries.ts';
 import { engagementLabels, engagementStatuses, ethnicCategories, ethnicLabel, type dischargePlanningStatuses } from './inputs.ts';
 import { person, task, team } from './schema.ts';
 

@@ -1,14 +1,11 @@
-import { and, eq, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { assertCanOnPerson } from '../../platform/access/policy.ts';
-import { recordChange } from '../../platform/audit/audit.ts';
-import { todayInLondon } from '../../platform/clock.ts';
-import { organisation } from '../../platform/db/schema.ts';
 import { NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
 import { addDays } from '../../domain/calendar-date.ts';
-import { person, task } from './schema.ts';
+import { moveAddressAtVersion, organisationWithCode } from './move.queries.ts';
+import { findPerson, insertTask } from './people.queries.ts';
 
 export const moveSchema = z.object({
   residenceLocalAuthority: z
@@ -47,37 +44,38 @@ export function moveConsequences(p: { residenceLocalAuthority: string | null; re
 
 export async function moveArea(ctx: ServiceContext, personId: string, version: number, input: unknown) {
   const data = parseInput(moveSchema, input);
-  return ctx.db.transaction(async (tx) => {
-    const before = (await tx.select().from(person).where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, personId))))[0];
+  const partnershipId = ctx.actor.partnershipId;
+  return ctx.data.transaction(async (tx, audit) => {
+    const before = await findPerson(tx, partnershipId, personId);
     if (!before) throw new NotFoundError('Person not found');
     assertCanOnPerson(ctx.actor, 'person:write', before);
     const updated = expectOneUpdated(
-      await tx
-        .update(person)
-        .set({ residenceLocalAuthority: data.residenceLocalAuthority, address: data.address, postcode: data.postcode.replace(/\s*(\d[A-Z]{2})$/, ' $1'), version: version + 1, updatedAt: new Date() })
-        .where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, personId), eq(person.version, version)))
-        .returning(),
-    );
-    const receiving = (await tx.select({ id: organisation.id, name: organisation.name }).from(organisation).where(and(eq(organisation.partnershipId, ctx.actor.partnershipId), or(eq(organisation.code, data.residenceLocalAuthority)))))[0];
-    const [handover] = await tx
-      .insert(task)
-      .values({
-        partnershipId: ctx.actor.partnershipId,
+      await moveAddressAtVersion(
+        tx,
+        partnershipId,
         personId,
-        kind: 'handover',
-        title: `Handover: moved to ${receiving?.name ?? data.residenceLocalAuthority}`,
-        detail: `Moved from ${before.residenceLocalAuthority ?? 'an unrecorded area'}. The responsible local authority (${before.responsibleLocalAuthority ?? 'none'}) and ICB (${before.responsibleIcb ?? 'none'}) do not change with the move. Agree who visits and reviews locally, and share the aftercare plan.`,
-        ownerOrganisationId: receiving?.id ?? ctx.actor.activeOrganisationId,
-        dueOn: addDays(todayInLondon(), 14),
-      })
-      .returning();
-    await recordChange(tx, ctx, {
+        version,
+        { residenceLocalAuthority: data.residenceLocalAuthority, address: data.address, postcode: data.postcode.replace(/\s*(\d[A-Z]{2})$/, ' $1') },
+        ctx.clock.now(),
+      ),
+    );
+    const receiving = await organisationWithCode(tx, partnershipId, data.residenceLocalAuthority);
+    const handover = await insertTask(tx, {
+      partnershipId,
+      personId,
+      kind: 'handover',
+      title: `Handover: moved to ${receiving?.name ?? data.residenceLocalAuthority}`,
+      detail: `Moved from ${before.residenceLocalAuthority ?? 'an unrecorded area'}. The responsible local authority (${before.responsibleLocalAuthority ?? 'none'}) and ICB (${before.responsibleIcb ?? 'none'}) do not change with the move. Agree who visits and reviews locally, and share the aftercare plan.`,
+      ownerOrganisationId: receiving?.id ?? ctx.actor.activeOrganisationId,
+      dueOn: addDays(ctx.today(), 14),
+    });
+    await audit.change({
       action: 'person.moved',
       subjectType: 'person',
       subjectId: personId,
       before: { residenceLocalAuthority: before.residenceLocalAuthority, address: before.address, postcode: before.postcode },
-      after: { residenceLocalAuthority: updated.residenceLocalAuthority, address: updated.address, postcode: updated.postcode, handoverTaskId: handover!.id },
+      after: { residenceLocalAuthority: updated.residenceLocalAuthority, address: updated.address, postcode: updated.postcode, handoverTaskId: handover.id },
     });
-    return { person: updated, handover: handover! };
+    return { person: updated, handover };
   });
 }

@@ -1,29 +1,57 @@
-import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Decision } from '../../domain/rules/index.ts';
-import { assertCan, assertCanOnPerson, canOnPerson } from '../../platform/access/policy.ts';
-import { recordChange, recordView } from '../../platform/audit/audit.ts';
-import { todayInLondon } from '../../platform/clock.ts';
-import type { DbOrTx } from '../../platform/db/database.ts';
-import { appUser, auditEvent, membership, organisation } from '../../platform/db/schema.ts';
+import { assertCan, canOnPerson } from '../../platform/access/policy.ts';
+import { recordChange } from '../../platform/audit/audit.ts';
+import type { AuditRecorder } from '../../platform/data/door.ts';
+import type { DbOrTx, Tx } from '../../platform/db/database.ts';
 import { InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
 import { evaluateHistory, loadHistory, reviewPolicyFor, storeDecision, summarise } from './decision.ts';
 import { applyEvents, voidEvents, WorkflowOnlyEventError, type ApplyOptions, type EventInput } from './events.service.ts';
 import { contactInputSchema, personInputSchema } from './inputs.ts';
-import { legalEvent, person, personContact, task, team } from './schema.ts';
+import {
+  completeTaskAtVersion,
+  findPerson,
+  findPersonTask,
+  insertContact,
+  insertPerson,
+  insertTask,
+  loadPerson,
+  organisationIdWithCode,
+  peopleWithNameAndBirth,
+  personAuditTrail,
+  personPageParts,
+  personWithNhsNumber,
+  practitionersOf,
+  teamOrganisationId,
+  teamsOf,
+  transactionHeldBy,
+  updatePersonAtVersion,
+  userInPartnership,
+  type NhsNumberHolder,
+  type PersonMatch,
+} from './people.queries.ts';
 
-export type PersonRow = typeof person.$inferSelect;
+/*
+ * The register's use cases for people, through the one door to the data
+ * (docs/decisions/0006-one-door-to-the-data.md): reads in `ctx.data.read`, writes in
+ * `ctx.data.transaction` with its audit recorder, the person page in one unit of work; every
+ * query is in people.queries.ts.
+ */
 
-/** Load a person for an actor: 404 if there is no such person in their partnership, 403 if they have no relationship. */
-export async function loadPerson(db: DbOrTx, ctx: Pick<ServiceContext, 'actor'>, personId: string, permission: 'person:read' | 'person:write' | 'person:audit', lock = false): Promise<PersonRow> {
-  if (!z.uuid().safeParse(personId).success) throw new NotFoundError('Person not found');
-  const query = db.select().from(person).where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, personId)));
-  const row = (await (lock ? query.for('update') : query))[0];
-  if (!row) throw new NotFoundError('Person not found');
-  assertCanOnPerson(ctx.actor, permission, row);
-  return row;
+export { loadPerson, type PersonRow } from './people.queries.ts';
+
+/**
+ * The unit of work for a use case that other modules call inside their own transaction.
+ * Transitional: a caller not yet through the door hands its raw transaction as `ctx.db`; the
+ * use case then joins it (its audit recorded in it by the platform's recorder, as before)
+ * rather than opening a second transaction that would wait on the first one's locks.
+ * Otherwise the door's transaction, which a caller's `ctx.data.transaction` shares.
+ */
+async function inCallersTransaction<T>(ctx: ServiceContext, fn: (tx: Tx, audit: Pick<AuditRecorder, 'change'>) => Promise<T>): Promise<T> {
+  const held = transactionHeldBy(ctx.db);
+  if (held) return fn(held, { change: (event) => recordChange(held, ctx, event) });
+  return ctx.data.transaction(fn);
 }
 
 export interface LikelyDuplicate {
@@ -49,12 +77,28 @@ export const NHS_NUMBER_ELSEWHERE =
 /**
  * Telling an organisation that someone it cannot see is on the register is a disclosure: it is
  * recorded on that person's record (their audit tab shows which organisation was told, and why).
- * Called outside any transaction that the refusal will roll back.
+ * Its own unit of work, outside the transaction that the refusal will roll back.
  */
 async function recordPresenceDisclosed(ctx: ServiceContext, personIds: string[], check: 'same-nhs-number' | 'same-name-and-date-of-birth'): Promise<void> {
-  for (const subjectId of personIds) {
-    await recordChange(ctx.db, ctx, { action: 'person.presence-disclosed', subjectType: 'person', subjectId, after: { check, toOrganisationId: ctx.actor.activeOrganisationId } });
-  }
+  if (personIds.length === 0) return;
+  await ctx.data.transaction(async (_tx, audit) => {
+    for (const subjectId of personIds) {
+      await audit.change({ action: 'person.presence-disclosed', subjectType: 'person', subjectId, after: { check, toOrganisationId: ctx.actor.activeOrganisationId } });
+    }
+  });
+}
+
+/** What the actor is told about people with the same name and date of birth, and whom they may not see. */
+function likelyDuplicatesFor(ctx: ServiceContext, rows: PersonMatch[]): { duplicates: LikelyDuplicate[]; hiddenIds: string[] } {
+  const hidden = rows.filter((r) => !canOnPerson(ctx.actor, 'person:read', r));
+  return {
+    hiddenIds: hidden.map((r) => r.id),
+    duplicates: rows.map((r) =>
+      hidden.includes(r)
+        ? { id: null, nhsNumber: null, givenName: null, familyName: null, dateOfBirth: null, hidden: true }
+        : { id: r.id, nhsNumber: r.nhsNumber, givenName: r.givenName, familyName: r.familyName, dateOfBirth: r.dateOfBirth, hidden: false },
+    ),
+  };
 }
 
 /**
@@ -69,156 +113,116 @@ export async function findLikelyDuplicates(
   exceptId?: string,
   recordDisclosure = false,
 ): Promise<LikelyDuplicate[]> {
-  const rows = await ctx.db
-    .select({
-      id: person.id,
-      nhsNumber: person.nhsNumber,
-      givenName: person.givenName,
-      familyName: person.familyName,
-      dateOfBirth: person.dateOfBirth,
-      partnershipId: person.partnershipId,
-      responsibleLocalAuthority: person.responsibleLocalAuthority,
-      responsibleIcb: person.responsibleIcb,
-      involvedOrganisations: person.involvedOrganisations,
-    })
-    .from(person)
-    .where(
-      and(
-        eq(person.partnershipId, ctx.actor.partnershipId),
-        sql`lower(${person.familyName}) = lower(${input.familyName})`,
-        sql`lower(${person.givenName}) = lower(${input.givenName})`,
-        eq(person.dateOfBirth, input.dateOfBirth),
-        ne(person.nhsNumber, input.nhsNumber),
-        exceptId ? ne(person.id, exceptId) : undefined,
-      ),
-    )
-    .limit(5);
-  const hidden = rows.filter((r) => !canOnPerson(ctx.actor, 'person:read', r));
-  if (recordDisclosure && hidden.length > 0) await recordPresenceDisclosed(ctx, hidden.map((r) => r.id), 'same-name-and-date-of-birth');
-  return rows.map((r) =>
-    hidden.includes(r)
-      ? { id: null, nhsNumber: null, givenName: null, familyName: null, dateOfBirth: null, hidden: true }
-      : { id: r.id, nhsNumber: r.nhsNumber, givenName: r.givenName, familyName: r.familyName, dateOfBirth: r.dateOfBirth, hidden: false },
-  );
+  const rows = await ctx.data.read((q) => peopleWithNameAndBirth(q, ctx.actor.partnershipId, input, exceptId));
+  const { duplicates, hiddenIds } = likelyDuplicatesFor(ctx, rows);
+  if (recordDisclosure) await recordPresenceDisclosed(ctx, hiddenIds, 'same-name-and-date-of-birth');
+  return duplicates;
 }
 
 /**
  * An NHS number identifies one person: a second record for it is refused. Whether the actor may
  * open the existing record decides what they are told (`NHS_NUMBER_ON_REGISTER` or
- * `NHS_NUMBER_ELSEWHERE`); with `recordDisclosure` (outside a transaction) telling them about a
- * record they cannot open is audited on it.
+ * `NHS_NUMBER_ELSEWHERE`).
  */
-export async function refuseExistingNhsNumber(db: DbOrTx, ctx: ServiceContext, nhsNumber: string, recordDisclosure = false): Promise<void> {
-  const clash = (
-    await db
-      .select({ id: person.id, partnershipId: person.partnershipId, responsibleLocalAuthority: person.responsibleLocalAuthority, responsibleIcb: person.responsibleIcb, involvedOrganisations: person.involvedOrganisations })
-      .from(person)
-      .where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.nhsNumber, nhsNumber)))
-  )[0];
-  if (!clash) return;
-  const readable = canOnPerson(ctx.actor, 'person:read', clash);
-  if (!readable && recordDisclosure) await recordPresenceDisclosed(ctx, [clash.id], 'same-nhs-number');
-  throw new InputError([{ path: 'nhsNumber', message: readable ? NHS_NUMBER_ON_REGISTER : NHS_NUMBER_ELSEWHERE }]);
+function nhsNumberTaken(ctx: ServiceContext, clash: NhsNumberHolder): InputError {
+  return new InputError([{ path: 'nhsNumber', message: canOnPerson(ctx.actor, 'person:read', clash) ? NHS_NUMBER_ON_REGISTER : NHS_NUMBER_ELSEWHERE }]);
 }
 
-async function assertTeamInPartnership(db: DbOrTx, partnershipId: string, teamId: string | null): Promise<string | null> {
+/** Refuse an NHS number already on the register, inside a unit of work (no disclosure is recorded: the caller's refusal rolls back). */
+async function refuseExistingNhsNumber(q: DbOrTx, ctx: ServiceContext, nhsNumber: string): Promise<void> {
+  const clash = await personWithNhsNumber(q, ctx.actor.partnershipId, nhsNumber);
+  if (clash) throw nhsNumberTaken(ctx, clash);
+}
+
+async function assertTeamInPartnership(q: DbOrTx, partnershipId: string, teamId: string | null): Promise<string | null> {
   if (!teamId) return null;
-  const row = (await db.select({ organisationId: team.organisationId }).from(team).where(and(eq(team.partnershipId, partnershipId), eq(team.id, teamId))))[0];
-  if (!row) throw new InputError([{ path: 'allocatedTeamId', message: 'Select a team from the list' }]);
-  return row.organisationId;
+  const organisationId = await teamOrganisationId(q, partnershipId, teamId);
+  if (!organisationId) throw new InputError([{ path: 'allocatedTeamId', message: 'Select a team from the list' }]);
+  return organisationId;
 }
 
-async function assertLeadInPartnership(db: DbOrTx, partnershipId: string, userId: string | null): Promise<void> {
+async function assertLeadInPartnership(q: DbOrTx, partnershipId: string, userId: string | null): Promise<void> {
   if (!userId) return;
-  const row = (await db.select({ id: appUser.id }).from(appUser).where(and(eq(appUser.partnershipId, partnershipId), eq(appUser.id, userId))))[0];
-  if (!row) throw new InputError([{ path: 'leadPractitionerId', message: 'Select a practitioner from the list' }]);
+  if (!(await userInPartnership(q, partnershipId, userId))) throw new InputError([{ path: 'leadPractitionerId', message: 'Select a practitioner from the list' }]);
 }
 
 /**
  * Add a person to the register. `confirmDuplicate` must be true when likely duplicates exist.
- * The recording organisation is involved with them, so they stay visible to it.
+ * The recording organisation is involved with them, so they stay visible to it. Telling the
+ * actor about a record they cannot open (same NHS number, or same name and date of birth
+ * unconfirmed) is audited on that record, in its own unit of work.
  */
 export async function createPerson(ctx: ServiceContext, input: unknown, options: { confirmDuplicate?: boolean } = {}) {
   assertCan(ctx.actor, 'person:write', { partnershipId: ctx.actor.partnershipId, organisationId: ctx.actor.activeOrganisationId });
-  const today = todayInLondon();
+  const today = ctx.today();
   const data = parseInput(personInputSchema(today), input);
-  await refuseExistingNhsNumber(ctx.db, ctx, data.nhsNumber, true);
-  const duplicates = await findLikelyDuplicates(ctx, { ...data, dateOfBirth: data.dateOfBirth! }, undefined, !options.confirmDuplicate);
+  const partnershipId = ctx.actor.partnershipId;
+  const { clash, matches } = await ctx.data.read(async (q) => {
+    const holder = await personWithNhsNumber(q, partnershipId, data.nhsNumber);
+    return { clash: holder, matches: holder ? [] : await peopleWithNameAndBirth(q, partnershipId, { ...data, dateOfBirth: data.dateOfBirth! }) };
+  });
+  if (clash) {
+    const refusal = nhsNumberTaken(ctx, clash);
+    if (!canOnPerson(ctx.actor, 'person:read', clash)) await recordPresenceDisclosed(ctx, [clash.id], 'same-nhs-number');
+    throw refusal;
+  }
+  const { duplicates, hiddenIds } = likelyDuplicatesFor(ctx, matches);
+  if (!options.confirmDuplicate) await recordPresenceDisclosed(ctx, hiddenIds, 'same-name-and-date-of-birth');
   if (duplicates.length > 0 && !options.confirmDuplicate) return { outcome: 'possible-duplicates' as const, duplicates, data };
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     await refuseExistingNhsNumber(tx, ctx, data.nhsNumber);
-    const teamOrg = await assertTeamInPartnership(tx, ctx.actor.partnershipId, data.allocatedTeamId);
-    await assertLeadInPartnership(tx, ctx.actor.partnershipId, data.leadPractitionerId);
+    const teamOrg = await assertTeamInPartnership(tx, partnershipId, data.allocatedTeamId);
+    await assertLeadInPartnership(tx, partnershipId, data.leadPractitionerId);
     const involved = [...new Set([ctx.actor.activeOrganisationId, ...(teamOrg ? [teamOrg] : [])])];
-    const [created] = await tx
-      .insert(person)
-      .values({ ...data, dateOfBirth: data.dateOfBirth!, partnershipId: ctx.actor.partnershipId, recordedByOrganisationId: ctx.actor.activeOrganisationId, involvedOrganisations: involved })
-      .returning();
-    const decision = evaluateHistory([], created!.dateOfBirth, today, undefined, await reviewPolicyFor(tx, ctx.actor.partnershipId));
-    await storeDecision(tx, ctx.actor.partnershipId, created!.id, decision, today, ctx.actor.activeOrganisationId);
+    const created = await insertPerson(tx, { ...data, dateOfBirth: data.dateOfBirth!, partnershipId, recordedByOrganisationId: ctx.actor.activeOrganisationId, involvedOrganisations: involved });
+    const decision = evaluateHistory([], created.dateOfBirth, today, undefined, await reviewPolicyFor(tx, partnershipId));
+    await storeDecision(tx, partnershipId, created.id, decision, today, ctx.actor.activeOrganisationId, ctx.clock.now());
     // Read back: storing the decision moved the version on.
-    const saved = (await tx.select().from(person).where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, created!.id))))[0]!;
-    await recordChange(tx, ctx, { action: 'person.created', subjectType: 'person', subjectId: saved.id, after: { ...saved, decision: summarise(decision) } });
+    const saved = (await findPerson(tx, partnershipId, created.id))!;
+    await audit.change({ action: 'person.created', subjectType: 'person', subjectId: saved.id, after: { ...saved, decision: summarise(decision) } });
     return { outcome: 'created' as const, person: saved };
   });
 }
 
 export async function updatePerson(ctx: ServiceContext, personId: string, version: number, input: unknown) {
-  const today = todayInLondon();
+  const today = ctx.today();
   const data = parseInput(personInputSchema(today), input);
-  return ctx.db.transaction(async (tx) => {
+  const partnershipId = ctx.actor.partnershipId;
+  return ctx.data.transaction(async (tx, audit) => {
     const before = await loadPerson(tx, ctx, personId, 'person:write');
     if (data.nhsNumber !== before.nhsNumber) await refuseExistingNhsNumber(tx, ctx, data.nhsNumber);
-    const teamOrg = await assertTeamInPartnership(tx, ctx.actor.partnershipId, data.allocatedTeamId);
-    await assertLeadInPartnership(tx, ctx.actor.partnershipId, data.leadPractitionerId);
+    const teamOrg = await assertTeamInPartnership(tx, partnershipId, data.allocatedTeamId);
+    await assertLeadInPartnership(tx, partnershipId, data.leadPractitionerId);
     const involved = [...new Set([...before.involvedOrganisations, ...(teamOrg ? [teamOrg] : [])])];
-    const updated = expectOneUpdated(
-      await tx
-        .update(person)
-        .set({ ...data, dateOfBirth: data.dateOfBirth!, involvedOrganisations: involved, updatedAt: new Date(), version: version + 1 })
-        .where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, personId), eq(person.version, version)))
-        .returning(),
-    );
+    const updated = expectOneUpdated(await updatePersonAtVersion(tx, partnershipId, personId, version, { ...data, dateOfBirth: data.dateOfBirth!, involvedOrganisations: involved }, ctx.clock.now()));
     // Date of birth feeds the rules (children, top-ups): re-evaluate.
-    const decision = evaluateHistory(await loadHistory(tx, ctx.actor.partnershipId, personId), updated.dateOfBirth, today, undefined, await reviewPolicyFor(tx, ctx.actor.partnershipId));
-    await storeDecision(tx, ctx.actor.partnershipId, personId, decision, today, ctx.actor.activeOrganisationId);
-    await recordChange(tx, ctx, { action: 'person.updated', subjectType: 'person', subjectId: personId, before, after: updated });
+    const decision = evaluateHistory(await loadHistory(tx, partnershipId, personId), updated.dateOfBirth, today, undefined, await reviewPolicyFor(tx, partnershipId));
+    await storeDecision(tx, partnershipId, personId, decision, today, ctx.actor.activeOrganisationId, ctx.clock.now());
+    await audit.change({ action: 'person.updated', subjectType: 'person', subjectId: personId, before, after: updated });
     return updated;
   });
 }
 
-/** Everything the person page shows. Every view is audited. */
+/**
+ * Everything the person page shows. Every view is audited: the reads and the record of the view
+ * are one unit of work (one transaction, one set-up), the page's hot path (bench/register.ts).
+ */
 export async function getPersonRecord(ctx: ServiceContext, personId: string) {
-  const row = await loadPerson(ctx.db, ctx, personId, 'person:read');
-  const [events, contacts, tasks, teamRow, lead, orgs] = await Promise.all([
-    ctx.db
-      .select()
-      .from(legalEvent)
-      .where(and(eq(legalEvent.partnershipId, ctx.actor.partnershipId), eq(legalEvent.personId, personId)))
-      .orderBy(desc(legalEvent.occurredOn), desc(legalEvent.sequence)),
-    ctx.db.select().from(personContact).where(and(eq(personContact.partnershipId, ctx.actor.partnershipId), eq(personContact.personId, personId))).orderBy(asc(personContact.relationship)),
-    ctx.db
-      .select({ task, ownerName: organisation.name })
-      .from(task)
-      .leftJoin(organisation, eq(organisation.id, task.ownerOrganisationId))
-      .where(and(eq(task.partnershipId, ctx.actor.partnershipId), eq(task.personId, personId)))
-      .orderBy(desc(task.createdAt)),
-    row.allocatedTeamId
-      ? ctx.db.select({ name: team.name, organisationName: organisation.name }).from(team).innerJoin(organisation, eq(organisation.id, team.organisationId)).where(and(eq(team.partnershipId, row.partnershipId), eq(team.id, row.allocatedTeamId)))
-      : Promise.resolve([]),
-    row.leadPractitionerId ? ctx.db.select({ name: appUser.displayName }).from(appUser).where(eq(appUser.id, row.leadPractitionerId)) : Promise.resolve([]),
-    ctx.db.select({ id: organisation.id, code: organisation.code, onsCode: organisation.onsCode, name: organisation.name }).from(organisation).where(eq(organisation.partnershipId, ctx.actor.partnershipId)),
-  ]);
-  await recordView(ctx.db, ctx, { subjectType: 'person', subjectId: personId });
-  const orgName = (code: string | null) => (code ? (orgs.find((o) => o.code === code || o.onsCode === code)?.name ?? code) : null);
+  const { row, parts } = await ctx.data.transaction(async (tx, audit) => {
+    const person = await loadPerson(tx, ctx, personId, 'person:read');
+    const pageParts = await personPageParts(tx, person);
+    await audit.viewPerson(personId);
+    return { row: person, parts: pageParts };
+  });
+  const orgName = (code: string | null) => (code ? (parts.orgs.find((o) => o.code === code || o.onsCode === code)?.name ?? code) : null);
   return {
     person: row,
     decision: row.decision as Decision | null,
-    events,
-    contacts,
-    tasks: tasks.map((t) => ({ ...t.task, ownerName: t.ownerName })),
-    team: teamRow[0] ?? null,
-    leadPractitioner: lead[0]?.name ?? null,
+    events: parts.events,
+    contacts: parts.contacts,
+    tasks: parts.tasks.map((t) => ({ ...t.task, ownerName: t.ownerName })),
+    team: parts.team,
+    leadPractitioner: parts.leadName,
     organisationName: orgName,
     canWrite: canOnPerson(ctx.actor, 'person:write', row),
     canSeeAudit: canOnPerson(ctx.actor, 'person:audit', row),
@@ -227,15 +231,10 @@ export async function getPersonRecord(ctx: ServiceContext, personId: string) {
 
 /** Who viewed and changed the record: managers and audit roles only. */
 export async function getPersonAudit(ctx: ServiceContext, personId: string) {
-  await loadPerson(ctx.db, ctx, personId, 'person:audit');
-  return ctx.db
-    .select({ at: auditEvent.at, action: auditEvent.action, actorName: appUser.displayName, actorTokenId: auditEvent.actorTokenId, organisationName: organisation.name })
-    .from(auditEvent)
-    .leftJoin(appUser, eq(appUser.id, auditEvent.actorUserId))
-    .leftJoin(organisation, eq(organisation.id, auditEvent.organisationId))
-    .where(and(eq(auditEvent.partnershipId, ctx.actor.partnershipId), eq(auditEvent.subjectType, 'person'), eq(auditEvent.subjectId, personId)))
-    .orderBy(desc(auditEvent.at), desc(auditEvent.id))
-    .limit(200);
+  return ctx.data.read(async (q) => {
+    await loadPerson(q, ctx, personId, 'person:audit');
+    return personAuditTrail(q, ctx.actor.partnershipId, personId);
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -253,14 +252,15 @@ function single(error: unknown): Error {
 }
 
 /**
- * Record one legal event: `applyEvents` with a batch of one, in its own transaction (or the
- * caller's, when `ctx.db` is one). The rules engine re-runs over the whole history; an event
- * that makes the history impossible is refused with the engine's reason, and an event that
- * belongs to a workflow is refused unless the workflow's authority is given.
+ * Record one legal event: `applyEvents` with a batch of one, in its own unit of work or the
+ * caller's (a caller's `ctx.data.transaction`, or, while the workflows move through the door,
+ * the raw transaction they hand as `ctx.db`). The rules engine re-runs over the whole history;
+ * an event that makes the history impossible is refused with the engine's reason, and an event
+ * that belongs to a workflow is refused unless the workflow's authority is given.
  */
 export async function recordEvent(ctx: ServiceContext, personId: string, input: EventInput, options: ApplyOptions = {}) {
   const externalId = input.externalId?.trim() || null;
-  return ctx.db.transaction(async (tx) => {
+  return inCallersTransaction(ctx, async (tx) => {
     const { results, decision } = await applyEvents(tx, ctx, personId, [input], options).catch((error: unknown) => Promise.reject(single(error)));
     const result = results[0]!;
     if (result.outcome === 'already-recorded') {
@@ -276,7 +276,7 @@ export async function recordEvent(ctx: ServiceContext, personId: string, input: 
 
 /** Correct a mistaken event: it is voided (kept, with the reason) and the history re-evaluated. */
 export async function voidEvent(ctx: ServiceContext, personId: string, eventId: string, version: number, reason: string, options: ApplyOptions = {}) {
-  return ctx.db.transaction(async (tx) => voidEvents(tx, ctx, personId, eventId, version, reason, options).catch((error: unknown) => Promise.reject(single(error))));
+  return inCallersTransaction(ctx, async (tx) => voidEvents(tx, ctx, personId, eventId, version, reason, options).catch((error: unknown) => Promise.reject(single(error))));
 }
 
 // ---------------------------------------------------------------------------
@@ -285,70 +285,43 @@ export async function voidEvent(ctx: ServiceContext, personId: string, eventId: 
 
 export async function addContact(ctx: ServiceContext, personId: string, input: unknown) {
   const data = parseInput(contactInputSchema, input);
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     await loadPerson(tx, ctx, personId, 'person:write');
-    const [created] = await tx.insert(personContact).values({ ...data, partnershipId: ctx.actor.partnershipId, personId }).returning();
-    await recordChange(tx, ctx, { action: 'contact.added', subjectType: 'person', subjectId: personId, after: created });
-    return created!;
+    const created = await insertContact(tx, { ...data, partnershipId: ctx.actor.partnershipId, personId });
+    await audit.change({ action: 'contact.added', subjectType: 'person', subjectId: personId, after: created });
+    return created;
   });
 }
 
 export async function completeTask(ctx: ServiceContext, personId: string, taskId: string, version: number, outcome: string) {
   const text = outcome.trim();
   if (!text) throw new InputError([{ path: 'outcome', message: 'Enter what was decided or done' }]);
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     await loadPerson(tx, ctx, personId, 'person:write');
-    const before = (await tx.select().from(task).where(and(eq(task.partnershipId, ctx.actor.partnershipId), eq(task.id, taskId), eq(task.personId, personId))))[0];
+    const before = await findPersonTask(tx, ctx.actor.partnershipId, personId, taskId);
     if (!before) throw new NotFoundError('Task not found');
-    const updated = expectOneUpdated(
-      await tx
-        .update(task)
-        .set({ status: 'done', outcome: text, completedAt: new Date(), completedBy: ctx.actor.userId, version: version + 1, updatedAt: new Date() })
-        .where(and(eq(task.partnershipId, ctx.actor.partnershipId), eq(task.id, taskId), eq(task.version, version), eq(task.status, 'open')))
-        .returning(),
-    );
-    await recordChange(tx, ctx, { action: 'task.completed', subjectType: 'person', subjectId: personId, before, after: updated });
+    const updated = expectOneUpdated(await completeTaskAtVersion(tx, ctx.actor.partnershipId, taskId, version, { outcome: text, by: ctx.actor.userId, at: ctx.clock.now() }));
+    await audit.change({ action: 'task.completed', subjectType: 'person', subjectId: personId, before, after: updated });
     return updated;
   });
 }
 
 /** A follow-up task for someone who may be lost to follow-up (one click from the finder). */
 export async function createFollowUpTask(ctx: ServiceContext, personId: string, reason: string) {
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     const p = await loadPerson(tx, ctx, personId, 'person:write');
-    const ownerOrg = (await tx.select({ id: organisation.id }).from(organisation).where(and(eq(organisation.partnershipId, ctx.actor.partnershipId), eq(organisation.code, p.responsibleLocalAuthority ?? ''))))[0]?.id ?? ctx.actor.activeOrganisationId;
-    const [created] = await tx
-      .insert(task)
-      .values({ partnershipId: ctx.actor.partnershipId, personId, kind: 'follow-up', title: `Follow up: ${reason}`, ownerOrganisationId: ownerOrg, dueOn: todayInLondon() })
-      .returning();
-    await recordChange(tx, ctx, { action: 'task.created', subjectType: 'person', subjectId: personId, after: created });
-    return created!;
+    const ownerOrg = (await organisationIdWithCode(tx, ctx.actor.partnershipId, p.responsibleLocalAuthority ?? '')) ?? ctx.actor.activeOrganisationId;
+    const created = await insertTask(tx, { partnershipId: ctx.actor.partnershipId, personId, kind: 'follow-up', title: `Follow up: ${reason}`, ownerOrganisationId: ownerOrg, dueOn: ctx.today() });
+    await audit.change({ action: 'task.created', subjectType: 'person', subjectId: personId, after: created });
+    return created;
   });
 }
 
 /** People who can be a lead practitioner: practitioners, senior practitioners and managers in the partnership. */
 export async function listPractitioners(ctx: ServiceContext) {
-  const rows = await ctx.db
-    .selectDistinct({ id: appUser.id, name: appUser.displayName, organisationName: organisation.name })
-    .from(membership)
-    .innerJoin(appUser, eq(appUser.id, membership.userId))
-    .innerJoin(organisation, eq(organisation.id, membership.organisationId))
-    .where(
-      and(
-        eq(membership.partnershipId, ctx.actor.partnershipId),
-        eq(appUser.active, true),
-        sql`${membership.roles} && array['practitioner','senior-practitioner','team-manager']::role[]`,
-      ),
-    )
-    .orderBy(asc(appUser.displayName));
-  return rows;
+  return ctx.data.read((q) => practitionersOf(q, ctx.actor.partnershipId));
 }
 
 export async function listTeams(ctx: ServiceContext) {
-  return ctx.db
-    .select({ id: team.id, name: team.name, organisationId: team.organisationId, organisationName: organisation.name })
-    .from(team)
-    .innerJoin(organisation, eq(organisation.id, team.organisationId))
-    .where(eq(team.partnershipId, ctx.actor.partnershipId))
-    .orderBy(asc(organisation.name), asc(team.name));
+  return ctx.data.read((q) => teamsOf(q, ctx.actor.partnershipId));
 }

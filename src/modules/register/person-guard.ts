@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import { NotFoundError } from '../../platform/errors/errors.ts';
-import { loadPerson } from './people.service.ts';
+import { loadPerson } from './people.queries.ts';
 
 /**
  * Permission before input, as a property of the route table (issue 12, finding 10).

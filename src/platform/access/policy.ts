@@ -130,7 +130,7 @@ export interface PersonRelationships {
 /**
  * The organisations through which an actor holds a person-scoped permission: their ids
  * (for involvement) and codes (for responsible bodies). Queries turn this into a WHERE
- * clause (src/modules/register/access.ts), so a list can never return a person the actor
+ * clause (src/modules/register/access.queries.ts), so a list can never return a person the actor
  * could not open. Tokens act only through their own organisation.
  */
 export function relationshipScope(actor: Actor, permission: Permission): { organisationIds: string[]; organisationCodes: string[] } {

@@ -1,0 +1,196 @@
+import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
+import { assertCanOnPerson } from '../../platform/access/policy.ts';
+import type { DbOrTx, Tx } from '../../platform/db/database.ts';
+import { appUser, auditEvent, membership, organisation } from '../../platform/db/schema.ts';
+import { NotFoundError } from '../../platform/errors/errors.ts';
+import type { ServiceContext } from '../../platform/http/context.ts';
+import { legalEvent, person, personContact, task, team } from './schema.ts';
+
+/*
+ * The people service's data layer (people.service.ts holds the use cases). Each function takes
+ * the handle the door gave the service (`ctx.data.read` / `ctx.data.transaction`), so
+ * row-level security confines it to the actor's partnership; the partnership filters stay as
+ * the leading index key and a second line. `loadPerson` is also called by other modules
+ * inside their own reads and transactions (through index.ts), with their handle.
+ */
+
+export type PersonRow = typeof person.$inferSelect;
+export type NewPerson = typeof person.$inferInsert;
+export type ContactRow = typeof personContact.$inferSelect;
+export type TaskRow = typeof task.$inferSelect;
+
+/** Load a person for an actor: 404 if there is no such person in their partnership, 403 if they have no relationship. */
+export async function loadPerson(db: DbOrTx, ctx: Pick<ServiceContext, 'actor'>, personId: string, permission: 'person:read' | 'person:write' | 'person:audit', lock = false): Promise<PersonRow> {
+  if (!z.uuid().safeParse(personId).success) throw new NotFoundError('Person not found');
+  const query = db.select().from(person).where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, personId)));
+  const row = (await (lock ? query.for('update') : query))[0];
+  if (!row) throw new NotFoundError('Person not found');
+  assertCanOnPerson(ctx.actor, permission, row);
+  return row;
+}
+
+/**
+ * Transitional (docs/decisions/0006-one-door-to-the-data.md): the transaction a caller not yet
+ * through the door hands as `ctx.db` (`{ ...ctx, db: tx }`), so that a use case it calls joins
+ * that transaction instead of opening a second one (which would wait on the first's locks).
+ * Null for the database itself. Goes when `ServiceContext.db` does.
+ */
+export function transactionHeldBy(db: DbOrTx): Tx | null {
+  return db instanceof PgTransaction ? (db as Tx) : null;
+}
+
+export type PersonMatch = Pick<PersonRow, 'id' | 'nhsNumber' | 'givenName' | 'familyName' | 'dateOfBirth' | 'partnershipId' | 'responsibleLocalAuthority' | 'responsibleIcb' | 'involvedOrganisations'>;
+
+/** Up to 5 people with the same name (any case) and date of birth but another NHS number. */
+export async function peopleWithNameAndBirth(
+  q: DbOrTx,
+  partnershipId: string,
+  input: { givenName: string; familyName: string; dateOfBirth: string; nhsNumber: string },
+  exceptId?: string,
+): Promise<PersonMatch[]> {
+  return q
+    .select({
+      id: person.id,
+      nhsNumber: person.nhsNumber,
+      givenName: person.givenName,
+      familyName: person.familyName,
+      dateOfBirth: person.dateOfBirth,
+      partnershipId: person.partnershipId,
+      responsibleLocalAuthority: person.responsibleLocalAuthority,
+      responsibleIcb: person.responsibleIcb,
+      involvedOrganisations: person.involvedOrganisations,
+    })
+    .from(person)
+    .where(
+      and(
+        eq(person.partnershipId, partnershipId),
+        sql`lower(${person.familyName}) = lower(${input.familyName})`,
+        sql`lower(${person.givenName}) = lower(${input.givenName})`,
+        eq(person.dateOfBirth, input.dateOfBirth),
+        ne(person.nhsNumber, input.nhsNumber),
+        exceptId ? ne(person.id, exceptId) : undefined,
+      ),
+    )
+    .limit(5);
+}
+
+export type NhsNumberHolder = Pick<PersonRow, 'id' | 'partnershipId' | 'responsibleLocalAuthority' | 'responsibleIcb' | 'involvedOrganisations'>;
+
+/** The person of the partnership with this NHS number, if any. */
+export async function personWithNhsNumber(q: DbOrTx, partnershipId: string, nhsNumber: string): Promise<NhsNumberHolder | undefined> {
+  return (
+    await q
+      .select({ id: person.id, partnershipId: person.partnershipId, responsibleLocalAuthority: person.responsibleLocalAuthority, responsibleIcb: person.responsibleIcb, involvedOrganisations: person.involvedOrganisations })
+      .from(person)
+      .where(and(eq(person.partnershipId, partnershipId), eq(person.nhsNumber, nhsNumber)))
+  )[0];
+}
+
+/** The organisation of a team of the partnership, or undefined if there is no such team. */
+export async function teamOrganisationId(q: DbOrTx, partnershipId: string, teamId: string): Promise<string | undefined> {
+  return (await q.select({ organisationId: team.organisationId }).from(team).where(and(eq(team.partnershipId, partnershipId), eq(team.id, teamId))))[0]?.organisationId;
+}
+
+export async function userInPartnership(q: DbOrTx, partnershipId: string, userId: string): Promise<boolean> {
+  return (await q.select({ id: appUser.id }).from(appUser).where(and(eq(appUser.partnershipId, partnershipId), eq(appUser.id, userId)))).length > 0;
+}
+
+export async function insertPerson(q: DbOrTx, values: NewPerson): Promise<PersonRow> {
+  return (await q.insert(person).values(values).returning())[0]!;
+}
+
+export async function findPerson(q: DbOrTx, partnershipId: string, personId: string): Promise<PersonRow | undefined> {
+  return (await q.select().from(person).where(and(eq(person.partnershipId, partnershipId), eq(person.id, personId))))[0];
+}
+
+/** Update the person saved at `version` (optimistic concurrency): the updated row, or none if somebody saved first. */
+export async function updatePersonAtVersion(q: DbOrTx, partnershipId: string, personId: string, version: number, changes: Partial<NewPerson>, at: Date): Promise<PersonRow[]> {
+  return q
+    .update(person)
+    .set({ ...changes, updatedAt: at, version: version + 1 })
+    .where(and(eq(person.partnershipId, partnershipId), eq(person.id, personId), eq(person.version, version)))
+    .returning();
+}
+
+/** What the person page shows besides the person: their history (removed events too), contacts, tasks, team, lead and the partnership's organisations. */
+export async function personPageParts(q: DbOrTx, row: PersonRow) {
+  const { partnershipId, id: personId } = row;
+  const events = await q
+    .select()
+    .from(legalEvent)
+    .where(and(eq(legalEvent.partnershipId, partnershipId), eq(legalEvent.personId, personId)))
+    .orderBy(desc(legalEvent.occurredOn), desc(legalEvent.sequence));
+  const contacts = await q.select().from(personContact).where(and(eq(personContact.partnershipId, partnershipId), eq(personContact.personId, personId))).orderBy(asc(personContact.relationship));
+  const tasks = await q
+    .select({ task, ownerName: organisation.name })
+    .from(task)
+    .leftJoin(organisation, eq(organisation.id, task.ownerOrganisationId))
+    .where(and(eq(task.partnershipId, partnershipId), eq(task.personId, personId)))
+    .orderBy(desc(task.createdAt));
+  const teamRow = row.allocatedTeamId
+    ? await q.select({ name: team.name, organisationName: organisation.name }).from(team).innerJoin(organisation, eq(organisation.id, team.organisationId)).where(and(eq(team.partnershipId, partnershipId), eq(team.id, row.allocatedTeamId)))
+    : [];
+  const lead = row.leadPractitionerId ? await q.select({ name: appUser.displayName }).from(appUser).where(eq(appUser.id, row.leadPractitionerId)) : [];
+  const orgs = await q.select({ id: organisation.id, code: organisation.code, onsCode: organisation.onsCode, name: organisation.name }).from(organisation).where(eq(organisation.partnershipId, partnershipId));
+  return { events, contacts, tasks, team: teamRow[0] ?? null, leadName: lead[0]?.name ?? null, orgs };
+}
+
+/** Who viewed and changed a person's record, latest first (at most 200). */
+export async function personAuditTrail(q: DbOrTx, partnershipId: string, personId: string) {
+  return q
+    .select({ at: auditEvent.at, action: auditEvent.action, actorName: appUser.displayName, actorTokenId: auditEvent.actorTokenId, organisationName: organisation.name })
+    .from(auditEvent)
+    .leftJoin(appUser, eq(appUser.id, auditEvent.actorUserId))
+    .leftJoin(organisation, eq(organisation.id, auditEvent.organisationId))
+    .where(and(eq(auditEvent.partnershipId, partnershipId), eq(auditEvent.subjectType, 'person'), eq(auditEvent.subjectId, personId)))
+    .orderBy(desc(auditEvent.at), desc(auditEvent.id))
+    .limit(200);
+}
+
+export async function insertContact(q: DbOrTx, values: typeof personContact.$inferInsert): Promise<ContactRow> {
+  return (await q.insert(personContact).values(values).returning())[0]!;
+}
+
+export async function findPersonTask(q: DbOrTx, partnershipId: string, personId: string, taskId: string): Promise<TaskRow | undefined> {
+  return (await q.select().from(task).where(and(eq(task.partnershipId, partnershipId), eq(task.id, taskId), eq(task.personId, personId))))[0];
+}
+
+/** Complete the open task saved at `version` (optimistic concurrency): the updated row, or none. */
+export async function completeTaskAtVersion(q: DbOrTx, partnershipId: string, taskId: string, version: number, done: { outcome: string; by: string | null; at: Date }): Promise<TaskRow[]> {
+  return q
+    .update(task)
+    .set({ status: 'done', outcome: done.outcome, completedAt: done.at, completedBy: done.by, version: version + 1, updatedAt: done.at })
+    .where(and(eq(task.partnershipId, partnershipId), eq(task.id, taskId), eq(task.version, version), eq(task.status, 'open')))
+    .returning();
+}
+
+/** The organisation of the partnership with this code (not ONS code), if any. */
+export async function organisationIdWithCode(q: DbOrTx, partnershipId: string, code: string): Promise<string | undefined> {
+  return (await q.select({ id: organisation.id }).from(organisation).where(and(eq(organisation.partnershipId, partnershipId), eq(organisation.code, code))))[0]?.id;
+}
+
+export async function insertTask(q: DbOrTx, values: typeof task.$inferInsert): Promise<TaskRow> {
+  return (await q.insert(task).values(values).returning())[0]!;
+}
+
+/** Practitioners, senior practitioners and managers of the partnership, active, by name. */
+export async function practitionersOf(q: DbOrTx, partnershipId: string) {
+  return q
+    .selectDistinct({ id: appUser.id, name: appUser.displayName, organisationName: organisation.name })
+    .from(membership)
+    .innerJoin(appUser, eq(appUser.id, membership.userId))
+    .innerJoin(organisation, eq(organisation.id, membership.organisationId))
+    .where(and(eq(membership.partnershipId, partnershipId), eq(appUser.active, true), sql`${membership.roles} && array['practitioner','senior-practitioner','team-manager']::role[]`))
+    .orderBy(asc(appUser.displayName));
+}
+
+export async function teamsOf(q: DbOrTx, partnershipId: string) {
+  return q
+    .select({ id: team.id, name: team.name, organisationId: team.organisationId, organisationName: organisation.name })
+    .from(team)
+    .innerJoin(organisation, eq(organisation.id, team.organisationId))
+    .where(eq(team.partnershipId, partnershipId))
+    .orderBy(asc(organisation.name), asc(team.name));
+}
