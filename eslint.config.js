@@ -26,7 +26,6 @@ export const notYetThroughTheDoor = [
   'src/modules/exports/exports.service.ts',
   'src/modules/imports/imports.service.ts',
   'src/modules/imports/jobs.ts',
-  'src/modules/imports/plan.ts',
   'src/modules/panels/panels.service.ts',
   'src/modules/plans/api.ts',
   'src/modules/plans/plan-in-short.ts',
