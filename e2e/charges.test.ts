@@ -49,6 +49,12 @@ describe.skipIf(!hasChromium)('charges, refunds and planning settings', () => {
     await admin.getByRole('button', { name: 'Create token' }).click();
     const token = (await admin.getByTestId('new-token').textContent())!.trim();
     await admin.context().close();
+    // Nobody grants themselves rights: the lead organisation's administrator approves it.
+    const lead = await as(browser, 'admin@demo.aftercare.example');
+    await lead.goto('/admin');
+    await lead.getByRole('link', { name: 'API tokens of Northvale Council' }).click();
+    await lead.getByRole('button', { name: 'Approve Finance system' }).click();
+    await lead.context().close();
     const api = async (path: string, body: unknown) => {
       const res = await fetch(`${baseUrl()}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       expect(res.status, await res.clone().text()).toBeLessThan(300);

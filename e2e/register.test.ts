@@ -72,6 +72,14 @@ describe.skipIf(!hasChromium)('the register, its downloads, the hospital pipelin
     await page.getByRole('button', { name: 'Create token' }).click();
     token = ((await page.getByTestId('new-token').textContent()) ?? '').trim();
     await context.close();
+    // Nobody grants themselves rights: the lead organisation's administrator approves it.
+    const approver = await newContext(browser);
+    const lead = await approver.newPage();
+    await signIn(lead, 'admin@demo.aftercare.example');
+    await lead.goto('/admin');
+    await lead.getByRole('link', { name: 'API tokens of Northvale Council' }).click();
+    await lead.getByRole('button', { name: 'Approve Register journeys' }).click();
+    await approver.close();
 
     await addPerson({ givenName: 'Alma', familyName: FAMILY, engagement: 'engaged', lastContactOn: addDays(today, -7) }, [detained('2024-03-01'), ...discharged('2024-06-01'), { type: 'reviewed', date: addDays(today, -14) }]);
     await addPerson({ givenName: 'Bruno', familyName: FAMILY, engagement: 'disengaged' }, [detained('2023-01-05'), ...discharged('2023-02-20')]);

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, dateForm, demo, type TestApp } from '../../../test/app.ts';
+import { contextFor, entitledPerson, nhsNumbers } from '../../../test/fixtures.ts';
 import { recordChange } from '../../platform/audit/audit.ts';
 import type { Actor } from '../../platform/access/actor.ts';
 import { loadUserActor } from '../../platform/auth/actor-loader.ts';
@@ -208,14 +209,75 @@ describe('API tokens', () => {
     const stored = (await t.database.db.select().from(apiToken).where(eq(apiToken.name, 'EPR integration')))[0]!;
     expect(stored.tokenHash).not.toContain(token!);
 
+    // Since "nobody grants themselves rights", another administrator approves it before it works.
+    const approved = await approvedByAnotherAdministrator(stored.id);
     const ok = await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json', headers: { authorization: `Bearer ${token}` } });
     expect(ok.statusCode).toBe(200);
 
     await b.get(`/admin/organisations/${northvale().id}/tokens`);
-    const revoked = await b.post(`/admin/tokens/${stored.id}/revoke`, { version: String(stored.version) });
+    const revoked = await b.post(`/admin/tokens/${stored.id}/revoke`, { version: String(approved.version) });
     expect(revoked.statusCode).toBe(302);
     const refused = await t.app.inject({ method: 'POST', url: '/api/v1/rules/evaluate', headers: { authorization: `Bearer ${token}` }, payload: {} });
     expect(refused.statusCode).toBe(401);
+  });
+});
+
+/** The lead organisation's administrator approves a token on its organisation's tokens page. */
+async function approvedByAnotherAdministrator(tokenId: string) {
+  const stored = (await t.database.db.select().from(apiToken).where(eq(apiToken.id, tokenId)))[0]!;
+  const lead = await signedIn(demo.admin);
+  const page = await lead.get(`/admin/organisations/${stored.organisationId}/tokens`);
+  expect(page.body).toContain(`action="/admin/tokens/${tokenId}/approve"`);
+  const res = await lead.post(`/admin/tokens/${tokenId}/approve`, { version: String(stored.version) });
+  expect(res.statusCode).toBe(302);
+  return (await t.database.db.select().from(apiToken).where(eq(apiToken.id, tokenId)))[0]!;
+}
+
+describe('nobody grants themselves rights: API tokens need a second administrator', () => {
+  it('keeps a token an administrator created inactive (401) until a different administrator approves it; the creator cannot approve it (403)', async () => {
+    const creator = await signedIn(demo.laAdmin);
+    // The finding: this administrator is refused the register...
+    expect((await creator.get('/register')).statusCode).toBe(403);
+    await creator.get(`/admin/organisations/${northvale().id}/tokens`);
+    const created = await creator.post(`/admin/organisations/${northvale().id}/tokens`, { name: 'Self-granted access' });
+    expect(created.statusCode).toBe(200);
+    const token = /data-qa="new-token">([^<]+)</.exec(created.body)![1]!;
+    expect(created.body).toContain('It will work only once another administrator');
+    const stored = (await t.database.db.select().from(apiToken).where(eq(apiToken.name, 'Self-granted access')))[0]!;
+    expect(stored.approvedAt).toBeNull();
+
+    // ...and the token they made for themselves reads nobody's record.
+    const someone = nhsNumbers(712_000)();
+    await entitledPerson(await contextFor(t, demo.practitioner), { nhsNumber: someone, ordinaryResidence: 'E06000901' });
+    const people = `/api/v1/people?nhsNumber=${someone}`;
+    const refused = await t.app.inject({ url: people, headers: { authorization: `Bearer ${token}` } });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect((refused.json() as { detail: string }).detail).toContain('has not been approved yet');
+    const write = await t.app.inject({ method: 'POST', url: '/api/v1/people', headers: { authorization: `Bearer ${token}` }, payload: {} });
+    expect(write.statusCode).toBe(401);
+
+    // The creator sees it waiting, with no Approve button, and is refused if they try.
+    const own = await creator.get(`/admin/organisations/${northvale().id}/tokens`);
+    expect(own.body).toContain('Waiting for approval by another administrator');
+    expect(own.body).not.toContain(`action="/admin/tokens/${stored.id}/approve"`);
+    const selfApproval = await creator.post(`/admin/tokens/${stored.id}/approve`, { version: String(stored.version) });
+    expect(selfApproval.statusCode).toBe(403);
+    expect(selfApproval.body).toContain('another administrator must approve it');
+    expect((await t.database.db.select().from(apiToken).where(eq(apiToken.id, stored.id)))[0]!.approvedAt).toBeNull();
+    expect((await t.app.inject({ url: people, headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(401);
+
+    // A different administrator (the lead organisation's) approves it: now it works, and it is audited.
+    const approved = await approvedByAnotherAdministrator(stored.id);
+    expect(approved.approvedAt).not.toBeNull();
+    const works = await t.app.inject({ url: people, headers: { authorization: `Bearer ${token}` } });
+    expect(works.statusCode).toBe(200);
+    expect((works.json() as { people: unknown[] }).people).toHaveLength(1);
+    const events = await t.database.db.select().from(auditEvent).where(and(eq(auditEvent.action, 'api-token.approved'), eq(auditEvent.subjectId, stored.id)));
+    expect(events).toHaveLength(1);
+    const lead = (await t.database.db.select().from(appUser).where(eq(appUser.email, demo.admin)))[0]!;
+    expect(events[0]!.actorUserId).toBe(lead.id);
+    expect(JSON.stringify(events[0]!.after)).not.toContain(stored.tokenHash);
   });
 });
 
@@ -249,6 +311,7 @@ describe('organisations API', () => {
     await b.get(`/admin/organisations/${northvale().id}/tokens`);
     const created = await b.post(`/admin/organisations/${northvale().id}/tokens`, { name: 'Directory sync' });
     const token = /data-qa="new-token">([^<]+)</.exec(created.body)![1]!;
+    await approvedByAnotherAdministrator((await t.database.db.select().from(apiToken).where(eq(apiToken.name, 'Directory sync')))[0]!.id);
     const res = await t.app.inject({ url: '/api/v1/organisations', headers: { authorization: `Bearer ${token}` } });
     expect(res.statusCode).toBe(200);
     const codes = (res.json() as { organisations: Array<{ code: string }> }).organisations.map((o) => o.code);

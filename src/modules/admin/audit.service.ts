@@ -1,12 +1,10 @@
-import { and, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { organisationScope, relationshipScope } from '../../platform/access/policy.ts';
 import { ForbiddenError } from '../../platform/errors/errors.ts';
-import { appUser, auditEvent, organisation } from '../../platform/db/schema.ts';
+import type { DbOrTx } from '../../platform/db/database.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
-import { visiblePeople } from '../register/index.ts';
-import { person } from '../register/index.ts';
+import { countAuditEvents, findAuditEvents, findReadablePeople } from './audit.queries.ts';
 
 const isoDate = z
   .string()
@@ -86,7 +84,7 @@ interface AuditRowContents {
  *    holds a person-reading role and may read every person it names.
  * Withheld events still show who did what, when, and to which subject.
  */
-async function withholdPersonData<T extends AuditRowContents>(ctx: ServiceContext, rows: T[]): Promise<Array<T & { withheld: string | null }>> {
+async function withholdPersonData<T extends AuditRowContents>(ctx: ServiceContext, q: DbOrTx, rows: T[]): Promise<Array<T & { withheld: string | null }>> {
   const readsPeople = relationshipScope(ctx.actor, 'person:read').organisationIds.length > 0;
   const named = new Map<T, string[]>();
   const candidates = new Set<string>();
@@ -96,14 +94,7 @@ async function withholdPersonData<T extends AuditRowContents>(ctx: ServiceContex
     named.set(row, ids);
     for (const id of ids) if (uuidPattern.test(id)) candidates.add(id);
   }
-  const readable = new Set<string>();
-  if (readsPeople && candidates.size > 0) {
-    const found = await ctx.db
-      .select({ id: person.id })
-      .from(person)
-      .where(and(visiblePeople(ctx.actor, 'person:read'), inArray(person.id, [...candidates])));
-    for (const r of found) readable.add(r.id);
-  }
+  const readable = new Set<string>(readsPeople ? await findReadablePeople(q, ctx.actor, [...candidates]) : []);
   return rows.map((row) => {
     const ids = named.get(row);
     let withheld: string | null = null;
@@ -125,38 +116,19 @@ export async function searchAuditEvents(ctx: ServiceContext, rawFilter: unknown)
   const filter = parseInput(auditFilterSchema, rawFilter);
   const scope = organisationScope(ctx.actor, 'audit:read');
   if (!scope.all && scope.organisationIds.length === 0) throw new ForbiddenError();
-  const conditions: SQL[] = [eq(auditEvent.partnershipId, ctx.actor.partnershipId)];
-  if (!scope.all) conditions.push(inArray(auditEvent.organisationId, scope.organisationIds));
-  if (filter.action) conditions.push(eq(auditEvent.action, filter.action));
-  if (filter.subjectType) conditions.push(eq(auditEvent.subjectType, filter.subjectType));
-  if (filter.subjectId) conditions.push(eq(auditEvent.subjectId, filter.subjectId));
-  if (filter.from) conditions.push(gte(auditEvent.at, new Date(`${filter.from}T00:00:00Z`)));
-  if (filter.to) conditions.push(lt(auditEvent.at, sql`${`${filter.to}T00:00:00Z`}::timestamptz + interval '1 day'`));
-  const where = and(...conditions);
-
-  const [rows, total] = await Promise.all([
-    ctx.db
-      .select({
-        id: auditEvent.id,
-        at: auditEvent.at,
-        action: auditEvent.action,
-        subjectType: auditEvent.subjectType,
-        subjectId: auditEvent.subjectId,
-        before: auditEvent.before,
-        after: auditEvent.after,
-        requestId: auditEvent.requestId,
-        actorName: appUser.displayName,
-        actorTokenId: auditEvent.actorTokenId,
-        organisationName: organisation.name,
-      })
-      .from(auditEvent)
-      .leftJoin(appUser, eq(appUser.id, auditEvent.actorUserId))
-      .leftJoin(organisation, eq(organisation.id, auditEvent.organisationId))
-      .where(where)
-      .orderBy(desc(auditEvent.at), desc(auditEvent.id))
-      .limit(AUDIT_PAGE_SIZE)
-      .offset((filter.page - 1) * AUDIT_PAGE_SIZE),
-    ctx.db.select({ n: sql<number>`count(*)::int` }).from(auditEvent).where(where),
-  ]);
-  return { filter, rows: await withholdPersonData(ctx, rows), total: total[0]?.n ?? 0 };
+  const search = {
+    partnershipId: ctx.actor.partnershipId,
+    organisationIds: scope.all ? ('all' as const) : scope.organisationIds,
+    action: filter.action,
+    subjectType: filter.subjectType,
+    subjectId: filter.subjectId,
+    from: filter.from,
+    to: filter.to,
+  };
+  // One unit of work for the page: the events, their count and which people the actor may read.
+  return ctx.data.read(async (q) => {
+    const rows = await findAuditEvents(q, search, { limit: AUDIT_PAGE_SIZE, offset: (filter.page - 1) * AUDIT_PAGE_SIZE });
+    const total = await countAuditEvents(q, search);
+    return { filter, rows: await withholdPersonData(ctx, q, rows), total };
+  });
 }

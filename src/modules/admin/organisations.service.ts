@@ -1,13 +1,11 @@
-import { and, asc, eq, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import { organisationTypes } from '../../platform/access/actor.ts';
 import { assertCan } from '../../platform/access/policy.ts';
-import { recordChange } from '../../platform/audit/audit.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
-import { organisation } from '../../platform/db/schema.ts';
 import { InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
+import { findOrganisation, findOrganisations, insertOrganisation, organisationCodeTaken, updateOrganisationAtVersion } from './organisations.queries.ts';
 
 /** GSS codes for local authorities (E06/E07/E08/E09 England, W06 Wales); ODS codes for NHS bodies. */
 const GSS_LOCAL_AUTHORITY = /^(E0[6-9]|W06)\d{6}$/;
@@ -42,36 +40,30 @@ export type OrganisationInput = z.input<typeof organisationInputSchema>;
 
 export async function listOrganisations(ctx: ServiceContext) {
   assertCan(ctx.actor, 'organisations:read');
-  return ctx.db
-    .select()
-    .from(organisation)
-    .where(eq(organisation.partnershipId, ctx.actor.partnershipId))
-    .orderBy(asc(organisation.type), asc(organisation.name));
+  return ctx.data.read((q) => findOrganisations(q, ctx.actor.partnershipId));
 }
 
 export async function getOrganisation(ctx: ServiceContext, id: string) {
   assertCan(ctx.actor, 'organisations:read');
-  const row = (await ctx.db.select().from(organisation).where(and(eq(organisation.id, id), eq(organisation.partnershipId, ctx.actor.partnershipId))))[0];
+  const row = await ctx.data.read((q) => findOrganisation(q, ctx.actor.partnershipId, id));
   if (!row) throw new NotFoundError('Organisation not found');
   return row;
 }
 
 async function assertCodeFree(tx: DbOrTx, partnershipId: string, code: string, exceptId?: string): Promise<void> {
-  const clash = await tx
-    .select({ id: organisation.id })
-    .from(organisation)
-    .where(and(eq(organisation.partnershipId, partnershipId), eq(organisation.code, code), exceptId ? ne(organisation.id, exceptId) : undefined));
-  if (clash.length > 0) throw new InputError([{ path: 'code', message: `Another organisation in this partnership already has the code ${code}` }]);
+  if (await organisationCodeTaken(tx, partnershipId, code, exceptId)) {
+    throw new InputError([{ path: 'code', message: `Another organisation in this partnership already has the code ${code}` }]);
+  }
 }
 
 export async function createOrganisation(ctx: ServiceContext, input: unknown) {
   assertCan(ctx.actor, 'organisations:manage', { partnershipId: ctx.actor.partnershipId });
   const data = parseInput(organisationInputSchema, input);
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     await assertCodeFree(tx, ctx.actor.partnershipId, data.code);
-    const [created] = await tx.insert(organisation).values({ ...data, partnershipId: ctx.actor.partnershipId }).returning();
-    await recordChange(tx, ctx, { action: 'organisation.created', subjectType: 'organisation', subjectId: created!.id, after: created });
-    return created!;
+    const created = await insertOrganisation(tx, ctx.actor.partnershipId, data);
+    await audit.change({ action: 'organisation.created', subjectType: 'organisation', subjectId: created.id, after: created });
+    return created;
   });
 }
 
@@ -80,16 +72,10 @@ export async function updateOrganisation(ctx: ServiceContext, id: string, versio
   const before = await getOrganisation(ctx, id);
   assertCan(ctx.actor, 'organisations:manage', { partnershipId: before.partnershipId, organisationId: id });
   const data = parseInput(organisationInputSchema, input);
-  return ctx.db.transaction(async (tx) => {
+  return ctx.data.transaction(async (tx, audit) => {
     await assertCodeFree(tx, ctx.actor.partnershipId, data.code, id);
-    const updated = expectOneUpdated(
-      await tx
-        .update(organisation)
-        .set({ ...data, updatedAt: new Date(), version: version + 1 })
-        .where(and(eq(organisation.id, id), eq(organisation.version, version), eq(organisation.partnershipId, ctx.actor.partnershipId)))
-        .returning(),
-    );
-    await recordChange(tx, ctx, { action: 'organisation.updated', subjectType: 'organisation', subjectId: id, before, after: updated });
+    const updated = expectOneUpdated(await updateOrganisationAtVersion(tx, ctx.actor.partnershipId, id, version, data, ctx.clock.now()));
+    await audit.change({ action: 'organisation.updated', subjectType: 'organisation', subjectId: id, before, after: updated });
     return updated;
   });
 }

@@ -6,7 +6,7 @@ import { asArray, asBoolean, asString, asVersion, formBody } from '../../platfor
 import { toGovukErrors } from '../../platform/http/validation.ts';
 import { AUDIT_PAGE_SIZE, searchAuditEvents } from './audit.service.ts';
 import { createOrganisation, getOrganisation, listOrganisations, updateOrganisation } from './organisations.service.ts';
-import { createToken, listTokens, revokeToken } from './tokens.service.ts';
+import { approveToken, createToken, listTokens, revokeToken } from './tokens.service.ts';
 import {
   administeredOrganisations,
   createUser,
@@ -190,7 +190,7 @@ export function adminRoutes(app: FastifyInstance): void {
     const ctx = request.ctx();
     const org = await getOrganisation(ctx, request.params.id);
     const tokens = await listTokens(ctx, org.id);
-    return reply.render(v('tokens'), { title: `API tokens for ${org.name}`, organisation: org, tokens, values: {} });
+    return reply.render(v('tokens'), { title: `API tokens for ${org.name}`, organisation: org, tokens, values: {}, currentUserId: ctx.actor.userId });
   });
 
   app.post<{ Params: { id: string } }>('/admin/organisations/:id/tokens', async (request, reply) => {
@@ -201,12 +201,12 @@ export function adminRoutes(app: FastifyInstance): void {
     try {
       const created = await createToken(ctx, values);
       const tokens = await listTokens(ctx, org.id);
-      return await reply.render(v('tokens'), { title: `API tokens for ${org.name}`, organisation: org, tokens, values: {}, created });
+      return await reply.render(v('tokens'), { title: `API tokens for ${org.name}`, organisation: org, tokens, values: {}, created, currentUserId: ctx.actor.userId });
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       const tokens = await listTokens(ctx, org.id);
       reply.status(422);
-      return reply.render(v('tokens'), { title: `API tokens for ${org.name}`, organisation: org, tokens, values, errors: toGovukErrors(error.issues) });
+      return reply.render(v('tokens'), { title: `API tokens for ${org.name}`, organisation: org, tokens, values, errors: toGovukErrors(error.issues), currentUserId: ctx.actor.userId });
     }
   });
 
@@ -216,6 +216,14 @@ export function adminRoutes(app: FastifyInstance): void {
     const revoked = await revokeToken(ctx, request.params.id, asVersion(body.version));
     flash(request, `The token “${revoked.name}” has been revoked. Systems using it can no longer call the API.`);
     return reply.redirect(`/admin/organisations/${revoked.organisationId}/tokens`);
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/tokens/:id/approve', async (request, reply) => {
+    const ctx = request.ctx();
+    const body = formBody(request.body);
+    const approved = await approveToken(ctx, request.params.id, asVersion(body.version));
+    flash(request, `The token “${approved.name}” has been approved. Systems can now use it to call the API.`);
+    return reply.redirect(`/admin/organisations/${approved.organisationId}/tokens`);
   });
 
   // Audit trail

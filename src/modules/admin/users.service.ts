@@ -1,14 +1,26 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { roles, type Role } from '../../platform/access/actor.ts';
+import { roles } from '../../platform/access/actor.ts';
 import { assertCan, can, organisationScope } from '../../platform/access/policy.ts';
-import { recordChange } from '../../platform/audit/audit.ts';
 import { hashPassword, passwordRules } from '../../platform/auth/passwords.ts';
 import { destroyUserSessions } from '../../platform/auth/session-store.ts';
-import { appUser, membership, organisation } from '../../platform/db/schema.ts';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
+import {
+  clearUserLockout,
+  findMembership,
+  findOrganisationOfPartnership,
+  findOrganisationsByName,
+  findUserEmail,
+  findUsersOfOrganisation,
+  insertMembership,
+  insertUserUnlessEmailTaken,
+  setUserActive,
+  updateMembershipRolesAtVersion,
+  type UserRow,
+} from './users.queries.ts';
+
+export type { UserRow } from './users.queries.ts';
 
 const rolesSchema = z
   .array(z.enum(roles, { error: 'Select a role from the list' }), { error: 'Select at least one role' })
@@ -46,75 +58,31 @@ export function isOwnAccount(ctx: ServiceContext, member: Pick<UserRow, 'id'>): 
  */
 async function refuseOwnAccount(ctx: ServiceContext, member: Pick<UserRow, 'id' | 'organisationId'>, attempted: string): Promise<void> {
   if (!isOwnAccount(ctx, member)) return;
-  await recordChange(ctx.db, ctx, {
-    action: 'user.own-access-change-refused',
-    subjectType: 'user',
-    subjectId: member.id,
-    after: { attempted, organisationId: member.organisationId },
-  });
+  await ctx.data.transaction((_tx, audit) =>
+    audit.change({
+      action: 'user.own-access-change-refused',
+      subjectType: 'user',
+      subjectId: member.id,
+      after: { attempted, organisationId: member.organisationId },
+    }),
+  );
   throw new ForbiddenError(OWN_ACCESS_REFUSED);
 }
-
-export interface UserRow {
-  id: string;
-  displayName: string;
-  email: string;
-  active: boolean;
-  lockedUntil: Date | null;
-  lastSignInAt: Date | null;
-  membershipId: string;
-  membershipVersion: number;
-  userVersion: number;
-  organisationId: string;
-  organisationName: string;
-  roles: Role[];
-}
-
-const userColumns = {
-  id: appUser.id,
-  displayName: appUser.displayName,
-  email: appUser.email,
-  active: appUser.active,
-  lockedUntil: appUser.lockedUntil,
-  lastSignInAt: appUser.lastSignInAt,
-  userVersion: appUser.version,
-  membershipId: membership.id,
-  membershipVersion: membership.version,
-  organisationId: organisation.id,
-  organisationName: organisation.name,
-  roles: membership.roles,
-};
 
 /** The users of one organisation, for its administrators (or the lead organisation's). */
 export async function listUsersOfOrganisation(ctx: ServiceContext, organisationId: string): Promise<UserRow[]> {
   assertCan(ctx.actor, 'users:manage', { partnershipId: ctx.actor.partnershipId, organisationId });
-  const rows = await ctx.db
-    .select(userColumns)
-    .from(membership)
-    .innerJoin(appUser, eq(appUser.id, membership.userId))
-    .innerJoin(organisation, eq(organisation.id, membership.organisationId))
-    .where(and(eq(membership.organisationId, organisationId), eq(membership.partnershipId, ctx.actor.partnershipId)))
-    .orderBy(asc(appUser.displayName));
-  return rows;
+  return ctx.data.read((q) => findUsersOfOrganisation(q, ctx.actor.partnershipId, organisationId));
 }
 
 /** Organisations whose users the actor administers. */
 export async function administeredOrganisations(ctx: ServiceContext) {
   const scope = organisationScope(ctx.actor, 'users:manage');
-  const where = scope.all
-    ? eq(organisation.partnershipId, ctx.actor.partnershipId)
-    : and(eq(organisation.partnershipId, ctx.actor.partnershipId), inArray(organisation.id, scope.organisationIds.length ? scope.organisationIds : ['00000000-0000-0000-0000-000000000000']));
-  return ctx.db.select().from(organisation).where(where).orderBy(asc(organisation.name));
+  return ctx.data.read((q) => findOrganisationsByName(q, ctx.actor.partnershipId, scope.all ? 'all' : scope.organisationIds));
 }
 
 export async function getMembership(ctx: ServiceContext, membershipId: string): Promise<UserRow> {
-  const rows = (await ctx.db
-    .select(userColumns)
-    .from(membership)
-    .innerJoin(appUser, eq(appUser.id, membership.userId))
-    .innerJoin(organisation, eq(organisation.id, membership.organisationId))
-    .where(and(eq(membership.id, membershipId), eq(membership.partnershipId, ctx.actor.partnershipId)))) as UserRow[];
-  const row = rows[0];
+  const row = await ctx.data.read((q) => findMembership(q, ctx.actor.partnershipId, membershipId));
   if (!row) throw new NotFoundError('User not found');
   assertCan(ctx.actor, 'users:manage', { partnershipId: ctx.actor.partnershipId, organisationId: row.organisationId });
   return row;
@@ -127,31 +95,25 @@ export async function createUser(ctx: ServiceContext, input: unknown) {
   assertCan(ctx.actor, 'users:manage', { partnershipId: ctx.actor.partnershipId, organisationId: typeof claimed === 'string' ? claimed : undefined });
   const data = parseInput(newUserSchema, input);
   assertCan(ctx.actor, 'users:manage', { partnershipId: ctx.actor.partnershipId, organisationId: data.organisationId });
-  const org = (await ctx.db.select().from(organisation).where(and(eq(organisation.id, data.organisationId), eq(organisation.partnershipId, ctx.actor.partnershipId))))[0];
+  const actorUserId = ctx.actor.userId;
+  const { org, selfEmail } = await ctx.data.read(async (q) => ({
+    org: await findOrganisationOfPartnership(q, ctx.actor.partnershipId, data.organisationId),
+    selfEmail: actorUserId !== null ? await findUserEmail(q, actorUserId) : undefined,
+  }));
   if (!org) throw new InputError([{ path: 'organisationId', message: 'Select the organisation' }]);
-  if (ctx.actor.userId !== null) {
-    const self = (await ctx.db.select({ email: appUser.email }).from(appUser).where(eq(appUser.id, ctx.actor.userId)))[0];
-    if (self?.email === data.email) await refuseOwnAccount(ctx, { id: ctx.actor.userId, organisationId: org.id }, 'add a membership');
-  }
+  if (actorUserId !== null && selfEmail === data.email) await refuseOwnAccount(ctx, { id: actorUserId, organisationId: org.id }, 'add a membership');
   const passwordHash = await hashPassword(data.password);
-  return ctx.db.transaction(async (tx) => {
-    const existing = (await tx.select().from(appUser).where(eq(appUser.email, data.email)))[0];
-    if (existing) throw new InputError([{ path: 'email', message: 'An account with this email address already exists' }]);
-    const [user] = await tx
-      .insert(appUser)
-      .values({ partnershipId: ctx.actor.partnershipId, email: data.email, displayName: data.displayName, passwordHash })
-      .returning();
-    const [member] = await tx
-      .insert(membership)
-      .values({ partnershipId: ctx.actor.partnershipId, userId: user!.id, organisationId: org.id, roles: data.roles })
-      .returning();
-    await recordChange(tx, ctx, {
+  return ctx.data.transaction(async (tx, audit) => {
+    const user = await insertUserUnlessEmailTaken(tx, { partnershipId: ctx.actor.partnershipId, email: data.email, displayName: data.displayName, passwordHash });
+    if (!user) throw new InputError([{ path: 'email', message: 'An account with this email address already exists' }]);
+    const member = await insertMembership(tx, { partnershipId: ctx.actor.partnershipId, userId: user.id, organisationId: org.id, roles: data.roles });
+    await audit.change({
       action: 'user.created',
       subjectType: 'user',
-      subjectId: user!.id,
-      after: { user: { ...user!, passwordHash: undefined }, membership: member },
+      subjectId: user.id,
+      after: { user: { ...user, passwordHash: undefined }, membership: member },
     });
-    return { user: user!, membership: member! };
+    return { user, membership: member };
   });
 }
 
@@ -165,36 +127,29 @@ export async function updateMembership(ctx: ServiceContext, membershipId: string
   await refuseOwnAccount(ctx, before, 'change roles or access');
   const data = parseInput(membershipUpdateSchema, input);
   if (before.membershipVersion !== version) throw new ConflictError();
-  const result = await ctx.db.transaction(async (tx) => {
-    const updated = expectOneUpdated(
-      await tx
-        .update(membership)
-        .set({ roles: data.roles, version: version + 1, updatedAt: new Date() })
-        .where(and(eq(membership.id, membershipId), eq(membership.version, version)))
-        .returning(),
-    );
-    if (before.active !== data.active) {
-      await tx.update(appUser).set({ active: data.active, updatedAt: new Date(), version: before.userVersion + 1 }).where(eq(appUser.id, before.id));
-    }
-    await recordChange(tx, ctx, {
+  return ctx.data.transaction(async (tx, audit) => {
+    const now = ctx.clock.now();
+    const updated = expectOneUpdated(await updateMembershipRolesAtVersion(tx, membershipId, version, data.roles, now));
+    if (before.active !== data.active) await setUserActive(tx, before.id, data.active, before.userVersion, now);
+    await audit.change({
       action: 'user.membership-updated',
       subjectType: 'user',
       subjectId: before.id,
       before: { roles: before.roles, active: before.active, organisationId: before.organisationId },
       after: { roles: updated.roles, active: data.active, organisationId: before.organisationId },
     });
+    // Deactivating signs the person out everywhere, in the same transaction.
+    if (!data.active) await destroyUserSessions(tx, before.id);
     return updated;
   });
-  if (!data.active) await destroyUserSessions(ctx.db, before.id);
-  return result;
 }
 
 /** Lift a lockout early (after checking who is asking, outside the service). */
 export async function unlockUser(ctx: ServiceContext, membershipId: string) {
   const before = await getMembership(ctx, membershipId);
-  return ctx.db.transaction(async (tx) => {
-    await tx.update(appUser).set({ lockedUntil: null, failedSignIns: 0, updatedAt: new Date() }).where(eq(appUser.id, before.id));
-    await recordChange(tx, ctx, { action: 'user.unlocked', subjectType: 'user', subjectId: before.id, before: { lockedUntil: before.lockedUntil } });
+  return ctx.data.transaction(async (tx, audit) => {
+    await clearUserLockout(tx, before.id, ctx.clock.now());
+    await audit.change({ action: 'user.unlocked', subjectType: 'user', subjectId: before.id, before: { lockedUntil: before.lockedUntil } });
   });
 }
 

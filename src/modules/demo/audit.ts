@@ -4,15 +4,14 @@
  * demo quality lead, in the demo seed's transaction; answers are deterministic (no randomness), so
  * every fresh demo shows the same scores.
  */
-import { and, eq } from 'drizzle-orm';
 import type { Config } from '../../platform/config/config.ts';
 import type { Tx } from '../../platform/db/database.ts';
-import { appUser } from '../../platform/db/schema.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { type auditAnswers } from '../../domain/audit-score.ts';
 import { addFinding, completeAudit, configureAudit, getAudit, saveCase, snapshotOf } from '../annual-audit/index.ts';
 import { ensureChecklist } from '../annual-audit/index.ts';
 import { demoContext } from './context.ts';
+import { findDemoUserId } from './demo.queries.ts';
 
 export const DEMO_AUDIT_NAME = 'Section 117 case audit 2025';
 export const DEMO_AUDIT_SEED = 'demo-audit-2025';
@@ -21,9 +20,9 @@ const contextFor = (tx: Tx, partnershipId: string, config: Config, email: string
   demoContext(tx, partnershipId, config, email, orgCode, 'seed:demo-audit');
 
 async function userId(tx: Tx, partnershipId: string, email: string): Promise<string> {
-  const [user] = await tx.select({ id: appUser.id }).from(appUser).where(and(eq(appUser.partnershipId, partnershipId), eq(appUser.email, email)));
-  if (!user) throw new Error(`The demo user ${email} is missing`);
-  return user.id;
+  const id = await findDemoUserId(tx, partnershipId, email);
+  if (!id) throw new Error(`The demo user ${email} is missing`);
+  return id;
 }
 
 /**

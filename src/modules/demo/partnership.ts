@@ -1,9 +1,7 @@
-import { sql } from 'drizzle-orm';
 import type { Role } from '../../platform/access/actor.ts';
 import { hashPassword } from '../../platform/auth/passwords.ts';
 import type { Db } from '../../platform/db/database.ts';
-import { appUser, auditEvent, membership, organisation, partnership } from '../../platform/db/schema.ts';
-import { team } from '../register/index.ts';
+import { countPartnerships, insertMembership, insertOrganisation, insertPartnership, insertSeededEvent, insertTeam, insertUser } from './demo.queries.ts';
 
 /**
  * A synthetic demonstration partnership. Every name, code and account here is invented:
@@ -67,42 +65,31 @@ function demoContact(code: string, name: string): { contactPhone: string; contac
 }
 
 export async function isEmpty(db: Db): Promise<boolean> {
-  const rows = await db.select({ n: sql<number>`count(*)::int` }).from(partnership);
-  return (rows[0]?.n ?? 0) === 0;
+  return (await countPartnerships(db)) === 0;
 }
 
-/** Seeds the demo partnership in one transaction, audited as the system. Returns the partnership id. */
+/**
+ * Seeds the demo partnership in one transaction, audited as the system. Returns the partnership id.
+ * It creates the partnership row itself, so there is no tenant yet: it writes through
+ * demo.queries.ts on the raw transaction, not through the door (on purpose; see that file).
+ */
 export async function seedDemo(db: Db): Promise<string> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   return db.transaction(async (tx) => {
-    const [p] = await tx.insert(partnership).values({ name: 'Northvale and Southmere Section 117 Partnership' }).returning();
-    const partnershipId = p!.id;
+    const partnershipId = await insertPartnership(tx, 'Northvale and Southmere Section 117 Partnership');
     const orgs = new Map<OrgKey, string>();
     for (const o of demoOrganisations) {
-      const [row] = await tx
-        .insert(organisation)
-        .values({ partnershipId, type: o.type, code: o.code, onsCode: 'onsCode' in o ? o.onsCode : null, name: o.name, isLead: o.isLead, ...demoContact(o.code, o.name) })
-        .returning({ id: organisation.id });
-      orgs.set(o.key, row!.id);
+      const id = await insertOrganisation(tx, { partnershipId, type: o.type, code: o.code, onsCode: 'onsCode' in o ? o.onsCode : null, name: o.name, isLead: o.isLead, ...demoContact(o.code, o.name) });
+      orgs.set(o.key, id);
     }
-    for (const t of demoTeams) await tx.insert(team).values({ partnershipId, organisationId: orgs.get(t.org)!, name: t.name });
+    for (const t of demoTeams) await insertTeam(tx, { partnershipId, organisationId: orgs.get(t.org)!, name: t.name });
     for (const u of demoUsers) {
-      const [user] = await tx
-        .insert(appUser)
-        .values({ partnershipId, email: u.email, displayName: u.name, passwordHash })
-        .returning({ id: appUser.id });
+      const userId = await insertUser(tx, { partnershipId, email: u.email, displayName: u.name, passwordHash });
       for (const m of u.memberships) {
-        await tx.insert(membership).values({ partnershipId, userId: user!.id, organisationId: orgs.get(m.org)!, roles: m.roles });
+        await insertMembership(tx, { partnershipId, userId, organisationId: orgs.get(m.org)!, roles: m.roles });
       }
     }
-    await tx.insert(auditEvent).values({
-      partnershipId,
-      action: 'partnership.seeded',
-      subjectType: 'partnership',
-      subjectId: partnershipId,
-      after: { organisations: demoOrganisations.length, users: demoUsers.length, synthetic: true },
-      requestId: 'seed',
-    });
+    await insertSeededEvent(tx, partnershipId, { organisations: demoOrganisations.length, users: demoUsers.length, synthetic: true });
     return partnershipId;
   });
 }

@@ -21,7 +21,6 @@
  * E06000030 stands for "another authority" outside the partnership and E54000902 for another ICB.
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, sql } from 'drizzle-orm';
 import { ageOn, fromDayNumber, toDayNumber } from '../../domain/calendar-date.ts';
 import { syntheticNhsNumbers } from '../../domain/nhs-number.ts';
 import type { LegalEvent } from '../../domain/rules/index.ts';
@@ -31,12 +30,11 @@ import { todayInLondon } from '../../platform/clock.ts';
 import { loadConfig, type Config } from '../../platform/config/config.ts';
 import type { Db, Tx } from '../../platform/db/database.ts';
 import { demoTeams, seedDemo } from './partnership.ts';
-import { appUser, organisation } from '../../platform/db/schema.ts';
 import { serviceContext, type ServiceContext } from '../../platform/http/context.ts';
 import type { contactRelationships } from '../register/index.ts';
 import { addContact, createPerson, recordEvent } from '../register/index.ts';
 import { grantWorkflowAuthority } from '../register/index.ts';
-import { person, team } from '../register/index.ts';
+import { countPeople, findDemoUsers, findOrganisationCodes, findPartnershipsWithOrganisationCode, findTeams } from './demo.queries.ts';
 
 // ---------------------------------------------------------------------------
 // The partnership as the plan sees it
@@ -920,20 +918,18 @@ export async function seedDemoWithPeople(
 }
 
 async function writePlan(db: Tx, partnershipId: string, config: Config, options: PlanOptions): Promise<Omit<SeedDemoPeopleResult, 'milliseconds'>> {
-  const existing = await db.select({ n: sql<number>`count(*)::int` }).from(person).where(eq(person.partnershipId, partnershipId));
-  if ((existing[0]?.n ?? 0) > 0) throw new Error('The demo partnership already holds people; synthetic people are only added to a new demo.');
+  // The seed's look-ups run on its own transaction, outside the door (demo.queries.ts says why);
+  // the people themselves are written through the register's services as the demo users.
+  if ((await countPeople(db, partnershipId)) > 0) throw new Error('The demo partnership already holds people; synthetic people are only added to a new demo.');
 
-  const orgs = await db.select({ id: organisation.id, code: organisation.code }).from(organisation).where(eq(organisation.partnershipId, partnershipId));
+  const orgs = await findOrganisationCodes(db, partnershipId);
   const orgId = (code: string) => {
     const found = orgs.find((o) => o.code === code);
     if (!found) throw new Error(`The demo partnership has no organisation ${code}`);
     return found.id;
   };
   const emails = Object.values(demoWriters).map((w) => w.email);
-  const users = await db
-    .select({ id: appUser.id, email: appUser.email })
-    .from(appUser)
-    .where(and(eq(appUser.partnershipId, partnershipId), inArray(appUser.email, emails)));
+  const users = await findDemoUsers(db, partnershipId, emails);
   const contexts = new Map<Writer, ServiceContext>();
   const userIds = new Map<Writer, string>();
   const requestId = `seed:demo-people:${randomUUID()}`;
@@ -945,7 +941,7 @@ async function writePlan(db: Tx, partnershipId: string, config: Config, options:
     contexts.set(writer, serviceContext({ db, actor, requestId, config }));
     userIds.set(writer, user.id);
   }
-  const teams = await db.select({ id: team.id, name: team.name }).from(team).where(eq(team.partnershipId, partnershipId));
+  const teams = await findTeams(db, partnershipId);
   const teamIds = new Map<string, string>(teams.map((t) => [t.name, t.id]));
 
   const plan = planDemoPeople(options);
@@ -980,7 +976,7 @@ async function writePlan(db: Tx, partnershipId: string, config: Config, options:
 
 /** The partnership seeded by `seedDemo`: the one whose lead organisation has the demo ICB's code. */
 async function demoPartnershipId(db: Tx): Promise<string> {
-  const rows = await db.select({ partnershipId: organisation.partnershipId }).from(organisation).where(eq(organisation.code, 'QZV'));
+  const rows = await findPartnershipsWithOrganisationCode(db, 'QZV');
   if (rows.length !== 1) throw new Error(rows.length === 0 ? 'No demo partnership: run seedDemo first' : 'Several demo partnerships: pass partnershipId');
-  return rows[0]!.partnershipId;
+  return rows[0]!;
 }

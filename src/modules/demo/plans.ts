@@ -5,15 +5,13 @@
  * approved; some are left in draft or waiting for approval, so every state shows in the demo.
  * Deterministic: the same people get the same plans on every first start.
  */
-import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { NeedDomain } from '../../domain/rules/index.ts';
 import type { Config } from '../../platform/config/config.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
-import { person } from '../register/index.ts';
 import { addNeed, addService, approvePlan, startPlan, submitPlan, updatePlanDetails } from '../plans/index.ts';
-import { aftercarePlan } from '../plans/index.ts';
 import { demoContext } from './context.ts';
+import { findEntitledPeopleOf, findPlanVersion } from './demo.queries.ts';
 
 /** How many of the demo's entitled people get a plan. */
 export const DEMO_PLANS = 40;
@@ -94,8 +92,7 @@ const needs: NeedTemplate[] = [
 ];
 
 async function currentVersion(tx: Tx, partnershipId: string, planId: string): Promise<number> {
-  const [row] = await tx.select({ version: aftercarePlan.version }).from(aftercarePlan).where(and(eq(aftercarePlan.partnershipId, partnershipId), eq(aftercarePlan.id, planId)));
-  return row!.version;
+  return findPlanVersion(tx, partnershipId, planId);
 }
 
 const contextFor = (tx: Tx, partnershipId: string, config: Config, email: string, orgCode: string): Promise<ServiceContext> =>
@@ -106,12 +103,7 @@ export async function seedDemoPlans(tx: Tx, partnershipId: string, config: Confi
     E06000901: { drafter: await contextFor(tx, partnershipId, config, 'practitioner@demo.aftercare.example', 'E06000901'), approver: await contextFor(tx, partnershipId, config, 'manager@demo.aftercare.example', 'E06000901') },
     E06000902: { drafter: await contextFor(tx, partnershipId, config, 'senior@demo.aftercare.example', 'E06000902'), approver: await contextFor(tx, partnershipId, config, 'senior@demo.aftercare.example', 'E06000902') },
   } as const;
-  const people = await tx
-    .select({ id: person.id, la: person.responsibleLocalAuthority, entitlementStart: person.entitlementStart })
-    .from(person)
-    .where(and(eq(person.partnershipId, partnershipId), eq(person.status, 'entitled'), inArray(person.responsibleLocalAuthority, Object.keys(writers))))
-    .orderBy(asc(person.nhsNumber))
-    .limit(DEMO_PLANS);
+  const people = await findEntitledPeopleOf(tx, partnershipId, Object.keys(writers), DEMO_PLANS);
   let made = 0;
   for (const [i, p] of people.entries()) {
     const { drafter, approver } = writers[p.la as keyof typeof writers];

@@ -1,7 +1,5 @@
-import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database.ts';
-import { organisation } from '../../platform/db/schema.ts';
-import { populationFigure } from '../population/index.ts';
+import { findLocalAuthorityCodes, insertPopulationFigures } from './demo.queries.ts';
 
 /*
  * SYNTHETIC population figures for the demo partnership's fictional local authorities, so the
@@ -29,11 +27,8 @@ export function syntheticDemoPopulation(localAuthorities: readonly string[]): Ar
 
 /** A demo seed step (seedDemoWithPeople `after`): writes the synthetic figures; returns how many. */
 export async function seedDemoPopulation(tx: Tx, partnershipId: string): Promise<number> {
-  const las = await tx
-    .select({ code: organisation.code })
-    .from(organisation)
-    .where(and(eq(organisation.partnershipId, partnershipId), eq(organisation.type, 'local-authority')));
-  const rows = syntheticDemoPopulation(las.map((l) => l.code));
-  if (rows.length > 0) await tx.insert(populationFigure).values(rows.map((r) => ({ partnershipId, ...r }))).onConflictDoNothing();
+  // A seed step on the seed's own transaction, outside the door (see demo.queries.ts).
+  const rows = syntheticDemoPopulation(await findLocalAuthorityCodes(tx, partnershipId));
+  await insertPopulationFigures(tx, partnershipId, rows);
   return rows.length;
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { addDays } from '../../domain/calendar-date.ts';
 import {
   eventsForRecord,
@@ -15,9 +14,17 @@ import {
 import { evaluate, flagMeanings, parseCase, type Decision, type Flag } from '../../domain/rules/index.ts';
 import type { Actor } from '../../platform/access/actor.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
-import { appUser, organisation } from '../../platform/db/schema.ts';
 import { caseFor, reviewPolicyFor, taskForFlag, TASK_DUE_DAYS, type DecisionSummary, type StoredEvent } from '../register/index.ts';
-import { legalEvent, person, task, team } from '../register/index.ts';
+import {
+  findEventsByExternalIds,
+  findHistories,
+  findOpenFlagTasks,
+  findPartnershipOrganisations,
+  findPartnershipTeams,
+  findPartnershipUsers,
+  findPeopleByNhsNumbers,
+  findTasksOfKind,
+} from './imports.queries.ts';
 
 /*
  * The check behind both the dry run and the apply: every row normalised and checked in memory,
@@ -93,10 +100,7 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-type ExistingPerson = Pick<
-  typeof person.$inferSelect,
-  'id' | 'nhsNumber' | 'givenName' | 'familyName' | 'dateOfBirth' | 'postcode' | 'allocatedTeamId' | 'leadPractitionerId' | 'involvedOrganisations' | 'status' | 'entitlementStart' | 'responsibleLocalAuthority' | 'responsibleIcb' | 'nextReviewDue' | 'flags'
->;
+type ExistingPerson = Awaited<ReturnType<typeof findPeopleByNhsNumbers>>[number];
 
 const nameKey = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 
@@ -109,10 +113,7 @@ export interface PlanOptions {
 
 export async function planImport(db: DbOrTx, actor: Actor, staged: StagedRow[], mapping: Mapping, options: PlanOptions): Promise<ImportPlan> {
   const partnershipId = actor.partnershipId;
-  const orgRows = await db
-    .select({ id: organisation.id, type: organisation.type, code: organisation.code, onsCode: organisation.onsCode, name: organisation.name })
-    .from(organisation)
-    .where(eq(organisation.partnershipId, partnershipId));
+  const orgRows = await findPartnershipOrganisations(db, partnershipId);
   const organisations: KnownOrganisation[] = orgRows;
   const orgIdByCode = new Map<string, string>();
   for (const o of orgRows) {
@@ -120,8 +121,8 @@ export async function planImport(db: DbOrTx, actor: Actor, staged: StagedRow[], 
     if (o.onsCode) orgIdByCode.set(o.onsCode.toUpperCase(), o.id);
   }
   const orgName = (code: string | null) => orgRows.find((o) => o.code === code || o.onsCode === code)?.name ?? code ?? 'the responsible body';
-  const teams = await db.select({ id: team.id, name: team.name, organisationId: team.organisationId }).from(team).where(eq(team.partnershipId, partnershipId));
-  const users = await db.select({ id: appUser.id, name: appUser.displayName }).from(appUser).where(eq(appUser.partnershipId, partnershipId));
+  const teams = await findPartnershipTeams(db, partnershipId);
+  const users = await findPartnershipUsers(db, partnershipId);
   const policy = await reviewPolicyFor(db, partnershipId);
 
   const results = new Map<number, RowResult>();
@@ -158,36 +159,14 @@ export async function planImport(db: DbOrTx, actor: Actor, staged: StagedRow[], 
   // The stored decision's summary columns, not the decision itself (kilobytes a person).
   const existing = new Map<string, ExistingPerson>();
   for (const batch of chunks(nhsNumbers)) {
-    const found = await db
-      .select({
-        id: person.id,
-        nhsNumber: person.nhsNumber,
-        givenName: person.givenName,
-        familyName: person.familyName,
-        dateOfBirth: person.dateOfBirth,
-        postcode: person.postcode,
-        allocatedTeamId: person.allocatedTeamId,
-        leadPractitionerId: person.leadPractitionerId,
-        involvedOrganisations: person.involvedOrganisations,
-        status: person.status,
-        entitlementStart: person.entitlementStart,
-        responsibleLocalAuthority: person.responsibleLocalAuthority,
-        responsibleIcb: person.responsibleIcb,
-        nextReviewDue: person.nextReviewDue,
-        flags: person.flags,
-      })
-      .from(person)
-      .where(and(eq(person.partnershipId, partnershipId), inArray(person.nhsNumber, batch)));
+    const found = await findPeopleByNhsNumbers(db, partnershipId, batch);
     for (const p of found) existing.set(p.nhsNumber, p);
   }
   const planned = new Map<number, PlannedLegalEvent[]>();
   for (const f of firsts) planned.set(f.rowNumber, eventsForRecord(f.record));
   const known = new Map<string, { personId: string; type: string; occurredOn: string; payload: unknown }>();
   for (const batch of chunks([...planned.values()].flat().map((e) => e.externalId))) {
-    const rows = await db
-      .select({ externalId: legalEvent.externalId, personId: legalEvent.personId, type: legalEvent.type, occurredOn: legalEvent.occurredOn, payload: legalEvent.payload })
-      .from(legalEvent)
-      .where(and(eq(legalEvent.partnershipId, partnershipId), inArray(legalEvent.externalId, batch)));
+    const rows = await findEventsByExternalIds(db, partnershipId, batch);
     for (const r of rows) known.set(r.externalId!, r);
   }
   const teamFor = (r: LegacyRecord) => (r.team ? teams.find((t) => nameKey(t.name) === nameKey(r.team!)) : undefined);
@@ -197,10 +176,7 @@ export async function planImport(db: DbOrTx, actor: Actor, staged: StagedRow[], 
   const endingTasks = new Set<string>();
   const endedIds = firsts.filter((f) => f.record.s117Status === 'ended').flatMap((f) => existing.get(f.record.nhsNumber)?.id ?? []);
   for (const batch of chunks(endedIds)) {
-    const rows = await db
-      .select({ personId: task.personId })
-      .from(task)
-      .where(and(eq(task.partnershipId, partnershipId), inArray(task.personId, batch), eq(task.kind, ENDING_TASK_KIND)));
+    const rows = await findTasksOfKind(db, partnershipId, batch, ENDING_TASK_KIND);
     for (const t of rows) endingTasks.add(t.personId);
   }
   // Histories and open flag tasks only of people something will change for: a row with nothing
@@ -217,19 +193,13 @@ export async function planImport(db: DbOrTx, actor: Actor, staged: StagedRow[], 
   const histories = new Map<string, Array<StoredEvent & { sequence: number }>>();
   const openFlagTasks = new Map<string, Array<{ id: string; flag: string | null }>>();
   for (const batch of chunks(changing)) {
-    const events = await db
-      .select({ id: legalEvent.id, personId: legalEvent.personId, type: legalEvent.type, occurredOn: legalEvent.occurredOn, payload: legalEvent.payload, sequence: legalEvent.sequence })
-      .from(legalEvent)
-      .where(and(eq(legalEvent.partnershipId, partnershipId), inArray(legalEvent.personId, batch), isNull(legalEvent.voidedAt)));
+    const events = await findHistories(db, partnershipId, batch);
     for (const e of events) {
       const list = histories.get(e.personId);
       if (list) list.push(e);
       else histories.set(e.personId, [e]);
     }
-    const tasks = await db
-      .select({ id: task.id, personId: task.personId, flag: task.flag })
-      .from(task)
-      .where(and(eq(task.partnershipId, partnershipId), inArray(task.personId, batch), eq(task.kind, 'flag'), eq(task.status, 'open')));
+    const tasks = await findOpenFlagTasks(db, partnershipId, batch);
     for (const t of tasks) openFlagTasks.set(t.personId, [...(openFlagTasks.get(t.personId) ?? []), { id: t.id, flag: t.flag }]);
   }
   const changingSet = new Set(changing);

@@ -2,6 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import type { Actor } from '../access/actor.ts';
 import type { Db } from '../db/database.ts';
+import { UnauthenticatedError } from '../errors/errors.ts';
 import { apiToken, appUser, membership, organisation } from '../db/schema.ts';
 
 /** Load a signed-in user's actor: their memberships and the organisation they act for. */
@@ -60,6 +61,7 @@ export async function loadTokenActor(db: Db, token: string): Promise<Actor | nul
       name: apiToken.name,
       partnershipId: apiToken.partnershipId,
       lastUsedAt: apiToken.lastUsedAt,
+      approvedAt: apiToken.approvedAt,
       organisationId: organisation.id,
       organisationCode: organisation.code,
       organisationOnsCode: organisation.onsCode,
@@ -72,6 +74,13 @@ export async function loadTokenActor(db: Db, token: string): Promise<Actor | nul
     .where(and(eq(apiToken.tokenHash, hashToken(token)), isNull(apiToken.revokedAt)));
   const row = rows[0];
   if (!row) return null;
+  // Nobody grants themselves rights: a token an administrator created in the app works only
+  // once a different administrator has approved it.
+  if (!row.approvedAt) {
+    throw new UnauthenticatedError(
+      'This API token has not been approved yet. Another administrator of its organisation, or of the lead organisation, must approve it on the API tokens page before it can be used.',
+    );
+  }
   // Note when a token was last used, at most once a minute (not an audited change).
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
     await db.update(apiToken).set({ lastUsedAt: new Date() }).where(eq(apiToken.id, row.tokenId));

@@ -1,6 +1,6 @@
 import { eq, lt, sql } from 'drizzle-orm';
 import type { SessionStore } from '@fastify/session';
-import type { Db } from '../db/database.ts';
+import type { Db, DbOrTx } from '../db/database.ts';
 import { session as sessionTable } from '../db/schema.ts';
 
 /**
@@ -60,7 +60,7 @@ export class DatabaseSessionStore {
   }
 }
 
-export async function destroyUserSessions(db: Db, userId: string): Promise<number> {
+export async function destroyUserSessions(db: DbOrTx, userId: string): Promise<number> {
   const rows = await db.delete(sessionTable).where(eq(sessionTable.userId, userId)).returning({ sid: sessionTable.sid });
   return rows.length;
 }

@@ -160,6 +160,13 @@ export const apiToken = pgTable(
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     revokedBy: uuid('revoked_by').references(() => appUser.id),
+    /**
+     * Null while the token waits for a second administrator's approval (a token created in the
+     * app by an administrator works only once a different administrator approves it). Tokens
+     * created by the operator's command line are approved when created.
+     */
+    approvedAt: timestamp('approved_at', { withTimezone: true }),
+    approvedBy: uuid('approved_by').references(() => appUser.id),
     updatedAt: updatedAt(),
     version: version(),
   },
