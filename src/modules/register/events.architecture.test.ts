@@ -49,7 +49,7 @@ describe('finding 1: one path for legal events', () => {
   it('finding 1: audit rows are written only by the platform’s recorder, which scrubs them (the import no longer writes its own)', () => {
     const writers = filesMatching(/\.insert\(\s*auditEvent\s*\)|\binsert\s+into\s+audit_event\b/i);
     // The demo seed's "partnership.seeded" row (no actor) is the one other writer (platform, demo only).
-    expect(writers).toEqual(['src/modules/demo/partnership.ts', 'src/platform/audit/audit.ts']);
+    expect(writers).toEqual(['src/modules/demo/demo.queries.ts', 'src/platform/audit/audit.ts']);
   });
 
   it('finding 1: every caller records events through applyEvents / recordEvent (a batch of one) / recordEvents, or the import through insertEvents', () => {
