@@ -110,23 +110,23 @@ export async function computeDashboard(ctx: ServiceContext, parsed: ParsedDashbo
   const dueBy = addDays(today, REVIEW_DUE_DAYS);
   const { from, to } = filter;
 
-  // Every figure in one read-only unit of work (one set-up, one snapshot), one query after
-  // another on its connection; the queries are in dashboard.queries.ts and episode.queries.ts.
-  const { discharges, countRows, endedRows, disputeRows, planResult, serviceGroupRows, settingsRows, endingRows, panels, declinedEndings, populationRows } = await ctx.data.read(
-    async (q) => ({
-      countRows: await countPeople(q, base, { from, to, today, dueBy }),
-      endedRows: await countEndedPeople(q, partnershipId, base, from, to),
-      disputeRows: await countOpenDisputes(q, partnershipId, base, { twoMonthsAgo: addMonths(today, -2), fourMonthsAgo: addMonths(today, -4) }),
-      planResult: await planFigures(q, partnershipId, base, from, to),
-      serviceGroupRows: await serviceGroups(q, partnershipId, base, today),
-      settingsRows: await weeksPerYearSetting(q, partnershipId),
-      endingRows: await endingReasons(q, partnershipId, base, from, to),
-      panels: await panelFigures(q, partnershipId, base, from, to),
-      declinedEndings: await declinedEndingFigures(q, partnershipId, base, from, to),
-      populationRows: await loadPopulation(q, partnershipId),
-      discharges: await dischargeFigures(q, partnershipId, base, from, to, today),
-    }),
-  );
+  // Each figure in its own read-only unit of work, all at once: on PostgreSQL they run in parallel
+  // on the pool's connections (one unit ran them one after another and took 1.7–1.9× as long).
+  // The figures are counts of the same moment, not one snapshot; the queries are in
+  // dashboard.queries.ts and episode.queries.ts.
+  const [countRows, endedRows, disputeRows, planResult, serviceGroupRows, settingsRows, endingRows, panels, declinedEndings, populationRows, discharges] = await Promise.all([
+    ctx.data.read((q) => countPeople(q, base, { from, to, today, dueBy })),
+    ctx.data.read((q) => countEndedPeople(q, partnershipId, base, from, to)),
+    ctx.data.read((q) => countOpenDisputes(q, partnershipId, base, { twoMonthsAgo: addMonths(today, -2), fourMonthsAgo: addMonths(today, -4) })),
+    ctx.data.read((q) => planFigures(q, partnershipId, base, from, to)),
+    ctx.data.read((q) => serviceGroups(q, partnershipId, base, today)),
+    ctx.data.read((q) => weeksPerYearSetting(q, partnershipId)),
+    ctx.data.read((q) => endingReasons(q, partnershipId, base, from, to)),
+    ctx.data.read((q) => panelFigures(q, partnershipId, base, from, to)),
+    ctx.data.read((q) => declinedEndingFigures(q, partnershipId, base, from, to)),
+    ctx.data.read((q) => loadPopulation(q, partnershipId)),
+    ctx.data.read((q) => dischargeFigures(q, partnershipId, base, from, to, today)),
+  ]);
 
   const weeksPerYear = settingsRows[0]?.weeksPerYear ?? 52;
   const counts = countRows.find((r) => !r.byLocalAuthority && !r.byTeam)!;

@@ -257,7 +257,7 @@ describe('dashboard figures', () => {
     expect((await dashboardFor(manager, { team: fixtureTeam })).d.entitled.active.count).toBe(9);
   });
 
-  it('is worked out in one read by the application’s clock, leaving the read’s planner settings as they were', async () => {
+  it('is worked out by the application’s clock, leaving the planner settings of a read it runs in as they were', async () => {
     const manager = await contextFor(t, demo.manager, { clock: clockAt('2031-02-03') });
     const setting = async (q: Parameters<Parameters<ServiceContext['data']['read']>[0]>[0]) =>
       rowsOf<{ jit: string }>(await q.execute(sql`select current_setting('jit') as jit`))[0]!.jit;
