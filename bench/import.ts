@@ -71,7 +71,7 @@ async function importOnce(database: Database, data: Buffer, label: string) {
   const checked = await checkImport(ctx, created.id, { columns: created.columns, dayFirst: true });
   lap('check (dry run)');
   await startApply(ctx, created.id, 'valid-only');
-  const done = await runApply(ctx, created.id, { progressDb: database.engine === 'postgres' ? database.db : undefined });
+  const done = await runApply(ctx, created.id);
   lap('apply');
   const seconds = (performance.now() - started) / 1000;
   const counts = done.counts as Record<string, number>;

@@ -93,7 +93,7 @@ export function cliContext(database: Database, config: Config, partnershipId: st
  * named by --org, which the audit trail records.
  */
 export async function loaderContext(base: ServiceContext, displayName: string): Promise<ServiceContext> {
-  const orgs = await base.db.select().from(organisation).where(eq(organisation.partnershipId, base.actor.partnershipId)).orderBy(asc(organisation.name));
+  const orgs = await base.data.read((q) => q.select().from(organisation).where(eq(organisation.partnershipId, base.actor.partnershipId)).orderBy(asc(organisation.name)));
   const actor: Actor = {
     ...base.actor,
     displayName,

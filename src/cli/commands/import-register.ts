@@ -8,6 +8,7 @@ import { checkImport, ImportRejectedRowsError, importOptions, rejectionFile, row
 import { readUpload, UploadFormatError } from '../../modules/imports/index.ts';
 import { createImport } from '../../modules/imports/index.ts';
 import { cliContext, CliError, findOrganisation, parseOptions, resolvePartnership, withDatabase } from '../context.ts';
+import { contextAs } from '../../platform/http/context.ts';
 import type { CliCommand } from '../io.ts';
 
 const USAGE = `Usage: npx aftercare import register <file.xlsx|file.csv> [--mapping FILE] [--dry-run]
@@ -63,7 +64,8 @@ export const importRegisterCommand: CliCommand = async (args, io) => {
           ? await findOrganisation(database, partnershipId, options.org)
           : (await database.db.select().from(organisation).where(and(eq(organisation.partnershipId, partnershipId), eq(organisation.isLead, true))))[0];
       if (!org) throw new CliError('The partnership has no lead organisation: give --org CODE');
-      const ctx = { ...cliContext(database, config, partnershipId, org), actor: { ...cliContext(database, config, partnershipId, org).actor, displayName: 'Command line: import register' } };
+      const base = cliContext(database, config, partnershipId, org);
+      const ctx = contextAs(base, { ...base.actor, displayName: 'Command line: import register' });
       const started = performance.now();
       const created = await createImport(ctx, read, path.basename(file), org.id);
       const columns = mapping ?? created.columns;
@@ -98,7 +100,6 @@ export const importRegisterCommand: CliCommand = async (args, io) => {
       await startApply(ctx, created.id, mode);
       try {
         const done = await runApply(ctx, created.id, {
-          progressDb: database.engine === 'postgres' ? database.db : undefined,
           onProgress: (processed, total) => {
             io.stdout.write(`progress: ${processed}/${total} rows\n`);
           },

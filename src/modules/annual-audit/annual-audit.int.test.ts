@@ -15,6 +15,7 @@ import { team } from '../register/schema.ts';
 import { auditPopulation, setFindingStatus, snapshotOf } from './audit.service.ts';
 import { setItemActive } from './checklist.service.ts';
 import { clockAt } from '../../../test/fixtures.ts';
+import type { SettableClock } from '../../platform/clock.ts';
 import { DEMO_AUDIT_NAME, seedDemoAudit } from '../demo/audit.ts';
 import { auditCase, auditChecklistItem, auditFinding, auditPillar, caseAudit } from './schema.ts';
 
@@ -31,10 +32,10 @@ let quality: Browser;
 let pendingPersonId: string;
 let lastYearId: string;
 
-async function contextFor(email: string): Promise<ServiceContext> {
+async function contextFor(email: string, clock?: SettableClock): Promise<ServiceContext> {
   const user = (await t.database.db.select().from(appUser).where(eq(appUser.email, email)))[0]!;
   const actor = (await loadUserActor(t.database.db, user.id))!;
-  return serviceContext({ db: t.database.db, actor, requestId: `test:${randomUUID()}`, config: t.config });
+  return serviceContext({ db: t.database.db, actor, requestId: `test:${randomUUID()}`, config: t.config, clock });
 }
 
 async function makePerson(ctx: ServiceContext, la: string, i: number, teamId: string | undefined, entitled = true): Promise<string> {
@@ -150,7 +151,7 @@ describe('the checklist', () => {
 
   it('brings a question back, stamped by the application’s clock, with its audit event', async () => {
     const item = (await t.database.db.select().from(auditChecklistItem).where(eq(auditChecklistItem.code, 'P9.3')))[0]!;
-    const ctx = serviceContext({ ...(await contextFor(demo.quality)), clock: clockAt('2031-02-03') });
+    const ctx = await contextFor(demo.quality, clockAt('2031-02-03'));
     const restored = await setItemActive(ctx, item.id, item.version, true);
     expect(restored).toMatchObject({ active: true, version: item.version + 1 });
     expect(restored.updatedAt.toISOString()).toBe('2031-02-03T12:00:00.000Z');
@@ -391,7 +392,7 @@ describe('auditing cases, findings and the report', () => {
 
   it('reopens an action stamped by the application’s clock, audited in the same unit, and refuses a stale version', async () => {
     const finding = (await t.database.db.select().from(auditFinding).where(and(eq(auditFinding.auditId, auditId), eq(auditFinding.status, 'done'))))[0]!;
-    const ctx = serviceContext({ ...(await contextFor(demo.quality)), clock: clockAt('2031-02-03') });
+    const ctx = await contextFor(demo.quality, clockAt('2031-02-03'));
     const reopened = await setFindingStatus(ctx, auditId, finding.id, finding.version, 'open');
     expect(reopened).toMatchObject({ status: 'open', version: finding.version + 1 });
     expect(reopened.updatedAt.toISOString()).toBe('2031-02-03T12:00:00.000Z');

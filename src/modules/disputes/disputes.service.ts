@@ -67,14 +67,6 @@ function checkParties(data: z.output<ReturnType<typeof openDisputeSchema>>, bodi
   if (issues.length > 0) throw new InputError(issues);
 }
 
-/**
- * Run the register's recordEvent inside the door's transaction (a savepoint of it, under the
- * same tenant), so the event and the dispute are saved together or not at all. recordEvent still
- * takes its handle from `ctx.db` until the register goes through the door.
- */
-function inTx(ctx: ServiceContext, tx: Tx): ServiceContext {
-  return { ...ctx, db: tx };
-}
 
 export async function openDispute(ctx: ServiceContext, personId: string, input: unknown): Promise<DisputeRow> {
   // Permission before input (issue 12, finding 10).
@@ -82,7 +74,7 @@ export async function openDispute(ctx: ServiceContext, personId: string, input: 
   const data = parseInput(openDisputeSchema(ctx.today()), input);
   return ctx.data.transaction(async (tx, audit) => {
     checkParties(data, await disputeBodies(tx, ctx.actor.partnershipId));
-    const recorded = await recordEvent(inTx(ctx, tx), personId, { event: { type: 'dispute-opened', date: data.aroseOn!, kind: data.kind }, source: 'manual' }, { authority: grantWorkflowAuthority('disputes', `new dispute of ${personId}`) }).catch((error: unknown) => {
+    const recorded = await recordEvent(ctx, personId, { event: { type: 'dispute-opened', date: data.aroseOn!, kind: data.kind }, source: 'manual' }, { authority: grantWorkflowAuthority('disputes', `new dispute of ${personId}`) }).catch((error: unknown) => {
       // The engine's refusal (for example, a date before the person's history allows) belongs beside the date.
       if (error instanceof InputError) throw new InputError(error.issues.map((i) => ({ ...i, path: i.path === 'date' || i.path === '' ? 'aroseOn' : i.path })));
       throw error;
@@ -200,7 +192,7 @@ export async function resolveDispute(ctx: ServiceContext, disputeId: string, ver
     if (before.stage === 'resolved') throw new ConflictError('This dispute has already been resolved');
     if (before.version !== version) throw new ConflictError();
     if (data.resolvedOn! < before.aroseOn) throw new InputError([{ path: 'resolvedOn', message: 'The date it was resolved must be on or after the date it arose' }]);
-    const recorded = await recordEvent(inTx(ctx, tx), before.personId, { event: { type: 'dispute-resolved', date: data.resolvedOn! }, source: 'manual' }, { authority: grantWorkflowAuthority('disputes', disputeId) }).catch((error: unknown) => {
+    const recorded = await recordEvent(ctx, before.personId, { event: { type: 'dispute-resolved', date: data.resolvedOn! }, source: 'manual' }, { authority: grantWorkflowAuthority('disputes', disputeId) }).catch((error: unknown) => {
       if (error instanceof InputError) throw new InputError(error.issues.map((i) => ({ ...i, path: i.path === 'date' || i.path === '' ? 'resolvedOn' : i.path })));
       throw error;
     });

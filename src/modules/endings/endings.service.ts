@@ -361,7 +361,7 @@ async function recordEnding(tx: Tx, ctx: ServiceContext, row: PersonRow, proposa
   const payload = { approvedBy: ['local-authority', 'icb'], reasons: proposal.reasonCodes, personInvolved: proposal.personInvolved, legalOverride: proposal.legalOverride };
   // Both bodies have approved, by two different people: the endings workflow's authority.
   const authority = grantWorkflowAuthority('endings', proposal.id);
-  const result = await recordEvent({ ...ctx, db: tx }, row.id, { event: { type: 'aftercare-ended', date: proposal.effectiveOn, ...payload } }, { permission: 'person:read', authority });
+  const result = await recordEvent(ctx, row.id, { event: { type: 'aftercare-ended', date: proposal.effectiveOn, ...payload } }, { permission: 'person:read', authority });
   if (result.decision.status !== 'ended') {
     // The checklist passed a moment ago; refuse rather than record an ending the engine does not accept.
     const rejected = result.decision.rejectedEvents;
@@ -376,7 +376,7 @@ async function voidEnding(tx: Tx, ctx: ServiceContext, row: PersonRow, proposal:
   const reason = `Reinstated by a joint decision of the local authority and the ICB: ${proposal.reasons}`.slice(0, 1000);
   const event = await findEndingEventInEffect(tx, ctx.actor.partnershipId, row.id, proposal.legalEventId);
   if (!event) throw new ConflictError('The ending has already been removed from the legal history.');
-  const decision = await voidEvent({ ...ctx, db: tx }, row.id, event.id, event.version, reason, { permission: 'person:read', authority: grantWorkflowAuthority('endings', proposal.id) });
+  const decision = await voidEvent(ctx, row.id, event.id, event.version, reason, { permission: 'person:read', authority: grantWorkflowAuthority('endings', proposal.id) });
   if (decision.status !== 'entitled') throw new InputError([{ path: 'decision', message: `Undoing the ending would leave their status "${decision.status}", not entitled: nothing was changed` }]);
   return { legalEventId: event.id, decision };
 }

@@ -213,7 +213,7 @@ export function importRoutes(app: FastifyInstance): void {
     if (mode !== 'all-or-nothing' && mode !== 'valid-only') throw new InputError([{ path: 'mode', message: 'Choose how to import' }]);
     const started = await startApply(ctx, request.params.id, mode);
     // Runs in the background: the page shows its progress and the user can leave.
-    await queueApply(ctx.db, { importId: started.id, actor: ctx.actor, requestId: ctx.requestId }, started.startedAt ?? new Date(), (error) => request.log.error({ err: error, importId: started.id }, 'register import failed'));
+    await queueApply(ctx.jobs, { importId: started.id, actor: ctx.actor, requestId: ctx.requestId }, started.startedAt ?? new Date(), (error) => request.log.error({ err: error, importId: started.id }, 'register import failed'));
     return reply.redirect(`/admin/import/${started.id}`);
   });
 

@@ -294,13 +294,12 @@ export interface CaseDetail {
 
 /**
  * One unit of work for the page: the plan is read (and its view of the person's record audited)
- * by the plans module in the same transaction, handed it as `ctx.db` until plans goes through the
- * door (after which its own `ctx.data` joins this unit).
+ * by the plans module, whose `ctx.data` joins this unit.
  */
 export async function getCase(ctx: ServiceContext, caseId: string): Promise<CaseDetail> {
   const { row, plan, meeting, quorum, users } = await ctx.data.transaction(async (tx) => {
     const row = await loadCase(tx, ctx, caseId);
-    const plan = await getPlan({ ...ctx, db: tx }, row.personId, row.planId);
+    const plan = await getPlan(ctx, row.personId, row.planId);
     const meeting = row.meetingId ? await loadMeeting(tx, ctx, row.meetingId) : null;
     let quorum: Quorum | null = null;
     if (meeting) {

@@ -1,5 +1,4 @@
 import { and, asc, desc, eq, inArray, max, or, sql } from 'drizzle-orm';
-import { PgTransaction } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { recordChange, type AuditScope } from '../../platform/audit/audit.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
@@ -23,11 +22,6 @@ type NeedChanges = Partial<Omit<typeof planNeed.$inferInsert, 'id' | 'partnershi
 type ServiceChanges = Partial<Omit<typeof planService.$inferInsert, 'id' | 'partnershipId' | 'planId' | 'personId'>>;
 
 const isUuid = (id: string) => z.uuid().safeParse(id).success;
-
-/** Whether the handle is a transaction already open (a caller's), not the database. */
-export function isOpenTransaction(q: DbOrTx): boolean {
-  return q instanceof PgTransaction;
-}
 
 // ---- Plans
 

@@ -26,7 +26,6 @@ import {
   type Status,
 } from '../../domain/rules/index.ts';
 import { canOnPerson, planApprovalOrganisation } from '../../platform/access/policy.ts';
-import { openDoor, type DataDoor } from '../../platform/data/door.ts';
 import type { DbOrTx, Tx } from '../../platform/db/database.ts';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
@@ -63,7 +62,6 @@ import {
   insertNeed,
   insertPlan,
   insertService,
-  isOpenTransaction,
   supersedeApprovedPlans,
   updateNeedRow,
   updatePlan,
@@ -100,17 +98,6 @@ async function takeDraft(tx: Tx, ctx: ServiceContext, personId: string, planId: 
   return { plan: bumped, person: p };
 }
 
-/**
- * The door for a use case another module calls from inside its own transaction. While that
- * module still runs a raw `ctx.db.transaction` and hands over `{ ...ctx, db: tx }` (the reviews
- * module starts the next plan so), `ctx.data` cannot see that transaction and would open a second
- * one, which waits for the first's row locks: so the door is opened on the caller's transaction
- * (each unit a savepoint in it, under the tenant's policy). Otherwise it is `ctx.data`, which
- * joins a door transaction already open.
- */
-function doorOf(ctx: ServiceContext): DataDoor {
-  return isOpenTransaction(ctx.db) ? openDoor(ctx.db, ctx.actor, ctx.requestId) : ctx.data;
-}
 
 // ---------------------------------------------------------------------------
 // Reading
@@ -287,7 +274,7 @@ export async function getPlan(ctx: ServiceContext, personId: string, planId: str
  * admission, so a person whose entitlement is pending can have a plan (Code of Practice 33.10).
  */
 export async function startPlan(ctx: ServiceContext, personId: string): Promise<PlanRow> {
-  return doorOf(ctx).transaction(async (tx, audit) => {
+  return ctx.data.transaction(async (tx, audit) => {
     const p = await loadPerson(tx, ctx, personId, 'person:write', true);
     if (p.status !== 'entitled' && p.status !== 'pending') {
       throw new InputError([{ path: 'plan', message: 'An aftercare plan can be started only for someone who is entitled to section 117 aftercare, or whose entitlement is pending' }]);

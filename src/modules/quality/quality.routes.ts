@@ -20,7 +20,7 @@ import { recentSnapshots, snapshotCounts } from './snapshots.ts';
 const shortDateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 const shortDate = (iso: string) => shortDateFormat.format(new Date(`${iso}T00:00:00Z`));
 import { QUALITY_PAGE_SIZE, qualityRulePage, qualitySummary, type QualityRow } from './quality.queries.ts';
-import { recordChange } from '../../platform/audit/audit.ts';
+import { recordExport } from '../../platform/audit/record-export.ts';
 import { sendTable, type Table, type TableFormat } from '../../platform/exports/table.ts';
 import { InputError } from '../../platform/errors/errors.ts';
 import { MAX_EXPORT_ROWS } from '../register/index.ts';
@@ -50,7 +50,7 @@ async function downloadRule(request: FastifyRequest<{ Params: { ruleId: string }
   if (result.total > MAX_EXPORT_ROWS) {
     throw new InputError([{ path: 'download', message: `This list has ${result.total.toLocaleString('en-GB')} people. A download can hold up to ${MAX_EXPORT_ROWS.toLocaleString('en-GB')}.` }]);
   }
-  await recordChange(ctx.db, ctx, { action: 'list.exported', subjectType: 'register', subjectId: null, after: { list: `data-quality:${rule.id}`, format, rowCount: result.total } });
+  await recordExport(ctx.data, 'list.exported', { list: `data-quality:${rule.id}`, format, rowCount: result.total });
   const table: Table<QualityRow> = {
     title: 'Data quality',
     rows: result.rows,

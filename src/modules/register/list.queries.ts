@@ -6,6 +6,7 @@ import { normaliseNhsNumber, nhsNumberMessages, nhsNumberProblem } from '../../d
 import { flagCodes, statuses, type Flag, type Status } from '../../domain/rules/index.ts';
 import { appUser, membership, organisation } from '../../platform/db/schema.ts';
 import type { FieldIssue } from '../../platform/errors/errors.ts';
+import type { DbOrTx } from '../../platform/db/database.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { visiblePeople } from './access.queries.ts';
 import { engagementLabels, engagementStatuses, ethnicCategories, ethnicLabel, type dischargePlanningStatuses } from './inputs.ts';
@@ -110,19 +111,25 @@ export interface RegisterOptions {
 /** The partnership's organisations, teams and practitioners: small tables, read once per page. */
 export async function loadRegisterOptions(ctx: ServiceContext): Promise<RegisterOptions> {
   const partnershipId = ctx.actor.partnershipId;
+  // Each its own short read, so they run at once on three connections (one connection runs its queries one by one).
   const [organisations, teams, workers] = await Promise.all([
-    ctx.db
+    ctx.data.read((q) =>
+      q
       .select({ id: organisation.id, code: organisation.code, onsCode: organisation.onsCode, name: organisation.name, type: organisation.type })
       .from(organisation)
       .where(eq(organisation.partnershipId, partnershipId))
       .orderBy(asc(organisation.name)),
-    ctx.db
+    ),
+    ctx.data.read((q) =>
+      q
       .select({ id: team.id, name: team.name, organisationName: organisation.name })
       .from(team)
       .innerJoin(organisation, eq(organisation.id, team.organisationId))
       .where(eq(team.partnershipId, partnershipId))
       .orderBy(asc(team.name)),
-    ctx.db
+    ),
+    ctx.data.read((q) =>
+      q
       .selectDistinct({ id: appUser.id, name: appUser.displayName })
       .from(appUser)
       .innerJoin(membership, eq(membership.userId, appUser.id))
@@ -134,6 +141,7 @@ export async function loadRegisterOptions(ctx: ServiceContext): Promise<Register
         ),
       )
       .orderBy(asc(appUser.displayName), asc(appUser.id)),
+    ),
   ]);
   const byCode = new Map<string, string>();
   for (const o of organisations) {
@@ -442,8 +450,8 @@ export type RegisterRow = {
   leadPractitionerName: string | null;
 };
 
-function registerSelect(ctx: ServiceContext) {
-  return ctx.db
+function registerSelect(q: DbOrTx) {
+  return q
     .select(registerColumns)
     .from(person)
     .leftJoin(team, and(eq(team.partnershipId, person.partnershipId), eq(team.id, person.allocatedTeamId)))
@@ -451,8 +459,8 @@ function registerSelect(ctx: ServiceContext) {
     .leftJoin(appUser, and(eq(appUser.id, person.leadPractitionerId), eq(appUser.partnershipId, person.partnershipId)));
 }
 
-async function countPeople(ctx: ServiceContext, where: SQL): Promise<number> {
-  const rows = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(person).where(where);
+async function countPeople(q: DbOrTx, where: SQL): Promise<number> {
+  const rows = await q.select({ n: sql<number>`count(*)::int` }).from(person).where(where);
   return rows[0]?.n ?? 0;
 }
 
@@ -467,9 +475,9 @@ export const COUNT_CAP = 1000;
  * Count matches, but stop after `cap`: enough to page through (the cap always reaches one
  * row past the page asked for) without scanning every match of a broad filter.
  */
-async function countPeopleUpTo(ctx: ServiceContext, where: SQL, cap: number): Promise<{ total: number; exact: boolean }> {
-  const matches = ctx.db.select({ one: sql`1` }).from(person).where(where).limit(cap + 1).as('matches');
-  const rows = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(matches);
+async function countPeopleUpTo(q: DbOrTx, where: SQL, cap: number): Promise<{ total: number; exact: boolean }> {
+  const matches = q.select({ one: sql`1` }).from(person).where(where).limit(cap + 1).as('matches');
+  const rows = await q.select({ n: sql<number>`count(*)::int` }).from(matches);
   const n = rows[0]?.n ?? 0;
   return n > cap ? { total: cap, exact: false } : { total: n, exact: true };
 }
@@ -479,25 +487,29 @@ async function countPeopleUpTo(ctx: ServiceContext, where: SQL, cap: number): Pr
  * last one. `exact` is false when there are more than `total` matches.
  */
 export async function registerPage(ctx: ServiceContext, filter: RegisterFilter, options: RegisterOptions, today: string): Promise<{ rows: RegisterRow[]; total: number; exact: boolean; page: number }> {
-  const where = registerWhere(ctx, filter, options, today);
-  const { total, exact } = await countPeopleUpTo(ctx, where, Math.max(COUNT_CAP, filter.page * PAGE_SIZE));
-  const page = Math.min(filter.page, pageCount(exact ? total : total + 1));
-  if (total === 0) return { rows: [], total, exact, page };
-  const rows = await registerSelect(ctx)
-    .where(where)
-    .orderBy(...registerOrder(filter, options))
-    .limit(PAGE_SIZE)
-    .offset((page - 1) * PAGE_SIZE);
-  return { rows, total, exact, page };
+  return ctx.data.read(async (q) => {
+    const where = registerWhere(ctx, filter, options, today);
+    const { total, exact } = await countPeopleUpTo(q, where, Math.max(COUNT_CAP, filter.page * PAGE_SIZE));
+    const page = Math.min(filter.page, pageCount(exact ? total : total + 1));
+    if (total === 0) return { rows: [], total, exact, page };
+    const rows = await registerSelect(q)
+      .where(where)
+      .orderBy(...registerOrder(filter, options))
+      .limit(PAGE_SIZE)
+      .offset((page - 1) * PAGE_SIZE);
+    return { rows, total, exact, page };
+  });
 }
 
 /** Every row of the view, for a download; `tooMany` when it is over MAX_EXPORT_ROWS. */
 export async function registerExportRows(ctx: ServiceContext, filter: RegisterFilter, options: RegisterOptions, today: string): Promise<{ rows: RegisterRow[]; total: number; tooMany: boolean }> {
-  const where = registerWhere(ctx, filter, options, today);
-  const total = await countPeople(ctx, where);
-  if (total > MAX_EXPORT_ROWS) return { rows: [], total, tooMany: true };
-  const rows = total === 0 ? [] : await registerSelect(ctx).where(where).orderBy(...registerOrder(filter, options));
-  return { rows, total: rows.length, tooMany: false };
+  return ctx.data.read(async (q) => {
+    const where = registerWhere(ctx, filter, options, today);
+    const total = await countPeople(q, where);
+    if (total > MAX_EXPORT_ROWS) return { rows: [], total, tooMany: true };
+    const rows = total === 0 ? [] : await registerSelect(q).where(where).orderBy(...registerOrder(filter, options));
+    return { rows, total: rows.length, tooMany: false };
+  });
 }
 
 export function describeEngagement(value: (typeof engagementStatuses)[number]): string {
@@ -531,8 +543,8 @@ function pipelineWhere(ctx: ServiceContext, la: string[], options: RegisterOptio
   return and(...conditions)!;
 }
 
-function pipelineSelect(ctx: ServiceContext, where: SQL) {
-  return ctx.db
+function pipelineSelect(q: DbOrTx, where: SQL) {
+  return q
     .select({
       id: person.id,
       nhsNumber: person.nhsNumber,
@@ -554,22 +566,26 @@ function pipelineSelect(ctx: ServiceContext, where: SQL) {
 
 /** People detained on a qualifying section (status pending) the actor may see, soonest discharge first. */
 export async function pipelinePage(ctx: ServiceContext, la: string[], page: number, options: RegisterOptions): Promise<{ rows: PipelineRow[]; total: number; page: number }> {
-  const where = pipelineWhere(ctx, la, options);
-  const total = await countPeople(ctx, where);
-  const current = Math.min(page, pageCount(total));
-  if (total === 0) return { rows: [], total, page: current };
-  const rows = await pipelineSelect(ctx, where)
-    .limit(PAGE_SIZE)
-    .offset((current - 1) * PAGE_SIZE);
-  return { rows, total, page: current };
+  return ctx.data.read(async (q) => {
+    const where = pipelineWhere(ctx, la, options);
+    const total = await countPeople(q, where);
+    const current = Math.min(page, pageCount(total));
+    if (total === 0) return { rows: [], total, page: current };
+    const rows = await pipelineSelect(q, where)
+      .limit(PAGE_SIZE)
+      .offset((current - 1) * PAGE_SIZE);
+    return { rows, total, page: current };
+  });
 }
 
 /** The whole pipeline view for a download, up to `limit` rows (the caller refuses more). */
 export async function pipelineRows(ctx: ServiceContext, la: string[], options: RegisterOptions, limit: number): Promise<{ rows: PipelineRow[]; total: number }> {
-  const where = pipelineWhere(ctx, la, options);
-  const total = await countPeople(ctx, where);
-  if (total === 0 || total > limit) return { rows: [], total };
-  return { rows: await pipelineSelect(ctx, where).limit(limit), total };
+  return ctx.data.read(async (q) => {
+    const where = pipelineWhere(ctx, la, options);
+    const total = await countPeople(q, where);
+    if (total === 0 || total > limit) return { rows: [], total };
+    return { rows: await pipelineSelect(q, where).limit(limit), total };
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -647,8 +663,8 @@ const lostColumns = {
   nextReviewDue: person.nextReviewDue,
 };
 
-function lostSelect(ctx: ServiceContext, where: SQL) {
-  return ctx.db
+function lostSelect(q: DbOrTx, where: SQL) {
+  return q
     .select(lostColumns)
     .from(person)
     .leftJoin(team, and(eq(team.partnershipId, person.partnershipId), eq(team.id, person.allocatedTeamId)))
@@ -665,14 +681,16 @@ export async function lostToFollowUpPage(
   la: string[],
   options: RegisterOptions,
 ): Promise<{ rows: LostRow[]; total: number; page: number; openFollowUps: Map<string, string | null> }> {
-  const where = lostWhere(ctx, months, today, la, options);
-  const total = await countPeople(ctx, where);
-  const current = Math.min(page, pageCount(total));
-  if (total === 0) return { rows: [], total, page: current, openFollowUps: new Map() };
-  const rows = await lostSelect(ctx, where)
-    .limit(PAGE_SIZE)
-    .offset((current - 1) * PAGE_SIZE);
-  return { rows, total, page: current, openFollowUps: await openFollowUpTasks(ctx, rows.map((r) => r.id)) };
+  return ctx.data.read(async (q) => {
+    const where = lostWhere(ctx, months, today, la, options);
+    const total = await countPeople(q, where);
+    const current = Math.min(page, pageCount(total));
+    if (total === 0) return { rows: [], total, page: current, openFollowUps: new Map() };
+    const rows = await lostSelect(q, where)
+      .limit(PAGE_SIZE)
+      .offset((current - 1) * PAGE_SIZE);
+    return { rows, total, page: current, openFollowUps: await openFollowUpTasks(ctx, rows.map((r) => r.id)) };
+  });
 }
 
 /** The whole finder view for a download, up to `limit` rows (the caller refuses more). */
@@ -684,41 +702,49 @@ export async function lostToFollowUpRows(
   options: RegisterOptions,
   limit: number,
 ): Promise<{ rows: LostRow[]; total: number; openFollowUps: Map<string, string | null> }> {
-  const where = lostWhere(ctx, months, today, la, options);
-  const total = await countPeople(ctx, where);
-  if (total === 0 || total > limit) return { rows: [], total, openFollowUps: new Map() };
-  const rows = await lostSelect(ctx, where).limit(limit);
-  return { rows, total, openFollowUps: await openFollowUpTasks(ctx, rows.map((r) => r.id)) };
+  return ctx.data.read(async (q) => {
+    const where = lostWhere(ctx, months, today, la, options);
+    const total = await countPeople(q, where);
+    if (total === 0 || total > limit) return { rows: [], total, openFollowUps: new Map() };
+    const rows = await lostSelect(q, where).limit(limit);
+    return { rows, total, openFollowUps: await openFollowUpTasks(ctx, rows.map((r) => r.id)) };
+  });
 }
 
 /** One person, if they are (still) on the finder for `months`. */
 export async function findLostPerson(ctx: ServiceContext, personId: string, months: number, today: string): Promise<LostRow | null> {
-  const rows = await ctx.db
-    .select(lostColumns)
-    .from(person)
-    .leftJoin(team, and(eq(team.partnershipId, person.partnershipId), eq(team.id, person.allocatedTeamId)))
-    .where(and(lostWhere(ctx, months, today), eq(person.id, personId)));
-  return rows[0] ?? null;
+  return ctx.data.read(async (q) => {
+    const rows = await q
+      .select(lostColumns)
+      .from(person)
+      .leftJoin(team, and(eq(team.partnershipId, person.partnershipId), eq(team.id, person.allocatedTeamId)))
+      .where(and(lostWhere(ctx, months, today), eq(person.id, personId)));
+    return rows[0] ?? null;
+  });
 }
 
 /** A person the actor may see, by id, with their name: null when there is none they may see. */
 export async function findVisiblePerson(ctx: ServiceContext, personId: string): Promise<{ id: string; givenName: string; familyName: string } | null> {
-  const rows = await ctx.db
-    .select({ id: person.id, givenName: person.givenName, familyName: person.familyName })
-    .from(person)
-    .where(and(visiblePeople(ctx.actor), eq(person.id, personId)));
-  return rows[0] ?? null;
+  return ctx.data.read(async (q) => {
+    const rows = await q
+      .select({ id: person.id, givenName: person.givenName, familyName: person.familyName })
+      .from(person)
+      .where(and(visiblePeople(ctx.actor), eq(person.id, personId)));
+    return rows[0] ?? null;
+  });
 }
 
 /** Open follow-up tasks of these people: person id → due date. */
 export async function openFollowUpTasks(ctx: ServiceContext, personIds: string[]): Promise<Map<string, string | null>> {
-  if (personIds.length === 0) return new Map();
-  const rows = await ctx.db
-    .select({ personId: task.personId, dueOn: task.dueOn })
-    .from(task)
-    .where(and(eq(task.partnershipId, ctx.actor.partnershipId), inArray(task.personId, personIds), eq(task.kind, 'follow-up'), eq(task.status, 'open')))
-    .orderBy(asc(task.dueOn));
-  const map = new Map<string, string | null>();
-  for (const r of rows) if (!map.has(r.personId)) map.set(r.personId, r.dueOn);
-  return map;
+  if (personIds.length === 0) return new Map<string, string | null>();
+  return ctx.data.read(async (q) => {
+    const rows = await q
+      .select({ personId: task.personId, dueOn: task.dueOn })
+      .from(task)
+      .where(and(eq(task.partnershipId, ctx.actor.partnershipId), inArray(task.personId, personIds), eq(task.kind, 'follow-up'), eq(task.status, 'open')))
+      .orderBy(asc(task.dueOn));
+    const map = new Map<string, string | null>();
+    for (const r of rows) if (!map.has(r.personId)) map.set(r.personId, r.dueOn);
+    return map;
+  });
 }

@@ -5,7 +5,7 @@ import { toDayNumber } from '../../domain/calendar-date.ts';
 import { formatNhsNumber } from '../../domain/nhs-number.ts';
 import { flagCodes, statuses, type Flag } from '../../domain/rules/index.ts';
 import { can, canOnPerson } from '../../platform/access/policy.ts';
-import { recordChange } from '../../platform/audit/audit.ts';
+import { recordExport } from '../../platform/audit/record-export.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import { ForbiddenError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
@@ -230,7 +230,7 @@ async function exportView(request: FastifyRequest, reply: FastifyReply, format: 
     ]);
   }
   // A download of personal data is itself audited: who, what they chose, how many rows.
-  await recordChange(ctx.db, ctx, { action: 'register.exported', subjectType: 'register', subjectId: null, after: { format, filters: filterSummary(filter), rowCount: total } });
+  await recordExport(ctx.data, 'register.exported', { format, filters: filterSummary(filter), rowCount: total });
   reply
     .header('Content-Type', exportContentTypes[format])
     .header('Content-Disposition', `attachment; filename="${exportFilename(format, today)}"`)
@@ -306,7 +306,7 @@ async function downloadPipeline(request: FastifyRequest, reply: FastifyReply, fo
   const { filter } = parseRegisterQuery({ la: queryOf(request).la }, options);
   const { rows, total } = await pipelineRows(ctx, filter.la, options, MAX_EXPORT_ROWS);
   if (total > MAX_EXPORT_ROWS) throw tooManyToDownload(total);
-  await recordChange(ctx.db, ctx, { action: 'list.exported', subjectType: 'register', subjectId: null, after: { list: 'pipeline', format, filters: { la: filter.la }, rowCount: total } });
+  await recordExport(ctx.data, 'list.exported', { list: 'pipeline', format, filters: { la: filter.la }, rowCount: total });
   const table: Table<PipelineRow> = {
     title: 'Hospital pipeline',
     rows,
@@ -336,12 +336,7 @@ async function downloadLostToFollowUp(request: FastifyRequest, reply: FastifyRep
   if (!months.success) throw new InputError([{ path: 'months', message: months.error.issues[0]?.message ?? 'Enter a number of months between 1 and 36' }]);
   const { rows, total, openFollowUps } = await lostToFollowUpRows(ctx, months.data, today, filter.la, options, MAX_EXPORT_ROWS);
   if (total > MAX_EXPORT_ROWS) throw tooManyToDownload(total);
-  await recordChange(ctx.db, ctx, {
-    action: 'list.exported',
-    subjectType: 'register',
-    subjectId: null,
-    after: { list: 'lost-to-follow-up', format, filters: { la: filter.la, months: months.data }, rowCount: total },
-  });
+  await recordExport(ctx.data, 'list.exported', { list: 'lost-to-follow-up', format, filters: { la: filter.la, months: months.data }, rowCount: total });
   const table: Table<LostRow> = {
     title: 'Lost to follow-up',
     rows,

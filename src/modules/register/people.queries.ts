@@ -1,8 +1,7 @@
 import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
-import { PgTransaction } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { assertCanOnPerson } from '../../platform/access/policy.ts';
-import type { DbOrTx, Tx } from '../../platform/db/database.ts';
+import type { DbOrTx } from '../../platform/db/database.ts';
 import { appUser, auditEvent, membership, organisation } from '../../platform/db/schema.ts';
 import { NotFoundError } from '../../platform/errors/errors.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
@@ -29,16 +28,6 @@ export async function loadPerson(db: DbOrTx, ctx: Pick<ServiceContext, 'actor'>,
   if (!row) throw new NotFoundError('Person not found');
   assertCanOnPerson(ctx.actor, permission, row);
   return row;
-}
-
-/**
- * Transitional (docs/decisions/0006-one-door-to-the-data.md): the transaction a caller not yet
- * through the door hands as `ctx.db` (`{ ...ctx, db: tx }`), so that a use case it calls joins
- * that transaction instead of opening a second one (which would wait on the first's locks).
- * Null for the database itself. Goes when `ServiceContext.db` does.
- */
-export function transactionHeldBy(db: DbOrTx): Tx | null {
-  return db instanceof PgTransaction ? (db as Tx) : null;
 }
 
 export type PersonMatch = Pick<PersonRow, 'id' | 'nhsNumber' | 'givenName' | 'familyName' | 'dateOfBirth' | 'partnershipId' | 'responsibleLocalAuthority' | 'responsibleIcb' | 'involvedOrganisations'>;

@@ -1,6 +1,5 @@
 import type { Decision } from '../../domain/rules/index.ts';
 import { assertCan, canOnPerson } from '../../platform/access/policy.ts';
-import { recordChange } from '../../platform/audit/audit.ts';
 import type { AuditRecorder } from '../../platform/data/door.ts';
 import type { DbOrTx, Tx } from '../../platform/db/database.ts';
 import { InputError, NotFoundError } from '../../platform/errors/errors.ts';
@@ -25,7 +24,6 @@ import {
   practitionersOf,
   teamOrganisationId,
   teamsOf,
-  transactionHeldBy,
   updatePersonAtVersion,
   userInPartnership,
   type NhsNumberHolder,
@@ -42,15 +40,10 @@ import {
 export { loadPerson, type PersonRow } from './people.queries.ts';
 
 /**
- * The unit of work for a use case that other modules call inside their own transaction.
- * Transitional: a caller not yet through the door hands its raw transaction as `ctx.db`; the
- * use case then joins it (its audit recorded in it by the platform's recorder, as before)
- * rather than opening a second transaction that would wait on the first one's locks.
- * Otherwise the door's transaction, which a caller's `ctx.data.transaction` shares.
+ * The unit of work for a use case that other modules call inside their own transaction: the
+ * door's transaction, which joins a caller's `ctx.data.transaction` already open.
  */
-async function inCallersTransaction<T>(ctx: ServiceContext, fn: (tx: Tx, audit: Pick<AuditRecorder, 'change'>) => Promise<T>): Promise<T> {
-  const held = transactionHeldBy(ctx.db);
-  if (held) return fn(held, { change: (event) => recordChange(held, ctx, event) });
+async function inCallersTransaction<T>(ctx: ServiceContext, fn: (tx: Tx, audit: AuditRecorder) => Promise<T>): Promise<T> {
   return ctx.data.transaction(fn);
 }
 
@@ -253,8 +246,7 @@ function single(error: unknown): Error {
 
 /**
  * Record one legal event: `applyEvents` with a batch of one, in its own unit of work or the
- * caller's (a caller's `ctx.data.transaction`, or, while the workflows move through the door,
- * the raw transaction they hand as `ctx.db`). The rules engine re-runs over the whole history;
+ * caller's `ctx.data.transaction`. The rules engine re-runs over the whole history;
  * an event that makes the history impossible is refused with the engine's reason, and an event
  * that belongs to a workflow is refused unless the workflow's authority is given.
  */

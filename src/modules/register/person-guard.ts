@@ -46,7 +46,7 @@ function guard(permission: GuardPermission) {
     if (!personId) throw new NotFoundError('Person not found');
     const ctx = request.ctx();
     try {
-      await loadPerson(ctx.db, ctx, personId, permission);
+      await ctx.data.read((q) => loadPerson(q, ctx, personId, permission));
     } catch (error) {
       // The API names the id it could not find, as its own answers do.
       if (error instanceof NotFoundError && request.url.startsWith('/api/')) throw new NotFoundError(`There is no person with id ${personId}`);

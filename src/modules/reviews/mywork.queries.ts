@@ -49,12 +49,14 @@ export function parseMyWorkQuery(raw: Record<string, unknown>, teamIds: string[]
 export async function myTeams(ctx: ServiceContext) {
   const orgIds = writerOrganisations(ctx.actor);
   if (orgIds.length === 0) return [];
-  return ctx.db
-    .select({ id: team.id, name: team.name, organisationName: organisation.name })
-    .from(team)
-    .innerJoin(organisation, eq(organisation.id, team.organisationId))
-    .where(and(eq(team.partnershipId, ctx.actor.partnershipId), inArray(team.organisationId, orgIds)))
-    .orderBy(asc(organisation.name), asc(team.name));
+  return ctx.data.read((q) =>
+    q
+      .select({ id: team.id, name: team.name, organisationName: organisation.name })
+      .from(team)
+      .innerJoin(organisation, eq(organisation.id, team.organisationId))
+      .where(and(eq(team.partnershipId, ctx.actor.partnershipId), inArray(team.organisationId, orgIds)))
+      .orderBy(asc(organisation.name), asc(team.name)),
+  );
 }
 
 function writerOrganisations(actor: Actor): string[] {
@@ -133,44 +135,53 @@ export async function loadMyWork(ctx: ServiceContext, q: MyWorkQuery, teamIds: s
     teamName: team.name,
     leadName: lead.displayName,
   };
+  // Each list its own short read, so they run at once on separate connections.
   const reviews = (where: SQL | undefined) =>
-    ctx.db
-      .select(reviewColumns)
-      .from(person)
-      .leftJoin(team, and(eq(team.partnershipId, person.partnershipId), eq(team.id, person.allocatedTeamId)))
-      .leftJoin(lead, eq(lead.id, person.leadPractitionerId))
-      .where(and(mine, eq(person.status, 'entitled'), isNotNull(person.nextReviewDue), where))
-      .orderBy(...reviewOrder)
-      .limit(ROW_LIMIT);
+    ctx.data.read((db) =>
+      db
+        .select(reviewColumns)
+        .from(person)
+        .leftJoin(team, and(eq(team.partnershipId, person.partnershipId), eq(team.id, person.allocatedTeamId)))
+        .leftJoin(lead, eq(lead.id, person.leadPractitionerId))
+        .where(and(mine, eq(person.status, 'entitled'), isNotNull(person.nextReviewDue), where))
+        .orderBy(...reviewOrder)
+        .limit(ROW_LIMIT),
+    );
   const want = (s: Section) => q.show === 'all' || q.show === s;
   const [overdueRows, dueRows, taskRows, flagRows, actionRows] = await Promise.all([
     want('overdue') ? reviews(lt(person.nextReviewDue, today)) : Promise.resolve([]),
     want('due') ? reviews(and(gte(person.nextReviewDue, today), lte(person.nextReviewDue, addDays(today, DUE_SOON_DAYS)))) : Promise.resolve([]),
     want('tasks')
-      ? ctx.db
+      ? ctx.data.read((db) =>
+          db
           .select({ id: task.id, personId: person.id, givenName: person.givenName, familyName: person.familyName, title: task.title, dueOn: task.dueOn })
           .from(task)
           .innerJoin(person, and(eq(person.partnershipId, task.partnershipId), eq(person.id, task.personId)))
           .where(and(visiblePeople(ctx.actor), eq(task.status, 'open'), or(scope, me ? eq(task.ownerUserId, me) : undefined)))
           .orderBy(...(q.sort === 'name' ? nameOrder : [q.order === 'desc' ? sql`${task.dueOn} desc nulls last` : sql`${task.dueOn} asc nulls last`]))
-          .limit(ROW_LIMIT)
+          .limit(ROW_LIMIT),
+        )
       : Promise.resolve([]),
     want('flags')
-      ? ctx.db
+      ? ctx.data.read((db) =>
+          db
           .select({ personId: person.id, givenName: person.givenName, familyName: person.familyName, flags: person.flags })
           .from(person)
           .where(and(mine, gt(sql`cardinality(${person.flags})`, 0)))
           .orderBy(...nameOrder)
-          .limit(ROW_LIMIT)
+          .limit(ROW_LIMIT),
+        )
       : Promise.resolve([]),
     want('tasks') && me
-      ? ctx.db
+      ? ctx.data.read((db) =>
+          db
           .select({ id: meetingAction.id, personId: person.id, meetingId: meetingAction.meetingId, givenName: person.givenName, familyName: person.familyName, description: meetingAction.description, dueOn: meetingAction.dueOn })
           .from(meetingAction)
           .innerJoin(person, and(eq(person.partnershipId, meetingAction.partnershipId), eq(person.id, meetingAction.personId)))
           .where(and(visiblePeople(ctx.actor), eq(meetingAction.done, false), eq(meetingAction.ownerUserId, me), ne(meetingAction.description, '')))
           .orderBy(sql`${meetingAction.dueOn} asc nulls last`)
-          .limit(ROW_LIMIT)
+          .limit(ROW_LIMIT),
+        )
       : Promise.resolve([]),
   ]);
   const name = (r: { givenName: string; familyName: string }) => `${r.givenName} ${r.familyName}`;

@@ -221,8 +221,8 @@ export async function completeReview(ctx: ServiceContext, personId: string, inpu
       saved = await insertReview(tx, { ...values, partnershipId, personId, dueOn: before.nextReviewDue, createdBy: ctx.actor.userId });
     }
 
-    // The register's own use case, inside this transaction (its transaction() is a savepoint here).
-    const inTx: ServiceContext = { ...ctx, db: tx };
+    // The register's own use case, inside this transaction (its door joins this unit of work).
+    const inTx: ServiceContext = ctx;
     let recorded;
     try {
       recorded = await recordEvent(inTx, personId, { event: { type: 'reviewed', date: data.heldOn }, source: 'manual' });

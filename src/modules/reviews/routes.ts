@@ -10,7 +10,7 @@ import { ForbiddenError, InputError, type FieldIssue } from '../../platform/erro
 import { asString, asVersion, dateFromParts, dateParts, formBody, type FormBody } from '../../platform/http/forms.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { toGovukErrors } from '../../platform/http/validation.ts';
-import { markAllRead, notificationsFor, outboxCounts, outboxPage, retryNotification, unreadCount } from '../../platform/notifications/outbox.ts';
+import { markMineRead, myNotifications, myUnreadCount, outboxView, retryFromOutbox } from '../../platform/notifications/inbox.ts';
 import { listPractitioners } from '../register/index.ts';
 import { statusLabels } from '../register/index.ts';
 import { meetingInvite, londonLocal } from './ics.ts';
@@ -111,7 +111,7 @@ function reviewPage(data: ReviewFormData, body: FormBody | null) {
 }
 
 async function unread(ctx: ServiceContext): Promise<number> {
-  return ctx.actor.userId ? unreadCount(ctx.db, ctx.actor.partnershipId, ctx.actor.userId) : 0;
+  return myUnreadCount(ctx);
 }
 
 function myWorkLink(q: MyWorkQuery, change: Partial<MyWorkQuery>): string {
@@ -181,12 +181,12 @@ export function reviewRoutes(app: FastifyInstance): void {
   // ---- Notifications shown in the app (the recipient's own only)
   app.get('/notifications', async (request, reply) => {
     const ctx = request.ctx();
-    const rows = ctx.actor.userId ? await notificationsFor(ctx.db, ctx.actor.partnershipId, ctx.actor.userId) : [];
+    const rows = await myNotifications(ctx);
     return reply.render(v('notifications'), { title: 'Notifications', notifications: rows, unreadCount: rows.filter((n) => !n.readAt).length });
   });
   app.post('/notifications/read', async (request, reply) => {
     const ctx = request.ctx();
-    if (ctx.actor.userId) await markAllRead(ctx.db, ctx.actor.partnershipId, ctx.actor.userId);
+    await markMineRead(ctx);
     request.session.flash = { type: 'success', text: 'All notifications have been marked as read.' };
     return reply.redirect('/notifications');
   });
@@ -195,12 +195,12 @@ export function reviewRoutes(app: FastifyInstance): void {
   app.get<{ Querystring: { status?: string } }>('/admin/outbox', async (request, reply) => {
     const ctx = requireAdmin(request);
     const status = request.query.status === 'pending' || request.query.status === 'sent' || request.query.status === 'failed' ? request.query.status : null;
-    const [rows, counts] = await Promise.all([outboxPage(ctx.db, ctx.actor.partnershipId, status), outboxCounts(ctx.db, ctx.actor.partnershipId)]);
+    const { rows, counts } = await outboxView(ctx, status);
     return reply.render(v('outbox'), { title: 'Notification outbox', rows, counts, status, emailConfigured: Boolean(ctx.config.smtpUrl) });
   });
   app.post<{ Params: { notificationId: string } }>('/admin/outbox/:notificationId/retry', async (request, reply) => {
     const ctx = requireAdmin(request);
-    const ok = /^[0-9a-f-]{36}$/i.test(request.params.notificationId) && (await retryNotification(ctx.db, ctx.actor.partnershipId, request.params.notificationId));
+    const ok = await retryFromOutbox(ctx, request.params.notificationId);
     request.session.flash = { type: ok ? 'success' : 'important', text: ok ? 'The notification will be sent again.' : 'Only a failed notification can be sent again.' };
     return reply.redirect('/admin/outbox');
   });

@@ -17,7 +17,7 @@ import { findPlanSettings, findPlanSettingsWithEditor, insertPlanSettingsIfMissi
  * ('settings:manage'); until it is first saved or opened, the defaults apply.
  *
  * The exemplar of the one door to the data (docs/decisions/0006-one-door-to-the-data.md): the
- * use cases below never touch `ctx.db`; they read through `ctx.data.read` and write through
+ * use cases below read through `ctx.data.read` and write through
  * `ctx.data.transaction`, whose audit recorder is part of the transaction, and leave every
  * query to settings.queries.ts.
  */

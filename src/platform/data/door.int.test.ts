@@ -192,6 +192,51 @@ describe('transactions and their audit events', () => {
     expect(JSON.stringify([row!.before, row!.after])).not.toMatch(/scrypt|ac_live|deadbeef/);
   });
 
+  it('writes a batch of audit events in the unit, each scrubbed, and rolls them back with it', async () => {
+    await nv.data.transaction(async (_tx, audit) => {
+      await audit.changes([
+        { action: 'door.batch-test', subjectType: 'person', subjectId: 'one', after: { token: 'ac_live_batch', n: 1 } },
+        { action: 'door.batch-test', subjectType: 'person', subjectId: 'two', after: { n: 2 } },
+      ]);
+    });
+    const rows = await t.database.db.select().from(auditEvent).where(eq(auditEvent.action, 'door.batch-test'));
+    expect(rows.map((r) => [r.subjectId, r.after, r.actorUserId, r.partnershipId]).sort()).toEqual([
+      ['one', { token: '[not recorded]', n: 1 }, nv.actor.userId, demoPartnershipId],
+      ['two', { n: 2 }, nv.actor.userId, demoPartnershipId],
+    ]);
+    await expect(
+      nv.data.transaction(async (_tx, audit) => {
+        await audit.changes([{ action: 'door.batch-rolled-back', subjectType: 'person', subjectId: 'x' }]);
+        throw new Error('the batch failed');
+      }),
+    ).rejects.toThrow('the batch failed');
+    expect(await count(sql`select count(*)::int as n from audit_event where action = 'door.batch-rolled-back'`)).toBe(0);
+  });
+
+  it('opens a unit alongside the open one only where there is another connection, and it commits on its own', async () => {
+    const alongside = nv.data.alongside();
+    if (t.database.engine === 'pglite') {
+      // One embedded connection: nothing can run beside an open transaction.
+      expect(alongside).toBeNull();
+      return;
+    }
+    expect(alongside).not.toBeNull();
+    const northvale = nv.actor.activeOrganisationId;
+    await expect(
+      nv.data.transaction(async (tx) => {
+        await tx.insert(team).values({ partnershipId: demoPartnershipId, organisationId: northvale, name: 'Door outer team' });
+        // Progress written alongside is visible to others at once, whatever the outer unit does next.
+        await alongside!.transaction((other) => other.insert(team).values({ partnershipId: demoPartnershipId, organisationId: northvale, name: 'Door alongside team' }));
+        expect(await count(sql`select count(*)::int as n from team where name = 'Door alongside team'`)).toBe(1);
+        throw new Error('outer fails');
+      }),
+    ).rejects.toThrow('outer fails');
+    expect(await count(sql`select count(*)::int as n from team where name = 'Door outer team'`)).toBe(0);
+    expect(await count(sql`select count(*)::int as n from team where name = 'Door alongside team'`)).toBe(1);
+    // Still behind the policy: another partnership's id is refused alongside too.
+    expect(await refusal(alongside!.transaction((other) => other.insert(team).values({ partnershipId: other.id, organisationId: northvale, name: 'Door sneaky team' })))).toMatch(/row-level security/);
+  });
+
   it('records a view of a person’s record through the door, as the actor, scrubbed', async () => {
     const [mine] = await nv.data.read((q) => q.select({ id: person.id }).from(person).where(eq(person.familyName, 'Doorhome')));
     await nv.data.viewPerson(mine!.id, { page: 'door-test', token: 'should-not-appear' });

@@ -2,7 +2,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Actor } from '../access/actor.ts';
-import { recordChange, recordView, type AuditScope, type ChangeEvent } from '../audit/audit.ts';
+import pg from 'pg';
+import { recordChange, recordChanges, recordView, type AuditScope, type ChangeEvent } from '../audit/audit.ts';
 import { rowsOf, type Db, type Tx } from '../db/database.ts';
 
 /**
@@ -22,6 +23,8 @@ export const TENANT_ROLE = 'aftercare_tenant';
 export interface AuditRecorder {
   /** A change, with the state before and after (secrets scrubbed by src/platform/audit/audit.ts). */
   change(event: ChangeEvent): Promise<void>;
+  /** Many changes in one multi-row statement (an import's batch), scrubbed the same way. */
+  changes(events: ChangeEvent[]): Promise<void>;
   /** A view of something other than a person's record. */
   view(subject: { subjectType: string; subjectId: string; detail?: unknown }): Promise<void>;
   /** A view of a person's record. */
@@ -38,6 +41,12 @@ export interface DataDoor {
   viewPerson(personId: string, detail?: unknown): Promise<void>;
   /** The same door for another actor of the same partnership (a loader acting with wider roles, say). */
   forActor(actor: Actor, requestId?: string): DataDoor;
+  /**
+   * The same door on another connection: its units never join the one open in this call chain,
+   * so what they write is seen by others at once (the progress of a long import while its
+   * transaction runs). Null where the database has a single connection (PGlite).
+   */
+  alongside(): DataDoor | null;
 }
 
 type Mode = 'read' | 'write';
@@ -58,12 +67,12 @@ export class TenancyError extends Error {}
  * The door for one actor. `db` is the database, or a transaction a caller already holds (the
  * demo seed's): then each unit is a savepoint and the role is put back when it ends.
  */
-export function openDoor(db: Db, actor: Actor, requestId: string): DataDoor {
+export function openDoor(db: Db, actor: Actor, requestId: string, options: { separate?: boolean } = {}): DataDoor {
   const scope: AuditScope = { actor, requestId };
   const insideRawTransaction = db instanceof PgTransaction;
 
   async function unit<T>(mode: Mode, fn: (tx: Tx) => Promise<T>): Promise<T> {
-    const outer = openUnit.getStore();
+    const outer = options.separate ? undefined : openUnit.getStore();
     if (outer && outer.root === db) {
       if (outer.partnershipId !== actor.partnershipId) {
         throw new TenancyError('A unit of work for one partnership cannot run inside one for another partnership');
@@ -97,6 +106,7 @@ export function openDoor(db: Db, actor: Actor, requestId: string): DataDoor {
   function recorder(tx: Tx): AuditRecorder {
     return {
       change: (event) => recordChange(tx, scope, event),
+      changes: (events) => recordChanges(tx, scope, events),
       view: (subject) => recordView(tx, scope, subject),
       viewPerson: (personId, detail) => recordView(tx, scope, { subjectType: 'person', subjectId: personId, detail }),
     };
@@ -109,7 +119,13 @@ export function openDoor(db: Db, actor: Actor, requestId: string): DataDoor {
     viewPerson: (personId, detail) => unit('write', (tx) => recorder(tx).viewPerson(personId, detail)),
     forActor: (other, otherRequestId = requestId) => {
       if (other.partnershipId !== actor.partnershipId) throw new TenancyError('forActor keeps to one partnership: open a new door for another');
-      return openDoor(db, other, otherRequestId);
+      return openDoor(db, other, otherRequestId, options);
     },
+    alongside: () => (!insideRawTransaction && hasManyConnections(db) ? openDoor(db, actor, requestId, { separate: true }) : null),
   };
+}
+
+/** A pool (PostgreSQL) rather than one embedded connection (PGlite). */
+function hasManyConnections(db: Db): boolean {
+  return (db as unknown as { $client?: unknown }).$client instanceof pg.Pool;
 }

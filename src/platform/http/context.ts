@@ -4,14 +4,13 @@ import type { Config } from '../config/config.ts';
 import { openDoor, type DataDoor } from '../data/door.ts';
 import type { Db } from '../db/database.ts';
 import { ConflictError } from '../errors/errors.ts';
+import { jobQueue, type JobQueue } from '../jobs/queue.ts';
 
-/** What every use case receives: who is acting, on which database, under which request. */
+/**
+ * What every use case receives: who is acting, under which request, and the door to the data
+ * opened for them. There is no raw database here (docs/decisions/0006-one-door-to-the-data.md).
+ */
 export interface ServiceContext {
-  /**
-   * The raw database, outside the door: no tenant filter, no audit. Only for modules not yet
-   * moved to `data` (docs/decisions/0006-one-door-to-the-data.md lists them); new code uses `data`.
-   */
-  db: Db;
   actor: Actor;
   requestId: string;
   config: Config;
@@ -21,6 +20,8 @@ export interface ServiceContext {
   clock: Clock;
   /** Today's date in England by `clock` (YYYY-MM-DD). */
   today(): string;
+  /** The job queue, to start work in the background (it never hands out the database). */
+  jobs: JobQueue;
 }
 
 export interface ServiceContextInput {
@@ -33,7 +34,7 @@ export interface ServiceContextInput {
 
 /** The context for a request, a job or a command, each with its own actor: the door opened for that actor. */
 export function serviceContext({ db, actor, requestId, config, clock = systemClock }: ServiceContextInput): ServiceContext {
-  return { db, actor, requestId, config, clock, data: openDoor(db, actor, requestId), today: () => clock.today() };
+  return { actor, requestId, config, clock, data: openDoor(db, actor, requestId), today: () => clock.today(), jobs: jobQueue(db) };
 }
 
 /** The same context acting as another actor of the same partnership (its door follows the actor). */

@@ -74,3 +74,43 @@ export async function runDueJobs(db: Db, handlers: Record<string, JobHandler>, l
     ran += 1;
   }
 }
+
+/**
+ * Queue a job and claim it at once with a lease, then run it in the background on this
+ * instance: the user need not wait, and if this instance dies the lease runs out and the
+ * housekeeping of any instance runs it again. `running` settles when it is done (tests await it).
+ */
+export async function startNow(
+  db: Db,
+  kind: string,
+  payload: unknown,
+  handler: JobHandler,
+  options: { dedupeKey: string; leaseMs: number; onError: (error: unknown) => void },
+): Promise<{ running: Promise<void> }> {
+  await enqueue(db, kind, payload, { dedupeKey: options.dedupeKey });
+  const claimed = rowsOf<{ id: string; payload: unknown }>(
+    await db.execute(sql`
+      update job set locked_until = now() + ${`${options.leaseMs} milliseconds`}::interval, attempts = attempts + 1
+      where dedupe_key = ${options.dedupeKey} and done_at is null and (locked_until is null or locked_until < now())
+      returning id, payload`),
+  )[0];
+  if (!claimed) return { running: Promise.resolve() };
+  const running = (async () => {
+    try {
+      await handler(db, claimed.payload);
+      await complete(db, claimed.id);
+    } catch (error) {
+      options.onError(error);
+    }
+  })();
+  return { running };
+}
+
+/** The queue as a request or command sees it: bound to the database, which it never hands out. */
+export interface JobQueue {
+  startNow(kind: string, payload: unknown, handler: JobHandler, options: { dedupeKey: string; leaseMs: number; onError: (error: unknown) => void }): Promise<{ running: Promise<void> }>;
+}
+
+export function jobQueue(db: Db): JobQueue {
+  return { startNow: (kind, payload, handler, options) => startNow(db, kind, payload, handler, options) };
+}
