@@ -2,8 +2,7 @@ import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import { appUser, organisation } from '../../platform/db/schema.ts';
 import { legalEvent, person, task, team } from '../register/index.ts';
-import type { Mapping } from '../../domain/legacy-register.ts';
-import type { Outcome, StagedRow } from './plan.ts';
+import type { CellValue, Mapping } from '../../domain/legacy-register.ts';
 import { importMapping, registerImport, registerImportRow } from './schema.ts';
 
 /*
@@ -81,6 +80,15 @@ export async function findOpenFlagTasks(q: DbOrTx, partnershipId: string, person
     .select({ id: task.id, personId: task.personId, flag: task.flag })
     .from(task)
     .where(and(eq(task.partnershipId, partnershipId), inArray(task.personId, personIds), eq(task.kind, 'flag'), eq(task.status, 'open')));
+}
+
+/** What the check decided for a row. */
+export type Outcome = 'create' | 'update' | 'unchanged' | 'reject';
+
+/** A row of the file as staged: its number in the file and its cells by heading. */
+export interface StagedRow {
+  rowNumber: number;
+  cells: Record<string, CellValue>;
 }
 
 // ---------------------------------------------------------------------------

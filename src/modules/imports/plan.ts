@@ -5,7 +5,6 @@ import {
   findDuplicates,
   normaliseRow,
   pivotYearFor,
-  type CellValue,
   type KnownOrganisation,
   type LegacyRecord,
   type Mapping,
@@ -24,6 +23,8 @@ import {
   findPartnershipUsers,
   findPeopleByNhsNumbers,
   findTasksOfKind,
+  type Outcome,
+  type StagedRow,
 } from './imports.queries.ts';
 
 /*
@@ -34,12 +35,7 @@ import {
  * with multi-row statements.
  */
 
-export type Outcome = 'create' | 'update' | 'unchanged' | 'reject';
-
-export interface StagedRow {
-  rowNumber: number;
-  cells: Record<string, CellValue>;
-}
+export type { Outcome, StagedRow } from './imports.queries.ts';
 
 export interface RowResult {
   rowNumber: number;

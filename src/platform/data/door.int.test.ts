@@ -234,7 +234,7 @@ describe('transactions and their audit events', () => {
     expect(await count(sql`select count(*)::int as n from team where name = 'Door outer team'`)).toBe(0);
     expect(await count(sql`select count(*)::int as n from team where name = 'Door alongside team'`)).toBe(1);
     // Still behind the policy: another partnership's id is refused alongside too.
-    expect(await refusal(alongside!.transaction((other) => other.insert(team).values({ partnershipId: other.id, organisationId: northvale, name: 'Door sneaky team' })))).toMatch(/row-level security/);
+    expect(await refusal(alongside!.transaction((side) => side.insert(team).values({ partnershipId: other.id, organisationId: northvale, name: 'Door sneaky team' })))).toMatch(/row-level security/);
   });
 
   it('records a view of a person’s record through the door, as the actor, scrubbed', async () => {
