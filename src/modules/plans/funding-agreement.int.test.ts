@@ -2,7 +2,9 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, createTestApp, demo, type TestApp } from '../../../test/app.ts';
 import { clockAt, contextFor, entitledPerson, nhsNumbers, signedIn } from '../../../test/fixtures.ts';
-import { appUser, auditEvent } from '../../platform/db/schema.ts';
+import { cliContext } from '../../cli/context.ts';
+import { appUser, auditEvent, organisation } from '../../platform/db/schema.ts';
+import { createToken } from '../admin/tokens.service.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { notification } from '../../platform/notifications/schema.ts';
 import { panelCase } from '../panels/schema.ts';
@@ -99,10 +101,15 @@ describe('a plan with ICB money needs the ICB’s agreement', () => {
     expect(after).toMatchObject({ status: 'submitted', approvedAt: null, approvedBy: null, version: before.version });
     expect(await agreements(planId)).toEqual([]);
 
-    // The page says so to anyone who opens it.
+    // The page says so to anyone who opens it, and so does the API.
     const page = await manager.get(`/people/${personId}/plans/${planId}`);
     expect(page.body).toMatch(/data-qa="plan-status">Waiting for the ICB’s agreement/);
     expect(page.body).toContain(`Waiting for ${ICB_NAME} to agree`);
+    const org = (await t.database.db.select().from(organisation).where(eq(organisation.code, 'E06000901')))[0]!;
+    const { token } = await createToken(cliContext(t.database, t.config, org.partnershipId, org), { organisationId: org.id, name: 'Northvale case system' });
+    const api = await t.app.inject({ method: 'GET', url: `/api/v1/people/${personId}/plans/${planId}`, headers: { authorization: `Bearer ${token}` } });
+    expect(api.statusCode, api.body).toBe(200);
+    expect((api.json() as { agreement: unknown }).agreement).toEqual({ required: ['icb'], agreed: [], waitingFor: [{ body: 'icb', name: ICB_NAME }] });
   });
 
   it('on a split plan records the council’s agreement, keeps the plan waiting for the ICB, and tells the ICB’s approvers; the council cannot approve it twice', async () => {

@@ -759,8 +759,9 @@ export async function storePlanDocument(ctx: ServiceContext, input: Omit<StoreDo
 export async function planAsStored(ctx: ServiceContext, personId: string, planId: string) {
   return ctx.data.read(async (q) => {
     const plan = await loadPlan(q, ctx, personId, planId);
-    const [{ needs, services }, settings] = await Promise.all([planParts(q, ctx.actor.partnershipId, planId), getPlanSettings(q, ctx.actor.partnershipId)]);
-    return { plan, needs, services, settings };
+    const [{ needs, services }, settings, p] = await Promise.all([planParts(q, ctx.actor.partnershipId, planId), getPlanSettings(q, ctx.actor.partnershipId), loadPerson(q, ctx, personId, 'person:read')]);
+    const agreement = await agreementStateOf(q, ctx.actor.partnershipId, p, plan, { needs, services });
+    return { plan, needs, services, settings, agreement };
   });
 }
 
