@@ -223,6 +223,7 @@ describe('a funding panel’s decision never changes an approved plan', () => {
     const casePage = await panel.get(`/panels/cases/${caseId}`);
     const decided = await panel.post(`/panels/cases/${caseId}/decision`, { version: versionIn(casePage.body), decision: 'approved', reasons: 'Agreed 50/50' });
     expect(decided.statusCode, decided.body.slice(0, 800)).toBe(302);
+    expect((await panel.get(decided.headers.location!)).body).toContain('Plan 2 carries the decided split and is waiting for approval; the approved plan stays in place until then.');
 
     // Plan 1 is untouched: still approved, its services' split unchanged.
     const one = await planRow(planId);
