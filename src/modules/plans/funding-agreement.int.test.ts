@@ -188,6 +188,10 @@ describe('a plan with ICB money needs the ICB’s agreement', () => {
     const manager = await signedIn(t, demo.manager);
     expect((await approveAs(manager, personId, planId)).statusCode).toBe(302);
     expect(await agreements(planId)).toHaveLength(1);
+    // Permission before input: someone who may only read the record is refused (403), not told the note is missing.
+    const practitionerBrowser = await signedIn(t, demo.practitioner);
+    await practitionerBrowser.get(`/people/${personId}/plans/${planId}`);
+    expect((await practitionerBrowser.post(`/people/${personId}/plans/${planId}/approve`, { version: String((await planRow(planId)).version), decision: 'return', note: '' })).statusCode).toBe(403);
     const page = await manager.get(`/people/${personId}/plans/${planId}`);
     const res = await manager.post(`/people/${personId}/plans/${planId}/approve`, { version: versionIn(page.body.slice(page.body.indexOf('id="approve"'))), decision: 'return', note: 'Check the split with the ICB' });
     expect(res.statusCode).toBe(302);

@@ -669,9 +669,10 @@ export async function approvePlan(ctx: ServiceContext, personId: string, planId:
 /** Send a submitted plan back to draft, saying why. The bodies' agreements go with it: what they agreed may change. */
 export async function returnPlan(ctx: ServiceContext, personId: string, planId: string, version: number, note: string): Promise<PlanRow> {
   const reason = note.trim();
-  if (!reason) throw new InputError([{ path: 'note', message: 'Say what needs to change before the plan can be approved' }]);
   return ctx.data.transaction(async (tx, audit) => {
+    // Permission before input: the approve route's guard asks only for person:read (issue 13).
     const { before } = await takeSubmitted(tx, ctx, personId, planId, version);
+    if (!reason) throw new InputError([{ path: 'note', message: 'Say what needs to change before the plan can be approved' }]);
     const after = expectOneUpdated(
       await updatePlanAtVersion(tx, ctx.actor.partnershipId, planId, version, { status: 'draft', approvalNote: reason, submittedAt: null, submittedBy: null, version: version + 1, updatedAt: ctx.clock.now() }),
     );
