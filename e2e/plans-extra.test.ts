@@ -83,7 +83,12 @@ describe.skipIf(!hasChromium)('plan details, personal budgets and comparing vers
     await addNeed(page);
     await addService(page);
     await page.getByRole('button', { name: 'Submit the plan for approval' }).click();
-    expect(await page.getByTestId('plan-status').textContent()).toBe('Submitted for approval');
+    // Issue 13: a 50/50 plan needs both bodies' agreement.
+    expect(await page.getByTestId('plan-status').textContent()).toBe('Waiting for the local authority’s and the ICB’s agreement');
+    await signOut(page);
+    await signIn(page, 'commissioner@demo.aftercare.example');
+    await page.goto(planUrl);
+    await page.getByRole('button', { name: 'Confirm decision' }).click();
     await signOut(page);
     await signIn(page, 'manager@demo.aftercare.example');
     await page.goto(planUrl);

@@ -91,7 +91,15 @@ describe.skipIf(!hasChromium)('an aftercare plan, from needs to approval and the
     await checkA11y(page);
 
     await page.getByRole('button', { name: 'Submit the plan for approval' }).click();
-    expect(await page.getByTestId('plan-status').textContent()).toBe('Submitted for approval');
+    // Issue 13: each body that pays agrees; the plan puts 60% on the council and 40% on the ICB.
+    expect(await page.getByTestId('plan-status').textContent()).toBe('Waiting for the local authority’s and the ICB’s agreement');
+    await signOut(page);
+
+    // The ICB's commissioner agrees for the ICB.
+    await signIn(page, 'commissioner@demo.aftercare.example');
+    await page.goto(planUrl);
+    await page.getByRole('button', { name: 'Confirm decision' }).click();
+    expect(await page.getByTestId('plan-status').textContent()).toBe('Waiting for the local authority’s agreement');
     await signOut(page);
 
     // The Northvale team manager approves it.

@@ -83,8 +83,9 @@ const rules: Rule[] = [
   },
   {
     match: (_m, url) => url === '/people/:id/plans/:planId/approve',
-    refused: [...personWriters, 'practitioner'],
-    why: 'plan approval: team managers and senior practitioners of a responsible body',
+    // Issue 13: a commissioner of the responsible ICB agrees a plan for the ICB (policy.ts planApprovalBodies).
+    refused: [...personWriters.filter((w) => w !== 'commissioner'), 'practitioner'],
+    why: 'plan approval: team managers and senior practitioners of a responsible body, and commissioners of the responsible ICB',
   },
   { match: (_m, url) => isPersonRoute(url), refused: [...personWriters, 'otherOrgToken'], why: 'a person’s record: person:write on that person' },
   { match: (_m, url) => url === '/people/new', refused: ['readOnly', 'commissioner', 'icbAdmin', 'laAdmin'], why: 'adding a person: person:write' },

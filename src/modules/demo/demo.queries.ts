@@ -97,7 +97,7 @@ export async function findPlanVersion(q: DbOrTx, partnershipId: string, planId: 
 /** Entitled people of the given local authorities, by NHS number, for the demo plans. */
 export async function findEntitledPeopleOf(q: DbOrTx, partnershipId: string, localAuthorities: string[], limit: number) {
   return q
-    .select({ id: person.id, la: person.responsibleLocalAuthority, entitlementStart: person.entitlementStart })
+    .select({ id: person.id, la: person.responsibleLocalAuthority, icb: person.responsibleIcb, entitlementStart: person.entitlementStart })
     .from(person)
     .where(and(eq(person.partnershipId, partnershipId), eq(person.status, 'entitled'), inArray(person.responsibleLocalAuthority, localAuthorities)))
     .orderBy(asc(person.nhsNumber))

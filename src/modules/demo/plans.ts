@@ -1,8 +1,10 @@
 /**
  * Aftercare plans for the synthetic demo partnership, written through the plans services as
  * the demo users who would write them: the Northvale practitioner drafts and the Northvale team
- * manager approves; Southmere's senior practitioner does both for Southmere. Most plans are
- * approved; some are left in draft or waiting for approval, so every state shows in the demo.
+ * manager approves; Southmere's senior practitioner does both for Southmere. Every plan puts some
+ * cost on the ICB, so the ICB's commissioner agrees first (issue 13: each body that pays agrees).
+ * Most plans are approved; some are left in draft, waiting for approval, or agreed by the council
+ * and waiting for the ICB, so every state shows in the demo.
  * Deterministic: the same people get the same plans on every first start.
  */
 import type { NeedDomain } from '../../domain/rules/index.ts';
@@ -103,6 +105,7 @@ export async function seedDemoPlans(tx: Tx, partnershipId: string, config: Confi
     E06000901: { drafter: await contextFor(tx, partnershipId, config, 'practitioner@demo.aftercare.example', 'E06000901'), approver: await contextFor(tx, partnershipId, config, 'manager@demo.aftercare.example', 'E06000901') },
     E06000902: { drafter: await contextFor(tx, partnershipId, config, 'senior@demo.aftercare.example', 'E06000902'), approver: await contextFor(tx, partnershipId, config, 'senior@demo.aftercare.example', 'E06000902') },
   } as const;
+  const icb = await contextFor(tx, partnershipId, config, 'commissioner@demo.aftercare.example', 'QZV');
   const people = await findEntitledPeopleOf(tx, partnershipId, Object.keys(writers), DEMO_PLANS);
   let made = 0;
   for (const [i, p] of people.entries()) {
@@ -149,7 +152,14 @@ export async function seedDemoPlans(tx: Tx, partnershipId: string, config: Confi
     made += 1;
     if (i % 5 === 4) continue; // left in draft
     await submitPlan(drafter, p.id, plan.id, await currentVersion(tx, partnershipId, plan.id));
-    if (i % 7 === 6) continue; // waiting for approval
+    // A person whose ICB is outside the partnership: only that ICB (or the panel) can agree.
+    const ourIcb = p.icb === 'E54000901' || p.icb === 'QZV';
+    if (i % 7 === 6 || !ourIcb) {
+      // Agreed by the council, waiting for the ICB's agreement.
+      await approvePlan(approver, p.id, plan.id, await currentVersion(tx, partnershipId, plan.id), '');
+      continue;
+    }
+    await approvePlan(icb, p.id, plan.id, await currentVersion(tx, partnershipId, plan.id), 'Agreed for the ICB');
     await approvePlan(approver, p.id, plan.id, await currentVersion(tx, partnershipId, plan.id), '');
   }
   return made;

@@ -163,7 +163,9 @@ export function panelRoutes(app: FastifyInstance): void {
         reasons: asString(body.reasons),
         conditions: asString(body.conditions),
       });
-      request.session.flash = { type: 'success', text: `The panel’s decision has been recorded: ${decisionLabels[decided.decision!].toLowerCase()}.` };
+      const carried = decided.carriedInto;
+      const next = carried?.newVersion ? ` Plan ${carried.planNumber} carries the decided split and is waiting for approval; the approved plan stays in place until then.` : '';
+      request.session.flash = { type: 'success', text: `The panel’s decision has been recorded: ${decisionLabels[decided.decision!].toLowerCase()}.${next}` };
       return await reply.redirect(`/panels/cases/${request.params.caseId}`);
     } catch (error) {
       const errors = errorsOf(error);

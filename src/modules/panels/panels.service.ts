@@ -3,7 +3,9 @@
  * services, costs and a proposed split with its basis); the panel lists cases on a meeting's
  * agenda, records who was present, and decides each case: approve, approve with changes (a new
  * split), defer or decline, with reasons and conditions. A decision needs a quorum (quorum.ts).
- * Approving records the split on every service of the plan (applyPanelSplit, R26).
+ * Approving never changes an approved plan: the decided split goes into the plan's next version,
+ * which waits for approval as any version does, with the panel's decision as both bodies'
+ * agreement (applyPanelDecision, R26; docs/decisions/0008-funding-both-bodies-agree.md).
  */
 import { z } from 'zod';
 import { formatPounds, percentToBasisPoints } from '../../domain/funding.ts';
@@ -16,7 +18,7 @@ import { expectOneUpdated, type ServiceContext } from '../../platform/http/conte
 import { parseInput } from '../../platform/http/validation.ts';
 import { isoDateField } from '../register/index.ts';
 import { loadPerson, type PersonRow } from '../register/index.ts';
-import { applyPanelSplit, formatSplit, getPlan, type PlanDetail } from '../plans/index.ts';
+import { applyPanelDecision, formatSplit, getPlan, type PanelDecisionOutcome, type PlanDetail } from '../plans/index.ts';
 import {
   countPlanServices,
   findCase,
@@ -186,7 +188,7 @@ export const decisionSchema = z.object({
   conditions: z.string().trim().max(8000, 'The conditions must be 8000 characters or fewer').optional().default(''),
 });
 
-export async function decideCase(ctx: ServiceContext, caseId: string, version: number, input: unknown): Promise<PanelCaseRow> {
+export async function decideCase(ctx: ServiceContext, caseId: string, version: number, input: unknown): Promise<PanelCaseRow & { carriedInto: PanelDecisionOutcome | null }> {
   assertPanel(ctx);
   if (ctx.actor.kind !== 'user') throw new ForbiddenError('A panel decision is made by the panel, not through the API');
   const data = parseInput(decisionSchema, input);
@@ -221,12 +223,13 @@ export async function decideCase(ctx: ServiceContext, caseId: string, version: n
         updatedAt: now,
       }),
     );
+    let carriedInto: PanelDecisionOutcome | null = null;
     if (decidedBp !== null) {
       const basis = `Funding panel ${meeting.meetsOn}: ${data.decision === 'approved' ? before.proposedBasis : `approved with changes. ${data.reasons}`}`;
-      await applyPanelSplit(tx, ctx, before.personId, before.planId, decidedBp, basis.slice(0, 2000), caseId);
+      carriedInto = await applyPanelDecision(tx, audit, ctx, { personId: before.personId, planId: before.planId, laBasisPoints: decidedBp, basis, panelCaseId: caseId, decidedAt: now });
     }
     await audit.change({ action: 'panel-case.decided', subjectType: 'person', subjectId: before.personId, before, after: { ...after, meetingId: before.meetingId } });
-    return after;
+    return { ...after, carriedInto };
   });
 }
 

@@ -9,6 +9,7 @@ import type { ServiceContext } from '../../platform/http/context.ts';
 import { problemSchema } from '../../platform/http/problem-schema.ts';
 import { parseApiInput, parseWithRules } from '../../platform/http/api-input.ts';
 import { advocacyKinds, deliveryRoutes, needInputSchema, serviceInputSchema } from './inputs.ts';
+import type { AgreementState } from './agreement.service.ts';
 import {
   addNeed,
   addService,
@@ -174,6 +175,22 @@ const planOutSchema = z
     approvedAt: z.string().nullable(),
     approvalNote: z.string().nullable().describe('The approver’s note, or why the plan was returned to draft'),
     supersededAt: z.string().nullable(),
+    panelCaseId: z.uuid().nullable().describe('The funding panel case whose decision made this version (a panel never changes an approved plan: it starts the next version)'),
+    agreement: z
+      .object({
+        required: z.array(z.enum(['local-authority', 'icb'])).describe('The bodies that must agree before the plan is approved: each body that pays (the ICB subject to the partnership’s threshold); empty when either responsible body may approve alone'),
+        agreed: z.array(
+          z.object({
+            body: z.enum(['local-authority', 'icb']),
+            organisationName: z.string().nullable(),
+            agreedByName: z.string().nullable(),
+            agreedAt: z.string().describe('ISO 8601 timestamp'),
+            panelCaseId: z.uuid().nullable().describe('Set when the agreement is a funding panel’s decision'),
+          }),
+        ),
+        waitingFor: z.array(z.object({ body: z.enum(['local-authority', 'icb']), name: z.string() })).describe('The bodies still to agree, by name'),
+      })
+      .describe('Each body that pays agrees (issue 13). Approving is done in Aftercare by the bodies’ approvers, not through the API.'),
   })
   .describe('A version of the person’s aftercare plan, with its needs, services and totals');
 
@@ -250,6 +267,7 @@ interface PlanParts {
   weeksPerYear: number;
   indicative: { weeklyPence: number; annualPence: number; points: number } | null;
   problems: string[];
+  agreement: AgreementState;
 }
 
 function planOut(p: PlanParts): PlanOut {
@@ -282,6 +300,12 @@ function planOut(p: PlanParts): PlanOut {
     approvedAt: iso(plan.approvedAt),
     approvalNote: plan.approvalNote,
     supersededAt: iso(plan.supersededAt),
+    panelCaseId: plan.panelCaseId,
+    agreement: {
+      required: p.agreement.required,
+      agreed: p.agreement.agreed.map((a) => ({ body: a.body, organisationName: a.organisationName, agreedByName: a.agreedByName, agreedAt: a.agreedAt.toISOString(), panelCaseId: a.panelCaseId })),
+      waitingFor: p.agreement.waitingFor,
+    },
   };
 }
 
@@ -300,7 +324,7 @@ function storedAdvocacy(raw: unknown): AdvocacyOut[] {
 /** GET: the plan as the service reads it (access checked, the view audited). */
 async function readPlan(ctx: ServiceContext, personId: string, planId: string): Promise<PlanOut> {
   const d = await getPlan(ctx, personId, planId);
-  return planOut({ plan: d.plan, needs: d.needs, services: d.services, totals: d.totals, weeksPerYear: d.weeksPerYear, indicative: d.indicative, problems: d.problems });
+  return planOut({ plan: d.plan, needs: d.needs, services: d.services, totals: d.totals, weeksPerYear: d.weeksPerYear, indicative: d.indicative, problems: d.problems, agreement: d.agreement });
 }
 
 /**
@@ -308,7 +332,7 @@ async function readPlan(ctx: ServiceContext, personId: string, planId: string): 
  * change), without recording a view: the change itself is audited.
  */
 async function reloadPlan(ctx: ServiceContext, personId: string, planId: string): Promise<PlanOut> {
-  const { plan, needs, services, settings } = await planAsStored(ctx, personId, planId);
+  const { plan, needs, services, settings, agreement } = await planAsStored(ctx, personId, planId);
   const indicative =
     needs.length > 0
       ? indicativeBudget(
@@ -325,6 +349,7 @@ async function reloadPlan(ctx: ServiceContext, personId: string, planId: string)
     weeksPerYear: settings.weeksPerYear,
     indicative,
     problems: submissionProblemsOf(needs, services),
+    agreement,
   });
 }
 

@@ -211,6 +211,19 @@ async function approveAs(b: Browser, personId: string, planId: string, version: 
   return b.post(`/people/${personId}/plans/${planId}/approve`, { version: String(version), decision: 'approve', note: 'Agreed at the joint panel' });
 }
 
+/**
+ * The ICB's commissioner agrees to a submitted plan first (issue 13: every plan here puts cost on
+ * the ICB, so the ICB must agree); returns the plan's version after.
+ */
+async function icbAgrees(personId: string, planId: string, version: number): Promise<number> {
+  const commissioner = await signedIn(demo.commissioner);
+  const res = await approveAs(commissioner, personId, planId, version);
+  expect(res.statusCode, res.body.slice(0, 1000)).toBe(302);
+  const row = await planRow(planId);
+  expect(row.status).toBe('submitted');
+  return row.version;
+}
+
 describe('charges, splits and top-ups (R20, R26, R22)', () => {
   it('refuses a charge on a section 117 service with the clear message, saving nothing: no service row, the plan version unchanged', async () => {
     const draft = await Draft.start(await entitledPerson());
@@ -315,6 +328,8 @@ describe('approval (s117(2), (3): the responsible bodies)', () => {
     let row = await planRow(draft.planId);
     expect(row).toMatchObject({ status: 'submitted', approvedAt: null, approvedBy: null, version: draft.version });
 
+    // Issue 13: the plan puts 40% on the ICB, so the ICB agrees before the council's approval completes it.
+    draft.version = await icbAgrees(personId, draft.planId, draft.version);
     const senior = await signedIn(demo.senior);
     const approved = await approveAs(senior, personId, draft.planId, draft.version);
     expect(approved.statusCode, approved.body.slice(0, 1000)).toBe(302);
@@ -331,6 +346,7 @@ describe('approval (s117(2), (3): the responsible bodies)', () => {
     const need = await first.addNeed();
     const svc = await first.addService([need.id]);
     await first.submit();
+    first.version = await icbAgrees(personId, first.planId, first.version);
     const manager = await signedIn(demo.manager);
     expect((await approveAs(manager, personId, first.planId, first.version)).statusCode).toBe(302);
     expect((await first.read()).status).toBe('approved');
@@ -343,6 +359,7 @@ describe('approval (s117(2), (3): the responsible bodies)', () => {
     // Plan 1 stays approved while plan 2 is a draft.
     expect((await planRow(first.planId)).status).toBe('approved');
     await second.submit();
+    second.version = await icbAgrees(personId, second.planId, second.version);
     expect((await approveAs(manager, personId, second.planId, second.version)).statusCode).toBe(302);
 
     const one = await planRow(first.planId);
@@ -589,6 +606,7 @@ describe('issue 12, the one door to the data: plans through ctx.data', () => {
     const need = await draft.addNeed();
     await draft.addService([need.id]);
     await draft.submit();
+    draft.version = await icbAgrees(personId, draft.planId, draft.version);
     const manager = await signedIn(demo.manager);
     expect((await approveAs(manager, personId, draft.planId, draft.version)).statusCode).toBe(302);
     const personVersion = rowsOf<{ version: number }>(await t.database.db.execute(sql`select version from person where id = ${personId}`))[0]!.version;

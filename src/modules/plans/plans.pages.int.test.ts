@@ -116,6 +116,15 @@ describe('aftercare plan pages', () => {
     expect(page.body).toContain('Approve or return the plan');
     res = await manager.post(`${planUrl}/approve`, { version: String(planVersion(page.body)), decision: 'approve', note: '' });
     expect(res.statusCode, res.body.slice(0, 3000)).toBe(302);
+    // Issue 13: the plan puts 40% on the ICB, so the council's approval records its agreement
+    // and the plan waits for the ICB's; the ICB's commissioner agrees and the plan is approved.
+    page = await manager.get(planUrl);
+    expect(page.body).toMatch(/data-qa="plan-status">Waiting for the ICB’s agreement/);
+    const commissioner = await signedIn(demo.commissioner);
+    page = await commissioner.get(planUrl);
+    expect(page.body).toContain('Approve or return the plan');
+    res = await commissioner.post(`${planUrl}/approve`, { version: String(planVersion(page.body)), decision: 'approve', note: '' });
+    expect(res.statusCode, res.body.slice(0, 3000)).toBe(302);
     page = await manager.get(planUrl);
     expect(page.body).toMatch(/data-qa="plan-status">Approved/);
 

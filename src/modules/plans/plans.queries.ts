@@ -1,10 +1,8 @@
 import { and, asc, desc, eq, inArray, max, or, sql } from 'drizzle-orm';
-import { z } from 'zod';
-import { recordChange, type AuditScope } from '../../platform/audit/audit.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
-import { appUser, organisation } from '../../platform/db/schema.ts';
-import { InputError, NotFoundError } from '../../platform/errors/errors.ts';
-import { aftercarePlan, budgetRequest, planNeed, planService } from './schema.ts';
+import { appUser, membership, organisation } from '../../platform/db/schema.ts';
+import { person } from '../register/index.ts';
+import { aftercarePlan, budgetRequest, fundingAgreementPolicy, planAgreement, planNeed, planService } from './schema.ts';
 
 /*
  * The plans module's data layer: the only files of the module that import drizzle-orm or the
@@ -17,11 +15,12 @@ export type PlanRow = typeof aftercarePlan.$inferSelect;
 export type NeedRow = typeof planNeed.$inferSelect;
 export type ServiceRow = typeof planService.$inferSelect;
 export type BudgetRequestRow = typeof budgetRequest.$inferSelect;
+export type AgreementRow = typeof planAgreement.$inferSelect;
+export type FundingPolicyRow = typeof fundingAgreementPolicy.$inferSelect;
 type PlanChanges = Partial<Omit<typeof aftercarePlan.$inferInsert, 'id' | 'partnershipId' | 'personId'>>;
 type NeedChanges = Partial<Omit<typeof planNeed.$inferInsert, 'id' | 'partnershipId' | 'planId' | 'personId'>>;
 type ServiceChanges = Partial<Omit<typeof planService.$inferInsert, 'id' | 'partnershipId' | 'planId' | 'personId'>>;
 
-const isUuid = (id: string) => z.uuid().safeParse(id).success;
 
 // ---- Plans
 
@@ -141,6 +140,108 @@ export async function deleteService(q: DbOrTx, partnershipId: string, serviceId:
   await q.delete(planService).where(and(eq(planService.partnershipId, partnershipId), eq(planService.id, serviceId)));
 }
 
+// ---- Agreements of the paying bodies (issue 13)
+
+/** The agreements recorded on a plan version, with who agreed and for which organisation. */
+export async function findAgreements(q: DbOrTx, partnershipId: string, planId: string): Promise<Array<{ agreement: AgreementRow; agreedByName: string | null; organisationName: string | null }>> {
+  return q
+    .select({ agreement: planAgreement, agreedByName: appUser.displayName, organisationName: organisation.name })
+    .from(planAgreement)
+    .leftJoin(appUser, eq(appUser.id, planAgreement.agreedBy))
+    .leftJoin(organisation, eq(organisation.id, planAgreement.organisationId))
+    .where(and(eq(planAgreement.partnershipId, partnershipId), eq(planAgreement.planId, planId)))
+    .orderBy(asc(planAgreement.agreedAt));
+}
+
+export async function insertAgreement(q: DbOrTx, values: typeof planAgreement.$inferInsert): Promise<AgreementRow> {
+  return (await q.insert(planAgreement).values(values).returning())[0]!;
+}
+
+/** Remove a version's agreements (it went back to draft, or its split changed): the removed rows. */
+export async function deleteAgreements(q: DbOrTx, partnershipId: string, planId: string): Promise<AgreementRow[]> {
+  return q.delete(planAgreement).where(and(eq(planAgreement.partnershipId, partnershipId), eq(planAgreement.planId, planId))).returning();
+}
+
+/** The partnership's organisations with one of the given codes (ODS or ONS): id, name and type. */
+export async function findOrganisationsByCode(q: DbOrTx, partnershipId: string, codes: string[]): Promise<Array<{ id: string; code: string; onsCode: string | null; name: string; type: string }>> {
+  if (codes.length === 0) return [];
+  return q
+    .select({ id: organisation.id, code: organisation.code, onsCode: organisation.onsCode, name: organisation.name, type: organisation.type })
+    .from(organisation)
+    .where(and(eq(organisation.partnershipId, partnershipId), or(...codes.flatMap((c) => [eq(organisation.code, c), eq(organisation.onsCode, c)]))));
+}
+
+/** Active users of an organisation holding any of the roles (the body's approvers, to tell them a plan waits on them). */
+export async function findOrganisationUsersWithRoles(q: DbOrTx, partnershipId: string, organisationId: string, roles: string[]): Promise<Array<{ id: string; email: string; name: string }>> {
+  const rows = await q
+    .select({ id: appUser.id, email: appUser.email, name: appUser.displayName, roles: membership.roles })
+    .from(membership)
+    .innerJoin(appUser, eq(appUser.id, membership.userId))
+    .where(and(eq(membership.partnershipId, partnershipId), eq(membership.organisationId, organisationId), eq(appUser.active, true)));
+  return rows.filter((r) => r.roles.some((role) => roles.includes(role))).map(({ id, email, name }) => ({ id, email, name }));
+}
+
+/**
+ * Submitted plans waiting for the agreement of one of the given organisations' bodies: the plans
+ * of people whose responsible local authority or ICB is one of `codes` (their code or ONS code),
+ * with the bodies already agreed. The service works out which still wait (it knows the rule).
+ */
+export async function findSubmittedPlansForBodies(q: DbOrTx, partnershipId: string, codes: string[]): Promise<Array<{ plan: PlanRow; agreedBodies: string[] }>> {
+  if (codes.length === 0) return [];
+  const plans = await q
+    .select({ plan: aftercarePlan })
+    .from(aftercarePlan)
+    .innerJoin(person, and(eq(person.partnershipId, aftercarePlan.partnershipId), eq(person.id, aftercarePlan.personId)))
+    .where(and(eq(aftercarePlan.partnershipId, partnershipId), eq(aftercarePlan.status, 'submitted'), or(inArray(person.responsibleLocalAuthority, codes), inArray(person.responsibleIcb, codes))))
+    .orderBy(asc(aftercarePlan.submittedAt))
+    .limit(200);
+  if (plans.length === 0) return [];
+  const ids = plans.map((r) => r.plan.id);
+  const agreements = await q.select({ planId: planAgreement.planId, body: planAgreement.body }).from(planAgreement).where(and(eq(planAgreement.partnershipId, partnershipId), inArray(planAgreement.planId, ids)));
+  return plans.map(({ plan }) => ({ plan, agreedBodies: agreements.filter((a) => a.planId === plan.id).map((a) => a.body) }));
+}
+
+/** The people with these ids (the service checks what the actor may do with each). */
+export async function findPersonNames(q: DbOrTx, partnershipId: string, ids: string[]): Promise<Array<typeof person.$inferSelect>> {
+  if (ids.length === 0) return [];
+  return q.select().from(person).where(and(eq(person.partnershipId, partnershipId), inArray(person.id, ids)));
+}
+
+// ---- The partnership's funding agreement policy (issue 13)
+
+export async function findFundingPolicy(q: DbOrTx, partnershipId: string): Promise<FundingPolicyRow | undefined> {
+  return (await q.select().from(fundingAgreementPolicy).where(eq(fundingAgreementPolicy.partnershipId, partnershipId)))[0];
+}
+
+export async function findFundingPolicyWithEditor(q: DbOrTx, partnershipId: string): Promise<{ policy: FundingPolicyRow; updatedByName: string | null } | undefined> {
+  return (
+    await q
+      .select({ policy: fundingAgreementPolicy, updatedByName: appUser.displayName })
+      .from(fundingAgreementPolicy)
+      .leftJoin(appUser, eq(appUser.id, fundingAgreementPolicy.updatedBy))
+      .where(eq(fundingAgreementPolicy.partnershipId, partnershipId))
+  )[0];
+}
+
+/** Insert the policy (version 1) or change it at `version`: the saved row, or undefined if somebody saved first. */
+export async function saveFundingPolicy(
+  q: DbOrTx,
+  partnershipId: string,
+  version: number,
+  values: { icbThresholdWeeklyPence: number | null; icbAlwaysForHealthNeeds: boolean; basis: string; updatedBy: string | null; updatedAt: Date },
+): Promise<FundingPolicyRow | undefined> {
+  if (version === 0) {
+    return (await q.insert(fundingAgreementPolicy).values({ partnershipId, ...values }).onConflictDoNothing({ target: fundingAgreementPolicy.partnershipId }).returning())[0];
+  }
+  return (
+    await q
+      .update(fundingAgreementPolicy)
+      .set({ ...values, version: version + 1 })
+      .where(and(eq(fundingAgreementPolicy.partnershipId, partnershipId), eq(fundingAgreementPolicy.version, version)))
+      .returning()
+  )[0];
+}
+
 // ---- Budget requests
 
 export async function findBudgetRequests(q: DbOrTx, partnershipId: string, personId: string): Promise<BudgetRequestRow[]> {
@@ -209,50 +310,4 @@ export async function findApprovedPlanInShort(q: DbOrTx, partnershipId: string, 
       .orderBy(asc(planService.position)),
   ]);
   return { needs: needs.map((n) => n.description), services: services.map((s) => `${s.serviceType}: ${s.frequency}`) };
-}
-
-// ---- Funding panel decisions (issue 6), in the panels module's transaction
-
-/**
- * Record a funding panel's decided split on every service of a plan, whatever the plan's
- * status: it is the panel's recorded decision (R26: the split is stored per package with its
- * basis). Runs in the caller's transaction (the panels module's door transaction hands its
- * `tx`); bumps the plan's version (so a draft open in another tab is not saved over silently)
- * and writes an audit event naming the panel case in the same transaction.
- */
-export async function applyPanelSplit(
-  tx: DbOrTx,
-  ctx: AuditScope & { clock?: { now(): Date } },
-  personId: string,
-  planId: string,
-  laBasisPoints: number,
-  basis: string,
-  panelCaseId: string,
-): Promise<ServiceRow[]> {
-  if (!Number.isInteger(laBasisPoints) || laBasisPoints < 0 || laBasisPoints > 10_000) throw new InputError([{ path: 'localAuthorityPercent', message: 'The local authority share must be from 0% to 100%' }]);
-  const why = basis.trim();
-  if (!why) throw new InputError([{ path: 'basis', message: 'Record the basis of the split' }]);
-  if (!isUuid(planId)) throw new NotFoundError('Plan not found');
-  const partnershipId = ctx.actor.partnershipId;
-  const now = ctx.clock ? ctx.clock.now() : new Date();
-  const plan = await findPlan(tx, partnershipId, personId, planId);
-  if (!plan) throw new NotFoundError('Plan not found');
-  const before = await tx.select().from(planService).where(and(eq(planService.partnershipId, partnershipId), eq(planService.planId, planId)));
-  const after = await tx
-    .update(planService)
-    .set({ localAuthorityBasisPoints: laBasisPoints, splitBasis: why, version: sql`${planService.version} + 1`, updatedAt: now })
-    .where(and(eq(planService.partnershipId, partnershipId), eq(planService.planId, planId)))
-    .returning();
-  await tx
-    .update(aftercarePlan)
-    .set({ version: sql`${aftercarePlan.version} + 1`, updatedAt: now })
-    .where(and(eq(aftercarePlan.partnershipId, partnershipId), eq(aftercarePlan.id, planId)));
-  await recordChange(tx, ctx, {
-    action: 'plan.panel-split-applied',
-    subjectType: 'person',
-    subjectId: personId,
-    before: { planId, services: before.map((s) => ({ id: s.id, localAuthorityBasisPoints: s.localAuthorityBasisPoints, splitBasis: s.splitBasis })) },
-    after: { planId, panelCaseId, localAuthorityBasisPoints: laBasisPoints, splitBasis: why, services: after.map((s) => s.id) },
-  });
-  return after;
 }

@@ -10,6 +10,8 @@ import { renderPdf } from '../../platform/documents/pdf.ts';
 import { ForbiddenError, InputError } from '../../platform/errors/errors.ts';
 import { asArray, asBoolean, asString, asVersion, dateFromParts, dateParts, formBody, type FormBody } from '../../platform/http/forms.ts';
 import { toGovukErrors } from '../../platform/http/validation.ts';
+import { openFundingPolicy, updateFundingPolicy, waitingLabel, type FundingPolicyView } from './agreement.service.ts';
+import { can } from '../../platform/access/policy.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { fileNameFor } from '../documents/index.ts';
 import { buildPlanDocument, type PlanForDocument } from '../documents/index.ts';
@@ -59,6 +61,10 @@ const fieldIds: Record<string, string> = {
   'topUp.payer': 'topUpPayer',
   plan: 'plan',
   need: 'need',
+  decision: 'decision',
+  mode: 'mode',
+  thresholdPounds: 'thresholdPounds',
+  basis: 'basis',
   kind: 'kind',
   status: 'status',
   requestedOn: 'requestedOn-day',
@@ -328,6 +334,22 @@ function budgetFormValues(body: FormBody) {
 // Pages
 // ---------------------------------------------------------------------------
 
+/** Each body that must agree (or has), with who agreed and when, or that it is still to agree. */
+function agreementRows(detail: PlanDetail): Array<{ body: string; text: string; at: Date | null; waiting: boolean; panelCaseId: string | null }> {
+  const { agreement } = detail;
+  const label = (b: 'local-authority' | 'icb') => (b === 'icb' ? 'ICB' : 'Local authority');
+  const bodies = [...new Set<'local-authority' | 'icb'>([...agreement.required, ...agreement.agreed.map((a) => a.body)])].sort();
+  return bodies.map((b) => {
+    const a = agreement.agreed.find((x) => x.body === b);
+    if (a) {
+      const who = a.panelCaseId ? `The funding panel${a.agreedByName ? ` (recorded by ${a.agreedByName})` : ''}` : (a.agreedByName ?? 'Someone no longer recorded');
+      return { body: label(b), text: `${who}${a.organisationName ? ` for ${a.organisationName}` : ''}`, at: a.agreedAt, waiting: false, panelCaseId: a.panelCaseId };
+    }
+    const w = agreement.waitingFor.find((x) => x.body === b);
+    return { body: label(b), text: w ? `Waiting for ${w.name} to agree` : 'Not needed', at: null, waiting: Boolean(w), panelCaseId: null };
+  });
+}
+
 function pageData(detail: PlanDetail) {
   const p = detail.person;
   return {
@@ -336,7 +358,12 @@ function pageData(detail: PlanDetail) {
     plan: detail.plan,
     detail,
     base: base(p.id, detail.plan.id),
-    statusTag: { text: planStatusLabels[detail.plan.status], classes: planStatusTags[detail.plan.status] },
+    statusTag:
+      detail.plan.status === 'submitted' && detail.agreement.waitingFor.length > 0
+        ? { text: waitingLabel(detail.agreement.waitingFor)!, classes: 'govuk-tag--yellow' }
+        : { text: planStatusLabels[detail.plan.status], classes: planStatusTags[detail.plan.status] },
+    agreementRows: agreementRows(detail),
+    waitingNames: detail.agreement.waitingFor.map((w) => w.name).join(' and '),
     personStatus: statusLabels[p.status],
     money: formatPounds,
     advocacy: advocacyLines(detail.plan.advocacy),
@@ -624,8 +651,13 @@ export function planRoutes(app: FastifyInstance): void {
         await returnPlan(request.ctx(), request.params.id, request.params.planId, asVersion(body.version), asString(body.note));
         request.session.flash = { type: 'success', text: 'The plan has been returned to draft with your comments.' };
       } else {
-        await approvePlan(request.ctx(), request.params.id, request.params.planId, asVersion(body.version), asString(body.note));
-        request.session.flash = { type: 'success', text: 'The plan has been approved. It replaces any earlier approved plan.' };
+        const outcome = await approvePlan(request.ctx(), request.params.id, request.params.planId, asVersion(body.version), asString(body.note));
+        request.session.flash = outcome.approved
+          ? { type: 'success', text: 'The plan has been approved. It replaces any earlier approved plan.' }
+          : {
+              type: 'important',
+              text: `${outcome.agreedFor ?? 'Your organisation'} has agreed to the plan. It is not approved yet: it is waiting for ${outcome.waitingFor.join(' and ')} to agree. Their approvers have been told.`,
+            };
       }
       return await reply.redirect(base(request.params.id, request.params.planId));
     } catch (error) {
@@ -633,4 +665,39 @@ export function planRoutes(app: FastifyInstance): void {
       return renderPlan(request, reply, request.params.id, request.params.planId, { errors: errorsOf(error), note: asString(body.note) });
     }
   });
+
+  // ---- The partnership's policy: when the ICB must agree a plan (issue 13)
+  app.get('/admin/funding-agreement', async (request, reply) => {
+    const policy = await openFundingPolicy(request.ctx());
+    return renderFundingPolicy(reply, policy, fundingPolicyValues(policy));
+  });
+  app.post('/admin/funding-agreement', async (request, reply) => {
+    const ctx = request.ctx();
+    // Refuse before reading the form, so someone without the permission learns nothing from its checks.
+    if (!can(ctx.actor, 'settings:manage')) throw new ForbiddenError();
+    const body = formBody(request.body);
+    const values = { mode: asString(body.mode), thresholdPounds: asString(body.thresholdPounds), alwaysForHealthNeeds: asArray(body.alwaysForHealthNeeds).includes('yes'), basis: asString(body.basis) };
+    try {
+      await updateFundingPolicy(ctx, asVersion(body.version), { ...values, mode: values.mode || undefined });
+      request.session.flash = { type: 'success', text: 'The policy on when the ICB must agree a plan has been saved.' };
+      return await reply.redirect('/admin/funding-agreement');
+    } catch (error) {
+      const errors = errorsOf(error);
+      reply.status(422);
+      return renderFundingPolicy(reply, await openFundingPolicy(ctx), values, errors);
+    }
+  });
+}
+
+function fundingPolicyValues(policy: FundingPolicyView) {
+  return {
+    mode: policy.icbThresholdWeeklyPence === null ? 'any' : 'threshold',
+    thresholdPounds: policy.icbThresholdWeeklyPence === null ? '' : (policy.icbThresholdWeeklyPence / 100).toFixed(2),
+    alwaysForHealthNeeds: policy.icbAlwaysForHealthNeeds,
+    basis: policy.basis ?? '',
+  };
+}
+
+function renderFundingPolicy(reply: FastifyReply, policy: FundingPolicyView, values: ReturnType<typeof fundingPolicyValues>, errors?: ReturnType<typeof errorsOf>) {
+  return reply.render(v('funding-policy'), { title: 'When the ICB must agree a plan', policy, values, errors });
 }

@@ -25,7 +25,8 @@ import {
   type Reason,
   type Status,
 } from '../../domain/rules/index.ts';
-import { canOnPerson, planApprovalOrganisation } from '../../platform/access/policy.ts';
+import { canOnPerson, planApprovalBodies } from '../../platform/access/policy.ts';
+import type { AuditRecorder } from '../../platform/data/door.ts';
 import type { DbOrTx, Tx } from '../../platform/db/database.ts';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
@@ -33,6 +34,7 @@ import { parseInput } from '../../platform/http/validation.ts';
 import { storeDocument, type OrganisationContact, type StoreDocumentInput } from '../documents/index.ts';
 import { loadPerson, type PersonRow } from '../register/index.ts';
 import { getPlanSettings } from '../settings/index.ts';
+import { agreementStateOf, notifySubmitterApproved, notifyWaitingBodies, refusalMessage, type AgreementState } from './agreement.service.ts';
 import {
   budgetRequestSchema,
   deliveryRouteLabels,
@@ -44,6 +46,7 @@ import {
 } from './inputs.ts';
 import {
   countNeeds,
+  deleteAgreements,
   deleteNeed,
   deleteService,
   findBudgetRequests,
@@ -57,7 +60,9 @@ import {
   findPlansWithApprover,
   findService,
   findUserNames,
+  findOrganisationsByCode,
   highestPlanNumber,
+  insertAgreement,
   insertBudgetRequest,
   insertNeed,
   insertPlan,
@@ -173,6 +178,12 @@ export interface PlanDetail {
   canSubmit: boolean;
   /** The organisation the actor would approve for, or null. */
   approvalOrganisationId: string | null;
+  /** Each body that pays agrees (issue 13): who must, who has, who is still to. */
+  agreement: AgreementState;
+  /** The bodies the actor may agree for on this version, while it waits for approval. */
+  myBodies: Array<{ body: 'local-authority' | 'icb'; organisationId: string }>;
+  /** The actor may still add an agreement to this version (a body of theirs is waiting, or none must). */
+  canAgree: boolean;
   problems: string[];
 }
 
@@ -220,7 +231,7 @@ function submissionProblems(needs: readonly NeedRow[], services: readonly Servic
 
 export async function getPlan(ctx: ServiceContext, personId: string, planId: string): Promise<PlanDetail> {
   // One unit: the reads and the audited view of the person's record.
-  const { p, plan, needs, services, budgets, settings, people, approvedFor } = await ctx.data.transaction(async (tx, audit) => {
+  const { p, plan, needs, services, budgets, settings, people, approvedFor, agreement } = await ctx.data.transaction(async (tx, audit) => {
     const p = await loadPerson(tx, ctx, personId, 'person:read');
     const plan = await loadPlan(tx, ctx, personId, planId);
     const [{ needs, services }, budgets, settings, people] = await Promise.all([
@@ -230,13 +241,15 @@ export async function getPlan(ctx: ServiceContext, personId: string, planId: str
       findUserNames(tx, [plan.submittedBy, plan.approvedBy].filter((x): x is string => x !== null)),
     ]);
     const approvedFor = plan.approvedForOrganisationId ? await findOrganisationName(tx, plan.approvedForOrganisationId) : null;
+    const agreement = await agreementStateOf(tx, ctx.actor.partnershipId, p, plan, { needs, services });
     await audit.viewPerson(personId, { view: 'plan', planId });
-    return { p, plan, needs, services, budgets, settings, people, approvedFor };
+    return { p, plan, needs, services, budgets, settings, people, approvedFor, agreement };
   });
   const serviceViews = services.map((s) => serviceView(s, needs));
   const canEdit = plan.status === 'draft' && canOnPerson(ctx.actor, 'person:write', p);
   const problems = submissionProblems(needs, services);
   const name = (id: string | null) => (id ? (people.find((x) => x.id === id)?.name ?? null) : null);
+  const myBodies = plan.status === 'submitted' ? planApprovalBodies(ctx.actor, p) : [];
   return {
     person: p,
     plan,
@@ -259,7 +272,10 @@ export async function getPlan(ctx: ServiceContext, personId: string, planId: str
     canEdit,
     canWrite: canOnPerson(ctx.actor, 'person:write', p),
     canSubmit: canEdit && problems.length === 0,
-    approvalOrganisationId: plan.status === 'submitted' ? planApprovalOrganisation(ctx.actor, p) : null,
+    approvalOrganisationId: myBodies[0]?.organisationId ?? null,
+    agreement,
+    myBodies,
+    canAgree: myBodies.length > 0 && (agreement.waitingFor.length === 0 || agreement.waitingFor.some((w) => myBodies.some((m) => m.body === w.body))),
     problems,
   };
 }
@@ -283,45 +299,55 @@ export async function startPlan(ctx: ServiceContext, personId: string): Promise<
     const open = existing.find((x) => x.status === 'draft' || x.status === 'submitted');
     if (open) throw new InputError([{ path: 'plan', message: `Plan ${open.planNumber} is already ${open.status === 'draft' ? 'in draft' : 'waiting for approval'}: carry on with it` }]);
     const approved = existing.find((x) => x.status === 'approved');
-    const planNumber = (await highestPlanNumber(tx, ctx.actor.partnershipId, personId)) + 1;
-    const copied = approved
-      ? {
-          personVoice: approved.personVoice,
-          goals: approved.goals,
-          strengths: approved.strengths,
-          earlyWarningSigns: approved.earlyWarningSigns,
-          whatHelps: approved.whatHelps,
-          crisisContacts: approved.crisisContacts,
-          wrap: approved.wrap,
-          carersInvolved: approved.carersInvolved,
-          carerAssessmentOfferedOn: approved.carerAssessmentOfferedOn,
-          carerAssessmentOutcome: approved.carerAssessmentOutcome,
-          advocacy: approved.advocacy,
-          participants: approved.participants,
-        }
-      : {};
-    const plan = await insertPlan(tx, { partnershipId: ctx.actor.partnershipId, personId, planNumber, status: 'draft', createdBy: ctx.actor.userId, ...copied });
-    if (approved) {
-      const { needs, services } = await planParts(tx, ctx.actor.partnershipId, approved.id);
-      const newIds = new Map<string, string>();
-      for (const n of needs) {
-        const { id, planId: _planId, createdAt: _c, updatedAt: _u, version: _v, ...rest } = n;
-        // Re-classify against today's status: entitlement may have changed since the last version.
-        const classification = classify(rest, p.status);
-        const copy = await insertNeed(tx, { ...rest, planId: plan.id, category: classification.category, s117: classification.s117, classification: { reasons: classification.reasons, summary: classification.summary } });
-        newIds.set(id, copy.id);
-      }
-      const copiedNeeds = await findNeeds(tx, ctx.actor.partnershipId, plan.id);
-      for (const s of services) {
-        const { id: _id, planId: _planId, createdAt: _c, updatedAt: _u, version: _v, needIds, ...rest } = s;
-        const mapped = needIds.map((id) => newIds.get(id)).filter((id): id is string => id !== undefined);
-        const s117 = copiedNeeds.some((n) => mapped.includes(n.id) && n.s117);
-        await insertService(tx, { ...rest, planId: plan.id, needIds: mapped, s117, chargePence: s117 ? 0 : rest.chargePence });
-      }
-    }
+    const plan = await insertNextVersion(tx, ctx, p, approved, { status: 'draft', createdBy: ctx.actor.userId });
     await audit.change({ action: 'plan.started', subjectType: 'person', subjectId: personId, after: { plan, from: approved?.id ?? null } });
     return plan;
   });
+}
+
+/**
+ * Insert the person's next plan version: a copy of `from` (its details, needs re-classified
+ * against today's status, and services), or empty. Runs in the caller's transaction; checks
+ * nothing (the callers have).
+ */
+async function insertNextVersion(tx: Tx, ctx: ServiceContext, p: PersonRow, from: PlanRow | undefined, fields: Partial<Omit<PlanRow, 'id' | 'partnershipId' | 'personId' | 'planNumber'>>): Promise<PlanRow> {
+  const planNumber = (await highestPlanNumber(tx, ctx.actor.partnershipId, p.id)) + 1;
+  const copied = from
+    ? {
+        personVoice: from.personVoice,
+        goals: from.goals,
+        strengths: from.strengths,
+        earlyWarningSigns: from.earlyWarningSigns,
+        whatHelps: from.whatHelps,
+        crisisContacts: from.crisisContacts,
+        wrap: from.wrap,
+        carersInvolved: from.carersInvolved,
+        carerAssessmentOfferedOn: from.carerAssessmentOfferedOn,
+        carerAssessmentOutcome: from.carerAssessmentOutcome,
+        advocacy: from.advocacy,
+        participants: from.participants,
+      }
+    : {};
+  const plan = await insertPlan(tx, { partnershipId: ctx.actor.partnershipId, personId: p.id, planNumber, ...copied, ...fields });
+  if (from) {
+    const { needs, services } = await planParts(tx, ctx.actor.partnershipId, from.id);
+    const newIds = new Map<string, string>();
+    for (const n of needs) {
+      const { id, planId: _planId, createdAt: _c, updatedAt: _u, version: _v, ...rest } = n;
+      // Re-classify against today's status: entitlement may have changed since the last version.
+      const classification = classify(rest, p.status);
+      const copy = await insertNeed(tx, { ...rest, planId: plan.id, category: classification.category, s117: classification.s117, classification: { reasons: classification.reasons, summary: classification.summary } });
+      newIds.set(id, copy.id);
+    }
+    const copiedNeeds = await findNeeds(tx, ctx.actor.partnershipId, plan.id);
+    for (const s of services) {
+      const { id: _id, planId: _planId, createdAt: _c, updatedAt: _u, version: _v, needIds, ...rest } = s;
+      const mapped = needIds.map((id) => newIds.get(id)).filter((id): id is string => id !== undefined);
+      const s117 = copiedNeeds.some((n) => mapped.includes(n.id) && n.s117);
+      await insertService(tx, { ...rest, planId: plan.id, needIds: mapped, s117, chargePence: s117 ? 0 : rest.chargePence });
+    }
+  }
+  return plan;
 }
 
 // ---------------------------------------------------------------------------
@@ -541,60 +567,105 @@ export async function removeService(ctx: ServiceContext, personId: string, planI
 export async function submitPlan(ctx: ServiceContext, personId: string, planId: string, version: number): Promise<PlanRow> {
   return ctx.data.transaction(async (tx, audit) => {
     const before = await loadPlan(tx, ctx, personId, planId);
-    const { plan } = await takeDraft(tx, ctx, personId, planId, version);
-    const { needs, services } = await planParts(tx, ctx.actor.partnershipId, planId);
-    const problems = submissionProblems(needs, services);
+    const { plan, person: p } = await takeDraft(tx, ctx, personId, planId, version);
+    const parts = await planParts(tx, ctx.actor.partnershipId, planId);
+    const problems = submissionProblems(parts.needs, parts.services);
     if (problems.length > 0) throw new InputError(problems.map((message) => ({ path: 'plan', message })));
     const now = ctx.clock.now();
-    const after = await updatePlan(tx, ctx.actor.partnershipId, plan.id, { status: 'submitted', submittedAt: now, submittedBy: ctx.actor.userId, updatedAt: now });
+    const after = (await updatePlan(tx, ctx.actor.partnershipId, plan.id, { status: 'submitted', submittedAt: now, submittedBy: ctx.actor.userId, updatedAt: now }))!;
     await audit.change({ action: 'plan.submitted', subjectType: 'person', subjectId: personId, before, after });
-    return after!;
+    // Each body that must agree hears that the plan waits on it (issue 13).
+    const state = await agreementStateOf(tx, ctx.actor.partnershipId, p, after, parts);
+    await notifyWaitingBodies(tx, ctx, p, after, state.waitingFor);
+    return after;
   });
 }
 
 async function takeSubmitted(tx: Tx, ctx: ServiceContext, personId: string, planId: string, version: number) {
   const p = await loadPerson(tx, ctx, personId, 'person:read', true);
-  const approvingFor = planApprovalOrganisation(ctx.actor, p);
-  if (approvingFor === null) {
-    throw new ForbiddenError('Only a team manager or senior practitioner of the responsible local authority or ICB can approve or return this plan');
+  const bodies = planApprovalBodies(ctx.actor, p);
+  if (bodies.length === 0) {
+    throw new ForbiddenError('Only a team manager or senior practitioner of the responsible local authority or ICB can approve or return this plan, or a commissioner of the responsible ICB for the ICB');
   }
   const before = await loadPlan(tx, ctx, personId, planId);
   if (before.status !== 'submitted') throw new ConflictError(`Plan ${before.planNumber} is not waiting for approval`);
   if (before.version !== version) throw new ConflictError();
-  return { person: p, before, approvingFor };
+  return { person: p, before, bodies };
 }
 
-export async function approvePlan(ctx: ServiceContext, personId: string, planId: string, version: number, note: string): Promise<PlanRow> {
+/** What approving did: approved the plan, or recorded the actor's body's agreement while others are still to agree. */
+export interface ApprovalOutcome {
+  plan: PlanRow;
+  approved: boolean;
+  /** The body the actor agreed for (its organisation's name), if they added an agreement. */
+  agreedFor: string | null;
+  /** The bodies still to agree, by name (empty when approved). */
+  waitingFor: string[];
+}
+
+/**
+ * Approve a submitted plan, as one of the bodies that pays for it (issue 13): each body that pays
+ * agrees, once; the plan is approved when every paying body has agreed. The actor agrees for a
+ * body of theirs that is still to agree; if none of theirs is, and another body is still to
+ * agree, they are refused with the names of those bodies and nothing changes. A plan whose cost
+ * falls on nobody (or under the partnership's threshold for the ICB) is approved by either
+ * responsible body, as before. One person never agrees for two bodies.
+ */
+export async function approvePlan(ctx: ServiceContext, personId: string, planId: string, version: number, note: string): Promise<ApprovalOutcome> {
   return ctx.data.transaction(async (tx, audit) => {
-    const { before, approvingFor } = await takeSubmitted(tx, ctx, personId, planId, version);
+    const { person: p, before, bodies } = await takeSubmitted(tx, ctx, personId, planId, version);
+    const state = await agreementStateOf(tx, ctx.actor.partnershipId, p, before);
+    const alreadyAgreedInPerson = state.agreed.some((a) => a.agreedBy === ctx.actor.userId && a.panelCaseId === null);
+    const mine = alreadyAgreedInPerson ? undefined : bodies.find((b) => state.waitingFor.some((w) => w.body === b.body));
+    const stillWaiting = state.waitingFor.filter((w) => w.body !== mine?.body);
+    if (!mine && state.waitingFor.length > 0) {
+      throw new InputError([{ path: 'decision', message: refusalMessage(state, bodies, ctx.actor.userId) }]);
+    }
     const now = ctx.clock.now();
+    // Record the actor's agreement: for the waiting body of theirs, or (nobody else waiting) for
+    // their first body that has not agreed yet, so who approved for whom is on record.
+    const agreeFor = mine ?? bodies.find((b) => !state.agreed.some((a) => a.body === b.body));
+    const orgs = agreeFor ? await findOrganisationsByCode(tx, ctx.actor.partnershipId, [p.responsibleLocalAuthority, p.responsibleIcb].filter((c): c is string => c !== null)) : [];
+    const agreement = agreeFor
+      ? await insertAgreement(tx, { partnershipId: ctx.actor.partnershipId, planId, personId, body: agreeFor.body, organisationId: agreeFor.organisationId, agreedBy: ctx.actor.userId, agreedAt: now, note: note.trim() || null })
+      : null;
+    const agreedFor = agreeFor ? (orgs.find((o) => o.id === agreeFor.organisationId)?.name ?? null) : null;
+    if (stillWaiting.length > 0) {
+      const after = expectOneUpdated(await updatePlanAtVersion(tx, ctx.actor.partnershipId, planId, version, { version: version + 1, updatedAt: now }));
+      await audit.change({ action: 'plan.agreed', subjectType: 'person', subjectId: personId, before, after: { planId, agreement, waitingFor: stillWaiting.map((w) => w.body) } });
+      await notifyWaitingBodies(tx, ctx, p, after, stillWaiting);
+      return { plan: after, approved: false, agreedFor, waitingFor: stillWaiting.map((w) => w.name) };
+    }
     const previous = await supersedeApprovedPlans(tx, ctx.actor.partnershipId, personId, now);
     const after = expectOneUpdated(
       await updatePlanAtVersion(tx, ctx.actor.partnershipId, planId, version, {
         status: 'approved',
         approvedAt: now,
         approvedBy: ctx.actor.userId,
-        approvedForOrganisationId: approvingFor,
+        approvedForOrganisationId: (agreeFor ?? bodies[0]!).organisationId,
         approvalNote: note.trim() || null,
         version: version + 1,
         updatedAt: now,
       }),
     );
-    await audit.change({ action: 'plan.approved', subjectType: 'person', subjectId: personId, before, after: { ...after, superseded: previous } });
-    return after;
+    await audit.change({ action: 'plan.approved', subjectType: 'person', subjectId: personId, before, after: { ...after, superseded: previous, agreement, agreedBefore: state.agreed.map((a) => ({ body: a.body, agreedBy: a.agreedBy, panelCaseId: a.panelCaseId })) } });
+    await notifySubmitterApproved(tx, ctx, p, after);
+    return { plan: after, approved: true, agreedFor, waitingFor: [] };
   });
 }
 
-/** Send a submitted plan back to draft, saying why. */
+/** Send a submitted plan back to draft, saying why. The bodies' agreements go with it: what they agreed may change. */
 export async function returnPlan(ctx: ServiceContext, personId: string, planId: string, version: number, note: string): Promise<PlanRow> {
   const reason = note.trim();
-  if (!reason) throw new InputError([{ path: 'note', message: 'Say what needs to change before the plan can be approved' }]);
   return ctx.data.transaction(async (tx, audit) => {
+    // Permission before input: the approve route's guard asks only for person:read (issue 13).
     const { before } = await takeSubmitted(tx, ctx, personId, planId, version);
+    if (!reason) throw new InputError([{ path: 'note', message: 'Say what needs to change before the plan can be approved' }]);
     const after = expectOneUpdated(
       await updatePlanAtVersion(tx, ctx.actor.partnershipId, planId, version, { status: 'draft', approvalNote: reason, submittedAt: null, submittedBy: null, version: version + 1, updatedAt: ctx.clock.now() }),
     );
-    await audit.change({ action: 'plan.returned', subjectType: 'person', subjectId: personId, before, after });
+    const removed = await deleteAgreements(tx, ctx.actor.partnershipId, planId);
+    await audit.change({ action: 'plan.returned', subjectType: 'person', subjectId: personId, before, after: { ...after, agreementsRemoved: removed } });
     return after;
   });
 }
@@ -677,8 +748,9 @@ export async function storePlanDocument(ctx: ServiceContext, input: Omit<StoreDo
 export async function planAsStored(ctx: ServiceContext, personId: string, planId: string) {
   return ctx.data.read(async (q) => {
     const plan = await loadPlan(q, ctx, personId, planId);
-    const [{ needs, services }, settings] = await Promise.all([planParts(q, ctx.actor.partnershipId, planId), getPlanSettings(q, ctx.actor.partnershipId)]);
-    return { plan, needs, services, settings };
+    const [{ needs, services }, settings, p] = await Promise.all([planParts(q, ctx.actor.partnershipId, planId), getPlanSettings(q, ctx.actor.partnershipId), loadPerson(q, ctx, personId, 'person:read')]);
+    const agreement = await agreementStateOf(q, ctx.actor.partnershipId, p, plan, { needs, services });
+    return { plan, needs, services, settings, agreement };
   });
 }
 
@@ -695,8 +767,77 @@ export async function planForPatch(ctx: ServiceContext, personId: string, planId
 }
 
 // ---------------------------------------------------------------------------
-// Funding panel decisions (issue 6): applyPanelSplit, in the panels module's transaction,
-// lives in plans.queries.ts (it takes the caller's tx).
+// Funding panel decisions (issues 6 and 13): a panel never changes an approved plan
 // ---------------------------------------------------------------------------
 
-export { applyPanelSplit } from './plans.queries.ts';
+export interface PanelDecisionOutcome {
+  /** The version now carrying the decided split. */
+  planId: string;
+  planNumber: number;
+  /** A new version was started from the approved one (rather than an open version changed). */
+  newVersion: boolean;
+}
+
+/**
+ * Carry a funding panel's decided split into the plan, in the panels module's transaction
+ * (docs/decisions/0008-funding-both-bodies-agree.md). An approved plan is never changed: the
+ * decision starts the next version (a copy of the approved one with the decided split on every
+ * service and the panel's reference), submitted for approval as any version is, with the panel's
+ * decision recorded as the agreement of both bodies (a quorate panel has members of each). A
+ * version not yet approved (a draft, or one waiting for approval) takes the split itself:
+ * nothing approved changes. A draft records no agreement (it can still change before it is
+ * submitted); a version waiting for approval loses any earlier agreement (the split changed) and
+ * takes the panel's.
+ */
+export async function applyPanelDecision(
+  tx: Tx,
+  audit: AuditRecorder,
+  ctx: ServiceContext,
+  decision: { personId: string; planId: string; laBasisPoints: number; basis: string; panelCaseId: string; decidedAt: Date },
+): Promise<PanelDecisionOutcome> {
+  const { personId, laBasisPoints, panelCaseId, decidedAt } = decision;
+  if (!Number.isInteger(laBasisPoints) || laBasisPoints < 0 || laBasisPoints > 10_000) throw new InputError([{ path: 'localAuthorityPercent', message: 'The local authority share must be from 0% to 100%' }]);
+  const basis = decision.basis.trim().slice(0, 2000);
+  if (!basis) throw new InputError([{ path: 'basis', message: 'Record the basis of the split' }]);
+  const p = await loadPerson(tx, ctx, personId, 'person:read', true);
+  const decided = await loadPlan(tx, ctx, personId, decision.planId);
+  const existing = await findPlansOfPerson(tx, ctx.actor.partnershipId, personId);
+  const open = existing.find((x) => x.status === 'draft' || x.status === 'submitted');
+  let target: PlanRow;
+  let newVersion = false;
+  if (open) {
+    target = open;
+  } else {
+    const approved = existing.find((x) => x.status === 'approved') ?? decided;
+    target = await insertNextVersion(tx, ctx, p, approved, { status: 'submitted', createdBy: ctx.actor.userId, submittedAt: decidedAt, submittedBy: ctx.actor.userId, panelCaseId });
+    newVersion = true;
+  }
+  const { services: before } = await planParts(tx, ctx.actor.partnershipId, target.id);
+  for (const svc of before) {
+    await updateServiceRow(tx, ctx.actor.partnershipId, svc.id, { localAuthorityBasisPoints: laBasisPoints, splitBasis: basis, version: svc.version + 1, updatedAt: decidedAt });
+  }
+  const after = (await updatePlan(tx, ctx.actor.partnershipId, target.id, { panelCaseId, version: target.version + 1, updatedAt: decidedAt }))!;
+  let removed: unknown[] = [];
+  const agreements: unknown[] = [];
+  if (after.status === 'submitted') {
+    removed = await deleteAgreements(tx, ctx.actor.partnershipId, target.id);
+    const orgs = await findOrganisationsByCode(tx, ctx.actor.partnershipId, [p.responsibleLocalAuthority, p.responsibleIcb].filter((c): c is string => c !== null));
+    for (const body of ['local-authority', 'icb'] as const) {
+      const code = body === 'icb' ? p.responsibleIcb : p.responsibleLocalAuthority;
+      const org = code ? orgs.find((o) => o.code === code || o.onsCode === code) : undefined;
+      agreements.push(await insertAgreement(tx, { partnershipId: ctx.actor.partnershipId, planId: target.id, personId, body, organisationId: org?.id ?? null, agreedBy: ctx.actor.userId, agreedAt: decidedAt, panelCaseId, note: 'The funding panel’s decision' }));
+    }
+  }
+  await audit.change({
+    action: newVersion ? 'plan.panel-version-started' : 'plan.panel-split-applied',
+    subjectType: 'person',
+    subjectId: personId,
+    before: { planId: target.id, services: before.map((x) => ({ id: x.id, localAuthorityBasisPoints: x.localAuthorityBasisPoints, splitBasis: x.splitBasis })), agreements: removed },
+    after: { planId: target.id, planNumber: target.planNumber, from: newVersion ? decided.id : null, panelCaseId, localAuthorityBasisPoints: laBasisPoints, splitBasis: basis, agreements },
+  });
+  if (newVersion) {
+    // The new version waits for approval by an approver of a responsible body: tell them.
+    await notifyWaitingBodies(tx, ctx, p, after, [{ body: 'local-authority', name: 'the local authority' }, { body: 'icb', name: 'the ICB' }], 'panel-version');
+  }
+  return { planId: target.id, planNumber: target.planNumber, newVersion };
+}

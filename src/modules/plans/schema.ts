@@ -49,6 +49,12 @@ export const aftercarePlan = pgTable(
     /** The responsible body on whose behalf the plan was approved. */
     approvedForOrganisationId: uuid('approved_for_organisation_id').references(() => organisation.id),
     approvalNote: text('approval_note'),
+    /**
+     * The funding panel case whose decision made this version (issue 13): a panel never changes a
+     * plan in place; it starts the next version carrying the decided split, to be approved as any
+     * version is (docs/decisions/0008-funding-both-bodies-agree.md).
+     */
+    panelCaseId: uuid('panel_case_id'),
     supersededAt: timestamp('superseded_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -63,6 +69,58 @@ export const aftercarePlan = pgTable(
     foreignKey({ columns: [t.partnershipId, t.personId], foreignColumns: [person.partnershipId, person.id] }),
   ],
 );
+
+export const payingBody = pgEnum('paying_body', ['local-authority', 'icb']);
+
+/**
+ * A responsible body's agreement to a submitted plan version (issue 13): each body that pays
+ * agrees, once, by one of its approvers or by a funding panel's decision. The plan is approved
+ * when every paying body has agreed (src/domain/funding-agreement.ts). Returning the plan to
+ * draft removes its agreements: what was agreed may change.
+ */
+export const planAgreement = pgTable(
+  'plan_agreement',
+  {
+    partnershipId: partnershipId(),
+    id: uuid('id').notNull().defaultRandom(),
+    planId: uuid('plan_id').notNull(),
+    personId: uuid('person_id').notNull(),
+    body: payingBody('body').notNull(),
+    /** The body's organisation (the person's responsible local authority or ICB). */
+    organisationId: uuid('organisation_id').references(() => organisation.id),
+    /** Who agreed: the approver, or the panel member who recorded the panel's decision. */
+    agreedBy: uuid('agreed_by').references(() => appUser.id),
+    agreedAt: timestamp('agreed_at', { withTimezone: true }).notNull(),
+    /** Set when the agreement is a funding panel's decision (the panel's reference). */
+    panelCaseId: uuid('panel_case_id'),
+    note: text('note'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.partnershipId, t.id] }),
+    uniqueIndex('plan_agreement_body_uq').on(t.partnershipId, t.planId, t.body),
+    index('plan_agreement_person_idx').on(t.partnershipId, t.personId),
+    foreignKey({ columns: [t.partnershipId, t.planId], foreignColumns: [aftercarePlan.partnershipId, aftercarePlan.id] }).onDelete('cascade'),
+  ],
+);
+
+/**
+ * The partnership's policy on when the ICB must agree a plan (issue 13): by default any cost on
+ * the ICB; a partnership may set a weekly threshold (and still ask for health needs), recorded
+ * with its basis and who set it. Lead organisation administrators change it; every change is audited.
+ */
+export const fundingAgreementPolicy = pgTable('funding_agreement_policy', {
+  partnershipId: partnershipId().primaryKey(),
+  /** Null: any ICB cost needs the ICB's agreement. Otherwise only above this many pence a week. */
+  icbThresholdWeeklyPence: integer('icb_threshold_weekly_pence'),
+  icbAlwaysForHealthNeeds: boolean('icb_always_for_health_needs').notNull().default(false),
+  /** Why: the local agreement behind the threshold (HSC 2000/003 joint policy), in the partnership's words. */
+  basis: text('basis').notNull(),
+  updatedBy: uuid('updated_by').references(() => appUser.id),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  version: version(),
+});
 
 export const needLevel = pgEnum('need_level', ['low', 'medium', 'high']);
 

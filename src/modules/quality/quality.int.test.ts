@@ -184,11 +184,15 @@ beforeAll(async () => {
   made.blankSplit = await make(nv, { givenName: 'Quinn', familyName: 'Blanksplit' }, 'E06000901');
   const blank = await draftPlan(nv, made.blankSplit);
   await submitPlan(nv, made.blankSplit, blank.planId, await planVersion(blank.planId));
+  // Issue 13: the services put cost on the ICB, so the ICB's commissioner agrees before the council's manager.
+  const icb = await contextFor(t, demo.commissioner);
+  await approvePlan(icb, made.blankSplit, blank.planId, await planVersion(blank.planId), 'Agreed for the ICB');
   await approvePlan(manager, made.blankSplit, blank.planId, await planVersion(blank.planId), 'Agreed');
   await db.execute(sql`update plan_service set split_basis = '   ' where plan_id = ${blank.planId}`);
   made.approved = await make(nv, { givenName: 'Quinn', familyName: 'Approved' }, 'E06000901');
   const fine = await draftPlan(nv, made.approved);
   await submitPlan(nv, made.approved, fine.planId, await planVersion(fine.planId));
+  await approvePlan(icb, made.approved, fine.planId, await planVersion(fine.planId), 'Agreed for the ICB');
   await approvePlan(manager, made.approved, fine.planId, await planVersion(fine.planId), 'Agreed');
 
   // (7) A flag task open for 40 days, and one raised yesterday.

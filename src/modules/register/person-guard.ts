@@ -31,6 +31,9 @@ const readIsEnough: Record<string, string> = {
   // Commissioners and panel members of the responsible ICB decide an ending for the ICB without
   // holding person:write (policy.ts endingApprovalOrganisation; the endings service decides).
   'POST /people/:id/endings/:endingId/decide': 'ending decisions are made by the responsible bodies’ deciders',
+  // Commissioners of the responsible ICB agree a plan for the ICB without holding person:write
+  // (issue 13; policy.ts planApprovalBodies; the plans service decides).
+  'POST /people/:id/plans/:planId/approve': 'plan agreements are given by the paying bodies’ approvers',
 };
 
 /** The permission the guard asks for on a route, or null if the route is not about one person. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor, ActorMembership, Role } from './actor.ts';
-import { can, endingApprovalOrganisation, organisationScope, scheduleAccess } from './policy.ts';
+import { can, endingApprovalOrganisation, organisationScope, planApprovalBodies, scheduleAccess } from './policy.ts';
 
 const P = 'partnership-1';
 const membership = (organisationId: string, roles: Role[], isLead = false): ActorMembership => ({
@@ -164,5 +164,31 @@ describe('scheduled reports (issue 12, finding 4)', () => {
     expect(scheduleAccess({ ...user(membership('northvale', ['quality-audit'])), userId: 'u5' }, schedule)).toEqual({ change: false, stop: false });
     expect(scheduleAccess({ ...user(membership('icb', ['administrator'], true)), userId: 'u6' }, schedule)).toEqual({ change: false, stop: false });
     expect(scheduleAccess(user(membership('northvale', ['team-manager'])), { ...schedule, partnershipId: 'other' })).toEqual({ change: false, stop: false });
+  });
+});
+
+describe('who may agree an aftercare plan for each body that pays (issue 13)', () => {
+  const person = { partnershipId: P, responsibleLocalAuthority: 'NORTHVALE', responsibleIcb: 'E54000901', involvedOrganisations: ['trust'] };
+  const icbMembership = (roles: Role[]): ActorMembership => ({ ...membership('icb', roles, true), organisationCode: 'QZV', organisationOnsCode: 'E54000901', organisationType: 'icb' });
+
+  it('lets a team manager or senior practitioner of the responsible local authority agree for it, not a commissioner or practitioner', () => {
+    expect(planApprovalBodies(user(membership('northvale', ['team-manager'])), person)).toEqual([{ body: 'local-authority', organisationId: 'northvale' }]);
+    expect(planApprovalBodies(user(membership('northvale', ['senior-practitioner'])), person)).toEqual([{ body: 'local-authority', organisationId: 'northvale' }]);
+    expect(planApprovalBodies(user(membership('northvale', ['commissioner'])), person)).toEqual([]);
+    expect(planApprovalBodies(user(membership('northvale', ['practitioner'])), person)).toEqual([]);
+  });
+
+  it('lets a commissioner, team manager or senior practitioner of the responsible ICB agree for it (matched by its ONS code), not a panel member', () => {
+    for (const role of ['commissioner', 'team-manager', 'senior-practitioner'] as const) {
+      expect(planApprovalBodies(user(icbMembership([role])), person)).toEqual([{ body: 'icb', organisationId: 'icb' }]);
+    }
+    expect(planApprovalBodies(user(icbMembership(['panel-member'])), person)).toEqual([]);
+  });
+
+  it('refuses other bodies, other partnerships and API tokens', () => {
+    expect(planApprovalBodies(user(membership('southmere', ['team-manager'])), person)).toEqual([]);
+    expect(planApprovalBodies(user(membership('northvale', ['team-manager'])), { ...person, partnershipId: 'other' })).toEqual([]);
+    const token: Actor = { ...user(icbMembership(['commissioner'])), kind: 'token', userId: null, tokenId: 't1' };
+    expect(planApprovalBodies(token, person)).toEqual([]);
   });
 });

@@ -179,6 +179,38 @@ export function planApprovalOrganisation(actor: Actor, person: PersonRelationshi
   return membership?.organisationId ?? null;
 }
 
+/** The bodies that pay for an aftercare plan, each of which agrees to it (issue 13). */
+export type PlanBody = 'local-authority' | 'icb';
+
+/** Roles that may agree a plan for each responsible body: the ICB's commissioners commit its money too. */
+const planAgreers: Record<PlanBody, Role[]> = {
+  'local-authority': planApprovers,
+  icb: [...planApprovers, 'commissioner'],
+};
+
+/** The roles whose holders agree plans for a body (to tell them a plan waits on them). */
+export function planAgreerRoles(body: PlanBody): Role[] {
+  return [...planAgreers[body]];
+}
+
+/**
+ * For which of the person's responsible bodies the actor may agree (approve) an aftercare plan
+ * (issue 13: each body that pays agrees): a team manager or senior practitioner of the
+ * responsible local authority; a team manager, senior practitioner or commissioner of the
+ * responsible ICB. API tokens never agree. Each entry names the body and the organisation.
+ */
+export function planApprovalBodies(actor: Actor, person: PersonRelationships): Array<{ body: PlanBody; organisationId: string }> {
+  if (actor.kind !== 'user' || person.partnershipId !== actor.partnershipId) return [];
+  const out: Array<{ body: PlanBody; organisationId: string }> = [];
+  for (const body of ['local-authority', 'icb'] as const) {
+    const code = body === 'local-authority' ? person.responsibleLocalAuthority : person.responsibleIcb;
+    if (code === null) continue;
+    const m = actor.memberships.find((x) => x.roles.some((r) => planAgreers[body].includes(r)) && (x.organisationCode === code || (x.organisationOnsCode !== null && x.organisationOnsCode !== undefined && x.organisationOnsCode === code)));
+    if (m) out.push({ body, organisationId: m.organisationId });
+  }
+  return out;
+}
+
 /** The two bodies that must each approve the ending (or reinstatement) of section 117 aftercare. */
 export type EndingBody = 'local-authority' | 'icb';
 
