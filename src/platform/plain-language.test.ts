@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { govukDate, govukDateTime, organisationLabel, plainText, withGovukDates } from './plain-language.ts';
+import { govukDate, govukDateTime, organisationLabel, parseDateInput, plainText, withGovukDates } from './plain-language.ts';
 
 const names = new Map([
   ['E06000901', 'Northvale Council'],
@@ -29,5 +29,14 @@ describe('plain language', () => {
       '16 June 2023: NHS Northvale and Southmere Integrated Care Board (GP registration when the detention began on 16 June 2023) is the responsible ICB.',
     );
     expect(plainText('discharged to E06000030', nameOf)).toBe('discharged to a local authority outside this partnership (code E06000030)');
+  });
+
+  it('reads a date typed as people write it, and refuses one that does not exist', () => {
+    expect(parseDateInput('1 November 2026')).toBe('2026-11-01');
+    expect(parseDateInput('1 Nov 2026')).toBe('2026-11-01');
+    expect(parseDateInput('1/11/2026')).toBe('2026-11-01');
+    expect(parseDateInput('2026-11-01')).toBe('2026-11-01');
+    expect(parseDateInput('31 February 2026')).toBeNull();
+    expect(parseDateInput('soon')).toBeNull();
   });
 });

@@ -72,3 +72,27 @@ export function organisationLabel(code: string, nameOf: (code: string) => string
 export function plainText(text: string, nameOf: (code: string) => string | null | undefined = () => null): string {
   return withGovukDates(text).replace(ONS_CODE, (code) => organisationLabel(code, nameOf));
 }
+
+/**
+ * A date typed into a single box, as people write them: "1 November 2026", "1 Nov 2026",
+ * "1/11/2026" or "2026-11-01" (what a browser's date picker sends). The ISO date, or null when it
+ * is not a real date.
+ */
+export function parseDateInput(text: string): string | null {
+  const value = text.trim();
+  let y: number;
+  let m: number;
+  let d: number;
+  let match: RegExpExecArray | null;
+  if ((match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value))) [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  else if ((match = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$/.exec(value))) [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  else if ((match = /^(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})$/.exec(value))) {
+    const name = match[2]!.toLowerCase();
+    const index = MONTHS.findIndex((month) => month.toLowerCase() === name || (name.length >= 3 && month.toLowerCase().startsWith(name)));
+    if (index < 0) return null;
+    [d, m, y] = [Number(match[1]), index + 1, Number(match[3])];
+  } else return null;
+  const iso = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  const check = new Date(`${iso}T00:00:00Z`);
+  return !Number.isNaN(check.getTime()) && check.toISOString().startsWith(iso) ? iso : null;
+}

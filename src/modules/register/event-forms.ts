@@ -103,14 +103,14 @@ export const eventFields: Record<EventType, FieldSpec[]> = {
       name: 'ordinaryResidence',
       kind: 'text',
       label: 'Ordinary residence immediately before this detention',
-      hint: 'The local authority’s ONS code, like E06000901, or “none” if they had no settled residence in England or Wales',
+      hint: 'The local authority’s ONS code, like E06000030 for Swindon, or “none” if they had no settled residence in England or Wales',
     },
-    { name: 'icbOfGpRegistration', kind: 'text', label: 'ICB of their GP practice when the application was made', hint: 'The ICB’s ONS code, like E54000901' },
+    { name: 'icbOfGpRegistration', kind: 'text', label: 'ICB of their GP practice when the application was made', hint: 'The ICB’s ONS code (E54 and 6 digits)' },
   ],
   'detention-ended': [dateField, { name: 'reason', kind: 'radios', label: 'How did the detention end?', options: options(detentionEndReasons) }],
   'left-hospital': [
     dateField,
-    { name: 'dischargedToLocalAuthority', kind: 'text', label: 'Local authority they were discharged to (optional)', hint: 'ONS code, like E06000902', optional: true },
+    { name: 'dischargedToLocalAuthority', kind: 'text', label: 'Local authority they were discharged to (optional)', hint: 'ONS code, like E06000030 for Swindon', optional: true },
   ],
   'admitted-informally': [dateField, { name: 'hospital', kind: 'text', label: 'Hospital', optional: true }],
   's17-leave-started': [
