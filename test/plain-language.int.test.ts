@@ -213,6 +213,20 @@ describe('one banner that tells the truth', () => {
   });
 });
 
+describe('the rules engine’s reasons, for staff', () => {
+  it('gives dates in words, bodies by name, the law as a link, and who recorded each event', async () => {
+    const practitioner = await signedInBrowser(app, demo.practitioner);
+    const page = await practitioner.get(`/people/${refusedEnding!.personId}`);
+    expect(page.statusCode).toBe(200);
+    const why = /<ol class="govuk-list govuk-list--number" data-qa="why">([\s\S]*?)<\/ol>/.exec(page.body)![1]!;
+    expect(why).toContain('href="https://www.legislation.gov.uk/ukpga/1983/20/section/117"');
+    expect(visibleText(why)).toMatch(/entitled to section 117 aftercare since \d{1,2} [A-Z][a-z]+ \d{4} \(local authority Northvale Council, ICB NHS Northvale and Southmere Integrated Care Board\)/);
+    const history = await practitioner.get(`/people/${refusedEnding!.personId}/history`);
+    expect(visibleText(history.body)).not.toContain('by recorded in Aftercare');
+    expect(history.body).toMatch(/<p class="moj-timeline__byline">by (Sam Okafor|Alex Mensah|Lee Ashworth|Jo Lindqvist|Robin Tiernan)<\/p>/);
+  });
+});
+
 describe('plain language in every document', () => {
   it('made one of each document the demo lacks', () => {
     expect(produced.map((p) => p.what).sort()).toEqual(['panel pack', 'refund letter']);
