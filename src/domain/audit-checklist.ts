@@ -10,7 +10,7 @@
  * them"): Domain 1 legal literacy → 1, 7, 9; Domain 2 person-centred, co-produced practice → 2, 4,
  * 5, 6; Domain 3 integrated, multi-agency working → 3, 8; Domain 4 review, risk and prevention →
  * 4, 5, 9; Domain 5 funding, panels and lawful resource use → 7; Domain 6 records, the register
- * and assurance → 8, 9. They are marked `confirmedTitle: false` and shown as "title inferred".
+ * and assurance → 8, 9. They are marked `confirmedTitle: false` and shown as a "suggested title".
  *
  * Each question carries its source: the statute, case, Ombudsman decision or guidance it tests.
  */
@@ -149,7 +149,7 @@ export const defaultQuestions: readonly DefaultQuestion[] = [
     pillar: 2,
     question: 'The plan is written, shared with the person and itemises which services are section 117 aftercare and which body provides each',
     guidance: '',
-    source: 'Domain brief §5 (Landmark; West Sussex guide); Camden procedure',
+    source: 'Landmark Chambers; West Sussex guide; Camden procedure',
   },
   // Pillar 3: joint working.
   {
@@ -172,7 +172,7 @@ export const defaultQuestions: readonly DefaultQuestion[] = [
     pillar: 4,
     question: 'The aftercare was reviewed within the last 12 months (and at the first review the partnership’s policy sets after discharge)',
     guidance: 'Reviews at every care planning meeting or at least every 12 months.',
-    source: 'Domain brief §5 (Camden: at least every 12 months; Lambeth: at least once a year); GHC FOI 268-2024',
+    source: 'Camden procedure (at least every 12 months); Lambeth procedure (at least once a year); GHC FOI 268-2024',
   },
   {
     code: 'P4.2',
@@ -186,7 +186,7 @@ export const defaultQuestions: readonly DefaultQuestion[] = [
     pillar: 4,
     question: 'Entitled people not open to services, or who disengaged, were still reviewed and followed up; disengagement was not treated as an ending',
     guidance: '',
-    source: 'Domain brief §7 audit checklist (reviews for entitled people not open to services); West Sussex guide',
+    source: 'West Sussex guide (reviews for entitled people not open to services)',
   },
   // Pillar 5: risk and relapse prevention.
   {
@@ -231,21 +231,21 @@ export const defaultQuestions: readonly DefaultQuestion[] = [
     pillar: 7,
     question: 'Section 117 services are distinguished from chargeable services, and the person was never charged for a section 117 service',
     guidance: '',
-    source: 'R v Manchester CC ex p Stennett [2002] UKHL 34; domain brief §7 audit checklist',
+    source: 'R v Manchester CC ex p Stennett [2002] UKHL 34',
   },
   {
     code: 'P7.2',
     pillar: 7,
     question: 'Any wrongful charge was identified and refunded, with interest',
     guidance: 'Not applicable when no charge was made.',
-    source: 'Domain brief §2 and §7 (wrongful charges reclaimable; refunds); LGSCO decisions on section 117 charging',
+    source: 'LGSCO decisions on section 117 charging (wrongful charges are reclaimable and refunded)',
   },
   {
     code: 'P7.3',
     pillar: 7,
     question: 'The split of funding between the local authority and the ICB is recorded with its basis',
     guidance: '',
-    source: 'HSC 2000/003 LAC(2000)3; domain brief §6 (no national split: a local agreement per package)',
+    source: 'HSC 2000/003 LAC(2000)3 (no national split: a local agreement per package)',
   },
   {
     code: 'P7.4',
@@ -260,7 +260,7 @@ export const defaultQuestions: readonly DefaultQuestion[] = [
     pillar: 8,
     question: 'The person is on the register with current status, responsible local authority and ICB, and next review date',
     guidance: '',
-    source: 'GHC FOI 268-2024; domain brief §7 (register fields; register current)',
+    source: 'GHC FOI 268-2024 (register fields; the register kept current)',
   },
   {
     code: 'P8.2',
@@ -274,7 +274,7 @@ export const defaultQuestions: readonly DefaultQuestion[] = [
     pillar: 8,
     question: 'If aftercare ended: a joint, documented decision of the local authority and the ICB, with reasons, the person involved and a plan for any other care',
     guidance: 'Not applicable when aftercare has not ended.',
-    source: 'MHA 1983 s117(2); Camden "Discharge from s117 aftercare" form; LGSCO/PHSO guidance; domain brief §7 audit checklist',
+    source: 'MHA 1983 s117(2); Camden "Discharge from s117 aftercare" form; LGSCO/PHSO guidance',
   },
   // Pillar 9: monitoring and improvement (confirmed title).
   {

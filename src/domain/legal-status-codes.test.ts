@@ -28,7 +28,9 @@ describe('NHS Data Dictionary legal status codes', () => {
       source: 'NHS Data Dictionary, Mental Health Act Legal Status Classification Code (snapshot 18/11/2021); MHA 1983 s117(1)',
     });
     expect(lookupLegalStatusCode('09')?.label).toBe('Formally detained under Mental Health Act Section 37 with section 41 restrictions');
-    expect(lookupLegalStatusCode('13')?.source).toContain('UNCONFIRMED');
+    // A status that needs manual review cites what it is not listed in; research notes never reach staff.
+    expect(lookupLegalStatusCode('13')?.source).toContain('not listed in MHA 1983 s117(1)');
+    expect(lookupLegalStatusCode('13')?.source).not.toMatch(/UNCONFIRMED|brief/);
     for (const entry of legalStatusCodes) {
       expect(entry.label).not.toBe('');
       expect(entry.source).toContain('NHS Data Dictionary');

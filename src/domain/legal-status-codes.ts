@@ -37,7 +37,7 @@ const DD = 'NHS Data Dictionary, Mental Health Act Legal Status Classification C
 const QUALIFYING = `${DD}; MHA 1983 s117(1)`;
 const NOT_QUALIFYING = `${DD}; MHA 1983 s117(1) (not listed); Butler, Practitioner's Guide; Mind legal guide`;
 const GUARDIANSHIP = `${DD}; MHA 1983 s117(1) (reading: no detention in hospital; no case law found)`;
-const MANUAL_REVIEW = `${DD}; not listed in MHA 1983 s117(1), treatment UNCONFIRMED (brief section 8)`;
+const MANUAL_REVIEW = `${DD}; not listed in MHA 1983 s117(1)`;
 
 function entry(
   code: string,

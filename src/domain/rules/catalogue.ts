@@ -9,8 +9,8 @@
  * not section 117, indicative personal budgets, refunds of wrongful charges).
  *
  * Where the law is unsettled (`unsettled: true`) the engine never guesses: it raises the
- * rule's flag for a person to decide. Sources are as the brief gives them; [O] marks
- * commentary and UNCONFIRMED marks what the brief could not verify.
+ * rule's flag for a person to decide. `source` holds the citations staff see; `note` holds the
+ * research notes behind them (commentary, points not verified), which only docs/rules.md shows.
  */
 import type { Flag, Reason, RejectionCode } from './contract.ts';
 
@@ -18,7 +18,13 @@ export interface Rule {
   readonly id: string;
   readonly title: string;
   readonly statement: string;
+  /** The legal source, as staff see it: citations only (rendered as a link where one is known). */
   readonly source: string;
+  /**
+   * Research notes behind the source (commentary, points not verified against a primary source):
+   * for developers (docs/rules.md), never shown to staff or in letters.
+   */
+  readonly note?: string;
   readonly unsettled?: boolean;
   readonly flag?: Flag;
 }
@@ -40,7 +46,8 @@ export const R2 = rule({
   title: 'Sections that never qualify',
   statement:
     'Detention under section 2, 4, 5(2), 5(4), 35, 36, 38, 135 or 136, and informal admission, never give a right to section 117 aftercare.',
-  source: 'MHA 1983 s117(1); Butler, Practitioner\'s Guide; Mind legal guide [O]',
+  source: 'MHA 1983 s117(1); Butler, Practitioner\'s Guide; Mind legal guide',
+  note: 'The Mind legal guide is commentary.',
 });
 
 export const R3 = rule({
@@ -65,7 +72,8 @@ export const R5 = rule({
   title: 'When entitlement starts',
   statement:
     'Entitlement starts on the first date on which the person has both ceased to be detained and left hospital: the later of the two dates. Until then it is pending. Someone who stays in hospital informally after their section ends becomes entitled when they leave.',
-  source: 'MHA 1983 s117(1) ("cease to be detained and (whether or not immediately after so ceasing) leave hospital"); Swindon procedure',
+  source: 'MHA 1983 s117(1) ("cease to be detained and (whether or not immediately after so ceasing) leave hospital")',
+  note: 'As in the Swindon procedure.',
 });
 
 export const R6 = rule({
@@ -91,7 +99,8 @@ export const R8 = rule({
   title: 'Conditional discharge',
   statement:
     'A conditionally discharged person is entitled. While they remain conditionally discharged, ending aftercare needs a recorded legal override (legal sign-off). This is practitioner opinion rather than a statutory bar, so the engine flags it for a person to decide.',
-  source: 'Practitioner opinion, mentalhealthlaw.co.uk forum /t/…/1430 [O]; Mind; Butler',
+  source: 'Practitioner opinion; Mind; Butler, Practitioner\'s Guide',
+  note: 'Commentary: mentalhealthlaw.co.uk forum /t/…/1430.',
   unsettled: true,
   flag: 'conditionally-discharged',
 });
@@ -176,7 +185,8 @@ export const R18 = rule({
   statement:
     'A recall from a CTO, a revoked CTO, or a recall from conditional discharge does not change who is responsible automatically. Whether it does is unresolved, so the engine keeps the current entitlement and flags the case.',
   source:
-    'R (Worcestershire CC) v SSHSC [2023] UKSC 31 (did not decide the point); R (Wiltshire) v Hertfordshire [2014] EWCA Civ 712; mentalhealthlaw.co.uk forum /t/…/2004, /4725 [O]',
+    'R (Worcestershire CC) v SSHSC [2023] UKSC 31 (did not decide the point); R (Wiltshire) v Hertfordshire [2014] EWCA Civ 712',
+  note: 'Commentary: mentalhealthlaw.co.uk forum /t/…/2004, /4725.',
   unsettled: true,
   flag: 'responsibility-unresolved',
 });
@@ -210,7 +220,8 @@ export const R22 = rule({
   statement:
     'A top-up is allowed only for the person\'s preferred accommodation. It equals the preferred cost minus the usual cost, may be paid by the person themselves, and is available to adults (18 or over).',
   source:
-    'MHA 1983 s117A; Care and Support and After-care (Choice of Accommodation) Regulations 2014 (SI 2014/2670), regulation number UNCONFIRMED; Lambeth guidance',
+    'MHA 1983 s117A; Care and Support and After-care (Choice of Accommodation) Regulations 2014 (SI 2014/2670); Lambeth guidance',
+  note: 'The regulation number was not verified against the regulations.',
 });
 
 export const R23 = rule({
@@ -223,9 +234,9 @@ export const R23 = rule({
 
 export const R24 = rule({
   id: 'R24',
-  title: 'Ordinary-residence disputes',
+  title: 'Ordinary residence disputes',
   statement:
-    'An ordinary-residence dispute between local authorities is recorded with the date it arose, and a lead authority meets needs meanwhile. If it is still open 4 calendar months after it arose, it is referred to the Secretary of State (for England–Wales disputes, the Secretary of State or the Welsh Ministers, as agreed).',
+    'An ordinary residence dispute between local authorities is recorded with the date it arose, and a lead authority meets needs meanwhile. If it is still open 4 calendar months after it arose, it is referred to the Secretary of State (for England–Wales disputes, the Secretary of State or the Welsh Ministers, as agreed).',
   source:
     'MHA 1983 s117(4) (applying Care Act 2014 s40); Care Act 2014 Explanatory Notes para 448; Gloucestershire ordinary residence policy (summarising the Disputes Regulations)',
   flag: 'sos-referral-due',
@@ -244,14 +255,15 @@ export const R26 = rule({
   title: 'Funding split per package',
   statement:
     'Each package records how its cost is split between the local authority and the ICB, and on what basis. There is no national default split.',
-  source: 'HSC 2000/003 LAC(2000)3; Derbyshire FOI 1666 (2022); default 50/50 UNCONFIRMED',
+  source: 'HSC 2000/003 LAC(2000)3; Derbyshire FOI 1666 (2022)',
+  note: 'A default 50/50 split was not verified.',
 });
 
 export const R27 = rule({
   id: 'R27',
   title: 'Regular reviews',
   statement:
-    'After each review the next is due reviewIntervalMonths later (12 by default, and never more than 12).',
+    'After each review the next is due after the partnership\'s review interval (12 months by default, and never more than 12 months).',
   source: 'Camden and Lambeth procedures (at least every 12 months); GHC FOI 268-2024',
 });
 
@@ -289,21 +301,22 @@ export const R32 = rule({
   id: 'R32',
   title: 'The decision date',
   statement:
-    'A decision is made as on its asOf date. Events dated after asOf are not taken into account; nothing depends on the day the engine runs.',
-  source: 'Aftercare rules contract, version 1 (fixed asOf date, no hidden clock)',
+    'A decision is made as on a given date. Events dated after that date are not taken into account; nothing depends on the day the engine runs.',
+  source: 'Aftercare rules contract, version 1 (a fixed decision date, no hidden clock)',
 });
 
 export const R33 = rule({
   id: 'R33',
   title: 'First review',
-  statement: 'The first review is due firstReviewWeeks (6 by default) after entitlement starts.',
-  source: 'Local policy, configurable: "first review within 6 weeks" is UNCONFIRMED (brief section 5)',
+  statement: 'The first review is due a number of weeks after entitlement starts that the partnership sets (6 by default).',
+  source: 'Local policy, set by the partnership',
+  note: '"First review within 6 weeks" was not verified against a primary source (domain brief section 5).',
 });
 
 export const R34 = rule({
   id: 'R34',
   title: 'Overdue reviews',
-  statement: 'A review is overdue when the asOf date is after the date it was due.',
+  statement: 'A review is overdue when the date of the decision is after the date it was due.',
   source: 'GHC FOI 268-2024 (overdue flag on the register); LGA framework for section 117, pillar 9',
   flag: 'review-overdue',
 });
@@ -314,7 +327,8 @@ export const R35 = rule({
   statement:
     'When the unbroken detention began under a section that does not qualify (for example section 136 or 2, then 3), it is unsettled whether ordinary residence is taken immediately before the start of the unbroken detention or before the qualifying section. The engine uses the start of the unbroken detention, records both dates, and flags the case.',
   source:
-    'mentalhealthlaw.co.uk forum /t/…/4274 [O]; Secretary of State ordinary residence determination OR 5:2020 ("room for doubt")',
+    'Secretary of State ordinary residence determination OR 5:2020 ("room for doubt")',
+  note: 'Commentary: mentalhealthlaw.co.uk forum /t/…/4274.',
   unsettled: true,
   flag: 'ordinary-residence-ambiguous',
 });
@@ -324,7 +338,8 @@ export const R36 = rule({
   title: 'Applications before 1 July 2022',
   statement:
     'Where the relevant application was made before 1 July 2022, earlier NHS responsibility rules (GP registration 2013–16, ordinary residence from April 2016, the "originating CCG" for detentions from 1 September 2020) and transitional provisions may apply, so the ICB is flagged for checking.',
-  source: 'SI 2022/635 (in force 1 July 2022); NHS England "Who Pays?" (2020); Bevan Brittan (2021, 2023) [O]',
+  source: 'SI 2022/635 (in force 1 July 2022); NHS England "Who Pays?" (2020); Bevan Brittan (2021, 2023)',
+  note: 'Bevan Brittan is commentary.',
   unsettled: true,
   flag: 'icb-rule-pre-2022',
 });
@@ -334,7 +349,8 @@ export const R37 = rule({
   title: 'Statuses that need manual review',
   statement:
     'A detention under a status that may or may not qualify (codes 13, 14, 31, 32 and 99) neither starts nor supersedes an entitlement automatically. A person must decide.',
-  source: 'NHS Data Dictionary; not listed in MHA 1983 s117(1) (brief section 8, UNCONFIRMED)',
+  source: 'NHS Data Dictionary; not listed in MHA 1983 s117(1)',
+  note: 'Their treatment was not verified against a primary source (domain brief section 8).',
   unsettled: true,
   flag: 'legal-status-needs-review',
 });
@@ -344,7 +360,7 @@ export const R38 = rule({
   title: 'Funding disputes',
   statement:
     'A funding dispute between the local authority and the ICB is not referred to the Secretary of State under section 117(4); it is settled by local agreement and the NHS dispute process, and must not delay services.',
-  source: 'MHA 1983 s117(4) (applies Care Act 2014 s40 to ordinary-residence disputes only); NHS England "Who Pays?" (2020) para 1.4',
+  source: 'MHA 1983 s117(4) (applies Care Act 2014 s40 to ordinary residence disputes only); NHS England "Who Pays?" (2020) para 1.4',
 });
 
 export const R39 = rule({
@@ -385,7 +401,8 @@ export const R43 = rule({
   statement:
     'A need that is not a section 117 need, and that is part of a primary health need, is met by NHS Continuing Healthcare, arranged and funded solely by the ICB and free to the person. A need that is a section 117 need is met under section 117, not under NHS Continuing Healthcare.',
   source:
-    'National Framework for NHS Continuing Healthcare and NHS-funded Nursing Care (July 2022 revision), including its section on section 117 (paragraph numbers UNCONFIRMED); NHS Act 2006 s3; SI 2012/2996 Part 6',
+    'National Framework for NHS Continuing Healthcare and NHS-funded Nursing Care (July 2022 revision), including its section on section 117; NHS Act 2006 s3; SI 2012/2996 Part 6',
+  note: 'The Framework\'s paragraph numbers were not verified.',
 });
 
 export const R44 = rule({

@@ -89,6 +89,31 @@ export const rejectionCodes = [
 ] as const;
 export type RejectionCode = (typeof rejectionCodes)[number];
 
+/** The end-reason codes in words, for sentences the engine writes ("time has passed"). */
+export const endReasonPhrases: Readonly<Record<EndReason, string>> = {
+  'no-longer-in-need': 'no longer in need of aftercare services',
+  'discharged-from-specialist-services': 'discharged from specialist services',
+  'time-elapsed': 'time has passed',
+  readmitted: 'readmitted informally or under section 2',
+  'cto-ended': 'the CTO ended',
+  'refuses-services': 'refuses services',
+  'doing-well': 'doing well',
+  'moved-area': 'moved area',
+};
+
+/** How an entitlement ended, in words ("ended (superseded by a new detention)"). */
+export const episodeEndPhrases: Readonly<Record<EpisodeEndReason, string>> = {
+  superseded: 'superseded by a new qualifying detention',
+  ended: 'by a joint decision of the local authority and the ICB',
+  died: 'the person died',
+};
+
+/** The kinds of dispute in words ("an ordinary residence dispute"). */
+export const disputeKindPhrases: Readonly<Record<(typeof disputeKinds)[number], string>> = {
+  'ordinary-residence': 'ordinary residence',
+  funding: 'funding',
+};
+
 /** What each flag asks a person to decide. */
 export const flagMeanings: Readonly<Record<Flag, string>> = {
   'legal-status-needs-review':
@@ -103,11 +128,11 @@ export const flagMeanings: Readonly<Record<Flag, string>> = {
     'The person is conditionally discharged: ending aftercare needs legal sign-off (a legal override).',
   'icb-rule-pre-2022':
     'The relevant application was made before 1 July 2022: earlier NHS responsibility rules may apply, so check the ICB.',
-  'review-overdue': 'The next review was due before the asOf date.',
+  'review-overdue': 'The date the next review was due has passed.',
   'no-ordinary-residence':
     'No ordinary residence in England or Wales: the responsible authority is the one the person was discharged to, or is unknown until discharge.',
   'sos-referral-due':
-    'An ordinary-residence dispute has been open for 4 months or more: refer it to the Secretary of State.',
+    'An ordinary residence dispute has been open for 4 months or more: refer it to the Secretary of State.',
 };
 
 /** What each rejection code means. */

@@ -13,6 +13,9 @@ import { addMonths, addWeeks, ageOn, type IsoDate } from '../calendar-date.ts';
 import { isDetainedInHospital, legalStatus, placesInHospital } from '../legal-status-codes.ts';
 import { because, rejectionRuleIds, type RuleId } from './catalogue.ts';
 import {
+  disputeKindPhrases,
+  endReasonPhrases,
+  episodeEndPhrases,
   flagCodes,
   type Case,
   type Decision,
@@ -406,7 +409,7 @@ function ctoEnded(state: State, event: LegalEventOf<'cto-ended'>): void {
     revive(state, event.date, 'The CTO was revoked and the person is detained in hospital again');
     return;
   }
-  note(state, event.date, 'R7', `The CTO ended (${event.reason}): entitlement continues; the end of a CTO is not itself a reason to end aftercare (R10).`);
+  note(state, event.date, 'R7', `The CTO ${event.reason === 'expired' ? 'expired' : 'ended (the person was discharged from it)'}: entitlement continues; the end of a CTO is not itself a reason to end aftercare.`);
 }
 
 function recalled(state: State, event: LegalEventOf<'recalled'>): void {
@@ -479,7 +482,7 @@ function nothingToEnd(state: State): EndingProblem | null {
   const last = state.episodes.at(-1);
   let message: string;
   if (state.pending) message = 'Entitlement has not started yet (the person has not both ceased to be detained and left hospital): there is nothing to end.';
-  else if (last) message = `The entitlement that started on ${last.start} has already ended (${last.endReason}) on ${last.end}: there is nothing to end.`;
+  else if (last) message = `The entitlement that started on ${last.start} ended on ${last.end} (${episodeEndPhrases[last.endReason!]}): there is nothing to end.`;
   else message = 'The person is not entitled to section 117 aftercare: there is nothing to end.';
   return { code: 'ending-not-entitled', message };
 }
@@ -526,10 +529,10 @@ function endingWithoutPerson(event: LegalEventOf<'aftercare-ended'>): EndingProb
 /** R10: the reasons must include that the person is no longer in need. */
 function endingWithoutLawfulReason(event: LegalEventOf<'aftercare-ended'>): EndingProblem | null {
   if (event.reasons.includes('no-longer-in-need')) return null;
-  const given = event.reasons.length > 0 ? event.reasons.join(', ') : 'none';
+  const given = event.reasons.length > 0 ? event.reasons.map((r) => endReasonPhrases[r]).join(', ') : 'none';
   return {
     code: 'ending-reason-not-lawful',
-    message: `The reasons given (${given}) do not include "no-longer-in-need": on their own they cannot end aftercare.`,
+    message: `The reasons given (${given}) do not include that the person no longer needs aftercare services: on their own they cannot end aftercare.`,
   };
 }
 
@@ -568,12 +571,12 @@ function aftercareEnded(state: State, event: LegalEventOf<'aftercare-ended'>, in
 
 function disputeOpened(state: State, event: LegalEventOf<'dispute-opened'>): void {
   state.disputes.push({ kind: event.kind, openedOn: event.date });
-  note(state, event.date, 'R25', `A ${event.kind} dispute arose: it does not change the status, the start date or the responsible bodies; services must not wait for it.`);
+  note(state, event.date, 'R25', `${event.kind === 'ordinary-residence' ? 'An' : 'A'} ${disputeKindPhrases[event.kind]} dispute arose: it does not change the status, the start date or the responsible bodies; services must not wait for it.`);
 }
 
 function disputeResolved(state: State, event: LegalEventOf<'dispute-resolved'>): void {
   const dispute = state.disputes.shift()!;
-  note(state, event.date, dispute.kind === 'ordinary-residence' ? 'R24' : 'R38', `The ${dispute.kind} dispute that arose on ${dispute.openedOn} was resolved.`);
+  note(state, event.date, dispute.kind === 'ordinary-residence' ? 'R24' : 'R38', `The ${disputeKindPhrases[dispute.kind]} dispute that arose on ${dispute.openedOn} was resolved.`);
 }
 
 /** R31: death ends the entitlement. */
@@ -716,7 +719,7 @@ function statusReason(state: State, status: Status, responsibility: Responsibili
       return because('R37', `On ${state.asOf}: the only relevant detention is under a status that needs manual review (prospective if it qualifies: ${bodies}).`);
     case 'ended': {
       const last = state.episodes.at(-1)!;
-      return because(last.endReason === 'died' || state.diedOn !== null ? 'R31' : 'R9', `On ${state.asOf}: entitlement ended on ${last.end} (${last.endReason}).`);
+      return because(last.endReason === 'died' || state.diedOn !== null ? 'R31' : 'R9', `On ${state.asOf}: entitlement ended on ${last.end} (${episodeEndPhrases[last.endReason!]}).`);
     }
     case 'not-entitled':
       return state.diedOn !== null
@@ -753,9 +756,9 @@ function disputeFindings(state: State): { flags: Flag[]; reasons: Reason[] } {
     const referralDue = addMonths(dispute.openedOn, 4);
     if (state.asOf >= referralDue) {
       flags.push('sos-referral-due');
-      reasons.push(because('R24', `The ordinary-residence dispute that arose on ${dispute.openedOn} is still open 4 months later (${referralDue}): refer it to the Secretary of State.`));
+      reasons.push(because('R24', `The ordinary residence dispute that arose on ${dispute.openedOn} is still open 4 months later (${referralDue}): refer it to the Secretary of State.`));
     } else {
-      reasons.push(because('R24', `The ordinary-residence dispute that arose on ${dispute.openedOn} is open; if unresolved on ${referralDue} it must be referred to the Secretary of State.`));
+      reasons.push(because('R24', `The ordinary residence dispute that arose on ${dispute.openedOn} is open; if unresolved on ${referralDue} it must be referred to the Secretary of State.`));
     }
   }
   return { flags, reasons };

@@ -180,7 +180,7 @@ export function renderRulesDoc(): string {
     '',
     'The rules engine turns a person\'s legal history into a decision: whether they are entitled to section 117 aftercare, since when, which local authority and which ICB are responsible, when the next review is due, whether a proposed ending is lawful, and which needs are section 117 needs. Every decision carries its reasons, each citing a rule below and the law it rests on. Where the law is unsettled the engine raises a flag for a person to decide instead of guessing.',
     '',
-    'The engine is pure and deterministic: the decision depends only on the case sent, including its `asOf` date. It is not legal advice; sources marked [O] are commentary and UNCONFIRMED marks points not verified against a primary source.',
+    'The engine is pure and deterministic: the decision depends only on the case sent, including its `asOf` date. It is not legal advice; each rule’s research note says where its source is commentary or a point was not verified against a primary source (notes are for developers: staff see the sources only).',
     '',
     '- [Using the engine](#using-the-engine)',
     `- [Contract version ${CONTRACT_VERSION}](#contract-version-${CONTRACT_VERSION})`,
@@ -309,7 +309,7 @@ export function renderRulesDoc(): string {
     '',
   );
   for (const rule of ruleCatalogue) {
-    push(`### ${rule.id} ${rule.title}`, '', rule.statement, '', `Source: ${rule.source}`, '');
+    push(`### ${rule.id} ${rule.title}`, '', rule.statement, '', `Source: ${rule.source}`, '', ...('note' in rule ? [`Research note (not shown to staff): ${rule.note}`, ''] : []));
     if ('unsettled' in rule && rule.unsettled) push(`**Unsettled law.** The engine raises the flag \`${rule.flag}\` for a person to decide.`, '');
     else if ('flag' in rule && rule.flag) push(`Raises the flag \`${rule.flag}\`.`, '');
   }

@@ -297,6 +297,17 @@ describe('audit trail page', () => {
     expect(res.body).toContain('Enter a real date');
   });
 
+  it('takes dates as people write them, and shows none as an ISO date in its hints (issue 13, plain language)', async () => {
+    const b = await signedIn(demo.quality);
+    const page = await b.get('/admin/audit');
+    expect(page.body).toContain('For example, 1 November 2026');
+    expect(page.body).not.toMatch(/Like \d{4}-\d{2}-\d{2}/);
+    for (const from of ['1 November 2025', '1/11/2025', '2025-11-01']) {
+      const res = await b.get(`/admin/audit?from=${encodeURIComponent(from)}&to=${encodeURIComponent('30 November 2025')}`);
+      expect(res.statusCode, from).toBe(200);
+    }
+  });
+
   it('shows a local authority administrator only their own organisation’s events', async () => {
     const b = await signedIn(demo.laAdmin);
     const res = await b.get('/admin/audit');

@@ -5,18 +5,25 @@ import type { DbOrTx } from '../../platform/db/database.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
 import { countAuditEvents, findAuditEvents, findReadablePeople } from './audit.queries.ts';
+import { parseDateInput } from '../../platform/plain-language.ts';
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date like 2026-11-23')
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), 'Enter a real date');
+/** A date as people type it ("1 November 2026", "1/11/2026" or 2026-11-01), kept as an ISO date; none when left empty. */
+const isoDate = z.string().transform((v, ctx) => {
+  if (v.trim() === '') return undefined;
+  const iso = parseDateInput(v);
+  if (iso === null) {
+    ctx.addIssue({ code: 'custom', message: 'Enter a real date, like 1 November 2026' });
+    return z.NEVER;
+  }
+  return iso;
+});
 
 export const auditFilterSchema = z.object({
   action: z.string().trim().max(100).optional().transform((v) => v || undefined),
   subjectType: z.string().trim().max(100).optional().transform((v) => v || undefined),
   subjectId: z.string().trim().max(100).optional().transform((v) => v || undefined),
-  from: z.union([isoDate, z.literal('')]).optional().transform((v) => v || undefined),
-  to: z.union([isoDate, z.literal('')]).optional().transform((v) => v || undefined),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
 });
 export type AuditFilter = z.output<typeof auditFilterSchema>;

@@ -107,7 +107,7 @@ describe('the checklist', () => {
     const page = await quality.get('/audits/checklist');
     expect(page.statusCode).toBe(200);
     expect(page.body.match(/data-qa="pillar"/g)).toHaveLength(9);
-    expect(page.body.match(/title inferred – edit to your partnership’s wording/g)).toHaveLength(7);
+    expect(page.body.match(/Suggested title – change it to your partnership’s wording/g)).toHaveLength(7);
     expect(page.body).toContain('LGSCO 24 015 710');
     await quality.get('/audits/checklist');
     expect((await t.database.db.select({ n: count() }).from(auditChecklistItem))[0]!.n).toBe(defaultQuestions.length);
@@ -124,7 +124,7 @@ describe('the checklist', () => {
     expect(ok.statusCode).toBe(302);
     const page = await quality.get('/audits/checklist');
     expect(page.body).toContain('Pillar 3: Joint working across health and social care');
-    expect(page.body.match(/title inferred/g)).toHaveLength(6);
+    expect(page.body.match(/Suggested title/g)).toHaveLength(6);
     await quality.get('/audits/checklist/pillars/3');
     const stale = await quality.post('/audits/checklist/pillars/3', { version, name: 'Another name', description: '' });
     expect(stale.statusCode).toBe(409);

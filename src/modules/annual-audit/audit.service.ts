@@ -67,6 +67,7 @@ import {
   type UserChoice,
 } from './audit.queries.ts';
 import { assertCanManageAudits, ensureChecklistFor, loadChecklist } from './checklist.service.ts';
+import { organisationLabel } from '../../platform/plain-language.ts';
 
 export { completedAudits, type AuditCaseRow, type CaseAuditRow, type FindingRow, type PopulationMember, type PreviousAuditChoice, type UserChoice };
 
@@ -276,7 +277,7 @@ export async function auditScores(db: DbOrTx, audit: CaseAuditRow, cases: readon
     ),
     localAuthorities: named(
       scoresByGroup(itemIds, complete.map((c) => ({ answers: c.answers as CaseAnswers, group: c.localAuthority ?? '' }))),
-      (key) => (key ? (orgs.get(key) ?? key) : 'No responsible local authority'),
+      (key) => (key ? organisationLabel(key, (c) => orgs.get(c)) : 'No responsible local authority'),
     ),
     completeCases: complete.length,
   };
@@ -321,7 +322,7 @@ export async function getAudit(ctx: ServiceContext, auditId: string): Promise<Au
     const cases: CaseListRow[] = rows.map(({ c, p }) => {
       const visible = canOnPerson(ctx.actor, 'person:read', p);
       const teamName = c.teamId ? (teams.get(c.teamId) ?? 'Unknown team') : 'No team allocated';
-      const localAuthorityName = c.localAuthority ? (orgs.get(c.localAuthority) ?? c.localAuthority) : 'No responsible local authority';
+      const localAuthorityName = c.localAuthority ? organisationLabel(c.localAuthority, (code) => orgs.get(code)) : 'No responsible local authority';
       return {
         ...c,
         personName: visible ? `${p.givenName} ${p.familyName}` : null,
@@ -404,7 +405,7 @@ async function keyFacts(q: DbOrTx, partnershipId: string, p: PersonRow): Promise
   const latest = plans[0];
   return {
     person: p,
-    responsibleLocalAuthorityName: p.responsibleLocalAuthority ? (orgs.get(p.responsibleLocalAuthority) ?? p.responsibleLocalAuthority) : null,
+    responsibleLocalAuthorityName: p.responsibleLocalAuthority ? organisationLabel(p.responsibleLocalAuthority, (code) => orgs.get(code)) : null,
     responsibleIcbName: p.responsibleIcb ? (orgs.get(p.responsibleIcb) ?? p.responsibleIcb) : null,
     planStatus: approved ? 'approved' : (latest?.status ?? null),
     planApprovedOn: approved?.approvedAt ? todayInLondon(approved.approvedAt) : null,

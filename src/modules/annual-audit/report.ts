@@ -48,7 +48,7 @@ export function buildReportModel(detail: AuditDetail, author: string): DocumentM
       table(
         'Scores by pillar, with last year’s figure and the change',
         ['Pillar', 'Score', previousName ? `Last year (${previousName})` : 'Last year', 'Change'],
-        scores.pillars.map((x) => [`${x.number}. ${x.name}${x.confirmedTitle ? '' : ' (title inferred)'}`, formatScore(x.score), formatScore(x.previous), formatChange(x.change)]),
+        scores.pillars.map((x) => [`${x.number}. ${x.name}${x.confirmedTitle ? '' : ' (suggested title)'}`, formatScore(x.score), formatScore(x.previous), formatChange(x.change)]),
         true,
       ),
       h2('Scores by team'),

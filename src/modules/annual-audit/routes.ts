@@ -34,7 +34,7 @@ import { buildReportModel, buildReportXlsx, caseStatusLabels, findingStatusLabel
 
 const v = (name: string) => `modules/annual-audit/views/${name}.njk`;
 
-const INFERRED = 'title inferred – edit to your partnership’s wording';
+const INFERRED = 'Suggested title – change it to your partnership’s wording';
 
 function errorsOf(error: unknown, fieldIds: Record<string, string> = {}): GovukErrors {
   if (!(error instanceof InputError)) throw error;

@@ -33,6 +33,7 @@ import {
   markChargeRefundedAtVersion,
   type ChargeRow,
 } from './charges.queries.ts';
+import { govukDate } from '../../platform/plain-language.ts';
 
 /*
  * Charges to the person (issue 5, the charging safeguard). Section 117 services are free
@@ -376,7 +377,7 @@ export async function produceRefundLetter(ctx: ServiceContext, personId: string,
       kind: 'refund-letter',
       accessibleFormat: largePrint ? 'large-print' : 'standard',
       language: 'en-GB',
-      title: `${REFUND_LETTER_TITLE} (to ${toDate})`,
+      title: `${REFUND_LETTER_TITLE} (to ${govukDate(toDate)})`,
       mediaType: 'application/pdf',
       fileName,
       content,

@@ -9,6 +9,7 @@ import { loadPopulation } from '../population/index.ts';
 import { populationOf, ratePer100k, type SafePopulationRate } from '../../domain/population.ts';
 import { countEndedPeople, countOpenDisputes, countPeople, endingReasons, planFigures, serviceGroups, weeksPerYearSetting } from './dashboard.queries.ts';
 import { declinedEndingFigures, dischargeFigures, panelFigures, type DeclinedEndingFigures, type DischargeFigures, type PanelFigures } from './episode.queries.ts';
+import { govukDate, parseDateInput } from '../../platform/plain-language.ts';
 
 /*
  * The assurance dashboard (issue 7, item 1). Every figure is counted over the people the actor
@@ -42,10 +43,12 @@ export function parseDashboardQuery(raw: Record<string, unknown>, options: Regis
   errors.push(...parsed.ignored);
   const scope = parsed.filter;
   const date = (key: 'from' | 'to', fallback: IsoDate, label: string): IsoDate => {
-    const value = first(raw[key]);
-    if (value === '') return fallback;
+    const typed = first(raw[key]);
+    if (typed === '') return fallback;
+    // A date picker sends 2026-01-01; a person typing may write 1 January 2026.
+    const value = parseDateInput(typed) ?? typed;
     if (!isRealDate(value) || !isInSupportedRange(value)) {
-      errors.push({ path: key, message: `${label} must be a real date, like ${today}` });
+      errors.push({ path: key, message: `${label} must be a real date, like ${govukDate(today)}` });
       return fallback;
     }
     return value;

@@ -56,7 +56,7 @@ function checkParties(data: z.output<ReturnType<typeof openDisputeSchema>>, bodi
   if (a && b) {
     if (a.id === b.id) issues.push({ path: 'partyBOrganisationId', message: 'A dispute is between two different bodies: choose the other one' });
     else if (data.kind === 'ordinary-residence' && (a.type !== 'local-authority' || b.type !== 'local-authority')) {
-      issues.push({ path: 'partyBOrganisationId', message: 'An ordinary-residence dispute is between two local authorities' });
+      issues.push({ path: 'partyBOrganisationId', message: 'An ordinary residence dispute is between two local authorities' });
     } else if (data.kind === 'funding' && !(new Set([a.type, b.type]).has('local-authority') && new Set([a.type, b.type]).has('icb'))) {
       issues.push({ path: 'partyBOrganisationId', message: 'A funding dispute is between a local authority and an ICB' });
     }
@@ -137,7 +137,7 @@ export async function changeStage(ctx: ServiceContext, disputeId: string, versio
     await loadPerson(tx, ctx, before.personId, 'person:write');
     if (before.stage === 'resolved') throw new ConflictError('This dispute has been resolved');
     if (!nextStages(before.kind).includes(data.stage)) {
-      throw new InputError([{ path: 'stage', message: before.kind === 'funding' ? 'A funding dispute is not referred to the Secretary of State: use the NHS dispute process' : 'An ordinary-residence dispute is referred to the Secretary of State, not the NHS dispute process' }]);
+      throw new InputError([{ path: 'stage', message: before.kind === 'funding' ? 'A funding dispute is not referred to the Secretary of State: use the NHS dispute process' : 'An ordinary residence dispute is referred to the Secretary of State, not the NHS dispute process' }]);
     }
     if (data.changedOn! < before.aroseOn) throw new InputError([{ path: 'changedOn', message: 'The date of the change must be on or after the date the dispute arose' }]);
     const referred = data.stage === 'sos-referral' || data.stage === 'nhs-dispute-process';

@@ -1,13 +1,10 @@
 /** Formatting shared by the documents' builders. Pure: no clock, no locale data needed. */
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+import { govukDate } from '../../platform/plain-language.ts';
 
-/** "2026-03-01" → "1 March 2026". Anything that is not an ISO date is returned as it is. */
+/** "2026-03-01" → "1 March 2026" (the platform's one date format). Anything that is not an ISO date is returned as it is. */
 export function longDate(value: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!m) return value;
-  const month = MONTHS[Number(m[2]) - 1];
-  return month ? `${Number(m[3])} ${month} ${m[1]}` : value;
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? govukDate(value) || value : value;
 }
 
 /** Contact details of an organisation as lines ("Telephone: …"), leaving out what is not recorded. */

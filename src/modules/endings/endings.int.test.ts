@@ -111,7 +111,7 @@ describe('ending section 117 aftercare', () => {
     expect(page.body).toContain('cannot be approved while a check fails');
     const refused = await decide(manager, id, ending.id, { decision: 'approve', body: 'local-authority' });
     expect(refused.statusCode).toBe(422);
-    expect(refused.body).toContain('community treatment order since 2025-03-01');
+    expect(refused.body).toContain('community treatment order since 1 March 2025');
     expect((await proposal(ending.id)).laDecision).toBeNull();
 
     // The CTO ends: re-checked on the next view, and the proposal can now be approved.
@@ -208,7 +208,8 @@ describe('ending section 117 aftercare', () => {
     expect(ending.checks.find((c) => c.code === 'ending-reason-not-lawful')).toMatchObject({ outcome: 'fail', rule: 'R10' });
     const refused = await decide(manager, id, ending.id, { decision: 'approve' });
     expect(refused.statusCode).toBe(422);
-    expect(refused.body).toContain('no-longer-in-need');
+    // The engine's reason in words, not its codes (issue 13, plain language).
+    expect(refused.body).toContain('The reasons given (refuses services) do not include that the person no longer needs aftercare services');
   });
 
   it('reinstates a mistaken ending by the same joint route: the ending is voided and the entitlement restored, with audit', async () => {

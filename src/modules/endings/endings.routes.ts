@@ -107,7 +107,13 @@ export function endingRoutes(app: FastifyInstance): void {
     const values = formValues(body);
     try {
       const created = await proposeEnding(request.ctx(), request.params.id, { ...values, effectiveOn: values.effectiveOn || undefined });
-      request.session.flash = { type: 'success', text: created.kind === 'reinstatement' ? 'The proposal to reinstate aftercare has been saved.' : 'The proposal to end aftercare has been saved.' };
+      const what = created.kind === 'reinstatement' ? 'The proposal to reinstate aftercare' : 'The proposal to end aftercare';
+      // A proposal the rules engine refuses is kept (everyone can see what stops it) but is no success.
+      const failed = (created.checks as Array<{ outcome: string }>).filter((c) => c.outcome === 'fail').length;
+      request.session.flash =
+        failed === 0
+          ? { type: 'success', text: `${what} has been saved.` }
+          : { type: 'important', text: `${what} has been saved, but it cannot be approved: ${failed === 1 ? 'one check has' : `${failed} checks have`} failed. The checks below say what stops it.` };
       return await reply.redirect(`/people/${request.params.id}/endings/${created.id}`);
     } catch (error) {
       const errors = errorsOf(error);

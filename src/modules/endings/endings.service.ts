@@ -43,6 +43,7 @@ import {
   updateProposalAtVersion,
   type EndingRow,
 } from './endings.queries.ts';
+import { withGovukDates } from '../../platform/plain-language.ts';
 
 export type { EndingRow };
 
@@ -317,7 +318,7 @@ export async function decideEnding(ctx: ServiceContext, personId: string, ending
     const checklist = await checklistFor(tx, row, before, today);
     if (data.decision === 'approve' && !checklist.passed) {
       throw new InputError(
-        checklist.checks.filter((c) => c.outcome === 'fail').map((c) => ({ path: 'decision', message: `It cannot be approved: ${c.label.charAt(0).toLowerCase()}${c.label.slice(1)} fails (${c.rule}). ${c.detail}` })),
+        checklist.checks.filter((c) => c.outcome === 'fail').map((c) => ({ path: 'decision', message: `It cannot be approved: ${c.label.charAt(0).toLowerCase()}${c.label.slice(1)} fails (${c.rule}). ${withGovukDates(c.detail)}` })),
       );
     }
     const organisationId = endingApprovalOrganisation(ctx.actor, row, body)!;

@@ -148,7 +148,7 @@ export function panelRoutes(app: FastifyInstance): void {
     const content = await renderPdf(model);
     return reply
       .type('application/pdf')
-      .header('Content-Disposition', `attachment; filename="funding-panel-pack-${model.title.slice(-10)}.pdf"`)
+      .header('Content-Disposition', `attachment; filename="${model.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.pdf"`)
       .header('Cache-Control', 'no-store')
       .send(content);
   });

@@ -37,6 +37,7 @@ import {
   type PanelMeetingRow,
 } from './panels.queries.ts';
 import { averageDays, daysBetween, quorumOf, type Attendee, type PanelBody, type Quorum } from './quorum.ts';
+import { govukDate } from '../../platform/plain-language.ts';
 
 export type { PanelCaseRow, PanelMeetingRow };
 
@@ -328,9 +329,9 @@ export async function getCase(ctx: ServiceContext, caseId: string): Promise<Case
 export async function panelPack(ctx: ServiceContext, meetingId: string): Promise<DocumentModel> {
   const { meeting, cases, present } = await getMeeting(ctx, meetingId);
   const blocks: Block[] = [
-    h1(`Funding panel pack: ${meeting.meetsOn}`),
+    h1(`Funding panel pack: ${govukDate(meeting.meetsOn)}`),
     summary([
-      { key: 'Date', value: meeting.meetsOn },
+      { key: 'Date', value: govukDate(meeting.meetsOn) },
       { key: 'Location', value: meeting.location ?? 'Not recorded' },
       { key: 'Cases', value: String(cases.length) },
       { key: 'Present', value: present.length ? present.map((a) => a.name).join(', ') : 'Not recorded yet' },
@@ -346,7 +347,7 @@ export async function panelPack(ctx: ServiceContext, meetingId: string): Promise
       summary([
         { key: 'Proposed split', value: c.proposedSplit },
         { key: 'Basis', value: c.case.proposedBasis },
-        { key: 'Submitted', value: c.case.submittedAt.toISOString().slice(0, 10) },
+        { key: 'Submitted', value: govukDate(c.case.submittedAt) },
       ]),
     );
     if (plan.needs.length) blocks.push(table('Needs', ['Need', 'Classified as'], plan.needs.map((n) => [`${n.domainLabel}: ${n.description}`, n.categoryLabel])));
@@ -368,6 +369,6 @@ export async function panelPack(ctx: ServiceContext, meetingId: string): Promise
     );
   }
   if (cases.length === 0) blocks.push(para('No cases are on the agenda.'));
-  return { title: `Funding panel pack ${meeting.meetsOn}`, language: 'en-GB', author: 'Funding panel', subject: 'Section 117 aftercare funding panel', blocks };
+  return { title: `Funding panel pack, ${govukDate(meeting.meetsOn)}`, language: 'en-GB', author: 'Funding panel', subject: 'Section 117 aftercare funding panel', blocks };
 }
 

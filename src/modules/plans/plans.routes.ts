@@ -42,6 +42,7 @@ import {
   type PlanDetail,
   type ServiceRow,
 } from './plans.service.ts';
+import { govukDate } from '../../platform/plain-language.ts';
 
 const v = (name: string) => `modules/plans/views/${name}.njk`;
 
@@ -138,7 +139,7 @@ interface AdvocacyEntry {
 }
 
 function advocacyLines(raw: unknown): string[] {
-  return ((raw as AdvocacyEntry[] | null) ?? []).map((a) => `${advocacyLabels[a.kind]}: offered on ${a.offeredOn}, ${a.used ? 'used' : 'not used'}${a.notes ? ` (${a.notes})` : ''}`);
+  return ((raw as AdvocacyEntry[] | null) ?? []).map((a) => `${advocacyLabels[a.kind]}: offered on ${govukDate(a.offeredOn)}, ${a.used ? 'used' : 'not used'}${a.notes ? ` (${a.notes})` : ''}`);
 }
 
 // ---------------------------------------------------------------------------

@@ -65,6 +65,8 @@ async function render(
     })),
     fingerprint: data.fingerprintShown ?? fingerprint(figures),
     values,
+    // The figure being changed, in words ("Northvale Council, Age band, 18 to 25").
+    changing: { laName: laName(values.localAuthority), dimension: dimensionLabels[values.dimension as PopulationDimension] ?? values.dimension, category: categoryLabel(values.dimension, values.category) },
     localAuthorities: [{ value: WHOLE_PARTNERSHIP, text: 'Whole partnership' }, ...las.map((l) => ({ value: l.code, text: `${l.name} (${l.code})` }))].map((o) => ({ ...o, selected: o.value === values.localAuthority })),
     dimensions: populationDimensions.map((d) => ({ value: d, text: dimensionLabels[d], selected: d === values.dimension })),
     categoryTable: populationDimensions.map((d) => ({ dimension: dimensionLabels[d], codes: categoriesOf(d) })),

@@ -11,6 +11,7 @@ import {
 import { legalStatusCodes, lookupLegalStatusCode } from '../../domain/legal-status-codes.ts';
 import { asArray, asBoolean, asString, dateFromParts, type FormBody } from '../../platform/http/forms.ts';
 import { workflowOnly } from './workflow-authority.ts';
+import { govukDate, organisationLabel } from '../../platform/plain-language.ts';
 
 /**
  * The legal history forms: one per event type of the rules-engine contract. Each knows its
@@ -102,14 +103,14 @@ export const eventFields: Record<EventType, FieldSpec[]> = {
       name: 'ordinaryResidence',
       kind: 'text',
       label: 'Ordinary residence immediately before this detention',
-      hint: 'The local authority’s ONS code, like E06000901, or “none” if they had no settled residence in England or Wales',
+      hint: 'The local authority’s ONS code, like E06000030 for Swindon, or “none” if they had no settled residence in England or Wales',
     },
-    { name: 'icbOfGpRegistration', kind: 'text', label: 'ICB of their GP practice when the application was made', hint: 'The ICB’s ONS code, like E54000901' },
+    { name: 'icbOfGpRegistration', kind: 'text', label: 'ICB of their GP practice when the application was made', hint: 'The ICB’s ONS code (E54 and 6 digits)' },
   ],
   'detention-ended': [dateField, { name: 'reason', kind: 'radios', label: 'How did the detention end?', options: options(detentionEndReasons) }],
   'left-hospital': [
     dateField,
-    { name: 'dischargedToLocalAuthority', kind: 'text', label: 'Local authority they were discharged to (optional)', hint: 'ONS code, like E06000902', optional: true },
+    { name: 'dischargedToLocalAuthority', kind: 'text', label: 'Local authority they were discharged to (optional)', hint: 'ONS code, like E06000030 for Swindon', optional: true },
   ],
   'admitted-informally': [dateField, { name: 'hospital', kind: 'text', label: 'Hospital', optional: true }],
   's17-leave-started': [
@@ -176,8 +177,9 @@ export function eventFromForm(type: EventType, body: FormBody): { event: Record<
 }
 
 /** What a person reads about an event in the timeline and on the check answers page. */
-export function describeEvent(type: string, payload: Record<string, unknown>, hospital: string | null): string {
+export function describeEvent(type: string, payload: Record<string, unknown>, hospital: string | null, nameOf: (code: string) => string | null = () => null): string {
   const parts: string[] = [];
+  const body = (code: unknown) => organisationLabel(String(code), nameOf);
   if (typeof payload.legalStatusCode === 'string') {
     const entry = lookupLegalStatusCode(payload.legalStatusCode);
     parts.push(entry ? `${entry.label} (code ${entry.code})` : `Legal status ${payload.legalStatusCode}`);
@@ -185,9 +187,9 @@ export function describeEvent(type: string, payload: Record<string, unknown>, ho
   if (hospital) parts.push(`at ${hospital}`);
   if (typeof payload.reason === 'string') parts.push(labelFor(payload.reason));
   if (typeof payload.kind === 'string') parts.push(labelFor(payload.kind));
-  if (typeof payload.ordinaryResidence === 'string') parts.push(payload.ordinaryResidence === 'none' ? 'no ordinary residence' : `ordinary residence ${payload.ordinaryResidence}`);
-  if (typeof payload.icbOfGpRegistration === 'string') parts.push(`GP in ICB ${payload.icbOfGpRegistration}`);
-  if (typeof payload.dischargedToLocalAuthority === 'string') parts.push(`discharged to ${payload.dischargedToLocalAuthority}`);
+  if (typeof payload.ordinaryResidence === 'string') parts.push(payload.ordinaryResidence === 'none' ? 'no ordinary residence' : `ordinarily resident in the area of ${body(payload.ordinaryResidence)}`);
+  if (typeof payload.icbOfGpRegistration === 'string') parts.push(`GP registered with ${body(payload.icbOfGpRegistration)}`);
+  if (typeof payload.dischargedToLocalAuthority === 'string') parts.push(`discharged to ${body(payload.dischargedToLocalAuthority)}`);
   if (typeof payload.ceasedToBeDetainedFinding === 'boolean') parts.push(payload.ceasedToBeDetainedFinding ? 'found to have ceased to be detained and left hospital' : 'no finding that they ceased to be detained');
   if (Array.isArray(payload.approvedBy)) parts.push(`approved by ${payload.approvedBy.length ? payload.approvedBy.map((a) => labelFor(String(a)).toLowerCase()).join(' and ') : 'nobody'}`);
   if (Array.isArray(payload.reasons) && payload.reasons.length) parts.push(`reasons: ${payload.reasons.map((r) => labelFor(String(r)).toLowerCase()).join(', ')}`);
@@ -203,7 +205,7 @@ export function answersFor(type: EventType, body: FormBody): { rows: Array<{ key
     if (field.kind === 'date') {
       for (const part of ['day', 'month', 'year']) hidden.push({ name: `${field.name}-${part}`, value: asString(body[`${field.name}-${part}`]) });
       const iso = dateFromParts(body, field.name);
-      rows.push({ key: field.label, value: new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`)) });
+      rows.push({ key: field.label, value: govukDate(iso) });
       continue;
     }
     const values = field.kind === 'checkboxes' ? asArray(body[field.name]) : [asString(body[field.name])];

@@ -11,6 +11,7 @@ import type { ServiceContext } from '../../platform/http/context.ts';
 import { visiblePeople } from './access.queries.ts';
 import { engagementLabels, engagementStatuses, ethnicCategories, ethnicLabel, type dischargePlanningStatuses } from './inputs.ts';
 import { person, task, team } from './schema.ts';
+import { organisationLabel } from '../../platform/plain-language.ts';
 
 /*
  * The register list, the hospital pipeline and the lost-to-follow-up finder. Every query of
@@ -154,7 +155,8 @@ export async function loadRegisterOptions(ctx: ServiceContext): Promise<Register
     icbs: organisations.filter((o) => o.type === 'icb'),
     teams,
     workers,
-    organisationName: (code) => (code ? (byCode.get(code) ?? code) : null),
+    // A body outside the partnership is described with its code, never shown as a bare code.
+    organisationName: (code) => (code ? organisationLabel(code, (c) => byCode.get(c)) : null),
   };
 }
 

@@ -55,6 +55,7 @@ import {
 } from './list.queries.ts';
 import { createFollowUpTask } from './people.service.ts';
 import { emailMonthlyHref } from '../../platform/views/schedule-link.ts';
+import { govukDate } from '../../platform/plain-language.ts';
 
 const v = (name: string) => `modules/register/views/${name}.njk`;
 
@@ -62,11 +63,9 @@ const v = (name: string) => `modules/register/views/${name}.njk`;
 // Small helpers shared by the three lists
 // ---------------------------------------------------------------------------
 
-const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-
 /** 2026-03-01 → 1 March 2026 */
 function formatDate(iso: string | null): string {
-  return iso ? longDate.format(new Date(`${iso}T00:00:00Z`)) : '';
+  return iso ? govukDate(iso) : '';
 }
 
 const shortDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ne, sql, getTableColumns } from 'drizzle-orm';
 import { z } from 'zod';
 import { assertCanOnPerson } from '../../platform/access/policy.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
@@ -107,8 +107,9 @@ export async function updatePersonAtVersion(q: DbOrTx, partnershipId: string, pe
 export async function personPageParts(q: DbOrTx, row: PersonRow) {
   const { partnershipId, id: personId } = row;
   const events = await q
-    .select()
+    .select({ ...getTableColumns(legalEvent), recordedByName: appUser.displayName })
     .from(legalEvent)
+    .leftJoin(appUser, eq(appUser.id, legalEvent.recordedBy))
     .where(and(eq(legalEvent.partnershipId, partnershipId), eq(legalEvent.personId, personId)))
     .orderBy(desc(legalEvent.occurredOn), desc(legalEvent.sequence));
   const contacts = await q.select().from(personContact).where(and(eq(personContact.partnershipId, partnershipId), eq(personContact.personId, personId))).orderBy(asc(personContact.relationship));

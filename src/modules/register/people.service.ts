@@ -29,6 +29,7 @@ import {
   type NhsNumberHolder,
   type PersonMatch,
 } from './people.queries.ts';
+import { organisationLabel } from '../../platform/plain-language.ts';
 
 /*
  * The register's use cases for people, through the one door to the data
@@ -207,7 +208,8 @@ export async function getPersonRecord(ctx: ServiceContext, personId: string) {
     await audit.viewPerson(personId);
     return { row: person, parts: pageParts };
   });
-  const orgName = (code: string | null) => (code ? (parts.orgs.find((o) => o.code === code || o.onsCode === code)?.name ?? code) : null);
+  const nameOf = (code: string) => parts.orgs.find((o) => o.code === code || o.onsCode === code)?.name ?? null;
+  const orgName = (code: string | null) => (code ? organisationLabel(code, nameOf) : null);
   return {
     person: row,
     decision: row.decision as Decision | null,
@@ -217,6 +219,8 @@ export async function getPersonRecord(ctx: ServiceContext, personId: string) {
     team: parts.team,
     leadPractitioner: parts.leadName,
     organisationName: orgName,
+    /** The partnership's name for an organisation's code, or null when it is not one of its bodies. */
+    organisationNameOf: nameOf,
     canWrite: canOnPerson(ctx.actor, 'person:write', row),
     canSeeAudit: canOnPerson(ctx.actor, 'person:audit', row),
   };

@@ -1,6 +1,6 @@
 import { todayInLondon } from '../../platform/clock.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { legalEventSchema, ruleById } from '../../domain/rules/index.ts';
+import { legalEventSchema, ruleById, sourceParts } from '../../domain/rules/index.ts';
 import { flagMeanings, type Flag } from '../../domain/rules/contract.ts';
 import { formatNhsNumber } from '../../domain/nhs-number.ts';
 import { can } from '../../platform/access/policy.ts';
@@ -26,6 +26,7 @@ import {
 import { moveArea, moveConsequences, moveSchema } from './move.service.ts';
 import { flagLabels, statusLabels, statusTagClasses } from './list.queries.ts';
 import { addContact, completeTask, createPerson, getPersonAudit, getPersonRecord, listPractitioners, listTeams, recordEvent, updatePerson, voidEvent } from './people.service.ts';
+import { plainText } from '../../platform/plain-language.ts';
 
 const v = (name: string) => `modules/register/views/${name}.njk`;
 
@@ -96,7 +97,13 @@ async function renderRecord(request: FastifyRequest, reply: FastifyReply, person
   const record = await getPersonRecord(request.ctx(), personId);
   const p = record.person;
   const decision = record.decision;
-  const reasons = (decision?.reasons ?? []).map((r) => ({ ...r, title: ruleById(r.rule as never)?.title ?? r.rule }));
+  // The engine's reasons carry ISO dates and ONS codes: staff read dates as GOV.UK writes them and bodies by name.
+  const reasons = (decision?.reasons ?? []).map((r) => ({
+    ...r,
+    text: plainText(r.text, record.organisationNameOf),
+    title: ruleById(r.rule as never)?.title ?? r.rule,
+    sourceParts: sourceParts(r.source),
+  }));
   return reply.render(v(template), {
     title: `${p.givenName} ${p.familyName}`,
     record,
@@ -116,9 +123,10 @@ async function renderRecord(request: FastifyRequest, reply: FastifyReply, person
       .filter((e) => !e.voidedAt)
       .map((e) => ({
         label: { text: eventLabels[e.type as keyof typeof eventLabels] ?? e.type },
-        text: describeEvent(e.type, e.payload as Record<string, unknown>, e.hospital),
+        text: describeEvent(e.type, e.payload as Record<string, unknown>, e.hospital, record.organisationNameOf),
         datetime: { timestamp: e.occurredOn, type: 'date' },
-        byline: { text: e.source === 'manual' ? 'recorded in Aftercare' : `recorded by ${e.source}` },
+        // The timeline writes "by …": the person who recorded it, or where it came from.
+        byline: { text: e.recordedByName ?? eventSourceLabels[e.source] ?? 'another system' },
         id: e.id,
         version: e.version,
         // Events of a workflow (an ending, a dispute) are changed only through it.
@@ -135,6 +143,15 @@ async function renderRecord(request: FastifyRequest, reply: FastifyReply, person
     ...extra,
   });
 }
+
+/** Where an event came from when no person recorded it ("by the import of the existing register"). */
+const eventSourceLabels: Record<string, string> = {
+  manual: 'a user of Aftercare',
+  api: 'another system, through the API',
+  import: 'the import of the existing register',
+  'register-import': 'the import of the existing register',
+  ingest: 'the hospital’s daily extract',
+};
 
 export function personRoutes(app: FastifyInstance): void {
   // ---- Add a person

@@ -20,9 +20,9 @@ import type { Db, Tx } from '../../platform/db/database.ts';
 import { queueNotification } from '../../platform/notifications/outbox.ts';
 import { partnershipsWithLead, peopleWithReviewDueBy, teamManagersOf } from './reminders.queries.ts';
 import { reviewPolicy } from './reviews.service.ts';
+import { govukDate } from '../../platform/plain-language.ts';
 
-const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-export const formatLongDate = (iso: string) => longDate.format(new Date(`${iso}T00:00:00Z`));
+export const formatLongDate = (iso: string) => govukDate(iso);
 
 /** The job's actor in one partnership: the system, for the partnership's lead organisation, with no roles. */
 function reminderActor(partnershipId: string, organisationId: string): Actor {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { assertCan } from '../../platform/access/policy.ts';
 import { problem } from '../../platform/errors/handler.ts';
-import { caseInputSchema, decisionSchema, evaluate, legalStatusCodes, parseCase, parseCaseJson, ruleCatalogue } from '../../domain/rules/index.ts';
+import { caseInputSchema, decisionSchema, evaluate, legalStatusCodes, parseCase, parseCaseJson, ruleCatalogue, sourceParts } from '../../domain/rules/index.ts';
 import { problemSchema } from '../../platform/http/problem-schema.ts';
 class MalformedJson {
   constructor(readonly text: string) {}
@@ -12,7 +12,7 @@ export function rulesRoutes(app: FastifyInstance): void {
   app.get('/rules', { config: { public: true } }, async (_request, reply) =>
     reply.render('modules/rules/views/rules.njk', {
       title: 'Section 117 rules and their sources',
-      rules: ruleCatalogue,
+      rules: ruleCatalogue.map((rule) => ({ ...rule, sourceParts: sourceParts(rule.source) })),
       legalStatusCodes,
     }),
   );

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import { cacheImportsAndNames } from './nunjucks-cache.ts';
+import { govukDate, govukDateTime, withGovukDates } from '../plain-language.ts';
 import { organisationTypeLabels, roleLabels, type OrganisationType, type Role } from '../access/actor.ts';
 
 export const srcRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -25,42 +26,15 @@ export function createNunjucksEnvironment(reloadTemplates = false): nunjucks.Env
   return env;
 }
 
-const londonDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
-const londonDateTime = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: 'Europe/London',
-});
-
-function toDate(value: unknown): Date | null {
-  if (value instanceof Date) return value;
-  if (typeof value === 'string' || typeof value === 'number') {
-    const d = new Date(value);
-    return Number.isNaN(d.getTime()) ? null : d;
-  }
-  return null;
-}
-
 function addFilters(env: nunjucks.Environment): void {
   /** 1 March 2026 */
-  env.addFilter('govukDate', (value: unknown) => {
-    const d = toDate(value);
-    return d ? londonDate.format(d) : '';
-  });
+  env.addFilter('govukDate', govukDate);
   /** 1 Mar 2026, 14:05 */
-  env.addFilter('govukDateTime', (value: unknown) => {
-    const d = toDate(value);
-    return d ? londonDateTime.format(d) : '';
-  });
+  env.addFilter('govukDateTime', govukDateTime);
   /** MoJ Frontend's timeline calls mojDate(timestamp, type). */
-  env.addFilter('mojDate', (value: unknown, type: string = 'date') => {
-    const d = toDate(value);
-    if (!d) return '';
-    return type === 'datetime' ? londonDateTime.format(d) : londonDate.format(d);
-  });
+  env.addFilter('mojDate', (value: unknown, type: string = 'date') => (type === 'datetime' ? govukDateTime(value) : govukDate(value)));
+  /** Text with ISO dates in it ("entitled since 2026-12-04") as GOV.UK writes dates. */
+  env.addFilter('govukDates', (value: unknown) => (typeof value === 'string' ? withGovukDates(value) : value));
   env.addFilter('roleLabel', (role: Role) => roleLabels[role] ?? role);
   env.addFilter('organisationTypeLabel', (t: OrganisationType) => organisationTypeLabels[t] ?? t);
   env.addFilter('json', (value: unknown) => JSON.stringify(value, null, 2));
