@@ -78,6 +78,8 @@ export function homeRoutes(app: FastifyInstance): void {
       membership,
       roleNames: membership.roles.map((r) => roleLabels[r]),
       sections,
+      // "Add a person" for whoever may (the permission /people/new asks for).
+      canAddPerson: can(actor, 'person:write', target),
     });
   });
 

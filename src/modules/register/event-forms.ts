@@ -77,16 +77,31 @@ export const labelFor = (value: string): string => reasonLabels[value] ?? value;
 
 export interface FieldSpec {
   name: string;
-  kind: 'date' | 'text' | 'select' | 'radios' | 'checkboxes' | 'yes-no';
+  kind: 'date' | 'text' | 'select' | 'radios' | 'checkboxes' | 'yes-no' | 'organisation';
   label: string;
   hint?: string;
   options?: Array<{ value: string; text: string }>;
   optional?: boolean;
+  /** An organisation chosen by name (organisation-choices.ts): which kind of body. */
+  organisationKind?: 'local-authority' | 'icb';
+  /** An organisation question's answer for "none of them" (sent as "none"). */
+  noneOption?: string;
+  /** What to tell the person when the answer is missing or not one of the choices. */
+  message?: string;
 }
 
 const options = (values: readonly string[]) => values.map((v) => ({ value: v, text: labelFor(v) }));
 
 const dateField: FieldSpec = { name: 'date', kind: 'date', label: 'Date', hint: 'For example, 27 3 2025' };
+
+const dischargedToField: FieldSpec = {
+  name: 'dischargedToLocalAuthority',
+  kind: 'organisation',
+  organisationKind: 'local-authority',
+  label: 'Local authority they were discharged to (optional)',
+  optional: true,
+  message: 'Select the local authority they were discharged to from the list',
+};
 
 export const eventFields: Record<EventType, FieldSpec[]> = {
   'detention-started': [
@@ -101,16 +116,26 @@ export const eventFields: Record<EventType, FieldSpec[]> = {
     { name: 'hospital', kind: 'text', label: 'Hospital', hint: 'Name or ODS site code', optional: true },
     {
       name: 'ordinaryResidence',
-      kind: 'text',
+      kind: 'organisation',
+      organisationKind: 'local-authority',
       label: 'Ordinary residence immediately before this detention',
-      hint: 'The local authority’s ONS code, like E06000030 for Swindon, or “none” if they had no settled residence in England or Wales',
+      hint: 'The local authority whose area they lived in. Their record’s local authority is chosen for you: change it if they lived somewhere else',
+      noneOption: 'No settled residence in England or Wales',
+      message: 'Select the local authority they lived in before this detention, or “No settled residence in England or Wales”',
     },
-    { name: 'icbOfGpRegistration', kind: 'text', label: 'ICB of their GP practice when the application was made', hint: 'The ICB’s ONS code (E54 and 6 digits)' },
+    {
+      name: 'icbOfGpRegistration',
+      kind: 'organisation',
+      organisationKind: 'icb',
+      label: 'ICB of their GP practice when the application was made',
+      hint: 'In Wales, the local health board. Their record’s ICB is chosen for you: change it if their GP practice was elsewhere',
+      message: 'Select the ICB of their GP practice from the list',
+    },
   ],
   'detention-ended': [dateField, { name: 'reason', kind: 'radios', label: 'How did the detention end?', options: options(detentionEndReasons) }],
   'left-hospital': [
     dateField,
-    { name: 'dischargedToLocalAuthority', kind: 'text', label: 'Local authority they were discharged to (optional)', hint: 'ONS code, like E06000030 for Swindon', optional: true },
+    dischargedToField,
   ],
   'admitted-informally': [dateField, { name: 'hospital', kind: 'text', label: 'Hospital', optional: true }],
   's17-leave-started': [
@@ -163,7 +188,10 @@ export function eventFromForm(type: EventType, body: FormBody): { event: Record<
       hospital = asString(body.hospital).trim() || null;
       continue;
     }
-    if (field.kind === 'checkboxes') event[field.name] = asArray(body[field.name]);
+    if (field.kind === 'organisation') {
+      const v = asString(body[field.name]).trim();
+      if (v || !field.optional) event[field.name] = v;
+    } else if (field.kind === 'checkboxes') event[field.name] = asArray(body[field.name]);
     else if (field.kind === 'yes-no') {
       const b = asBoolean(body[field.name]);
       if (b !== undefined) event[field.name] = b;
@@ -198,10 +226,14 @@ export function describeEvent(type: string, payload: Record<string, unknown>, ho
 }
 
 /** Rows for the check answers page, and hidden inputs to re-post the same answers. */
-export function answersFor(type: EventType, body: FormBody): { rows: Array<{ key: string; value: string }>; hidden: Array<{ name: string; value: string }> } {
+export function answersFor(
+  fields: FieldSpec[],
+  body: FormBody,
+  nameOf: (code: string) => string | null = () => null,
+): { rows: Array<{ key: string; value: string }>; hidden: Array<{ name: string; value: string }> } {
   const rows: Array<{ key: string; value: string }> = [];
   const hidden: Array<{ name: string; value: string }> = [];
-  for (const field of eventFields[type]) {
+  for (const field of fields) {
     if (field.kind === 'date') {
       for (const part of ['day', 'month', 'year']) hidden.push({ name: `${field.name}-${part}`, value: asString(body[`${field.name}-${part}`]) });
       const iso = dateFromParts(body, field.name);
@@ -210,8 +242,11 @@ export function answersFor(type: EventType, body: FormBody): { rows: Array<{ key
     }
     const values = field.kind === 'checkboxes' ? asArray(body[field.name]) : [asString(body[field.name])];
     for (const value of values) hidden.push({ name: field.name, value });
+    const organisation = (v: string) => (!v ? 'Not given' : v === 'none' && field.noneOption ? field.noneOption : organisationLabel(v, nameOf));
     const shown =
-      field.kind === 'yes-no'
+      field.kind === 'organisation'
+        ? organisation(values[0] ?? '')
+        : field.kind === 'yes-no'
         ? asBoolean(body[field.name]) ? 'Yes' : 'No'
         : field.kind === 'select'
           ? (field.options?.find((o) => o.value === values[0])?.text ?? values[0] ?? '')
@@ -219,4 +254,57 @@ export function answersFor(type: EventType, body: FormBody): { rows: Array<{ key
     rows.push({ key: field.label, value: shown });
   }
   return { rows, hidden };
+}
+
+/**
+ * The answers to a form's organisation questions that are missing or not among the choices the
+ * form offered (`accepts`), in plain words: checked before the contract's own (code-shaped) checks.
+ */
+export function organisationIssues(fields: FieldSpec[], body: FormBody, accepts: (kind: 'local-authority' | 'icb', code: string) => boolean): Array<{ path: string; message: string }> {
+  const issues: Array<{ path: string; message: string }> = [];
+  for (const field of fields) {
+    if (field.kind !== 'organisation' || !field.organisationKind) continue;
+    const v = asString(body[field.name]).trim();
+    if (!v) {
+      if (!field.optional) issues.push({ path: field.name, message: field.message ?? `Select ${field.label.toLowerCase()}` });
+      continue;
+    }
+    if (v === 'none' && field.noneOption) continue;
+    if (!accepts(field.organisationKind, v)) issues.push({ path: field.name, message: field.message ?? `Select ${field.label.toLowerCase()} from the list` });
+  }
+  return issues;
+}
+
+// ---------------------------------------------------------------------------
+// "Discharged and left hospital on the same day": one step, two legal events
+// ---------------------------------------------------------------------------
+
+/** Most discharges end the detention and the hospital stay on one day: one form records both. */
+export const DISCHARGED_AND_LEFT = 'discharged-and-left-hospital';
+export const dischargedAndLeftLabel = 'Discharged and left hospital on the same day';
+export const dischargedAndLeftHint = 'Records both: the detention ended, and they left hospital, on the same date';
+
+/** How a detention ends when they also leave hospital that day (not a regrading to informal, nor a death). */
+const leavingReasons = ['discharged', 'cto', 'conditional-discharge', 'absolute-discharge', 'section-lapsed'] as const;
+
+export const dischargedAndLeftFields: FieldSpec[] = [
+  { ...dateField, label: 'Date they were discharged and left hospital' },
+  { name: 'reason', kind: 'radios', label: 'How did the detention end?', options: options(leavingReasons) },
+  dischargedToField,
+];
+
+/** The one-step discharge's own checks, in plain words: how the detention ended must be one that leaves hospital. */
+export function dischargedAndLeftIssues(body: FormBody): Array<{ path: string; message: string }> {
+  return (leavingReasons as readonly string[]).includes(asString(body.reason)) ? [] : [{ path: 'reason', message: 'Select how the detention ended' }];
+}
+
+/** The two contract events of the one-step discharge: the detention ended, then they left hospital. */
+export function dischargedAndLeftEvents(body: FormBody): [Record<string, unknown>, Record<string, unknown>] {
+  const date = dateFromParts(body, 'date');
+  const reason = asString(body.reason);
+  const to = asString(body.dischargedToLocalAuthority).trim();
+  return [
+    { type: 'detention-ended', date, reason },
+    { type: 'left-hospital', date, ...(to ? { dischargedToLocalAuthority: to } : {}) },
+  ];
 }

@@ -106,7 +106,18 @@ export const nhsNumberField = z
 const GSS_LA = /^(E0[6-9]|E10|W06)\d{6}$/;
 const ICB = /^(E54|W11)\d{6}$/;
 
-export function personInputSchema(today: string) {
+/**
+ * Which organisation codes a form offered (organisation-choices.ts): given, a code outside them
+ * is refused in plain words; without it (the API), any well-formed ONS code is taken.
+ */
+export type KnownOrganisations = (kind: 'local-authority' | 'icb', code: string) => boolean;
+
+export const organisationMessages = {
+  residenceLocalAuthority: 'Select the local authority they live in from the list',
+  gpIcb: 'Select the ICB of their GP practice from the list',
+} as const;
+
+export function personInputSchema(today: string, known?: KnownOrganisations) {
   return z.object({
     nhsNumber: nhsNumberField,
     givenName: z.string().trim().min(1, 'Enter their first name').max(100, 'First name must be 100 characters or fewer'),
@@ -132,7 +143,7 @@ export function personInputSchema(today: string) {
       .toUpperCase()
       .optional()
       .transform((v) => v || null)
-      .refine((v) => v === null || GSS_LA.test(v), 'Enter the local authority’s ONS code, like E06000901'),
+      .refine((v) => v === null || (known ? known('local-authority', v) : GSS_LA.test(v)), known ? organisationMessages.residenceLocalAuthority : 'Enter the local authority’s ONS code, like E06000901'),
     gpPractice: optionalText(20, 'GP practice code'),
     gpIcb: z
       .string()
@@ -140,7 +151,7 @@ export function personInputSchema(today: string) {
       .toUpperCase()
       .optional()
       .transform((v) => v || null)
-      .refine((v) => v === null || ICB.test(v), 'Enter the ICB’s ONS code, like E54000901'),
+      .refine((v) => v === null || (known ? known('icb', v) : ICB.test(v)), known ? organisationMessages.gpIcb : 'Enter the ICB’s ONS code, like E54000901'),
     ethnicity: z.enum(ethnicCodes, { error: 'Select their ethnic group, or “Not known”' }).default('99'),
     sex: z.enum(sexes, { error: 'Select their sex, or “Not known”' }).default('not-known'),
     gender: optionalText(100, 'Gender'),

@@ -366,6 +366,9 @@ async function downloadLostToFollowUp(request: FastifyRequest, reply: FastifyRep
 // Routes
 // ---------------------------------------------------------------------------
 
+/** Whether the actor may add a person (the permission `/people/new` asks for): the lists show "Add a person" only then. */
+const canAddPerson = (ctx: ServiceContext): boolean => can(ctx.actor, 'person:write', { partnershipId: ctx.actor.partnershipId, organisationId: ctx.actor.activeOrganisationId });
+
 export function registerListRoutes(app: FastifyInstance): void {
   app.get('/register', async (request, reply) => {
     const ctx = request.ctx();
@@ -376,7 +379,7 @@ export function registerListRoutes(app: FastifyInstance): void {
     const view = registerView(filter, options, today);
     if (searchError) {
       reply.status(422);
-      return reply.render(v('register'), { title: 'Register', ...view, ignored, errors: toGovukErrors([searchError]), rows: [], showing: null, pagination: null });
+      return reply.render(v('register'), { title: 'Register', ...view, ignored, canAddPerson: canAddPerson(ctx), errors: toGovukErrors([searchError]), rows: [], showing: null, pagination: null });
     }
     const result = await registerPage(ctx, filter, options, today);
     // Past the cap the count is a lower bound: offer one page more than is known to exist.
@@ -385,6 +388,7 @@ export function registerListRoutes(app: FastifyInstance): void {
       title: 'Register',
       ...view,
       ignored,
+      canAddPerson: canAddPerson(ctx),
       rows: result.rows.map((r) => registerRowView(r, options, today)),
       showing: { ...showing(result.page, result.total), exact: result.exact },
       pagination: pagination(result.page, pages, (p) => href('/register', filterParams({ ...filter, page: p }, { page: true })), 'Pages of results'),
@@ -412,6 +416,7 @@ export function registerListRoutes(app: FastifyInstance): void {
       title: 'Hospital pipeline',
       ...la,
       ignored,
+      canAddPerson: canAddPerson(ctx),
       downloads: listDownloads('/pipeline', la.laPairs, result.total),
       showing: showing(result.page, result.total),
       pagination: pagination(result.page, pageCount(result.total), (p) => href('/pipeline', [...la.laPairs, ...(p > 1 ? [['page', String(p)] as [string, string]] : [])]), 'Pages of results'),

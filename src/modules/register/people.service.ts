@@ -7,7 +7,7 @@ import { expectOneUpdated, type ServiceContext } from '../../platform/http/conte
 import { parseInput } from '../../platform/http/validation.ts';
 import { evaluateHistory, loadHistory, reviewPolicyFor, storeDecision, summarise } from './decision.ts';
 import { applyEvents, voidEvents, WorkflowOnlyEventError, type ApplyOptions, type EventInput } from './events.service.ts';
-import { contactInputSchema, personInputSchema } from './inputs.ts';
+import { contactInputSchema, personInputSchema, type KnownOrganisations } from './inputs.ts';
 import {
   completeTaskAtVersion,
   findPerson,
@@ -30,6 +30,7 @@ import {
   type PersonMatch,
 } from './people.queries.ts';
 import { organisationLabel } from '../../platform/plain-language.ts';
+import { referenceName } from '../../domain/reference/organisations.ts';
 
 /*
  * The register's use cases for people, through the one door to the data
@@ -146,10 +147,10 @@ async function assertLeadInPartnership(q: DbOrTx, partnershipId: string, userId:
  * actor about a record they cannot open (same NHS number, or same name and date of birth
  * unconfirmed) is audited on that record, in its own unit of work.
  */
-export async function createPerson(ctx: ServiceContext, input: unknown, options: { confirmDuplicate?: boolean } = {}) {
+export async function createPerson(ctx: ServiceContext, input: unknown, options: { confirmDuplicate?: boolean; organisations?: KnownOrganisations } = {}) {
   assertCan(ctx.actor, 'person:write', { partnershipId: ctx.actor.partnershipId, organisationId: ctx.actor.activeOrganisationId });
   const today = ctx.today();
-  const data = parseInput(personInputSchema(today), input);
+  const data = parseInput(personInputSchema(today, options.organisations), input);
   const partnershipId = ctx.actor.partnershipId;
   const { clash, matches } = await ctx.data.read(async (q) => {
     const holder = await personWithNhsNumber(q, partnershipId, data.nhsNumber);
@@ -178,12 +179,18 @@ export async function createPerson(ctx: ServiceContext, input: unknown, options:
   });
 }
 
-export async function updatePerson(ctx: ServiceContext, personId: string, version: number, input: unknown) {
+/**
+ * Change a person's details. With `organisations` (the form's choices), a body outside them is
+ * refused unless it is the one already on the record. Permission is checked before the input.
+ */
+export async function updatePerson(ctx: ServiceContext, personId: string, version: number, input: unknown, options: { organisations?: KnownOrganisations } = {}) {
   const today = ctx.today();
-  const data = parseInput(personInputSchema(today), input);
   const partnershipId = ctx.actor.partnershipId;
   return ctx.data.transaction(async (tx, audit) => {
     const before = await loadPerson(tx, ctx, personId, 'person:write');
+    const offered = options.organisations;
+    const known: KnownOrganisations | undefined = offered && ((kind, code) => offered(kind, code) || code === (kind === 'icb' ? before.gpIcb : before.residenceLocalAuthority));
+    const data = parseInput(personInputSchema(today, known), input);
     if (data.nhsNumber !== before.nhsNumber) await refuseExistingNhsNumber(tx, ctx, data.nhsNumber);
     const teamOrg = await assertTeamInPartnership(tx, partnershipId, data.allocatedTeamId);
     await assertLeadInPartnership(tx, partnershipId, data.leadPractitionerId);
@@ -208,7 +215,8 @@ export async function getPersonRecord(ctx: ServiceContext, personId: string) {
     await audit.viewPerson(personId);
     return { row: person, parts: pageParts };
   });
-  const nameOf = (code: string) => parts.orgs.find((o) => o.code === code || o.onsCode === code)?.name ?? null;
+  // The partnership's name for its own bodies, the reference list's for any other English or Welsh body.
+  const nameOf = (code: string) => parts.orgs.find((o) => o.code === code || o.onsCode === code)?.name ?? referenceName(code);
   const orgName = (code: string | null) => (code ? organisationLabel(code, nameOf) : null);
   return {
     person: row,
@@ -219,7 +227,7 @@ export async function getPersonRecord(ctx: ServiceContext, personId: string) {
     team: parts.team,
     leadPractitioner: parts.leadName,
     organisationName: orgName,
-    /** The partnership's name for an organisation's code, or null when it is not one of its bodies. */
+    /** The name of a body by its code (the partnership's, then the reference list's), or null when neither knows it. */
     organisationNameOf: nameOf,
     canWrite: canOnPerson(ctx.actor, 'person:write', row),
     canSeeAudit: canOnPerson(ctx.actor, 'person:audit', row),
@@ -268,6 +276,21 @@ export async function recordEvent(ctx: ServiceContext, personId: string, input: 
     }
     return { outcome: 'recorded' as const, event: result.event, decision };
   });
+}
+
+/**
+ * Record legal events of one person that happened together (a discharge: the detention ended and
+ * they left hospital): one batch of `applyEvents`, so the decision is worked out once, after all
+ * of them, and no status in between is ever stored or shown (docs/decisions/0007). The fields of
+ * every event are named as the one form that sent them names them ("events[1].date" is "date").
+ */
+export async function recordEventsTogether(ctx: ServiceContext, personId: string, inputs: EventInput[]) {
+  return inCallersTransaction(ctx, async (tx) =>
+    applyEvents(tx, ctx, personId, inputs).catch((error: unknown) => {
+      if (!(error instanceof InputError) || error instanceof WorkflowOnlyEventError) return Promise.reject(error);
+      return Promise.reject(new InputError(error.issues.map((i) => ({ ...i, path: i.path.replace(/^events\[\d+\]\.?/, '') }))));
+    }),
+  );
 }
 
 /** Correct a mistaken event: it is voided (kept, with the reason) and the history re-evaluated. */

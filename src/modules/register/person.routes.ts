@@ -8,7 +8,26 @@ import { ForbiddenError, InputError, NotFoundError } from '../../platform/errors
 import { asArray, asBoolean, asString, asVersion, dateFromParts, dateParts, formBody, type FormBody } from '../../platform/http/forms.ts';
 import { toGovukErrors, zodIssues } from '../../platform/http/validation.ts';
 import { loadPersonSections } from '../../platform/views/person-sections.ts';
-import { answersFor, describeEvent, eventFields, eventFromForm, eventHints, eventLabels, formEventTypes, isEventType, workflowPage } from './event-forms.ts';
+import {
+  answersFor,
+  DISCHARGED_AND_LEFT,
+  dischargedAndLeftEvents,
+  dischargedAndLeftFields,
+  dischargedAndLeftHint,
+  dischargedAndLeftIssues,
+  dischargedAndLeftLabel,
+  describeEvent,
+  eventFields,
+  eventFromForm,
+  eventHints,
+  eventLabels,
+  formEventTypes,
+  isEventType,
+  organisationIssues,
+  workflowPage,
+  type FieldSpec,
+} from './event-forms.ts';
+import { loadOrganisationChoices, organisationSelect, type OrganisationChoices, type OrganisationKind } from './organisation-choices.ts';
 import { WorkflowOnlyEventError } from './events.service.ts';
 import { workflowOnly } from './workflow-authority.ts';
 import {
@@ -25,8 +44,8 @@ import {
 } from './inputs.ts';
 import { moveArea, moveConsequences, moveSchema } from './move.service.ts';
 import { flagLabels, statusLabels, statusTagClasses } from './list.queries.ts';
-import { addContact, completeTask, createPerson, getPersonAudit, getPersonRecord, listPractitioners, listTeams, recordEvent, updatePerson, voidEvent } from './people.service.ts';
-import { plainText } from '../../platform/plain-language.ts';
+import { addContact, completeTask, createPerson, getPersonAudit, getPersonRecord, listPractitioners, listTeams, recordEvent, recordEventsTogether, updatePerson, voidEvent } from './people.service.ts';
+import { govukDate, plainText } from '../../platform/plain-language.ts';
 
 const v = (name: string) => `modules/register/views/${name}.njk`;
 
@@ -67,7 +86,7 @@ function personFormValues(body: FormBody) {
 
 /** What the person form needs to show choices and refill answers. */
 async function personFormData(request: FastifyRequest, values: Record<string, unknown>, raw: FormBody | null) {
-  const [teams, practitioners] = await Promise.all([listTeams(request.ctx()), listPractitioners(request.ctx())]);
+  const [teams, practitioners, choices] = await Promise.all([listTeams(request.ctx()), listPractitioners(request.ctx()), loadOrganisationChoices(request.ctx())]);
   const date = (name: string) => (raw ? { day: asString(raw[`${name}-day`]), month: asString(raw[`${name}-month`]), year: asString(raw[`${name}-year`]) } : dateParts(values[name] as string | null));
   return {
     values,
@@ -78,7 +97,45 @@ async function personFormData(request: FastifyRequest, values: Record<string, un
     needItems: communicationNeedKinds.map((k) => ({ value: k, text: communicationNeedLabels[k], checked: ((values.communicationNeeds as string[] | undefined) ?? []).includes(k) })),
     teamItems: [{ value: '', text: 'Not allocated' }, ...teams.map((t) => ({ value: t.id, text: `${t.name} (${t.organisationName})`, selected: values.allocatedTeamId === t.id }))],
     leadItems: [{ value: '', text: 'Not allocated' }, ...practitioners.map((u) => ({ value: u.id, text: `${u.name} (${u.organisationName})`, selected: values.leadPractitionerId === u.id }))],
+    // Bodies by name, never a typed code (issue #13, item 3).
+    organisationSelects: {
+      residenceLocalAuthority: organisationSelect(choices, { name: 'residenceLocalAuthority', kind: 'local-authority', label: 'Local authority they live in (optional)' }, values.residenceLocalAuthority as string | null),
+      gpIcb: organisationSelect(choices, { name: 'gpIcb', kind: 'icb', label: 'ICB of their GP practice (optional)', hint: 'In Wales, the local health board' }, values.gpIcb as string | null),
+    },
   };
+}
+
+/** The organisation selects of a legal-history form, with what is chosen (the answers, or the record's defaults). */
+function eventOrganisationSelects(choices: OrganisationChoices, fields: FieldSpec[], body: FormBody) {
+  const selects: Record<string, ReturnType<typeof organisationSelect>> = {};
+  for (const f of fields) {
+    if (f.kind !== 'organisation' || !f.organisationKind) continue;
+    selects[f.name] = organisationSelect(
+      choices,
+      { name: f.name, kind: f.organisationKind, label: f.label, labelClasses: 'govuk-label--s', ...(f.hint ? { hint: f.hint } : {}), ...(f.noneOption ? { noneOption: f.noneOption } : {}) },
+      asString(body[f.name]),
+    );
+  }
+  return selects;
+}
+
+/** A body the form accepts: one it offers, or the one already on the person's record (an older code). */
+function acceptedBy(choices: OrganisationChoices, p: { residenceLocalAuthority: string | null; gpIcb: string | null }) {
+  return (kind: OrganisationKind, code: string) => choices.offers(kind, code) || code === (kind === 'icb' ? p.gpIcb : p.residenceLocalAuthority);
+}
+
+/** The detention form starts from what the person's record holds: where they live and their GP's ICB (changeable). */
+function eventDefaults(type: string, p: { residenceLocalAuthority: string | null; gpIcb: string | null }): FormBody {
+  if (type !== 'detention-started') return {};
+  return { ...(p.residenceLocalAuthority ? { ordinaryResidence: p.residenceLocalAuthority } : {}), ...(p.gpIcb ? { icbOfGpRegistration: p.gpIcb } : {}) };
+}
+
+/** The "what happened?" choices: the one-step discharge sits beside the events it records. */
+function eventTypeItems() {
+  const items: Array<{ value: string; text: string; hint?: { text: string } }> = formEventTypes.map((t) => ({ value: t, text: eventLabels[t], ...(eventHints[t] ? { hint: { text: eventHints[t] } } : {}) }));
+  const at = items.findIndex((i) => i.value === 'detention-ended');
+  items.splice(at, 0, { value: DISCHARGED_AND_LEFT, text: dischargedAndLeftLabel, hint: { text: dischargedAndLeftHint } });
+  return items;
 }
 
 function subNavigation(personId: string, current: string, canSeeAudit: boolean) {
@@ -167,7 +224,8 @@ export function personRoutes(app: FastifyInstance): void {
     const values = personFormValues(body);
     const form = async () => ({ title: 'Add a person to the register', action: '/people/new', ...(await personFormData(request, values, body)) });
     try {
-      const result = await createPerson(ctx, values, { confirmDuplicate: asString(body.confirmDuplicate) === 'yes' });
+      const choices = await loadOrganisationChoices(ctx);
+      const result = await createPerson(ctx, values, { confirmDuplicate: asString(body.confirmDuplicate) === 'yes', organisations: choices.offers });
       if (result.outcome === 'possible-duplicates') {
         return await reply.render(v('person-form'), { ...(await form()), duplicates: result.duplicates.map((d) => ({ ...d, nhsNumber: d.nhsNumber ? formatNhsNumber(d.nhsNumber) : null })) });
       }
@@ -201,7 +259,8 @@ export function personRoutes(app: FastifyInstance): void {
     const values = personFormValues(body);
     const version = asVersion(body.version);
     try {
-      const updated = await updatePerson(request.ctx(), request.params.id, version, values);
+      const choices = await loadOrganisationChoices(request.ctx());
+      const updated = await updatePerson(request.ctx(), request.params.id, version, values, { organisations: choices.offers });
       request.session.flash = { type: 'success', text: 'Their details have been updated.' };
       return await reply.redirect(`/people/${updated.id}`);
     } catch (error) {
@@ -214,19 +273,19 @@ export function personRoutes(app: FastifyInstance): void {
   app.get<{ Params: { id: string } }>('/people/:id/events/new', async (request, reply) => {
     const record = await getPersonRecord(request.ctx(), request.params.id);
     if (!record.canWrite) throw new ForbiddenError();
-    return reply.render(v('event-type'), { title: 'What happened?', p: record.person, items: formEventTypes.map((t) => ({ value: t, text: eventLabels[t], hint: eventHints[t] ? { text: eventHints[t] } : undefined })) });
+    return reply.render(v('event-type'), { title: 'What happened?', p: record.person, items: eventTypeItems() });
   });
 
   app.post<{ Params: { id: string } }>('/people/:id/events/new', async (request, reply) => {
     const type = asString(formBody(request.body).type);
     const workflow = workflowOnly(type);
-    if (!isEventType(type) || workflow) {
+    if ((!isEventType(type) && type !== DISCHARGED_AND_LEFT) || workflow) {
       const record = await getPersonRecord(request.ctx(), request.params.id);
       reply.status(422);
       return reply.render(v('event-type'), {
         title: 'What happened?',
         p: record.person,
-        items: formEventTypes.map((t) => ({ value: t, text: eventLabels[t], hint: eventHints[t] ? { text: eventHints[t] } : undefined })),
+        items: eventTypeItems(),
         errors: toGovukErrors([{ path: 'type', message: workflow?.formMessage ?? 'Select what happened' }]),
       });
     }
@@ -238,7 +297,9 @@ export function personRoutes(app: FastifyInstance): void {
     if (!isEventType(type)) throw new NotFoundError();
     const record = await getPersonRecord(request.ctx(), request.params.id);
     if (!record.canWrite) throw new ForbiddenError();
-    return reply.render(v('event-form'), { title: eventLabels[type], p: record.person, type, fields: eventFields[type], body: body ?? {}, errors });
+    const answers = body ?? eventDefaults(type, record.person);
+    const choices = await loadOrganisationChoices(request.ctx());
+    return reply.render(v('event-form'), { title: eventLabels[type], p: record.person, type, fields: eventFields[type], body: answers, organisationSelects: eventOrganisationSelects(choices, eventFields[type], answers), errors });
   };
 
   app.get<{ Params: { id: string; type: string } }>('/people/:id/events/new/:type', async (request, reply) => {
@@ -254,15 +315,23 @@ export function personRoutes(app: FastifyInstance): void {
     const body = formBody(request.body);
     const { event, hospital } = eventFromForm(type, body);
     // An event of a workflow goes straight to the register, which refuses it (after the permission check).
-    if (asString(body.confirm) !== 'yes' && !workflowOnly(type)) {
+    if (!workflowOnly(type)) {
+      // Bodies must be ones the form offered, in plain words, on the check and on the confirmation alike.
+      const hasOrganisations = eventFields[type].some((f) => f.kind === 'organisation');
+      const record = hasOrganisations || asString(body.confirm) !== 'yes' ? await getPersonRecord(request.ctx(), request.params.id) : null;
+      const choices = hasOrganisations ? await loadOrganisationChoices(request.ctx()) : null;
+      if (record && !record.canWrite) throw new ForbiddenError();
+      const chosen = record && choices ? organisationIssues(eventFields[type], body, acceptedBy(choices, record.person)) : [];
       // Check the answers against the contract before showing them back.
       const parsed = legalEventSchema.safeParse(event);
-      if (!parsed.success) {
+      const contract = parsed.success ? [] : zodIssues(parsed.error).filter((i) => !chosen.some((c) => c.path === i.path));
+      if (chosen.length || (contract.length && asString(body.confirm) !== 'yes')) {
         reply.status(422);
-        return eventForm(request, reply, body, toGovukErrors(zodIssues(parsed.error), fieldIds));
+        return eventForm(request, reply, body, toGovukErrors([...chosen, ...contract], fieldIds));
       }
-      const record = await getPersonRecord(request.ctx(), request.params.id);
-      return reply.render(v('event-check'), { title: 'Check the details before recording', p: record.person, type, label: eventLabels[type], ...answersFor(type, body) });
+      if (asString(body.confirm) !== 'yes') {
+        return reply.render(v('event-check'), { title: 'Check the details before recording', p: record!.person, type, label: eventLabels[type], ...answersFor(eventFields[type], body, record!.organisationNameOf) });
+      }
     }
     try {
       const result = await recordEvent(request.ctx(), request.params.id, { event, hospital, source: 'manual' });
@@ -276,10 +345,69 @@ export function personRoutes(app: FastifyInstance): void {
       if (error instanceof WorkflowOnlyEventError) {
         const record = await getPersonRecord(request.ctx(), request.params.id);
         reply.status(422);
-        return reply.render(v('event-type'), { title: 'What happened?', p: record.person, items: formEventTypes.map((t) => ({ value: t, text: eventLabels[t], hint: eventHints[t] ? { text: eventHints[t] } : undefined })), errors: toGovukErrors([{ path: 'type', message: error.spec.formMessage }]) });
+        return reply.render(v('event-type'), { title: 'What happened?', p: record.person, items: eventTypeItems(), errors: toGovukErrors([{ path: 'type', message: error.spec.formMessage }]) });
       }
       reply.status(422);
       return eventForm(request, reply, body, errorsOf(error));
+    }
+  });
+
+  // ---- One step: discharged and left hospital on the same day. Two legal events in one batch of the
+  // register's events path (docs/decisions/0007), so the decision is worked out once, after both:
+  // no "Pending: detained" in between.
+  const dischargeForm = async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, body: FormBody | null, errors?: unknown) => {
+    const record = await getPersonRecord(request.ctx(), request.params.id);
+    if (!record.canWrite) throw new ForbiddenError();
+    const answers = body ?? {};
+    const choices = await loadOrganisationChoices(request.ctx());
+    return reply.render(v('event-form'), {
+      title: dischargedAndLeftLabel,
+      p: record.person,
+      type: DISCHARGED_AND_LEFT,
+      fields: dischargedAndLeftFields,
+      body: answers,
+      organisationSelects: eventOrganisationSelects(choices, dischargedAndLeftFields, answers),
+      errors,
+    });
+  };
+
+  app.get<{ Params: { id: string } }>(`/people/:id/events/new/${DISCHARGED_AND_LEFT}`, async (request, reply) => dischargeForm(request, reply, null));
+
+  app.post<{ Params: { id: string } }>(`/people/:id/events/new/${DISCHARGED_AND_LEFT}`, async (request, reply) => {
+    const body = formBody(request.body);
+    const record = await getPersonRecord(request.ctx(), request.params.id);
+    if (!record.canWrite) throw new ForbiddenError();
+    const choices = await loadOrganisationChoices(request.ctx());
+    const events = dischargedAndLeftEvents(body);
+    const issues = [...dischargedAndLeftIssues(body), ...organisationIssues(dischargedAndLeftFields, body, acceptedBy(choices, record.person))];
+    for (const e of events) {
+      const parsed = legalEventSchema.safeParse(e);
+      if (parsed.success) continue;
+      for (const issue of zodIssues(parsed.error)) if (!issues.some((i) => i.path === issue.path)) issues.push(issue);
+    }
+    if (issues.length) {
+      reply.status(422);
+      return dischargeForm(request, reply, body, toGovukErrors(issues, fieldIds));
+    }
+    if (asString(body.confirm) !== 'yes') {
+      return reply.render(v('event-check'), {
+        title: 'Check the details before recording',
+        p: record.person,
+        type: DISCHARGED_AND_LEFT,
+        label: dischargedAndLeftLabel,
+        ...answersFor(dischargedAndLeftFields, body, record.organisationNameOf),
+      });
+    }
+    try {
+      const { decision } = await recordEventsTogether(request.ctx(), request.params.id, events.map((event) => ({ event, source: 'manual' as const })));
+      request.session.flash = {
+        type: 'success',
+        text: `Discharge recorded: the detention ended and they left hospital on ${govukDate(events[0].date)}. Section 117 status: ${statusLabels[decision.status]}${decision.entitlementStart ? ` from ${govukDate(decision.entitlementStart)}` : ''}.`,
+      };
+      return await reply.redirect(`/people/${request.params.id}/history`);
+    } catch (error) {
+      reply.status(422);
+      return dischargeForm(request, reply, body, errorsOf(error));
     }
   });
 
