@@ -34,8 +34,8 @@ describe.skipIf(!hasChromium)('a practitioner records a person’s legal history
       await fillDate(p, 'Date', '2024-11-04');
       await p.getByLabel('Legal status').selectOption('03');
       await p.getByLabel('Hospital').fill('Northvale Hospital');
-      await p.getByLabel('Ordinary residence immediately before this detention').fill('E06000901');
-      await p.getByLabel('ICB of their GP practice when the application was made').fill('E54000901');
+      await p.getByLabel('Ordinary residence immediately before this detention').selectOption('E06000901');
+      await p.getByLabel('ICB of their GP practice when the application was made').selectOption('E54000901');
     }, { a11y: true });
     expect(await page.getByTestId('status').textContent()).toContain('Pending');
     await recordEvent(page, 'Detention ended', async (p) => {
@@ -59,8 +59,8 @@ describe.skipIf(!hasChromium)('a practitioner records a person’s legal history
     await recordEvent(page, 'Detained in hospital', async (p) => {
       await fillDate(p, 'Date', '2025-09-01');
       await p.getByLabel('Legal status').selectOption('03');
-      await p.getByLabel('Ordinary residence immediately before this detention').fill('E06000902');
-      await p.getByLabel('ICB of their GP practice when the application was made').fill('E54000901');
+      await p.getByLabel('Ordinary residence immediately before this detention').selectOption('E06000902');
+      await p.getByLabel('ICB of their GP practice when the application was made').selectOption('E54000901');
     }, { a11y: true });
     await recordEvent(page, 'Detention ended', async (p) => {
       await fillDate(p, 'Date', '2025-10-20');

@@ -31,8 +31,8 @@ describe.skipIf(!hasChromium)('a practitioner’s overdue review, from My work t
       await fillDate(p, 'Date', '2024-01-08');
       await p.getByLabel('Legal status').selectOption('03');
       await p.getByLabel('Hospital').fill('Northvale Hospital');
-      await p.getByLabel('Ordinary residence immediately before this detention').fill('E06000901');
-      await p.getByLabel('ICB of their GP practice when the application was made').fill('E54000901');
+      await p.getByLabel('Ordinary residence immediately before this detention').selectOption('E06000901');
+      await p.getByLabel('ICB of their GP practice when the application was made').selectOption('E54000901');
     });
     await recordEvent(page, 'Detention ended', async (p) => {
       await fillDate(p, 'Date', '2024-03-04');

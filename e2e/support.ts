@@ -98,8 +98,8 @@ export async function addEntitledPerson(
     await fillDate(p, 'Date', person.detained);
     await p.getByLabel('Legal status').selectOption('03');
     await p.getByLabel('Hospital').fill('Northvale Hospital');
-    await p.getByLabel('Ordinary residence immediately before this detention').fill('E06000901');
-    await p.getByLabel('ICB of their GP practice when the application was made').fill('E54000901');
+    await p.getByLabel('Ordinary residence immediately before this detention').selectOption('E06000901');
+    await p.getByLabel('ICB of their GP practice when the application was made').selectOption('E54000901');
   });
   await recordEvent(page, 'Detention ended', async (p) => {
     await fillDate(p, 'Date', person.discharged);

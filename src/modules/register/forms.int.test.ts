@@ -151,7 +151,7 @@ describe('the detention form starts from the person’s record', () => {
     const form = await b.get(`/people/${id}/events/new/detention-started`);
     expect(form.body).not.toMatch(/<option value="[^"]*" selected>/);
     const answers = { ...dateForm('date', '2026-10-01'), legalStatusCode: '03', ordinaryResidence: 'E06000999', icbOfGpRegistration: '' };
-    for (const extra of [{}, { confirm: 'yes' }]) {
+    for (const extra of [{}, { confirm: 'yes' }] as Array<Record<string, string>>) {
       const res = await b.post(`/people/${id}/events/new/detention-started`, { ...answers, ...extra });
       expect(res.statusCode).toBe(422);
       const summary = errorSummary(res.body);

@@ -287,8 +287,8 @@ export async function recordEvent(ctx: ServiceContext, personId: string, input: 
 export async function recordEventsTogether(ctx: ServiceContext, personId: string, inputs: EventInput[]) {
   return inCallersTransaction(ctx, async (tx) =>
     applyEvents(tx, ctx, personId, inputs).catch((error: unknown) => {
-      if (!(error instanceof InputError) || error instanceof WorkflowOnlyEventError) return Promise.reject(error);
-      return Promise.reject(new InputError(error.issues.map((i) => ({ ...i, path: i.path.replace(/^events\[\d+\]\.?/, '') }))));
+      if (!(error instanceof InputError) || error instanceof WorkflowOnlyEventError) throw error;
+      throw new InputError(error.issues.map((i) => ({ ...i, path: i.path.replace(/^events\[\d+\]\.?/, '') })));
     }),
   );
 }
