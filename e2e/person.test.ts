@@ -87,11 +87,11 @@ describe.skipIf(!hasChromium)('a practitioner records a person’s legal history
 
     await page.getByRole('link', { name: 'Overview' }).click();
     await page.getByRole('link', { name: 'They are moving area' }).click();
-    await page.getByLabel('Local authority they are moving to').fill('E08000903');
+    await page.getByLabel('Local authority they are moving to').selectOption({ label: 'Eastbridge City Council' });
     await page.getByLabel('New address').fill('3 Quay Street, Eastbridge');
     await page.getByLabel('Postcode').fill('ZZ99 1AA');
     await page.getByRole('button', { name: 'Continue' }).click();
-    expect(await page.getByTestId('move-stays').textContent()).toContain('The responsible local authority stays E06000902');
+    expect(await page.getByTestId('move-stays').textContent()).toContain('The responsible local authority stays Southmere Borough Council');
     await checkA11y(page);
     await page.getByRole('button', { name: 'Record the move' }).click();
     expect(await page.getByTestId('task').first().textContent()).toContain('Handover');

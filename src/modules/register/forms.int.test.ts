@@ -235,3 +235,25 @@ describe('discharged and left hospital on the same day, in one step', () => {
     expect((await reader.post(`/people/${id}/events/new/discharged-and-left-hospital`, { reason: 'nonsense' })).statusCode).toBe(403);
   });
 });
+
+describe('moving area, to a local authority chosen by name', () => {
+  it('offers the local authorities by name, refuses one not on the list in plain words, and says what stays by name', async () => {
+    const b = await signedIn(t, trust);
+    const id = await addPerson(b, { residenceLocalAuthority: 'E06000901' });
+    const form = await b.get(`/people/${id}/move`);
+    expect(form.statusCode).toBe(200);
+    expect(/<select[^>]*name="residenceLocalAuthority"[\s\S]*?<\/select>/.exec(form.body)![0]).toContain('<option value="E06000030">Swindon Borough Council</option>');
+    expect(form.body).not.toContain('ONS code');
+
+    const refused = await b.post(`/people/${id}/move`, { residenceLocalAuthority: 'Swindon', address: '1 High Street', postcode: 'ZZ99 3AB' });
+    expect(refused.statusCode).toBe(422);
+    expect(errorSummary(refused.body)).toContain('Select the local authority they are moving to from the list');
+
+    const check = await b.post(`/people/${id}/move`, { residenceLocalAuthority: 'E06000030', address: '1 High Street', postcode: 'ZZ99 3AB' });
+    expect(check.statusCode).toBe(200);
+    expect(check.body).toContain('Where they live: from Northvale Council to Swindon Borough Council.');
+
+    const reader = await signedIn(t, demo.readOnly);
+    expect((await reader.post(`/people/${id}/move`, { residenceLocalAuthority: 'Swindon' })).statusCode).toBe(403);
+  });
+});

@@ -4,6 +4,7 @@ import { NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
 import { addDays } from '../../domain/calendar-date.ts';
+import { organisationLabel } from '../../platform/plain-language.ts';
 import { moveAddressAtVersion, organisationWithCode } from './move.queries.ts';
 import { findPerson, insertTask } from './people.queries.ts';
 
@@ -28,14 +29,20 @@ export const moveSchema = z.object({
  * a new qualifying detention does (R13, R14). ICB Responsibilities Regulations 2022 reg 2(2):
  * the ICB stays until aftercare is formally ended (R17).
  */
-export function moveConsequences(p: { residenceLocalAuthority: string | null; responsibleLocalAuthority: string | null; responsibleIcb: string | null; status: string }, to: string) {
+export function moveConsequences(
+  p: { residenceLocalAuthority: string | null; responsibleLocalAuthority: string | null; responsibleIcb: string | null; status: string },
+  to: string,
+  nameOf: (code: string) => string | null = () => null,
+) {
   const entitled = p.status === 'entitled' || p.status === 'pending';
+  // Bodies by name (issue #13): the partnership's or the reference list's.
+  const body = (code: string | null) => (code ? organisationLabel(code, nameOf) : null);
   return {
-    changes: [`Where they live: from ${p.residenceLocalAuthority ?? 'not recorded'} to ${to}.`, 'A handover task is created for the receiving team.'],
+    changes: [`Where they live: from ${body(p.residenceLocalAuthority) ?? 'not recorded'} to ${body(to)}.`, 'A handover task is created for the receiving team.'],
     staysTheSame: entitled
       ? [
-          `The responsible local authority stays ${p.responsibleLocalAuthority ?? 'as decided'}: section 117 follows where they were ordinarily resident immediately before detention, not where they live now (s117(3); Worcestershire [2023] UKSC 31). It changes only if they are detained again under a qualifying section.`,
-          `The responsible ICB stays ${p.responsibleIcb ?? 'as decided'} until section 117 aftercare is formally ended (NHS (ICB Responsibilities) Regulations 2022, reg 2(2)), even if they register with a GP elsewhere.`,
+          `The responsible local authority stays ${body(p.responsibleLocalAuthority) ?? 'as decided'}: section 117 follows where they were ordinarily resident immediately before detention, not where they live now (s117(3); Worcestershire [2023] UKSC 31). It changes only if they are detained again under a qualifying section.`,
+          `The responsible ICB stays ${body(p.responsibleIcb) ?? 'as decided'} until section 117 aftercare is formally ended (NHS (ICB Responsibilities) Regulations 2022, reg 2(2)), even if they register with a GP elsewhere.`,
           'Their aftercare continues: a move is not a lawful reason to end it (R10).',
         ]
       : ['They are not entitled to section 117 aftercare now, so no responsible body changes.'],

@@ -191,7 +191,9 @@ describe('flags, tasks, contacts and moving', () => {
     await b.get(`/people/${id}/move`);
     const check = await b.post(`/people/${id}/move`, { residenceLocalAuthority: 'E06000902', address: '2 New Road, Southmere', postcode: 'ZZ99 3AB' });
     expect(check.statusCode).toBe(200);
-    expect(check.body).toContain('The responsible local authority stays E06000901');
+    // Bodies by name, not code (issue #13; this asserted the code before).
+    expect(check.body).toContain('The responsible local authority stays Northvale Council');
+    expect(check.body).toContain('Where they live: from not recorded to Southmere Borough Council.');
     const version = /name="version" value="(\d+)"/.exec(check.body)![1]!;
     const done = await b.post(`/people/${id}/move`, { residenceLocalAuthority: 'E06000902', address: '2 New Road, Southmere', postcode: 'ZZ99 3AB', confirm: 'yes', version });
     expect(done.statusCode).toBe(302);

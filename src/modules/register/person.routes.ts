@@ -468,23 +468,38 @@ export function personRoutes(app: FastifyInstance): void {
     }
   });
 
-  // ---- Moving area
+  // ---- Moving area: the local authority they move to, chosen by name
+  const moveForm = async (request: FastifyRequest, reply: FastifyReply, record: Awaited<ReturnType<typeof getPersonRecord>>, values: { residenceLocalAuthority?: string; address?: string; postcode?: string }, errors?: unknown) => {
+    const choices = await loadOrganisationChoices(request.ctx());
+    const select = organisationSelect(choices, { name: 'residenceLocalAuthority', kind: 'local-authority', label: 'Local authority they are moving to', labelClasses: 'govuk-label--s' }, values.residenceLocalAuthority);
+    return reply.render(v('move-form'), { title: 'They are moving', p: record.person, values, organisationSelects: { residenceLocalAuthority: select }, errors });
+  };
   app.get<{ Params: { id: string } }>('/people/:id/move', async (request, reply) => {
     const record = await getPersonRecord(request.ctx(), request.params.id);
     if (!record.canWrite) throw new ForbiddenError();
-    return reply.render(v('move-form'), { title: 'They are moving', p: record.person, values: {} });
+    return moveForm(request, reply, record, {});
   });
   app.post<{ Params: { id: string } }>('/people/:id/move', async (request, reply) => {
     const body = formBody(request.body);
     const values = { residenceLocalAuthority: asString(body.residenceLocalAuthority).toUpperCase(), address: asString(body.address), postcode: asString(body.postcode) };
     const record = await getPersonRecord(request.ctx(), request.params.id);
+    if (!record.canWrite) throw new ForbiddenError();
+    const choices = await loadOrganisationChoices(request.ctx());
     const parsed = moveSchema.safeParse(values);
-    if (!parsed.success) {
+    const issues = parsed.success ? [] : zodIssues(parsed.error).filter((i) => i.path !== 'residenceLocalAuthority');
+    if (!choices.offers('local-authority', values.residenceLocalAuthority)) issues.unshift({ path: 'residenceLocalAuthority', message: 'Select the local authority they are moving to from the list' });
+    if (issues.length) {
       reply.status(422);
-      return reply.render(v('move-form'), { title: 'They are moving', p: record.person, values, errors: toGovukErrors(zodIssues(parsed.error)) });
+      return moveForm(request, reply, record, values, toGovukErrors(issues));
     }
     if (asString(body.confirm) !== 'yes') {
-      return reply.render(v('move-check'), { title: 'What the move changes', p: record.person, values, version: record.person.version, consequences: moveConsequences(record.person, values.residenceLocalAuthority) });
+      return reply.render(v('move-check'), {
+        title: 'What the move changes',
+        p: record.person,
+        values,
+        version: record.person.version,
+        consequences: moveConsequences(record.person, values.residenceLocalAuthority, choices.nameOf),
+      });
     }
     try {
       await moveArea(request.ctx(), request.params.id, asVersion(body.version), values);
@@ -492,7 +507,7 @@ export function personRoutes(app: FastifyInstance): void {
       return await reply.redirect(`/people/${request.params.id}`);
     } catch (error) {
       reply.status(422);
-      return reply.render(v('move-form'), { title: 'They are moving', p: record.person, values, errors: errorsOf(error) });
+      return moveForm(request, reply, record, values, errorsOf(error));
     }
   });
 }
