@@ -128,6 +128,13 @@ describe('the register filters by legal status, and its count agrees with its ro
     expect(res.body).toContain('Legal status');
   });
 
+  it('downloads the same people as the filtered view shows', async () => {
+    const res = await browser.get('/register.csv?legal=cto');
+    expect(res.statusCode).toBe(200);
+    const lines = res.body.replace(/^\uFEFF/, '').trim().split(/\r\n/);
+    expect(lines.slice(1).map((l) => l.split(',')[2]).sort()).toEqual(['Cora', 'Rhys']);
+  });
+
   it('an unknown legal status is left out and said so', async () => {
     const res = await browser.get('/register?legal=sectioned');
     expect(res.statusCode).toBe(200);
