@@ -21,6 +21,7 @@ import {
   rejectionCodes,
   statuses,
 } from '../src/domain/rules/contract.ts';
+import { legalPositions } from '../src/domain/rules/legal-position.ts';
 import { needCategories, needDomainIds } from '../src/domain/rules/needs.ts';
 
 /** Every kebab-case code in the domain's catalogues (one-word codes read as ordinary English). */
@@ -39,6 +40,7 @@ export const reasonCodes: readonly string[] = [
       rejectionCodes,
       needDomainIds,
       needCategories,
+      legalPositions,
     ]
       .flat()
       .map(String)

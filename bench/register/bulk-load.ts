@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import { addDays } from '../../src/domain/calendar-date.ts';
 import { flagMeanings, type Decision } from '../../src/domain/rules/index.ts';
-import { evaluateHistory, TASK_DUE_DAYS, taskForFlag, type StoredEvent } from '../../src/modules/register/decision.ts';
+import { evaluateHistory, legalPositionFor, TASK_DUE_DAYS, taskForFlag, type StoredEvent } from '../../src/modules/register/decision.ts';
 import { demoPeople, demoWriters, type PlannedPerson, type Writer } from '../../src/modules/demo/people.ts';
 
 export interface BulkLoadResult {
@@ -67,7 +67,7 @@ const columns = {
     'partnership_id', 'id', 'nhs_number', 'given_name', 'family_name', 'date_of_birth', 'address', 'postcode', 'residence_local_authority', 'gp_practice', 'gp_icb',
     'ethnicity', 'sex', 'gender', 'preferred_language', 'interpreter_needed', 'communication_needs', 'communication_notes', 'allocated_team_id', 'lead_practitioner_id',
     'engagement', 'last_contact_on', 'expected_discharge_on', 'discharge_planning', 'recorded_by_organisation_id', 'involved_organisations', 'status', 'entitlement_start',
-    'responsible_local_authority', 'responsible_icb', 'next_review_due', 'flags', 'decision', 'decided_on',
+    'responsible_local_authority', 'responsible_icb', 'next_review_due', 'flags', 'legal_position', 'decision', 'decided_on',
   ],
   legal_event: ['partnership_id', 'id', 'person_id', 'type', 'occurred_on', 'sequence', 'payload', 'hospital', 'source', 'recorded_by'],
   person_contact: ['partnership_id', 'id', 'person_id', 'relationship', 'name', 'phone', 'email', 'address', 'consent_to_share', 'notes'],
@@ -131,6 +131,7 @@ function rowsFor(planned: PlannedPerson, partnershipId: string, today: string, l
     responsible_icb: decision.responsibleIcb,
     next_review_due: decision.nextReviewDue,
     flags: decision.flags,
+    legal_position: legalPositionFor(history, today),
     decision,
     decided_on: today,
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { govukDate, govukDateTime, organisationLabel, parseDateInput, plainText, withGovukDates } from './plain-language.ts';
+import { countOf, govukDate, govukDateTime, organisationLabel, parseDateInput, plainText, withGovukDates } from './plain-language.ts';
 
 const names = new Map([
   ['E06000901', 'Northvale Council'],
@@ -38,5 +38,17 @@ describe('plain language', () => {
     expect(parseDateInput('2026-11-01')).toBe('2026-11-01');
     expect(parseDateInput('31 February 2026')).toBeNull();
     expect(parseDateInput('soon')).toBeNull();
+  });
+});
+
+describe('counts with their nouns', () => {
+  it('is singular for one and plural otherwise, with a plural given where "s" is wrong', () => {
+    expect(countOf(1, 'overdue review')).toBe('1 overdue review');
+    expect(countOf(0, 'overdue review')).toBe('0 overdue reviews');
+    expect(countOf(2, 'review')).toBe('2 reviews');
+    expect(countOf(1, 'person', 'people')).toBe('1 person');
+    expect(countOf(1200, 'person', 'people')).toBe('1,200 people');
+    expect(countOf('1', 'row')).toBe('1 row');
+    expect(countOf(undefined, 'row')).toBe('');
   });
 });

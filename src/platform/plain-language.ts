@@ -49,6 +49,16 @@ export function govukDateTime(value: unknown): string {
   return d ? londonDateTime.format(d) : '';
 }
 
+/**
+ * A count with its noun as people say it: "1 overdue review", "2 overdue reviews", "1 person with
+ * flags". `many` is the plural when adding "s" is wrong ("people").
+ */
+export function countOf(value: unknown, one: string, many: string = `${one}s`): string {
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(n)) return '';
+  return `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
+}
+
 /** ISO dates inside a sentence ("entitled since 2026-12-04") as GOV.UK writes them. */
 export function withGovukDates(text: string): string {
   return text.replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, (iso) => govukDate(iso) || iso);

@@ -44,6 +44,8 @@ export type {
   Status,
 } from './contract.ts';
 export { ruleCatalogue, ruleById } from './catalogue.ts';
+export { legalPositionOf, legalPositions, legalPositionLabels } from './legal-position.ts';
+export type { LegalPosition } from './legal-position.ts';
 export { sourceParts, citationLink } from './sources.ts';
 export type { SourcePart } from './sources.ts';
 export type { Rule, RuleId } from './catalogue.ts';

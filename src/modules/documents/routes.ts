@@ -5,7 +5,7 @@ import { ForbiddenError, InputError } from '../../platform/errors/errors.ts';
 import { asBoolean, asString, asVersion, dateFromParts, dateParts, formBody, type FormBody } from '../../platform/http/forms.ts';
 import { toGovukErrors, type GovukErrors } from '../../platform/http/validation.ts';
 import { engagementLabels } from '../register/index.ts';
-import { flagLabels, statusLabels, statusTagClasses } from '../register/index.ts';
+import { flagLabels, legalStatusLabels, statusLabels, statusTagClasses } from '../register/index.ts';
 import { getDocument, getDocumentsPage, getStatement, produceStatement, recordInformationGiven } from './documents.service.ts';
 import {
   informationFormatLabels,
@@ -50,6 +50,7 @@ function personHeader(page: PageData, currentPath: string) {
     p,
     nhsNumber: formatNhsNumber(p.nhsNumber),
     statusTag: { text: statusLabels[p.status], classes: statusTagClasses[p.status] },
+    legalStatus: legalStatusLabels(p.legalPosition ?? []),
     flags: (p.flags as Flag[]).map((f) => ({ code: f, label: flagLabels[f] ?? f, meaning: flagMeanings[f] ?? f })),
     reasons: [],
     la: page.organisationName(p.responsibleLocalAuthority),

@@ -225,7 +225,7 @@ export async function findRejectedRows(q: DbOrTx, partnershipId: string, importI
 
 export interface NewPersonRow {
   id: string; nhs: string; given: string; family: string; dob: string | null; postcode: string | null; team: string | null; lead: string | null;
-  involved: string[]; status: string; es: string | null; rla: string | null; ricb: string | null; nrd: string | null; flags: string[]; decision: unknown;
+  involved: string[]; status: string; es: string | null; rla: string | null; ricb: string | null; nrd: string | null; flags: string[]; lp: string[]; decision: unknown;
 }
 export type PersonUpdateRow = Omit<NewPersonRow, 'nhs' | 'given' | 'family' | 'dob'>;
 
@@ -233,12 +233,12 @@ export async function insertPeople(q: DbOrTx, partnershipId: string, recordedBy:
   await q.execute(sql`
     insert into person (partnership_id, id, nhs_number, given_name, family_name, date_of_birth, postcode, allocated_team_id, lead_practitioner_id,
       recorded_by_organisation_id, involved_organisations, status, entitlement_start, responsible_local_authority, responsible_icb, next_review_due,
-      flags, decision, decided_on)
+      flags, legal_position, decision, decided_on)
     select ${partnershipId}, x.id, x.nhs, x.given, x.family, x.dob, x.postcode, x.team, x.lead, ${recordedBy},
       array(select jsonb_array_elements_text(x.involved))::uuid[], x.status::entitlement_status, x.es, x.rla, x.ricb, x.nrd,
-      array(select jsonb_array_elements_text(x.flags)), x.decision, ${decidedOn}::date
+      array(select jsonb_array_elements_text(x.flags)), array(select jsonb_array_elements_text(x.lp)), x.decision, ${decidedOn}::date
     from jsonb_to_recordset(${asJson(rows)}) as x(id uuid, nhs text, given text, family text, dob date, postcode text, team uuid, lead uuid,
-      involved jsonb, status text, es date, rla text, ricb text, nrd date, flags jsonb, decision jsonb)`);
+      involved jsonb, status text, es date, rla text, ricb text, nrd date, flags jsonb, lp jsonb, decision jsonb)`);
 }
 
 export async function updatePeople(q: DbOrTx, partnershipId: string, decidedOn: string, rows: PersonUpdateRow[]): Promise<void> {
@@ -246,10 +246,10 @@ export async function updatePeople(q: DbOrTx, partnershipId: string, decidedOn: 
     update person p set
       status = x.status::entitlement_status, entitlement_start = x.es, responsible_local_authority = x.rla,
       responsible_icb = x.ricb, next_review_due = x.nrd, flags = array(select jsonb_array_elements_text(x.flags)),
-      decision = x.decision, decided_on = ${decidedOn}::date, postcode = x.postcode, allocated_team_id = x.team,
+      legal_position = array(select jsonb_array_elements_text(x.lp)), decision = x.decision, decided_on = ${decidedOn}::date, postcode = x.postcode, allocated_team_id = x.team,
       lead_practitioner_id = x.lead, involved_organisations = array(select jsonb_array_elements_text(x.involved))::uuid[],
       updated_at = now(), version = p.version + 1
-    from jsonb_to_recordset(${asJson(rows)}) as x(id uuid, status text, es date, rla text, ricb text, nrd date, flags jsonb, decision jsonb, postcode text, team uuid, lead uuid, involved jsonb)
+    from jsonb_to_recordset(${asJson(rows)}) as x(id uuid, status text, es date, rla text, ricb text, nrd date, flags jsonb, lp jsonb, decision jsonb, postcode text, team uuid, lead uuid, involved jsonb)
     where p.partnership_id = ${partnershipId} and p.id = x.id`);
 }
 

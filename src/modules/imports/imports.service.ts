@@ -331,6 +331,7 @@ async function writeBatch(tx: DbOrTx, audit: AuditRecorder, ctx: ImportContext, 
     ricb: w.decision.responsibleIcb,
     nrd: w.decision.nextReviewDue,
     flags: w.decision.flags,
+    lp: w.legalPosition,
     decision: w.decision,
   });
   if (creates.length) {

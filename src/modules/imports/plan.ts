@@ -10,7 +10,7 @@ import {
   type Mapping,
   type PlannedLegalEvent,
 } from '../../domain/legacy-register.ts';
-import { evaluate, flagMeanings, parseCase, type Decision, type Flag } from '../../domain/rules/index.ts';
+import { evaluate, flagMeanings, legalPositionOf, parseCase, type Decision, type Flag, type LegalPosition } from '../../domain/rules/index.ts';
 import type { Actor } from '../../platform/access/actor.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import { caseFor, reviewPolicyFor, taskForFlag, TASK_DUE_DAYS, type DecisionSummary, type StoredEvent } from '../register/index.ts';
@@ -65,6 +65,8 @@ export interface PersonWrite {
   fields: { postcode: string | null; allocatedTeamId: string | null; leadPractitionerId: string | null; involvedOrganisations: string[] };
   events: EventWrite[];
   decision: Decision;
+  /** Where the person stands under the Act (on a CTO, …), stored beside the decision. */
+  legalPosition: LegalPosition[];
   /** Flag tasks to open (the flags that need a person to decide) and open ones to close. */
   openFlags: Flag[];
   cancelTaskIds: string[];
@@ -238,6 +240,7 @@ export async function planImport(db: DbOrTx, actor: Actor, staged: StagedRow[], 
       continue;
     }
     let decision: Decision | null = null;
+    let legalPosition: LegalPosition[] = [];
     const eventWrites: EventWrite[] = [];
     const stored = found ? (histories.get(found.id) ?? []) : [];
     const dateOfBirth = found?.dateOfBirth ?? r.dateOfBirth;
@@ -251,8 +254,10 @@ export async function planImport(db: DbOrTx, actor: Actor, staged: StagedRow[], 
       }
       const history = [...stored, ...eventWrites].sort((a, b) => (a.occurredOn < b.occurredOn ? -1 : a.occurredOn > b.occurredOn ? 1 : a.sequence - b.sequence));
       const parsed = parseCase(caseFor(history, dateOfBirth, options.today, policy));
-      if (parsed.ok) decision = evaluate(parsed.value);
-      else {
+      if (parsed.ok) {
+        decision = evaluate(parsed.value);
+        legalPosition = legalPositionOf(parsed.value.events, parsed.value.asOf);
+      } else {
         for (const e of parsed.problem.errors) {
           const m = /^events\[(\d+)\]/.exec(e.path);
           const ev = m ? history[Number(m[1])] : undefined;
@@ -311,6 +316,7 @@ export async function planImport(db: DbOrTx, actor: Actor, staged: StagedRow[], 
       fields,
       events: eventWrites,
       decision,
+      legalPosition,
       openFlags,
       cancelTaskIds,
       endingTask,

@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
-import type { Decision } from '../../domain/rules/index.ts';
+import type { Decision, LegalPosition } from '../../domain/rules/index.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import { organisation } from '../../platform/db/schema.ts';
 import { legalEvent, person, task } from './schema.ts';
@@ -36,8 +36,8 @@ export async function organisationIdByCode(q: DbOrTx, partnershipId: string, cod
   return rows[0]?.id ?? null;
 }
 
-/** Write the decision and its summary columns on the person (the version moves on). */
-export async function updatePersonDecision(q: DbOrTx, partnershipId: string, personId: string, decision: Decision, asOf: string, at: Date): Promise<void> {
+/** Write the decision, its summary columns and the legal position on the person (the version moves on). */
+export async function updatePersonDecision(q: DbOrTx, partnershipId: string, personId: string, decision: Decision, legalPosition: LegalPosition[], asOf: string, at: Date): Promise<void> {
   await q
     .update(person)
     .set({
@@ -47,6 +47,7 @@ export async function updatePersonDecision(q: DbOrTx, partnershipId: string, per
       responsibleIcb: decision.responsibleIcb,
       nextReviewDue: decision.nextReviewDue,
       flags: [...decision.flags],
+      legalPosition,
       decision,
       decidedOn: asOf,
       updatedAt: at,

@@ -1,9 +1,9 @@
 import { getPlanSettings } from '../settings/index.ts';
 import { addDays } from '../../domain/calendar-date.ts';
-import { evaluate, flagMeanings, parseCase, type Decision, type Flag } from '../../domain/rules/index.ts';
+import { evaluate, flagMeanings, legalPositionOf, parseCase, type Decision, type Flag, type LegalEvent, type LegalPosition } from '../../domain/rules/index.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import { InputError, type FieldIssue } from '../../platform/errors/errors.ts';
-import { cancelFlagTask, insertFlagTask, openFlagTasks, organisationIdByCode, updatePersonDecision, type StoredEvent } from './decision.queries.ts';
+import { cancelFlagTask, insertFlagTask, loadHistory, openFlagTasks, organisationIdByCode, updatePersonDecision, type StoredEvent } from './decision.queries.ts';
 
 export { loadHistory, type StoredEvent } from './decision.queries.ts';
 
@@ -84,7 +84,17 @@ export function evaluateHistory(history: StoredEvent[], dateOfBirth: string, asO
 }
 
 /**
- * Store the decision and bring flag tasks in line with it, in the caller's transaction.
+ * Where the person stands under the Act on `asOf` (on a CTO, conditionally discharged, recalled,
+ * in hospital), from a stored history: each event was checked by the contract when it was recorded.
+ */
+export function legalPositionFor(history: StoredEvent[], asOf: string): LegalPosition[] {
+  const events = history.map((e) => ({ type: e.type, date: e.occurredOn, ...(e.payload as Record<string, unknown>) }) as LegalEvent);
+  return legalPositionOf(events, asOf);
+}
+
+/**
+ * Store the decision and bring flag tasks in line with it, in the caller's transaction. The legal
+ * position is read from the history as it now stands in the transaction.
  * `at` is when (the caller's clock). Returns the decision.
  */
 export async function storeDecision(
@@ -96,7 +106,8 @@ export async function storeDecision(
   fallbackOwnerOrganisationId: string,
   at: Date,
 ): Promise<Decision> {
-  await updatePersonDecision(tx, partnershipId, personId, decision, asOf, at);
+  const legalPosition = legalPositionFor(await loadHistory(tx, partnershipId, personId), asOf);
+  await updatePersonDecision(tx, partnershipId, personId, decision, legalPosition, asOf, at);
   const open = await openFlagTasks(tx, partnershipId, personId);
   const wanted = decision.flags.filter((f) => taskForFlag[f]);
   for (const t of open) {

@@ -8,7 +8,7 @@ export { ExtractFormatError, extractColumns, ingestLegalStatus, parseExtractDate
 export { communicationNeedLabels, engagementLabels, ethnicCodes, ethnicLabel, isoDateField, optionalText, sexLabels, sexes } from './inputs.ts';
 export type { contactRelationships } from './inputs.ts';
 export { xlsxStream } from './list.export.ts';
-export { MAX_EXPORT_ROWS, REVIEW_DUE_DAYS, filterKeys, filterLabels, filterParams, flagLabels, loadRegisterOptions, parseRegisterQuery, registerExportRows, registerWhere, statusLabels, statusTagClasses } from './list.queries.ts';
+export { MAX_EXPORT_ROWS, REVIEW_DUE_DAYS, filterKeys, filterLabels, filterParams, flagLabels, legalStatusLabels, loadRegisterOptions, parseRegisterQuery, registerExportRows, registerWhere, statusLabels, statusTagClasses } from './list.queries.ts';
 export type { RegisterFilter, RegisterOptions } from './list.queries.ts';
 export { addContact, createPerson, listPractitioners, recordEvent, voidEvent } from './people.service.ts';
 export { loadPerson } from './people.queries.ts';

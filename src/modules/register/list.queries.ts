@@ -3,7 +3,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { addDays, addMonths } from '../../domain/calendar-date.ts';
 import { normaliseNhsNumber, nhsNumberMessages, nhsNumberProblem } from '../../domain/nhs-number.ts';
-import { flagCodes, statuses, type Flag, type Status } from '../../domain/rules/index.ts';
+import { flagCodes, legalPositionLabels, legalPositions, statuses, type Flag, type LegalPosition, type Status } from '../../domain/rules/index.ts';
 import { appUser, membership, organisation } from '../../platform/db/schema.ts';
 import type { FieldIssue } from '../../platform/errors/errors.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
@@ -57,6 +57,11 @@ export const flagLabels: Record<Flag, string> = {
   'no-ordinary-residence': 'No ordinary residence',
   'sos-referral-due': 'Secretary of State referral due',
 };
+
+/** The person's stored legal position in words, for the person header ("Community treatment order (CTO)"). */
+export function legalStatusLabels(positions: readonly string[]): string[] {
+  return legalPositions.filter((l) => positions.includes(l)).map((l) => legalPositionLabels[l]);
+}
 
 export const dischargePlanningLabels: Record<(typeof dischargePlanningStatuses)[number], string> = {
   'not-started': 'Not started',
@@ -178,6 +183,8 @@ export interface RegisterFilter {
   team: string[];
   worker: string[];
   flag: Flag[];
+  /** Where the person stands under the Act: on a CTO, conditionally discharged, recalled, in hospital. */
+  legal: LegalPosition[];
   review: ReviewWindow[];
   rights: RightsWindow[];
   engagement: Array<(typeof engagementStatuses)[number]>;
@@ -187,11 +194,12 @@ export interface RegisterFilter {
   page: number;
 }
 
-export const filterKeys = ['status', 'la', 'icb', 'team', 'worker', 'flag', 'review', 'rights', 'engagement', 'ethnicity'] as const;
+export const filterKeys = ['status', 'legal', 'la', 'icb', 'team', 'worker', 'flag', 'review', 'rights', 'engagement', 'ethnicity'] as const;
 export type FilterKey = (typeof filterKeys)[number];
 
 export const filterLabels: Record<FilterKey, string> = {
   status: 'Status',
+  legal: 'Legal status',
   la: 'Responsible local authority',
   icb: 'Responsible ICB',
   team: 'Team',
@@ -284,6 +292,7 @@ export function parseRegisterQuery(raw: Record<string, unknown>, options: Regist
     team: pickValues(raw, 'team', z.enum([NONE, ...options.teams.map((t) => t.id)] as [string, ...string[]]), (v) => `${filterLabels.team}: “${v.slice(0, 60)}” is not a team in this partnership, so it was not used`, ignored),
     worker: pickValues(raw, 'worker', z.enum([NONE, ...options.workers.map((w) => w.id)] as [string, ...string[]]), (v) => `${filterLabels.worker}: “${v.slice(0, 60)}” is not a practitioner in this partnership, so it was not used`, ignored),
     flag: pickValues(raw, 'flag', z.enum(flagCodes), notAnOption('flag'), ignored),
+    legal: pickValues(raw, 'legal', z.enum(legalPositions), notAnOption('legal'), ignored),
     review: pickValues(raw, 'review', z.enum(reviewWindows), notAnOption('review'), ignored),
     rights: pickValues(raw, 'rights', z.enum(rightsWindows), notAnOption('rights'), ignored),
     engagement: pickValues(raw, 'engagement', z.enum(engagementStatuses), notAnOption('engagement'), ignored),
@@ -367,6 +376,8 @@ export function registerWhere(ctx: ServiceContext, filter: RegisterFilter, optio
   if (filter.team.length > 0) conditions.push(withNone(person.allocatedTeamId, filter.team, filter.team.filter((t) => t !== NONE)) ?? sql`false`);
   if (filter.worker.length > 0) conditions.push(withNone(person.leadPractitionerId, filter.worker, filter.worker.filter((w) => w !== NONE)) ?? sql`false`);
   if (filter.flag.length > 0) conditions.push(sql`${person.flags} && array[${sql.join(filter.flag.map((f) => sql`${f}`), sql`, `)}]::text[]`);
+  // Any of the positions chosen (person_legal_position_idx serves the overlap).
+  if (filter.legal.length > 0) conditions.push(sql`${person.legalPosition} && array[${sql.join(filter.legal.map((l) => sql`${l}`), sql`, `)}]::text[]`);
   if (filter.review.length > 0) {
     const windows: SQL[] = [];
     if (filter.review.includes('overdue')) windows.push(sql`${person.nextReviewDue} < ${today}`);
@@ -427,6 +438,7 @@ const registerColumns = {
   responsibleIcb: person.responsibleIcb,
   nextReviewDue: person.nextReviewDue,
   flags: person.flags,
+  legalPosition: person.legalPosition,
   engagement: person.engagement,
   ethnicity: person.ethnicity,
   lastContactOn: person.lastContactOn,
@@ -445,6 +457,7 @@ export type RegisterRow = {
   responsibleIcb: string | null;
   nextReviewDue: string | null;
   flags: string[];
+  legalPosition: string[];
   engagement: (typeof engagementStatuses)[number];
   ethnicity: string;
   lastContactOn: string | null;

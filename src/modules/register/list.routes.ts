@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { pagination } from '../../platform/views/pagination.ts';
 import { toDayNumber } from '../../domain/calendar-date.ts';
 import { formatNhsNumber } from '../../domain/nhs-number.ts';
-import { flagCodes, statuses, type Flag } from '../../domain/rules/index.ts';
+import { flagCodes, legalPositionLabels, legalPositions, statuses, type Flag, type LegalPosition } from '../../domain/rules/index.ts';
 import { can, canOnPerson } from '../../platform/access/policy.ts';
 import { recordExport } from '../../platform/audit/record-export.ts';
 import { todayInLondon } from '../../platform/clock.ts';
@@ -129,6 +129,8 @@ function valueLabel(key: FilterKey, value: string, options: RegisterOptions): st
       return value === NONE ? 'No allocated team' : (options.teams.find((t) => t.id === value)?.name ?? value);
     case 'worker':
       return value === NONE ? 'No lead practitioner' : (options.workers.find((w) => w.id === value)?.name ?? value);
+    case 'legal':
+      return legalPositionLabels[value as LegalPosition] ?? value;
     case 'flag':
       return flagLabels[value as Flag] ?? value;
     case 'review':
@@ -167,6 +169,7 @@ function registerView(filter: RegisterFilter, options: RegisterOptions, today: s
     selectedFilters: categories.length > 0 ? { heading: { text: 'Selected filters' }, clearLink: { text: 'Clear filters', href: href('/register', filterParams(cleared)) }, categories } : null,
     items: {
       status: checkboxItems('status', statuses, filter, options),
+      legal: checkboxItems('legal', legalPositions, filter, options),
       review: checkboxItems('review', reviewWindows, filter, options),
       rights: checkboxItems('rights', rightsWindows, filter, options),
       la: checkboxItems('la', [...options.localAuthorities.map((o) => o.code), NONE], filter, options),
@@ -210,6 +213,7 @@ function registerRowView(row: Awaited<ReturnType<typeof registerPage>>['rows'][n
     nextReview: row.nextReviewDue ? tableDate(row.nextReviewDue) : 'None scheduled',
     reviewOverdue: row.nextReviewDue !== null && row.nextReviewDue < today,
     flags: row.flags.map((f) => flagLabels[f as Flag] ?? f),
+    legal: row.legalPosition.map((l) => legalPositionLabels[l as LegalPosition] ?? l),
     team: row.teamName,
     lead: row.leadPractitionerName,
   };

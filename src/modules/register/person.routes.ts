@@ -43,7 +43,7 @@ import {
   sexes,
 } from './inputs.ts';
 import { moveArea, moveConsequences, moveSchema } from './move.service.ts';
-import { flagLabels, statusLabels, statusTagClasses } from './list.queries.ts';
+import { flagLabels, legalStatusLabels, statusLabels, statusTagClasses } from './list.queries.ts';
 import { addContact, completeTask, createPerson, getPersonAudit, getPersonRecord, listPractitioners, listTeams, recordEvent, recordEventsTogether, updatePerson, voidEvent } from './people.service.ts';
 import { govukDate, plainText } from '../../platform/plain-language.ts';
 
@@ -169,6 +169,7 @@ async function renderRecord(request: FastifyRequest, reply: FastifyReply, person
     decision,
     reasons,
     statusTag: { text: statusLabels[p.status], classes: statusTagClasses[p.status] },
+    legalStatus: legalStatusLabels(p.legalPosition),
     flags: (p.flags as Flag[]).map((f) => ({ code: f, label: flagLabels[f] ?? f, meaning: flagMeanings[f] ?? f })),
     la: record.organisationName(p.responsibleLocalAuthority),
     icb: record.organisationName(p.responsibleIcb),

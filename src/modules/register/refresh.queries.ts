@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, isNull, lt, or } from 'drizzle-orm';
-import type { Decision } from '../../domain/rules/index.ts';
+import type { Decision, LegalPosition } from '../../domain/rules/index.ts';
 import type { Db, DbOrTx } from '../../platform/db/database.ts';
 import { organisation } from '../../platform/db/schema.ts';
 import { person } from './schema.ts';
@@ -21,14 +21,17 @@ export async function partnershipsToRefresh(db: Db): Promise<Array<{ partnership
 /** People of the partnership whose stored decision is older than `today` (or missing), oldest first. */
 export async function staleDecisions(q: DbOrTx, partnershipId: string, today: string, limit: number) {
   return q
-    .select({ id: person.id, dateOfBirth: person.dateOfBirth, decision: person.decision, recordedBy: person.recordedByOrganisationId })
+    .select({ id: person.id, dateOfBirth: person.dateOfBirth, decision: person.decision, legalPosition: person.legalPosition, recordedBy: person.recordedByOrganisationId })
     .from(person)
     .where(and(eq(person.partnershipId, partnershipId), or(lt(person.decidedOn, today), isNull(person.decidedOn))))
     .orderBy(asc(person.decidedOn))
     .limit(limit);
 }
 
-/** An unchanged decision: only its date (and the engine's full output) moves on; the version does not. */
-export async function markDecisionCurrent(q: DbOrTx, partnershipId: string, personId: string, today: string, decision: Decision): Promise<void> {
-  await q.update(person).set({ decidedOn: today, decision }).where(and(eq(person.partnershipId, partnershipId), eq(person.id, personId)));
+/**
+ * An unchanged decision: only its date (and the engine's full output) moves on; the version does
+ * not. The legal position is written too: it fills in a person stored before it was kept.
+ */
+export async function markDecisionCurrent(q: DbOrTx, partnershipId: string, personId: string, today: string, decision: Decision, legalPosition: LegalPosition[]): Promise<void> {
+  await q.update(person).set({ decidedOn: today, decision, legalPosition }).where(and(eq(person.partnershipId, partnershipId), eq(person.id, personId)));
 }

@@ -2,7 +2,7 @@ import type { Actor } from '../../platform/access/actor.ts';
 import { systemClock, type Clock } from '../../platform/clock.ts';
 import { openDoor } from '../../platform/data/door.ts';
 import type { Db } from '../../platform/db/database.ts';
-import { evaluateHistory, loadHistory, reviewPolicyFor, storeDecision, summarise } from './decision.ts';
+import { evaluateHistory, legalPositionFor, loadHistory, reviewPolicyFor, storeDecision, summarise } from './decision.ts';
 import { markDecisionCurrent, partnershipsToRefresh, staleDecisions } from './refresh.queries.ts';
 import type { Decision } from '../../domain/rules/index.ts';
 
@@ -36,7 +36,7 @@ export async function refreshStaleDecisions(db: Db, options: { today?: string; b
         const before = p.decision ? JSON.stringify(summarise(p.decision as Decision)) : null;
         const after = JSON.stringify(summarise(decision));
         if (before === after) {
-          await markDecisionCurrent(tx, partnershipId, p.id, today, decision);
+          await markDecisionCurrent(tx, partnershipId, p.id, today, decision, legalPositionFor(history, today));
           return;
         }
         changed += 1;

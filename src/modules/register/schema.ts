@@ -95,6 +95,8 @@ export const person = pgTable(
     responsibleIcb: text('responsible_icb'),
     nextReviewDue: date('next_review_due', { mode: 'string' }),
     flags: text('flags').array().notNull().default(sql`'{}'::text[]`),
+    /** Where the person stands under the Act now, from the legal history (legalPositionOf): cto, conditional-discharge, recalled, in-hospital. */
+    legalPosition: text('legal_position').array().notNull().default(sql`'{}'::text[]`),
     decision: jsonb('decision'),
     decidedOn: date('decided_on', { mode: 'string' }),
 
@@ -116,6 +118,8 @@ export const person = pgTable(
     index('person_review_idx').on(t.partnershipId, t.nextReviewDue),
     index('person_team_idx').on(t.partnershipId, t.allocatedTeamId),
     index('person_involved_idx').using('gin', t.involvedOrganisations),
+    // The register's legal status filter ("on a CTO"): a few people in each partnership hold each position.
+    index('person_legal_position_idx').using('gin', t.legalPosition),
     foreignKey({ columns: [t.partnershipId, t.allocatedTeamId], foreignColumns: [team.partnershipId, team.id] }),
   ],
 );

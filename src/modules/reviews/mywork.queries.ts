@@ -6,6 +6,7 @@
  */
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import { addDays } from '../../domain/calendar-date.ts';
+import { formatNhsNumber } from '../../domain/nhs-number.ts';
 import { daysOverdue, daysUntil, DUE_SOON_DAYS } from '../../domain/reviews.ts';
 import type { Flag } from '../../domain/rules/index.ts';
 import type { Actor } from '../../platform/access/actor.ts';
@@ -188,7 +189,8 @@ export async function loadMyWork(ctx: ServiceContext, q: MyWorkQuery, teamIds: s
   const toReview = (overdue: boolean) => (r: (typeof overdueRows)[number]): ReviewRowView => ({
     id: r.id,
     name: name(r),
-    nhsNumber: r.nhsNumber,
+    // Spaced as everywhere else (999 000 0018), and kept on one line in the table.
+    nhsNumber: formatNhsNumber(r.nhsNumber).replace(/ /g, '\u00a0'),
     due: r.due!,
     days: overdue ? daysOverdue(r.due!, today) : daysUntil(r.due!, today),
     teamName: r.teamName,

@@ -20,7 +20,7 @@ import type { Db, Tx } from '../../platform/db/database.ts';
 import { queueNotification } from '../../platform/notifications/outbox.ts';
 import { partnershipsWithLead, peopleWithReviewDueBy, teamManagersOf } from './reminders.queries.ts';
 import { reviewPolicy } from './reviews.service.ts';
-import { govukDate } from '../../platform/plain-language.ts';
+import { countOf, govukDate } from '../../platform/plain-language.ts';
 
 export const formatLongDate = (iso: string) => govukDate(iso);
 
@@ -65,7 +65,7 @@ async function queueForPartnership(tx: Tx, partnershipId: string, today: string,
     const body =
       kind === 'review-due'
         ? `The section 117 aftercare review for ${name} is due on ${formatLongDate(due)}.`
-        : `The section 117 aftercare review for ${name} was due on ${formatLongDate(due)} and is ${daysOverdue(due, today)} days overdue.`;
+        : `The section 117 aftercare review for ${name} was due on ${formatLongDate(due)} and is ${countOf(daysOverdue(due, today), 'day')} overdue.`;
     for (const userId of recipients) {
       const added = await queueNotification(
         tx,

@@ -177,6 +177,20 @@ describe('reviews', () => {
     expect(meetings.statusCode).toBe(200);
     expect(meetings.json().meetings[0].startsAt).toBe('2026-10-25T10:30:00.000Z');
   });
+
+  it('links the calendar invitation to the meeting with a full address, not a path', async () => {
+    await b.get(`/people/${id}/meetings/new`);
+    const res = await b.post(`/people/${id}/meetings/new`, { kind: 'review', ...dateForm('date', '2026-11-02'), time: '14:00', durationMinutes: '60', location: 'Room 3' });
+    expect(res.statusCode, res.body.slice(0, 3000)).toBe(302);
+    const url = res.headers.location as string;
+    const ics = await b.get(`${url}/invite.ics`, { host: 'aftercare.northvale.example' });
+    expect(ics.statusCode).toBe(200);
+    // iCalendar folds long lines (RFC 5545 3.1): unfold them before reading.
+    const unfolded = ics.body.replace(/\r\n[ \t]/g, '');
+    expect(unfolded).toContain(`DESCRIPTION:Details are in Aftercare: http://aftercare.northvale.example${url}`);
+    expect(unfolded).toContain(`URL:http://aftercare.northvale.example${url}`);
+    expect(unfolded).not.toMatch(/Aftercare: \/people/);
+  });
 });
 
 describe('reminders and the outbox', () => {

@@ -306,11 +306,15 @@ export function reviewRoutes(app: FastifyInstance): void {
   });
   app.get<MeetingParams>('/people/:id/meetings/:meetingId/invite.ics', async (request, reply) => {
     const { meeting } = await getMeeting(request.ctx(), request.params.id, request.params.meetingId, 'invitation');
-    // No names in the invitation: calendars are often shared and synchronised to phones.
+    // No names in the invitation: calendars are often shared and synchronised to phones. The link
+    // is absolute (a calendar has no page to be relative to), on the address the user reached
+    // Aftercare at (behind a proxy, with TRUST_PROXY, the address the proxy was asked for).
+    const link = `${request.protocol}://${request.host}/people/${request.params.id}/meetings/${meeting.id}`;
     const ics = meetingInvite({
       uid: `${meeting.id}@aftercare`,
       title: meeting.kind === 'review' ? 'Section 117 review meeting' : 'MDT meeting (section 117 aftercare)',
-      description: `Details are in Aftercare: /people/${request.params.id}/meetings/${meeting.id}`,
+      description: `Details are in Aftercare: ${link}`,
+      url: link,
       location: meeting.location,
       startsAt: meeting.startsAt,
       durationMinutes: meeting.durationMinutes,

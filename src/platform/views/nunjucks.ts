@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import { cacheImportsAndNames } from './nunjucks-cache.ts';
-import { govukDate, govukDateTime, withGovukDates } from '../plain-language.ts';
+import { countOf, govukDate, govukDateTime, withGovukDates } from '../plain-language.ts';
 import { organisationTypeLabels, roleLabels, type OrganisationType, type Role } from '../access/actor.ts';
 
 export const srcRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -35,6 +35,8 @@ function addFilters(env: nunjucks.Environment): void {
   env.addFilter('mojDate', (value: unknown, type: string = 'date') => (type === 'datetime' ? govukDateTime(value) : govukDate(value)));
   /** Text with ISO dates in it ("entitled since 2026-12-04") as GOV.UK writes dates. */
   env.addFilter('govukDates', (value: unknown) => (typeof value === 'string' ? withGovukDates(value) : value));
+  /** A count and its noun, singular for one: {{ n | plural("overdue review") }}, {{ n | plural("person", "people") }}. */
+  env.addFilter('plural', countOf);
   env.addFilter('roleLabel', (role: Role) => roleLabels[role] ?? role);
   env.addFilter('organisationTypeLabel', (t: OrganisationType) => organisationTypeLabels[t] ?? t);
   env.addFilter('json', (value: unknown) => JSON.stringify(value, null, 2));
