@@ -1,4 +1,3 @@
-import { todayInLondon } from '../../platform/clock.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { legalEventSchema, ruleById, sourceParts } from '../../domain/rules/index.ts';
 import { flagMeanings, type Flag } from '../../domain/rules/contract.ts';
@@ -151,7 +150,12 @@ function subNavigation(personId: string, current: string, canSeeAudit: boolean) 
 }
 
 async function renderRecord(request: FastifyRequest, reply: FastifyReply, personId: string, template: string, extra: Record<string, unknown> = {}) {
-  const record = await getPersonRecord(request.ctx(), personId);
+  const ctx = request.ctx();
+  // One unit of work for the whole page: the record (its view audited) and the other modules' sections.
+  const { record, personSections } = await ctx.data.transaction(async () => {
+    const found = await getPersonRecord(ctx, personId);
+    return { record: found, personSections: await loadPersonSections(ctx, found.person, ctx.today()) };
+  });
   const p = record.person;
   const decision = record.decision;
   // The engine's reasons carry ISO dates and ONS codes: staff read dates as GOV.UK writes them and bodies by name.
@@ -196,8 +200,8 @@ async function renderRecord(request: FastifyRequest, reply: FastifyReply, person
     subNavigation: subNavigation(p.id, request.url.split('?')[0]!, record.canSeeAudit),
     contactLabels: contactRelationshipLabels,
     // Other modules' sections of the page (open disputes, …), registered in src/app.ts.
-    personSections: await loadPersonSections(request.ctx(), p, todayInLondon()),
-    today: new Date().toISOString().slice(0, 10),
+    personSections,
+    today: ctx.today(),
     ...extra,
   });
 }
