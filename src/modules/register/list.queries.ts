@@ -117,25 +117,20 @@ export interface RegisterOptions {
 /** The partnership's organisations, teams and practitioners: small tables, read once per page. */
 export async function loadRegisterOptions(ctx: ServiceContext): Promise<RegisterOptions> {
   const partnershipId = ctx.actor.partnershipId;
-  // Each its own short read, so they run at once on three connections (one connection runs its queries one by one).
-  const [organisations, teams, workers] = await Promise.all([
-    ctx.data.read((q) =>
-      q
+  // One short read (or the caller's): three small queries, one after another on its connection.
+  const { organisations, teams, workers } = await ctx.data.read(async (q) => ({
+    organisations: await q
       .select({ id: organisation.id, code: organisation.code, onsCode: organisation.onsCode, name: organisation.name, type: organisation.type })
       .from(organisation)
       .where(eq(organisation.partnershipId, partnershipId))
       .orderBy(asc(organisation.name)),
-    ),
-    ctx.data.read((q) =>
-      q
+    teams: await q
       .select({ id: team.id, name: team.name, organisationName: organisation.name })
       .from(team)
       .innerJoin(organisation, eq(organisation.id, team.organisationId))
       .where(eq(team.partnershipId, partnershipId))
       .orderBy(asc(team.name)),
-    ),
-    ctx.data.read((q) =>
-      q
+    workers: await q
       .selectDistinct({ id: appUser.id, name: appUser.displayName })
       .from(appUser)
       .innerJoin(membership, eq(membership.userId, appUser.id))
@@ -147,8 +142,7 @@ export async function loadRegisterOptions(ctx: ServiceContext): Promise<Register
         ),
       )
       .orderBy(asc(appUser.displayName), asc(appUser.id)),
-    ),
-  ]);
+  }));
   const byCode = new Map<string, string>();
   for (const o of organisations) {
     byCode.set(o.code, o.name);

@@ -378,14 +378,19 @@ export function registerListRoutes(app: FastifyInstance): void {
     const ctx = request.ctx();
     assertCanReadPeople(ctx);
     const today = todayInLondon();
-    const options = await loadRegisterOptions(ctx);
-    const { filter, ignored, searchError } = parseRegisterQuery(queryOf(request), options);
+    // One short read for the page: the partnership's lists and the page of people (each unit of work costs three round trips).
+    const { options, parsed, found } = await ctx.data.read(async () => {
+      const options = await loadRegisterOptions(ctx);
+      const parsed = parseRegisterQuery(queryOf(request), options);
+      return { options, parsed, found: parsed.searchError ? null : await registerPage(ctx, parsed.filter, options, today) };
+    });
+    const { filter, ignored, searchError } = parsed;
     const view = registerView(filter, options, today);
-    if (searchError) {
+    if (searchError || !found) {
       reply.status(422);
-      return reply.render(v('register'), { title: 'Register', ...view, ignored, canAddPerson: canAddPerson(ctx), errors: toGovukErrors([searchError]), rows: [], showing: null, pagination: null });
+      return reply.render(v('register'), { title: 'Register', ...view, ignored, canAddPerson: canAddPerson(ctx), errors: searchError ? toGovukErrors([searchError]) : [], rows: [], showing: null, pagination: null });
     }
-    const result = await registerPage(ctx, filter, options, today);
+    const result = found;
     // Past the cap the count is a lower bound: offer one page more than is known to exist.
     const pages = pageCount(result.exact ? result.total : result.total + 1);
     return reply.render(v('register'), {
