@@ -222,9 +222,10 @@ function parseProposal(input: unknown, today: string): EndingInput {
 /** Propose ending (or reinstating) aftercare. Saved even when the checklist fails: approvals are refused until it passes. */
 export async function proposeEnding(ctx: ServiceContext, personId: string, input: unknown): Promise<EndingRow> {
   const today = ctx.today();
-  const data = parseProposal(input, today);
   return ctx.data.transaction(async (tx, audit) => {
+    // Permission before input (issue 12, finding 10): who may propose, then what they sent.
     const row = await loadPerson(tx, ctx, personId, 'person:write', true);
+    const data = parseProposal(input, today);
     const open = await findOpenProposalIds(tx, ctx.actor.partnershipId, personId);
     if (open.length > 0) throw new InputError([{ path: 'kind', message: 'There is already an open proposal for this person: decide or withdraw it first' }]);
 
@@ -290,7 +291,6 @@ export interface DecisionOutcome {
  * approval while any check fails.
  */
 export async function decideEnding(ctx: ServiceContext, personId: string, endingId: string, version: number, input: unknown): Promise<DecisionOutcome> {
-  const data = parseInput(decisionInputSchema, input);
   const today = ctx.today();
   return ctx.data.transaction(async (tx, audit) => {
     const row = await loadPerson(tx, ctx, personId, 'person:read', true);
@@ -299,6 +299,8 @@ export async function decideEnding(ctx: ServiceContext, personId: string, ending
     if (allowed.length === 0) {
       throw new ForbiddenError('Only a team manager, senior practitioner or panel member of the responsible local authority, or a commissioner or panel member of the responsible ICB, can decide this.');
     }
+    // Permission before input (issue 12, finding 10).
+    const data = parseInput(decisionInputSchema, input);
     if (before.version !== version) throw new ConflictError();
     if (before.status !== 'proposed') throw new ConflictError('This proposal has already been decided or withdrawn.');
     const undecided = (b: EndingBody) => (b === 'local-authority' ? before.laDecision : before.icbDecision) === null;

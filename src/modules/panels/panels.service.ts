@@ -71,9 +71,10 @@ export const submitCaseSchema = z.object({
 // ---------------------------------------------------------------------------
 
 export async function submitPanelCase(ctx: ServiceContext, personId: string, planId: string, input: unknown): Promise<PanelCaseRow> {
-  const data = parseInput(submitCaseSchema, input);
   return ctx.data.transaction(async (tx, audit) => {
     await loadPerson(tx, ctx, personId, 'person:write', true);
+    // Permission before input (issue 12, finding 10).
+    const data = parseInput(submitCaseSchema, input);
     if (!isUuid(planId)) throw new NotFoundError('Plan not found');
     const plan = await findPersonPlan(tx, ctx.actor.partnershipId, personId, planId);
     if (!plan) throw new NotFoundError('Plan not found');

@@ -182,11 +182,12 @@ export interface CompletedReview {
  * (409). Records the 'reviewed' legal event on the held date, in the same transaction.
  */
 export async function completeReview(ctx: ServiceContext, personId: string, input: unknown): Promise<CompletedReview> {
-  const data = parseInput(reviewInputSchema, input);
   const today = ctx.today();
-  if (data.heldOn > today) throw new InputError([{ path: 'heldOn', message: 'The date the review was held must be today or in the past' }]);
   return ctx.data.transaction(async (tx, audit) => {
     const before = await loadPerson(tx, ctx, personId, 'person:write', true);
+    // Permission before input (issue 12, finding 10).
+    const data = parseInput(reviewInputSchema, input);
+    if (data.heldOn > today) throw new InputError([{ path: 'heldOn', message: 'The date the review was held must be today or in the past' }]);
     const { partnershipId } = ctx.actor;
     let scheduled: ReviewRow | null = null;
     if (data.reviewId) {
