@@ -344,7 +344,7 @@ export async function decideEnding(ctx: ServiceContext, personId: string, ending
     await audit.change({ action: `${before.kind}.${decision}`, subjectType: 'person', subjectId: personId, before, after: { ...updated, body } });
     if (!bothApproved) return { proposal: updated, recorded: false, decision: null };
 
-    const result = before.kind === 'reinstatement' ? await voidEnding(tx, ctx, row, updated) : await recordEnding(tx, ctx, row, updated);
+    const result = before.kind === 'reinstatement' ? await voidEnding(tx, ctx, row, updated) : await recordEnding(ctx, row, updated);
     const recordedAt = ctx.clock.now();
     updated = expectOneUpdated(
       await updateProposalAtVersion(tx, ctx.actor.partnershipId, endingId, updated.version, { status: 'recorded', legalEventId: result.legalEventId, recordedAt, updatedAt: recordedAt }),
@@ -360,7 +360,7 @@ export async function decideEnding(ctx: ServiceContext, personId: string, ending
  * engine re-runs in this transaction). The approvals were authorised above, so the register
  * needs only person:read of whoever gives the second one.
  */
-async function recordEnding(tx: Tx, ctx: ServiceContext, row: PersonRow, proposal: EndingRow): Promise<{ legalEventId: string; decision: Decision }> {
+async function recordEnding(ctx: ServiceContext, row: PersonRow, proposal: EndingRow): Promise<{ legalEventId: string; decision: Decision }> {
   const payload = { approvedBy: ['local-authority', 'icb'], reasons: proposal.reasonCodes, personInvolved: proposal.personInvolved, legalOverride: proposal.legalOverride };
   // Both bodies have approved, by two different people: the endings workflow's authority.
   const authority = grantWorkflowAuthority('endings', proposal.id);

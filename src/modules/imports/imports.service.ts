@@ -27,11 +27,11 @@ import {
   storeRowOutcomes,
   updateImport,
   updatePeople,
+  upsertMapping,
   type ImportRow,
 } from './imports.queries.ts';
 import { ENDING_TASK_KIND, ENDING_TASK_TITLE, flagTaskRows, planImport, type ImportPlan, type Outcome, type PersonWrite } from './plan.ts';
 import type { ReadFile } from './read-file.ts';
-import { upsertMapping } from './imports.queries.ts';
 
 /*
  * Import of an existing register: upload (rows staged), mapping and dry run (every row's

@@ -1,7 +1,6 @@
 import type { Decision } from '../../domain/rules/index.ts';
 import { assertCan, canOnPerson } from '../../platform/access/policy.ts';
-import type { AuditRecorder } from '../../platform/data/door.ts';
-import type { DbOrTx, Tx } from '../../platform/db/database.ts';
+import type { DbOrTx } from '../../platform/db/database.ts';
 import { InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
@@ -40,14 +39,6 @@ import { referenceName } from '../../domain/reference/organisations.ts';
  */
 
 export { loadPerson, type PersonRow } from './people.queries.ts';
-
-/**
- * The unit of work for a use case that other modules call inside their own transaction: the
- * door's transaction, which joins a caller's `ctx.data.transaction` already open.
- */
-async function inCallersTransaction<T>(ctx: ServiceContext, fn: (tx: Tx, audit: AuditRecorder) => Promise<T>): Promise<T> {
-  return ctx.data.transaction(fn);
-}
 
 export interface LikelyDuplicate {
   id: string | null;
@@ -264,7 +255,7 @@ function single(error: unknown): Error {
  */
 export async function recordEvent(ctx: ServiceContext, personId: string, input: EventInput, options: ApplyOptions = {}) {
   const externalId = input.externalId?.trim() || null;
-  return inCallersTransaction(ctx, async (tx) => {
+  return ctx.data.transaction(async (tx) => {
     const { results, decision } = await applyEvents(tx, ctx, personId, [input], options).catch((error: unknown) => Promise.reject(single(error)));
     const result = results[0]!;
     if (result.outcome === 'already-recorded') {
@@ -285,7 +276,7 @@ export async function recordEvent(ctx: ServiceContext, personId: string, input: 
  * every event are named as the one form that sent them names them ("events[1].date" is "date").
  */
 export async function recordEventsTogether(ctx: ServiceContext, personId: string, inputs: EventInput[]) {
-  return inCallersTransaction(ctx, async (tx) =>
+  return ctx.data.transaction(async (tx) =>
     applyEvents(tx, ctx, personId, inputs).catch((error: unknown) => {
       if (!(error instanceof InputError) || error instanceof WorkflowOnlyEventError) throw error;
       throw new InputError(error.issues.map((i) => ({ ...i, path: i.path.replace(/^events\[\d+\]\.?/, '') })));
@@ -295,7 +286,7 @@ export async function recordEventsTogether(ctx: ServiceContext, personId: string
 
 /** Correct a mistaken event: it is voided (kept, with the reason) and the history re-evaluated. */
 export async function voidEvent(ctx: ServiceContext, personId: string, eventId: string, version: number, reason: string, options: ApplyOptions = {}) {
-  return inCallersTransaction(ctx, async (tx) => voidEvents(tx, ctx, personId, eventId, version, reason, options).catch((error: unknown) => Promise.reject(single(error))));
+  return ctx.data.transaction(async (tx) => voidEvents(tx, ctx, personId, eventId, version, reason, options).catch((error: unknown) => Promise.reject(single(error))));
 }
 
 // ---------------------------------------------------------------------------

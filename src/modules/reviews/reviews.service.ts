@@ -223,10 +223,9 @@ export async function completeReview(ctx: ServiceContext, personId: string, inpu
     }
 
     // The register's own use case, inside this transaction (its door joins this unit of work).
-    const inTx: ServiceContext = ctx;
     let recorded;
     try {
-      recorded = await recordEvent(inTx, personId, { event: { type: 'reviewed', date: data.heldOn }, source: 'manual' });
+      recorded = await recordEvent(ctx, personId, { event: { type: 'reviewed', date: data.heldOn }, source: 'manual' });
     } catch (error) {
       if (error instanceof InputError) throw new InputError(error.issues.map((i) => ({ path: i.path === 'date' || i.path === 'type' ? 'heldOn' : i.path, message: i.message })));
       throw error;
@@ -236,7 +235,7 @@ export async function completeReview(ctx: ServiceContext, personId: string, inpu
     let newPlanProblem: string | null = null;
     if (data.needsChanged) {
       try {
-        const started = await startPlan(inTx, personId);
+        const started = await startPlan(ctx, personId);
         newPlan = { id: started.id, planNumber: started.planNumber };
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
