@@ -52,6 +52,8 @@ import { adminNavigation } from './modules/admin/navigation.ts';
 import { panelRoutes } from './modules/panels/panels.routes.ts';
 import { panelsApiRoutes } from './modules/panels/api.ts';
 import { reviewRoutes } from './modules/reviews/routes.ts';
+import { workRoutes } from './modules/work/index.ts';
+import { workNavigation } from './modules/work/navigation.ts';
 import { reviewsApiRoutes } from './modules/reviews/api.ts';
 import { endingRoutes } from './modules/endings/endings.routes.ts';
 import { endingsApiRoutes } from './modules/endings/api.ts';
@@ -117,7 +119,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   await app.register(fastifyStatic, { root: path.resolve(srcRoot, '../public'), prefix: '/assets/', index: false, maxAge: '1h' });
   setUpViews(app, views);
   // Each module's links in the service navigation, in the order of their `order`.
-  registerNavigation(...homeNavigation, ...reviewsNavigation, ...registerListNavigation, ...disputesNavigation, ...dashboardsNavigation, ...panelsNavigation, ...qualityNavigation, ...annualAuditNavigation, ...rulesNavigation, ...adminNavigation);
+  registerNavigation(...homeNavigation, ...workNavigation, ...reviewsNavigation, ...registerListNavigation, ...disputesNavigation, ...dashboardsNavigation, ...panelsNavigation, ...qualityNavigation, ...annualAuditNavigation, ...rulesNavigation, ...adminNavigation);
   await setUpApi(app, packageVersion);
   setUpAuthentication(app, db, config, clock);
   await setUpCsrf(app);
@@ -147,6 +149,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   planRoutes(app);
   panelRoutes(app);
   reviewRoutes(app);
+  workRoutes(app);
   reviewsApiRoutes(app);
   endingRoutes(app);
   qualityRoutes(app);

@@ -7,7 +7,7 @@ import { createToken } from '../src/modules/admin/tokens.service.ts';
 import { createSchedule } from '../src/modules/reports/schedules.service.ts';
 import { loadUserActor } from '../src/platform/auth/actor-loader.ts';
 import { appUser, auditEvent, membership, organisation } from '../src/platform/db/schema.ts';
-import { legalEvent } from '../src/modules/register/schema.ts';
+import { legalEvent, task } from '../src/modules/register/schema.ts';
 import { createTestApp, demo, signedInBrowser, type Browser, type TestApp } from './app.ts';
 import { serviceContext } from '../src/platform/http/context.ts';
 
@@ -48,6 +48,7 @@ const openRoutes: Record<string, string> = {
   'POST /organisation': 'choosing which of one’s own organisations to act for (the choice is checked against one’s memberships)',
   'POST /notifications/read': 'marks only the signed-in user’s own notifications as read',
   'POST /api/v1/rules/evaluate': 'the rules engine on data sent in the request: no record is read or written',
+  'POST /waiting/tasks': 'acts only on the tasks ticked, each checked (person:write on its person) before the rest of the form is read; the single-task routes below cover the refusals',
 };
 
 /**
@@ -88,6 +89,7 @@ const rules: Rule[] = [
     why: 'plan approval: team managers and senior practitioners of a responsible body, and commissioners of the responsible ICB',
   },
   { match: (_m, url) => isPersonRoute(url), refused: [...personWriters, 'otherOrgToken'], why: 'a person’s record: person:write on that person' },
+  { match: (_m, url) => url.startsWith('/waiting/tasks/:taskId/'), refused: [...personWriters, 'otherOrgToken'], why: 'a task about a person: person:write on that person' },
   { match: (_m, url) => url === '/people/new', refused: ['readOnly', 'commissioner', 'icbAdmin', 'laAdmin'], why: 'adding a person: person:write' },
   { match: (_m, url) => url === '/api/v1/people', refused: ['readOnly', 'commissioner', 'icbAdmin', 'laAdmin'], why: 'adding a person: person:write' },
   { match: (_m, url) => url.startsWith('/disputes/:disputeId/'), refused: personWriters, why: 'a dispute about a person: person:write on that person' },
@@ -236,6 +238,7 @@ async function fillParams(): Promise<void> {
     'admin/tokens:id': southmereToken.id,
     'reports:id': schedule.id,
     'audits/checklist:number': '1',
+    'waiting:taskId': (await t.database.db.insert(task).values({ partnershipId: southmere.partnershipId, personId, kind: 'follow-up', title: 'Matrix task' }).returning())[0]!.id,
   });
 }
 

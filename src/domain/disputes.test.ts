@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { disputeAge, isReferralDue, nextStages, referralDueOn } from './disputes.ts';
+import { disputeAge, disputeWaitsOn, isReferralDue, nextStages, referralDueOn } from './disputes.ts';
 
 describe('ordinary-residence disputes are referred to the Secretary of State at 4 months (R24)', () => {
   it('is due 4 calendar months after it arose', () => {
@@ -49,5 +49,17 @@ describe('the age of a dispute', () => {
     expect(nextStages('ordinary-residence')).not.toContain('nhs-dispute-process');
     expect(nextStages('funding')).toContain('nhs-dispute-process');
     expect(nextStages('funding')).not.toContain('sos-referral');
+  });
+});
+
+describe('what a dispute waits on its parties for (work queues)', () => {
+  it('an ordinary-residence dispute in local negotiation waits on the parties, due for referral 4 months after it arose', () => {
+    expect(disputeWaitsOn({ kind: 'ordinary-residence', aroseOn: '2026-10-31', stage: 'local-negotiation' })).toEqual({ action: 'Agree which local authority is responsible, or escalate it', dueOn: '2027-02-28' });
+  });
+  it('a funding dispute at senior escalation waits on the parties with no statutory date (R38)', () => {
+    expect(disputeWaitsOn({ kind: 'funding', aroseOn: '2026-10-01', stage: 'senior-escalation' })).toEqual({ action: 'Senior managers settle it, or take it to the NHS dispute process', dueOn: null });
+  });
+  it('a referred or resolved dispute waits on nobody in the partnership', () => {
+    for (const stage of ['sos-referral', 'nhs-dispute-process', 'resolved'] as const) expect(disputeWaitsOn({ kind: 'ordinary-residence', aroseOn: '2026-10-01', stage })).toBeNull();
   });
 });

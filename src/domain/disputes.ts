@@ -72,3 +72,29 @@ export const disputeStageLabels: Record<DisputeStage, string> = {
   'nhs-dispute-process': 'NHS dispute process',
   resolved: 'Resolved',
 };
+
+/** Who in a party organisation acts on a dispute: its managers (a local authority's team managers and senior practitioners, an ICB's commissioners). */
+export const disputeActorRoles = ['team-manager', 'senior-practitioner', 'commissioner'] as const;
+
+export interface DisputeWait {
+  /** What the parties must do now, in plain words. */
+  readonly action: string;
+  /** The date by which they must, if the law sets one. */
+  readonly dueOn: IsoDate | null;
+}
+
+/**
+ * What an open dispute waits on its parties for (issue 13, work queues). In local negotiation and
+ * senior escalation the two parties must settle it (and, for ordinary residence, refer it to the
+ * Secretary of State by 4 months after it arose if they cannot: R24). Once referred to the
+ * Secretary of State or the NHS dispute process it waits on that outside body, not on the
+ * parties (R38 for funding disputes), and a resolved dispute waits on nobody.
+ */
+export function disputeWaitsOn(d: DisputeForReferral): DisputeWait | null {
+  if (d.stage === 'resolved' || d.stage === 'sos-referral' || d.stage === 'nhs-dispute-process') return null;
+  const dueOn = d.kind === 'ordinary-residence' ? referralDueOn(d.aroseOn) : null;
+  if (d.stage === 'local-negotiation') {
+    return { action: d.kind === 'ordinary-residence' ? 'Agree which local authority is responsible, or escalate it' : 'Agree how the cost is shared, or escalate it', dueOn };
+  }
+  return { action: d.kind === 'ordinary-residence' ? 'Senior managers settle it, or refer it to the Secretary of State' : 'Senior managers settle it, or take it to the NHS dispute process', dueOn };
+}

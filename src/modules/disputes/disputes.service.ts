@@ -9,7 +9,9 @@
  * raises its flags (sos-referral-due) and notes from the person's legal history.
  */
 import { z } from 'zod';
-import { disputeAge, isReferralDue, nextStages, referralDueOn, type DisputeAge, type DisputeStage } from '../../domain/disputes.ts';
+import { disputeActorRoles, disputeAge, disputeStageLabels, disputeWaitsOn, isReferralDue, nextStages, referralDueOn, type DisputeAge, type DisputeStage } from '../../domain/disputes.ts';
+import { govukDate } from '../../platform/plain-language.ts';
+import { tellEach, usersWithRoles } from '../../platform/notifications/recipients.ts';
 import { canOnPerson } from '../../platform/access/policy.ts';
 import type { DbOrTx, Tx } from '../../platform/db/database.ts';
 import { ConflictError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
@@ -94,6 +96,7 @@ export async function openDispute(ctx: ServiceContext, personId: string, input: 
         createdBy: ctx.actor.userId,
     });
     await audit.change({ action: 'dispute.opened', subjectType: 'person', subjectId: personId, after: created });
+    await tellParties(tx, ctx, created);
     return created;
   });
 }
@@ -129,6 +132,26 @@ async function assertCanChangeDispute(ctx: ServiceContext, disputeId: string): P
   });
 }
 
+/**
+ * Work finds people (issue 13): a dispute at a stage that needs its parties waits on each party's
+ * managers, so they hear of it when it opens and at each stage it reaches. Not whoever moved it.
+ */
+async function tellParties(tx: Tx, ctx: ServiceContext, d: DisputeRow): Promise<void> {
+  const wait = disputeWaitsOn(d);
+  if (!wait) return;
+  const p = await loadPerson(tx, ctx, d.personId, 'person:read');
+  const managers = await usersWithRoles(tx, ctx.actor.partnershipId, [d.partyAOrganisationId, d.partyBOrganisationId], disputeActorRoles);
+  await tellEach(tx, managers, ctx.actor.userId, {
+    partnershipId: ctx.actor.partnershipId,
+    dedupeKey: `dispute-stage:${d.id}:${d.stage}`,
+    kind: 'dispute-needs-you',
+    personId: d.personId,
+    subject: `A dispute about ${p.givenName} ${p.familyName}’s aftercare is at ${disputeStageLabels[d.stage].toLowerCase()}`,
+    body: `Your organisation is a party to a dispute about ${p.givenName} ${p.familyName}’s section 117 aftercare. What is needed now: ${wait.action.charAt(0).toLowerCase()}${wait.action.slice(1)}.${wait.dueOn ? ` If it is not settled, it must be referred to the Secretary of State by ${govukDate(wait.dueOn)}.` : ''} Care continues meanwhile, funded by the interim lead.`,
+    link: `/disputes/${d.id}`,
+  });
+}
+
 export async function changeStage(ctx: ServiceContext, disputeId: string, version: number, input: unknown): Promise<DisputeRow> {
   await assertCanChangeDispute(ctx, disputeId);
   const data = parseInput(stageChangeSchema(ctx.today()), input);
@@ -150,6 +173,7 @@ export async function changeStage(ctx: ServiceContext, disputeId: string, versio
       }),
     );
     await audit.change({ action: 'dispute.stage-changed', subjectType: 'person', subjectId: before.personId, before, after });
+    await tellParties(tx, ctx, after);
     return after;
   });
 }

@@ -1,3 +1,5 @@
+import { referenceName } from '../../domain/reference/organisations.ts';
+import { organisationLabel } from '../../platform/plain-language.ts';
 import { and, desc, eq, max, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordChange, type AuditScope } from '../../platform/audit/audit.ts';
@@ -160,7 +162,8 @@ export async function findOrganisationContact(q: DbOrTx, partnershipId: string, 
       .where(and(eq(organisation.partnershipId, partnershipId), or(eq(organisation.code, code), eq(organisation.onsCode, code))))
       .limit(1)
   )[0];
-  return row ?? { name: code, contactPhone: null, contactEmail: null, contactAddress: null };
+  // A body outside the partnership by its name from the reference list, or said plainly (never a bare code).
+  return row ?? { name: organisationLabel(code, referenceName), contactPhone: null, contactEmail: null, contactAddress: null };
 }
 
 export async function findOrganisationNames(q: DbOrTx, partnershipId: string): Promise<Array<{ code: string; onsCode: string | null; name: string }>> {

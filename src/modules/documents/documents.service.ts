@@ -1,3 +1,5 @@
+import { referenceName } from '../../domain/reference/organisations.ts';
+import { organisationLabel } from '../../platform/plain-language.ts';
 import { z } from 'zod';
 import { activeMembership } from '../../platform/access/actor.ts';
 import { canOnPerson } from '../../platform/access/policy.ts';
@@ -245,7 +247,7 @@ export async function getDocumentsPage(ctx: ServiceContext, personId: string) {
     await audit.viewPerson(personId, { page: 'documents' });
     return { row, documents, history, orgs };
   });
-  const organisationName = (code: string | null) => (code ? (orgs.find((o) => o.code === code || o.onsCode === code)?.name ?? code) : null);
+  const organisationName = (code: string | null) => (code ? organisationLabel(code, (c) => orgs.find((o) => o.code === c || o.onsCode === c)?.name ?? referenceName(c)) : null);
   return {
     person: row,
     documents,

@@ -16,7 +16,8 @@
 import { z } from 'zod';
 import { endingChecklist, reinstatementChecklist, type Checklist, type EndingCheck, type HistoryForChecks } from '../../domain/ending-checklist.ts';
 import type { Decision } from '../../domain/rules/index.ts';
-import { canOnPerson, endingApprovalOrganisation, type EndingBody } from '../../platform/access/policy.ts';
+import { canOnPerson, endingApprovalOrganisation, endingDeciderRoles, type EndingBody } from '../../platform/access/policy.ts';
+import { tellEach, usersWithRoles } from '../../platform/notifications/recipients.ts';
 import type { DbOrTx, Tx } from '../../platform/db/database.ts';
 import { renderPdf } from '../../platform/documents/pdf.ts';
 import { ConflictError, ForbiddenError, InputError, NotFoundError, type FieldIssue } from '../../platform/errors/errors.ts';
@@ -257,6 +258,7 @@ export async function proposeEnding(ctx: ServiceContext, personId: string, input
       proposedBy: ctx.actor.userId,
     });
     await audit.change({ action: data.kind === 'reinstatement' ? 'reinstatement.proposed' : 'ending.proposed', subjectType: 'person', subjectId: personId, after: { ...created, checksPassed: checklist.passed } });
+    await tellDeciders(tx, ctx, row, created);
     return created;
   });
 }
@@ -342,6 +344,7 @@ export async function decideEnding(ctx: ServiceContext, personId: string, ending
       ),
     );
     await audit.change({ action: `${before.kind}.${decision}`, subjectType: 'person', subjectId: personId, before, after: { ...updated, body } });
+    await tellProposer(tx, ctx, row, updated, body, decision, bothApproved);
     if (!bothApproved) return { proposal: updated, recorded: false, decision: null };
 
     const result = before.kind === 'reinstatement' ? await voidEnding(tx, ctx, row, updated) : await recordEnding(ctx, row, updated);
@@ -352,6 +355,49 @@ export async function decideEnding(ctx: ServiceContext, personId: string, ending
     await audit.change({ action: `${before.kind}.recorded`, subjectType: 'person', subjectId: personId, after: { proposal: updated, decision: summarise(result.decision) } });
     if (before.kind === 'ending') await produceEndingLetters(tx, ctx, row, updated, today);
     return { proposal: updated, recorded: true, decision: result.decision };
+  });
+}
+
+/**
+ * Work finds people (issue 13): a proposal waits on the deciders of both responsible bodies, so
+ * each hears of it (in the app, and by email through the outbox). Not the proposer.
+ */
+async function tellDeciders(tx: Tx, ctx: ServiceContext, row: PersonRow, proposal: EndingRow): Promise<void> {
+  const orgs = await organisationsOf(tx, ctx.actor.partnershipId);
+  const what = proposal.kind === 'reinstatement' ? 'reinstate' : 'end';
+  for (const body of ['local-authority', 'icb'] as const) {
+    const org = byCode(orgs, body === 'local-authority' ? row.responsibleLocalAuthority : row.responsibleIcb);
+    if (!org) continue;
+    const deciders = await usersWithRoles(tx, ctx.actor.partnershipId, [org.id], endingDeciderRoles(body));
+    await tellEach(tx, deciders, ctx.actor.userId, {
+      partnershipId: ctx.actor.partnershipId,
+      dedupeKey: `ending-proposed:${proposal.id}:${body}`,
+      kind: 'ending-decision-needed',
+      personId: row.id,
+      subject: `A proposal to ${what} ${row.givenName} ${row.familyName}’s section 117 aftercare needs ${org.name}’s decision`,
+      body: `Somebody has proposed to ${what} ${row.givenName} ${row.familyName}’s section 117 aftercare. Both responsible bodies decide separately: ${org.name}’s decision is needed. Open the proposal to approve or decline it.`,
+      link: `/people/${row.id}/endings/${proposal.id}`,
+    });
+  }
+}
+
+/** The proposer asked for a decision: tell them when each body decides. */
+async function tellProposer(tx: Tx, ctx: ServiceContext, row: PersonRow, proposal: EndingRow, body: EndingBody, decision: 'approved' | 'declined', bothApproved: boolean): Promise<void> {
+  if (!proposal.proposedBy) return;
+  const what = proposal.kind === 'reinstatement' ? 'reinstate' : 'end';
+  const outcome = bothApproved
+    ? `Both bodies have approved it, and it has been recorded.`
+    : decision === 'declined'
+      ? `${bodyLabels[body].replace(/^the/, 'The')} declined it, so it will not go ahead.`
+      : `${bodyLabels[body].replace(/^the/, 'The')} approved it. It now waits for ${bodyLabels[body === 'icb' ? 'local-authority' : 'icb']}.`;
+  await tellEach(tx, [{ id: proposal.proposedBy, email: '', name: '' }], ctx.actor.userId, {
+    partnershipId: ctx.actor.partnershipId,
+    dedupeKey: `ending-decided:${proposal.id}:${body}`,
+    kind: 'ending-decided',
+    personId: row.id,
+    subject: `Your proposal to ${what} ${row.givenName} ${row.familyName}’s section 117 aftercare: ${bodyLabels[body]} ${decision === 'approved' ? 'approved' : 'declined'} it`,
+    body: `${outcome} Open the proposal to see the decision and its reasons.`,
+    link: `/people/${row.id}/endings/${proposal.id}`,
   });
 }
 

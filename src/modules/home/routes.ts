@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { activeMembership, roleLabels, type Role } from '../../platform/access/actor.ts';
 import { can } from '../../platform/access/policy.ts';
+import { waitingSummary } from '../work/index.ts';
 
 interface Section {
   id: string;
@@ -75,6 +76,7 @@ export function homeRoutes(app: FastifyInstance): void {
     });
     return reply.render('modules/home/views/home.njk', {
       title: 'Home',
+      ...(await waitingSummary(request.ctx())),
       membership,
       roleNames: membership.roles.map((r) => roleLabels[r]),
       sections,

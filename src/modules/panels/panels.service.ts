@@ -9,7 +9,8 @@
  */
 import { z } from 'zod';
 import { formatPounds, percentToBasisPoints } from '../../domain/funding.ts';
-import { assertCan, can, canOnPerson } from '../../platform/access/policy.ts';
+import { assertCan, can, canOnPerson, rolesGranted } from '../../platform/access/policy.ts';
+import { tellEach, usersWithRoles } from '../../platform/notifications/recipients.ts';
 import type { Role } from '../../platform/access/actor.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import { h1, h2, p as para, summary, table, type Block, type DocumentModel } from '../../platform/documents/model.ts';
@@ -92,6 +93,18 @@ export async function submitPanelCase(ctx: ServiceContext, personId: string, pla
       submittedBy: ctx.actor.userId,
     });
     await audit.change({ action: 'panel-case.submitted', subjectType: 'person', subjectId: personId, after: created });
+    // Work finds people (issue 13): the case waits on the panel, so its members hear of it.
+    const p = await loadPerson(tx, ctx, personId, 'person:read');
+    const panel = await usersWithRoles(tx, ctx.actor.partnershipId, null, rolesGranted('panel:decide'));
+    await tellEach(tx, panel, ctx.actor.userId, {
+      partnershipId: ctx.actor.partnershipId,
+      dedupeKey: `panel-case-submitted:${created.id}`,
+      kind: 'panel-case-waiting',
+      personId,
+      subject: `A funding panel case for ${p.givenName} ${p.familyName} is waiting to be listed`,
+      body: `A case about how the cost of ${p.givenName} ${p.familyName}’s aftercare plan ${plan.planNumber} is shared has been sent to the funding panel. Open it to put it on a meeting’s agenda.`,
+      link: `/panels/cases/${created.id}`,
+    });
     return created;
   });
 }
@@ -231,6 +244,21 @@ export async function decideCase(ctx: ServiceContext, caseId: string, version: n
       carriedInto = await applyPanelDecision(tx, audit, ctx, { personId: before.personId, planId: before.planId, laBasisPoints: decidedBp, basis, panelCaseId: caseId, decidedAt: now });
     }
     await audit.change({ action: 'panel-case.decided', subjectType: 'person', subjectId: before.personId, before, after: { ...after, meetingId: before.meetingId } });
+    // Whoever sent the case asked for this decision: they hear of it.
+    if (before.submittedBy) {
+      const p = await loadPerson(tx, ctx, before.personId, 'person:read');
+      await tellEach(tx, [{ id: before.submittedBy, email: '', name: '' }], ctx.actor.userId, {
+        partnershipId: ctx.actor.partnershipId,
+        dedupeKey: `panel-case-decided:${caseId}:${now.getTime()}`,
+        kind: 'panel-case-decided',
+        personId: before.personId,
+        subject: `The funding panel has ${deferred ? 'deferred' : 'decided'} the case for ${p.givenName} ${p.familyName}`,
+        body: deferred
+          ? `The funding panel deferred the case for ${p.givenName} ${p.familyName} to a later meeting.`
+          : `The funding panel decided the case for ${p.givenName} ${p.familyName}.${carriedInto ? ' A new version of the plan carries the decided split and is waiting for approval; the plan approved before stays in place until then.' : ''} Open the case to see the decision and its reasons.`,
+        link: `/panels/cases/${caseId}`,
+      });
+    }
     return { ...after, carriedInto };
   });
 }

@@ -131,7 +131,7 @@ export async function notifyWaitingBodies(
   p: PersonRow,
   plan: PlanRow,
   waitingFor: AgreementState['waitingFor'],
-  why: 'agreement' | 'panel-version' = 'agreement',
+  why: 'agreement' | 'approval' | 'panel-version' = 'agreement',
 ): Promise<number> {
   let queued = 0;
   const orgs = await findOrganisationsByCode(tx, ctx.actor.partnershipId, [p.responsibleLocalAuthority, p.responsibleIcb].filter((c): c is string => c !== null));
@@ -147,17 +147,21 @@ export async function notifyWaitingBodies(
         {
           partnershipId: ctx.actor.partnershipId,
           dedupeKey: `plan-agreement:${plan.id}:${plan.submittedAt?.getTime() ?? 0}:${w.body}:${u.id}`,
-          kind: why === 'agreement' ? 'plan-agreement-needed' : 'plan-panel-version',
+          kind: why === 'agreement' ? 'plan-agreement-needed' : why === 'approval' ? 'plan-approval-needed' : 'plan-panel-version',
           recipientUserId: u.id,
           personId: p.id,
           subject:
             why === 'agreement'
               ? `Aftercare plan ${plan.planNumber} for ${p.givenName} ${p.familyName} needs ${org.name}’s agreement`
-              : `The funding panel’s decision made aftercare plan ${plan.planNumber} for ${p.givenName} ${p.familyName}: it is waiting for approval`,
+              : why === 'approval'
+                ? `Aftercare plan ${plan.planNumber} for ${p.givenName} ${p.familyName} is waiting for approval`
+                : `The funding panel’s decision made aftercare plan ${plan.planNumber} for ${p.givenName} ${p.familyName}: it is waiting for approval`,
           body:
             why === 'agreement'
               ? `Aftercare plan ${plan.planNumber} for ${p.givenName} ${p.familyName} puts costs on ${org.name}. It cannot be approved until ${org.name} agrees. Open the plan to agree to it or return it for changes.`
-              : `The funding panel decided how the cost of ${p.givenName} ${p.familyName}’s aftercare is shared. Plan ${plan.planNumber} carries the decided split and is waiting for approval; the plan approved before stays in place until then.`,
+              : why === 'approval'
+                ? `Aftercare plan ${plan.planNumber} for ${p.givenName} ${p.familyName} has been submitted. It costs neither body anything, so an approver of either responsible body may approve it. Open the plan to approve it or return it for changes.`
+                : `The funding panel decided how the cost of ${p.givenName} ${p.familyName}’s aftercare is shared. Plan ${plan.planNumber} carries the decided split and is waiting for approval; the plan approved before stays in place until then.`,
           link: `/people/${p.id}/plans/${plan.id}#approve`,
         },
         'email',
@@ -219,12 +223,17 @@ export async function plansAwaitingMyAgreement(ctx: ServiceContext): Promise<Wai
       const mine = planApprovalBodies(ctx.actor, p);
       if (mine.length === 0) continue;
       const state = await agreementStateOf(q, ctx.actor.partnershipId, p, plan);
-      const waitingOnMe = state.waitingFor.find((w) => mine.some((m) => m.body === w.body));
+      // Nobody in particular must agree (it costs neither body anything): any approver of either body may approve it.
+      const waitingOnMe = state.required.length === 0 ? { body: mine[0]!.body, name: bodyNameFor(ctx, mine[0]!.organisationId) } : state.waitingFor.find((w) => mine.some((m) => m.body === w.body));
       if (!waitingOnMe) continue;
       out.push({ personId: p.id, personName: `${p.givenName} ${p.familyName}`, planId: plan.id, planNumber: plan.planNumber, submittedAt: plan.submittedAt, organisationName: waitingOnMe.name });
     }
     return out;
   });
+}
+
+function bodyNameFor(ctx: ServiceContext, organisationId: string): string {
+  return ctx.actor.memberships.find((m) => m.organisationId === organisationId)?.organisationName ?? 'your organisation';
 }
 
 // ---------------------------------------------------------------------------

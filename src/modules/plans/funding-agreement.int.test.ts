@@ -153,11 +153,11 @@ describe('a plan with ICB money needs the ICB’s agreement', () => {
     expect(page.body).toMatch(/data-qa="plan-status">Waiting for the local authority’s agreement/);
     expect(page.body).toContain(`Morgan Price for ${ICB_NAME}`);
 
-    // The council's manager finds it in My work, and was told.
+    // The council's manager finds it in the queue waiting for them, and was told.
     const manager = await signedIn(t, demo.manager);
-    const work = await manager.get('/my-work');
+    const work = await manager.get('/waiting?kind=plan');
     expect(work.statusCode).toBe(200);
-    const waiting = work.body.slice(work.body.indexOf('data-qa="waiting-agreements"'));
+    const waiting = work.body.slice(work.body.indexOf('data-qa="waiting-table"'));
     expect(waiting).toContain(`/people/${personId}/plans/${planId}#approve`);
     const told = await t.database.db.select().from(notification).where(and(eq(notification.recipientUserId, await userId(demo.manager)), eq(notification.kind, 'plan-agreement-needed'), eq(notification.personId, personId)));
     expect(told.length).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
+import { usersWithRoles, type Recipient } from '../../platform/notifications/recipients.ts';
 import { and, asc, desc, eq, inArray, max, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/database.ts';
-import { appUser, membership, organisation } from '../../platform/db/schema.ts';
+import { appUser, organisation } from '../../platform/db/schema.ts';
 import { person } from '../register/index.ts';
 import { aftercarePlan, budgetRequest, fundingAgreementPolicy, planAgreement, planNeed, planService } from './schema.ts';
 
@@ -172,13 +173,8 @@ export async function findOrganisationsByCode(q: DbOrTx, partnershipId: string, 
 }
 
 /** Active users of an organisation holding any of the roles (the body's approvers, to tell them a plan waits on them). */
-export async function findOrganisationUsersWithRoles(q: DbOrTx, partnershipId: string, organisationId: string, roles: string[]): Promise<Array<{ id: string; email: string; name: string }>> {
-  const rows = await q
-    .select({ id: appUser.id, email: appUser.email, name: appUser.displayName, roles: membership.roles })
-    .from(membership)
-    .innerJoin(appUser, eq(appUser.id, membership.userId))
-    .where(and(eq(membership.partnershipId, partnershipId), eq(membership.organisationId, organisationId), eq(appUser.active, true)));
-  return rows.filter((r) => r.roles.some((role) => roles.includes(role))).map(({ id, email, name }) => ({ id, email, name }));
+export async function findOrganisationUsersWithRoles(q: DbOrTx, partnershipId: string, organisationId: string, roles: string[]): Promise<Recipient[]> {
+  return usersWithRoles(q, partnershipId, [organisationId], roles);
 }
 
 /**

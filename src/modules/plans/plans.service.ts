@@ -576,7 +576,8 @@ export async function submitPlan(ctx: ServiceContext, personId: string, planId: 
     await audit.change({ action: 'plan.submitted', subjectType: 'person', subjectId: personId, before, after });
     // Each body that must agree hears that the plan waits on it (issue 13).
     const state = await agreementStateOf(tx, ctx.actor.partnershipId, p, after, parts);
-    await notifyWaitingBodies(tx, ctx, p, after, state.waitingFor);
+    // A plan that costs neither body anything is approved by the local authority's approvers (or the ICB's): they hear too.
+    await notifyWaitingBodies(tx, ctx, p, after, state.required.length === 0 ? [{ body: 'local-authority', name: 'the local authority' }, { body: 'icb', name: 'the ICB' }] : state.waitingFor, state.required.length === 0 ? 'approval' : 'agreement');
     return after;
   });
 }

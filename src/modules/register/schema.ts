@@ -207,7 +207,12 @@ export const task = pgTable(
     /** Who must act: an organisation, and optionally a person in it. */
     ownerOrganisationId: uuid('owner_organisation_id').references(() => organisation.id),
     ownerUserId: uuid('owner_user_id').references(() => appUser.id),
+    /** Or a team of that organisation (a task handed to a team waits in each of its organisation's practitioners' queues). */
+    ownerTeamId: uuid('owner_team_id'),
     dueOn: date('due_on', { mode: 'string' }),
+    /** Put aside until this date, with the reason (it leaves the queue until then; it stays open). */
+    snoozedUntil: date('snoozed_until', { mode: 'string' }),
+    snoozeReason: text('snooze_reason'),
     status: taskStatus('status').notNull().default('open'),
     outcome: text('outcome'),
     completedAt: timestamp('completed_at', { withTimezone: true }),
@@ -221,6 +226,8 @@ export const task = pgTable(
     index('task_person_idx').on(t.partnershipId, t.personId, t.status),
     index('task_owner_idx').on(t.partnershipId, t.ownerOrganisationId, t.status),
     uniqueIndex('task_open_flag_uq').on(t.partnershipId, t.personId, t.flag).where(sql`status = 'open' and flag is not null`),
+    index('task_owner_user_idx').on(t.partnershipId, t.ownerUserId, t.status),
     foreignKey({ columns: [t.partnershipId, t.personId], foreignColumns: [person.partnershipId, person.id] }),
+    foreignKey({ columns: [t.partnershipId, t.ownerTeamId], foreignColumns: [team.partnershipId, team.id] }),
   ],
 );

@@ -11,8 +11,8 @@ import { asString, asVersion, dateFromParts, dateParts, formBody, type FormBody 
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { toGovukErrors } from '../../platform/http/validation.ts';
 import { markMineRead, myNotifications, myUnreadCount, outboxView, retryFromOutbox } from '../../platform/notifications/inbox.ts';
-import { plansAwaitingMyAgreement } from '../plans/index.ts';
 import { listPractitioners } from '../register/index.ts';
+import { waitingSummary } from '../work/index.ts';
 import { statusLabels } from '../register/index.ts';
 import { meetingInvite, londonLocal } from './ics.ts';
 import { createMeeting, getMeeting, listMeetings, meetingKindLabels, meetingKinds, setActionDone } from './meetings.service.ts';
@@ -144,7 +144,7 @@ export function reviewRoutes(app: FastifyInstance): void {
     const teams = await myTeams(ctx);
     const q = parseMyWorkQuery(request.query, teams.map((t) => t.id));
     const today = ctx.today();
-    const [work, unreadNotifications, waitingAgreements] = await Promise.all([loadMyWork(ctx, q, teams.map((t) => t.id), today), unread(ctx), plansAwaitingMyAgreement(ctx)]);
+    const [work, unreadNotifications, waiting] = await Promise.all([loadMyWork(ctx, q, teams.map((t) => t.id), today), unread(ctx), waitingSummary(ctx)]);
     const sortLink = (key: MyWorkQuery['sort']) => myWorkLink(q, { sort: key, order: q.sort === key && q.order === 'asc' ? 'desc' : 'asc' });
     const ariaSort = (key: MyWorkQuery['sort']) => (q.sort === key ? (q.order === 'asc' ? 'ascending' : 'descending') : 'none');
     return reply.render(v('my-work'), {
@@ -153,7 +153,7 @@ export function reviewRoutes(app: FastifyInstance): void {
       work,
       today,
       unreadNotifications,
-      waitingAgreements,
+      ...waiting,
       teamItems: [{ value: '', text: 'All my teams', selected: !q.team }, ...teams.map((t) => ({ value: t.id, text: `${t.name} (${t.organisationName})`, selected: q.team === t.id }))],
       scopeItems: [
         { value: 'me', text: 'People I am lead practitioner for', checked: q.scope === 'me' },

@@ -220,6 +220,16 @@ const endingApprovers: Record<EndingBody, Role[]> = {
   icb: ['commissioner', 'panel-member'],
 };
 
+/** The roles whose holders decide endings for a body (to tell them a proposal waits on them). */
+export function endingDeciderRoles(body: EndingBody): Role[] {
+  return [...endingApprovers[body]];
+}
+
+/** The roles a permission is granted to (to find who can act on work that waits, such as a panel case). */
+export function rolesGranted(permission: Permission): Role[] {
+  return [...grants[permission].roles];
+}
+
 /**
  * Ending section 117 aftercare needs both responsible bodies to be satisfied that the person no
  * longer needs it (MHA 1983 s117(2); rule R9). For `body`, only a team manager, senior
