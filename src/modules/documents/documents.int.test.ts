@@ -145,6 +145,22 @@ describe('documents for the person', () => {
     expect(views.some((v) => (v.after as { statement?: string } | null)?.statement === 'easy-read')).toBe(true);
   });
 
+  it('shows the easy read statement page in 24px (18pt) type with a picture beside every point, credited', async () => {
+    const res = await b.get(`/people/${id}/statement?version=easy-read`);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<article lang="en-GB" data-qa="document" class="app-easy-read">');
+    const points = res.body.split('data-qa="easy-read-point"').slice(1);
+    expect(points.length).toBeGreaterThanOrEqual(30);
+    // Each point: its picture (hidden from screen readers, the text says it all), then its lines.
+    for (const point of points) expect(point).toMatch(/^>\s*<svg width="64" height="64" aria-hidden="true" focusable="false" class="app-pictogram" viewBox="0 0 72 72"/);
+    expect(res.body).not.toContain('id="emoji"');
+    expect(res.body).toContain('Pictures: OpenMoji (openmoji.org), licensed under CC BY-SA 4.0.');
+    // The stylesheet sets easy read text at 24px on every screen size (18pt: above the 16pt floor).
+    const sass = await import('sass');
+    const css = sass.compile('src/platform/views/assets/app.scss', { importers: [new sass.NodePackageImporter()], loadPaths: ['.'], quietDeps: true, logger: sass.Logger.silent, silenceDeprecations: ['import'] }).css;
+    expect(css).toMatch(/\.app-easy-read \.govuk-body,\s*\.app-easy-read \.govuk-body-l,[^{]*\{\s*font-size: 24px;/);
+  });
+
   it('lists the section 117 needs of the person’s approved plan on the statement (provided by the plans module)', async () => {
     const withPlan = await entitledPerson(b, '9990000182');
     const before = await b.get(`/people/${withPlan}/statement?version=standard`);
