@@ -120,7 +120,7 @@ describe('the refund letter', () => {
     date: '2026-01-15',
     person: { givenName: 'Avery', familyName: 'Ashdown', address: '1 Mill Lane, Northvale', postcode: 'ZZ99 3AB', nhsNumber: '9999680003', communicationNeeds: [] as string[] },
     from: { name: 'Northvale Council', contactPhone: '01632 960111', contactEmail: 's117@northvale.example', contactAddress: 'Civic Offices, Northvale' },
-    signOff: { name: 'Sam Okafor', organisation: 'Northvale Council' },
+    signedBy: 'Sam Okafor',
   };
 
   it('is a letter with the same figures as the calculation, each charge on its own', () => {
