@@ -144,4 +144,13 @@ describe('the refund letter', () => {
   it('is in large print when the person’s record asks for it', () => {
     expect(refundLetter({ ...facts, person: { ...facts.person, communicationNeeds: ['large-print'] } }).largePrint).toBe(true);
   });
+
+  it('opens with what the practitioner wrote to the person, and is headed and signed by the same body', () => {
+    const text = plainText(refundLetter({ ...facts, whatToTellThePerson: 'I am sorry you were charged for your support at Mill Lane.' })).split('\n');
+    const dear = text.indexOf('Dear Avery Ashdown,');
+    expect(text[dear + 1]).toBe('I am sorry you were charged for your support at Mill Lane.');
+    expect(text[0]).toBe('Northvale Council');
+    const signed = text.indexOf('Yours sincerely,');
+    expect(text.slice(signed + 1, signed + 3)).toEqual(['Sam Okafor', 'Northvale Council']);
+  });
 });
