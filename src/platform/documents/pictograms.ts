@@ -75,7 +75,7 @@ export interface Shape {
 }
 
 const SHAPE = /<(rect|circle|ellipse|line|polyline|polygon|path)\b([^>]*?)\/?>/g;
-const ATTR = /([a-zA-Z-]+)="([^"]*)"/g;
+const ATTR = /([a-zA-Z][a-zA-Z0-9-]*)="([^"]*)"/g;
 const OTHER_ELEMENT = /<(?!\/?(?:svg|g|rect|circle|ellipse|line|polyline|polygon|path)\b)[a-zA-Z]/;
 
 /** The drawing elements of a shipped pictogram, in painting order. Refuses SVG features the PDF drawer does not support. */
