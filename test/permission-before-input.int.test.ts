@@ -55,6 +55,7 @@ describe('permission before input, in the services', () => {
       personInvolved: true,
       personView: 'Happy to stop.',
       otherCarePlan: 'GP reviews medication every six months.',
+      messageToPerson: 'You are well and settled, so your aftercare is ending.',
     });
     expect(await refusal(decideEnding(practitioner, personId, proposal.id, proposal.version, nonsense))).toBeInstanceOf(ForbiddenError);
   });

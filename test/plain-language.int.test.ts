@@ -76,6 +76,7 @@ async function makeOneOfEveryDocument(): Promise<void> {
     personInvolved: 'yes',
     personView: 'Happy to stop.',
     otherCarePlan: 'GP reviews medication every six months.',
+    messageToPerson: 'You are well and settled, so your aftercare is ending.',
   });
 
   // An ending the rules engine refuses (its only reasons cannot end aftercare).

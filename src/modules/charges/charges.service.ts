@@ -8,7 +8,7 @@ import type { AuditRecorder } from '../../platform/data/door.ts';
 import type { DbOrTx, Tx } from '../../platform/db/database.ts';
 import { renderPdf } from '../../platform/documents/pdf.ts';
 import { fileNameFor, longDate } from '../documents/index.ts';
-import { storeDocument } from '../documents/index.ts';
+import { findOrganisationContactById, storeDocument } from '../documents/index.ts';
 import { refundLetter, REFUND_LETTER_TITLE } from './refund-letter.ts';
 import { InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
@@ -354,11 +354,17 @@ export async function markRefundPaid(ctx: ServiceContext, personId: string, char
  * asks for it), store it with the person's documents (kind "refund-letter") and return it.
  * Producing a letter is a write: person:write.
  */
-export async function produceRefundLetter(ctx: ServiceContext, personId: string, toDate: string): Promise<{ documentId: string; fileName: string; content: Buffer; largePrint: boolean }> {
+export async function produceRefundLetter(ctx: ServiceContext, personId: string, toDate: string, whatToTellThePerson = ''): Promise<{ documentId: string; fileName: string; content: Buffer; largePrint: boolean }> {
   const p = await ctx.data.read((q) => loadPerson(q, ctx, personId, 'person:write'));
+  const message = whatToTellThePerson.trim();
+  if (message.length > 2000) throw new InputError([{ path: 'whatToTellThePerson', message: 'What to tell them must be 2000 characters or fewer' }]);
   const { calculation, rateBasisPoints } = await refundCalculation(ctx, personId, toDate);
   if (calculation.lines.length === 0) throw new InputError([{ path: 'to', message: 'There are no charges to refund, so there is no letter to write' }]);
-  const from = p.responsibleLocalAuthority ? await ctx.data.read((q) => findLetterSender(q, ctx.actor.partnershipId, p.responsibleLocalAuthority!)) : null;
+  // The letter comes from the body of whoever signs it (issue 13, item 5): their own organisation.
+  const membership = activeMembership(ctx.actor);
+  const from =
+    (await ctx.data.read((q) => findOrganisationContactById(q, ctx.actor.partnershipId, membership?.organisationId ?? null))) ??
+    (p.responsibleLocalAuthority ? await ctx.data.read((q) => findLetterSender(q, ctx.actor.partnershipId, p.responsibleLocalAuthority!)) : null);
   const today = ctx.today();
   const largePrint = p.communicationNeeds.includes('large-print');
   const doc = refundLetter({
@@ -366,8 +372,9 @@ export async function produceRefundLetter(ctx: ServiceContext, personId: string,
     rateBasisPoints,
     date: today,
     person: p,
-    from,
-    signOff: { name: ctx.actor.displayName, organisation: activeMembership(ctx.actor)?.organisationName ?? from?.name ?? '' },
+    from: from ?? { name: membership?.organisationName ?? 'Aftercare', contactPhone: null, contactEmail: null, contactAddress: null },
+    signedBy: ctx.actor.displayName,
+    whatToTellThePerson: message || null,
   });
   const content = await renderPdf(doc);
   const fileName = fileNameFor(`${REFUND_LETTER_TITLE}${largePrint ? ' large print' : ''}`, today);

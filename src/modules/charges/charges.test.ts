@@ -120,7 +120,7 @@ describe('the refund letter', () => {
     date: '2026-01-15',
     person: { givenName: 'Avery', familyName: 'Ashdown', address: '1 Mill Lane, Northvale', postcode: 'ZZ99 3AB', nhsNumber: '9999680003', communicationNeeds: [] as string[] },
     from: { name: 'Northvale Council', contactPhone: '01632 960111', contactEmail: 's117@northvale.example', contactAddress: 'Civic Offices, Northvale' },
-    signOff: { name: 'Sam Okafor', organisation: 'Northvale Council' },
+    signedBy: 'Sam Okafor',
   };
 
   it('is a letter with the same figures as the calculation, each charge on its own', () => {
@@ -143,5 +143,14 @@ describe('the refund letter', () => {
 
   it('is in large print when the person’s record asks for it', () => {
     expect(refundLetter({ ...facts, person: { ...facts.person, communicationNeeds: ['large-print'] } }).largePrint).toBe(true);
+  });
+
+  it('opens with what the practitioner wrote to the person, and is headed and signed by the same body', () => {
+    const text = plainText(refundLetter({ ...facts, whatToTellThePerson: 'I am sorry you were charged for your support at Mill Lane.' })).split('\n');
+    const dear = text.indexOf('Dear Avery Ashdown,');
+    expect(text[dear + 1]).toBe('I am sorry you were charged for your support at Mill Lane.');
+    expect(text[0]).toBe('Northvale Council');
+    const signed = text.indexOf('Yours sincerely,');
+    expect(text.slice(signed + 1, signed + 3)).toEqual(['Sam Okafor', 'Northvale Council']);
   });
 });

@@ -19,9 +19,12 @@ export interface RefundLetterFacts {
   /** ISO date of the letter. */
   date: string;
   person: { givenName: string; familyName: string; address: string | null; postcode: string | null; nhsNumber: string; communicationNeeds: readonly string[] };
-  /** The organisation refunding: the responsible local authority where known. */
-  from: OrganisationContact | null;
-  signOff: { name: string; organisation: string };
+  /** The organisation the letter comes from: the body of whoever signs it. */
+  from: OrganisationContact;
+  /** Who signs it, for `from`. */
+  signedBy: string;
+  /** What to tell the person, written to them (opens the letter). */
+  whatToTellThePerson?: string | null;
 }
 
 const period = (from: string, to: string) => (from === to ? longDate(from) : `${longDate(from)} to ${longDate(to)}`);
@@ -30,14 +33,12 @@ export function refundLetter(facts: RefundLetterFacts): DocumentModel {
   const c = facts.calculation;
   const rate = `${basisPointsToPercent(facts.rateBasisPoints)}%`;
   const to = longDate(c.toDate);
-  const contact = facts.from
-    ? [facts.from.contactPhone ? `telephone ${facts.from.contactPhone}` : '', facts.from.contactEmail ? `email ${facts.from.contactEmail}` : ''].filter(Boolean).join(' or ')
-    : '';
+  const contact = [facts.from.contactPhone ? `telephone ${facts.from.contactPhone}` : '', facts.from.contactEmail ? `email ${facts.from.contactEmail}` : ''].filter(Boolean).join(' or ');
   const doc: DocumentModel = {
     title: REFUND_LETTER_TITLE,
     language: 'en-GB',
     subject: 'Section 117 aftercare is free: charges refunded with interest',
-    author: facts.from?.name ?? facts.signOff.organisation,
+    author: facts.from.name,
     blocks: [
       h1(REFUND_LETTER_TITLE),
       p('Section 117 aftercare is free. Nobody may charge you for it (section 117 of the Mental Health Act 1983; R v Manchester City Council, ex parte Stennett, House of Lords, 2002).'),
@@ -73,8 +74,8 @@ export function refundLetter(facts: RefundLetterFacts): DocumentModel {
     recipient: { name: `${facts.person.givenName} ${facts.person.familyName}`, address: facts.person.address, postcode: facts.person.postcode },
     date: facts.date,
     nhsNumber: facts.person.nhsNumber,
-    from: facts.from,
-    signOff: facts.signOff,
+    from: [{ body: facts.from, signedBy: facts.signedBy }],
+    whatToTellThePerson: facts.whatToTellThePerson ?? null,
     covering: [
       'I am writing about charges you paid for services that are part of your section 117 aftercare.',
       `Section 117 aftercare is free, so we are refunding these charges in full, with interest: ${formatPounds(c.totalPence)} in all. The details are on the next page.`,

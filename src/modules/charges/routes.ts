@@ -194,7 +194,7 @@ export function chargesRoutes(app: FastifyInstance): void {
     const body = formBody(request.body);
     const chosen = refundDate({ to: asString(body.to) });
     if (!chosen.iso) throw new InputError([{ path: 'to', message: chosen.error! }]);
-    const letter = await produceRefundLetter(request.ctx(), request.params.personId, chosen.iso);
+    const letter = await produceRefundLetter(request.ctx(), request.params.personId, chosen.iso, asString(body.whatToTellThePerson));
     return reply
       .header('Content-Disposition', `attachment; filename="${letter.fileName}"`)
       .header('Cache-Control', 'no-store')

@@ -80,7 +80,8 @@ describe('documents for the person', () => {
 
     const res = await b.post(`/people/${id}/documents/statement`, { version: 'easy-read' });
     expect(res.statusCode, res.body.slice(0, 3000)).toBe(302);
-    expect(res.headers.location).toBe(`/people/${id}/documents`);
+    // The page after producing offers to record that it was given (issue 13: was the plain documents page).
+    expect(res.headers.location).toMatch(new RegExp(`^/people/${id}/documents\\?produced=[0-9a-f-]{36}#produced$`));
     const list = await b.get(`/people/${id}/documents`);
     expect(list.body).toContain('Your section 117 aftercare (easy read) has been produced');
 
@@ -145,6 +146,22 @@ describe('documents for the person', () => {
     expect(views.some((v) => (v.after as { statement?: string } | null)?.statement === 'easy-read')).toBe(true);
   });
 
+  it('shows the easy read statement page in 24px (18pt) type with a picture beside every point, credited', async () => {
+    const res = await b.get(`/people/${id}/statement?version=easy-read`);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<article lang="en-GB" data-qa="document" class="app-easy-read">');
+    const points = res.body.split('data-qa="easy-read-point"').slice(1);
+    expect(points.length).toBeGreaterThanOrEqual(30);
+    // Each point: its picture (hidden from screen readers, the text says it all), then its lines.
+    for (const point of points) expect(point).toMatch(/^>\s*<svg width="64" height="64" aria-hidden="true" focusable="false" class="app-pictogram" viewBox="0 0 72 72"/);
+    expect(res.body).not.toContain('id="emoji"');
+    expect(res.body).toContain('Pictures: OpenMoji (openmoji.org), licensed under CC BY-SA 4.0.');
+    // The stylesheet sets easy read text at 24px on every screen size (18pt: above the 16pt floor).
+    const sass = await import('sass');
+    const css = sass.compile('src/platform/views/assets/app.scss', { importers: [new sass.NodePackageImporter()], loadPaths: ['.'], quietDeps: true, logger: sass.Logger.silent, silenceDeprecations: ['import'] }).css;
+    expect(css).toMatch(/\.app-easy-read \.govuk-body,\s*\.app-easy-read \.govuk-body-l,[^{]*\{\s*font-size: 24px;/);
+  });
+
   it('lists the section 117 needs of the person’s approved plan on the statement (provided by the plans module)', async () => {
     const withPlan = await entitledPerson(b, '9990000182');
     const before = await b.get(`/people/${withPlan}/statement?version=standard`);
@@ -168,6 +185,54 @@ describe('documents for the person', () => {
     expect(after.statusCode).toBe(200);
     expect(after.body).toContain('Your current plan says your section 117 needs are:');
     expect(after.body).toContain('Somewhere safe to live with support');
+  });
+
+  it('says what format their record asks for, and after producing offers to record it as given, with the format filled in', async () => {
+    const easy = await entitledPerson(b, '9990000204', { communicationNeeds: ['easy-read'] });
+    const page = await b.get(`/people/${easy}/documents`);
+    expect(page.body).toMatch(/Format their record asks for\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*Easy read\s*<\/dd>/);
+    expect(page.body).not.toContain('data-qa="record-given-offer"');
+
+    const res = await b.post(`/people/${easy}/documents/statement`, { version: 'easy-read' });
+    expect(res.statusCode, res.body.slice(0, 2000)).toBe(302);
+    const [doc] = await documentsOf(easy);
+    const after = await b.get(res.headers.location as string);
+    expect(after.body).toContain('data-qa="record-given-offer"');
+    const href = `/people/${easy}/information-given/new?document=${doc!.id}&amp;subject=rights-statement&amp;format=easy-read`;
+    expect(after.body).toContain(`href="${href}"`);
+    expect(after.body).toContain('Record that you gave this to them');
+
+    const form = await b.get(href.replaceAll('&amp;', '&'));
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toMatch(/value="rights-statement" checked/);
+    expect(form.body).toMatch(/value="easy-read" checked/);
+    expect(form.body).toMatch(new RegExp(`value="${doc!.id}" selected`));
+    expect(form.body).not.toMatch(/\d{4}-\d{2}-\d{2}</);
+    const version = /name="version" value="(\d+)"/.exec(form.body)![1]!;
+    const saved = await b.post(`/people/${easy}/information-given/new`, { subject: 'rights-statement', format: 'easy-read', language: 'English', documentId: doc!.id, understood: 'yes', offerAgain: 'no', version, ...dateForm('givenOn', '2025-03-06') });
+    expect(saved.statusCode, saved.body.slice(0, 2000)).toBe(302);
+    expect((await personRow(easy)).rightsGivenInWritingOn).toBe('2025-03-06');
+  });
+
+  it('puts the covering letter on the producer’s own letterhead, signed by them for it, opening with what they wrote to the person', async () => {
+    // The trust's practitioner, who recorded this person's detention and discharge.
+    const trust = await signedIn('trust@demo.aftercare.example');
+    const id = await entitledPerson(trust, '9990000239');
+    const res = await trust.post(`/people/${id}/documents/statement`, {
+      version: 'standard',
+      coveringLetter: 'yes',
+      whatToTellThePerson: 'Thank you for seeing me on the ward today. This is the statement about your rights we talked about.',
+    });
+    expect(res.statusCode, res.body.slice(0, 2000)).toBe(302);
+    const [letter] = (await documentsOf(id)).filter((d) => d.kind === 'letter');
+    const pdf = await extractPdf(letter!.content);
+    const trustName = 'Northvale and Southmere Mental Health NHS Foundation Trust';
+    const head = pdf.text.slice(0, pdf.text.indexOf('Dear '));
+    expect(head.split('\n')[0]).toContain(trustName);
+    expect(head).not.toContain('Northvale Council');
+    const afterDear = pdf.text.slice(pdf.text.indexOf('Dear '));
+    expect(afterDear.split('\n')[1]).toBe('Thank you for seeing me on the ward today. This is the statement about your rights we talked about.');
+    expect(afterDear).toContain(`Yours sincerely,\nLee Ashworth ${trustName}`);
   });
 
   it('records the rights statement given in easy read, and sets the date rights were last given in writing', async () => {

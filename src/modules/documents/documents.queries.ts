@@ -166,6 +166,19 @@ export async function findOrganisationContact(q: DbOrTx, partnershipId: string, 
   return row ?? { name: organisationLabel(code, referenceName), contactPhone: null, contactEmail: null, contactAddress: null };
 }
 
+/** An organisation's contact details by its id: the body a member writes a letter for. */
+export async function findOrganisationContactById(q: DbOrTx, partnershipId: string, organisationId: string | null): Promise<OrganisationContact | null> {
+  if (!organisationId) return null;
+  const row = (
+    await q
+      .select({ name: organisation.name, contactPhone: organisation.contactPhone, contactEmail: organisation.contactEmail, contactAddress: organisation.contactAddress })
+      .from(organisation)
+      .where(and(eq(organisation.partnershipId, partnershipId), eq(organisation.id, organisationId)))
+      .limit(1)
+  )[0];
+  return row ?? null;
+}
+
 export async function findOrganisationNames(q: DbOrTx, partnershipId: string): Promise<Array<{ code: string; onsCode: string | null; name: string }>> {
   return q.select({ code: organisation.code, onsCode: organisation.onsCode, name: organisation.name }).from(organisation).where(eq(organisation.partnershipId, partnershipId));
 }

@@ -16,6 +16,7 @@ import {
   findDocumentSummaries,
   findInformationGiven,
   findOrganisationContact,
+  findOrganisationContactById,
   findOrganisationNames,
   insertInformationGiven,
   latestRightsGivenInWriting,
@@ -133,26 +134,47 @@ export interface ProducedDocument {
   upgradedToLargePrint: boolean;
 }
 
+/** What to tell the person in a covering letter: written to them, plain English, optional. */
+const whatToTellSchema = z
+  .string()
+  .trim()
+  .max(2000, 'What to tell them must be 2000 characters or fewer')
+  .optional()
+  .transform((v) => (v ? v : null));
+
 /**
  * Produce the statement as a tagged PDF and store it. Refused (StatementNotAvailableError, 422)
  * unless the person is entitled or pending. With `coveringLetter`, the statement follows a
- * letter to the person's address from the responsible local authority.
+ * letter to the person's address from the producer's own organisation, signed by them for it
+ * (the letterhead and the signature are the same body), opening with what they wrote to the
+ * person (`whatToTellThePerson`).
  */
-export async function produceStatement(ctx: ServiceContext, personId: string, options: { version: StatementVersion; coveringLetter: boolean }): Promise<ProducedDocument> {
+export async function produceStatement(
+  ctx: ServiceContext,
+  personId: string,
+  options: { version: StatementVersion; coveringLetter: boolean; whatToTellThePerson?: string },
+): Promise<ProducedDocument> {
   const today = ctx.today();
   return ctx.data.transaction(async (tx) => {
     const row = await loadPerson(tx, ctx, personId, 'person:write');
+    const whatToTell = parseInput(z.object({ whatToTellThePerson: whatToTellSchema }), { whatToTellThePerson: options.whatToTellThePerson }).whatToTellThePerson;
     const facts = await statementFacts(tx, row, today);
     const statement = effectiveStatement(facts, options.version, row.communicationNeeds);
     let model = statement.model;
     if (options.coveringLetter) {
-      const from = facts.localAuthority ?? facts.icb;
+      const membership = activeMembership(ctx.actor);
+      const body = (await findOrganisationContactById(tx, ctx.actor.partnershipId, membership?.organisationId ?? null)) ?? {
+        name: membership?.organisationName ?? facts.localAuthority?.name ?? 'Aftercare',
+        contactPhone: null,
+        contactEmail: null,
+        contactAddress: null,
+      };
       model = wrapInLetter(model, {
         recipient: { name: facts.personName, address: row.address, postcode: row.postcode },
         date: today,
         nhsNumber: row.nhsNumber,
-        from,
-        signOff: { name: ctx.actor.displayName, organisation: activeMembership(ctx.actor)?.organisationName ?? from?.name ?? '' },
+        from: [{ body, signedBy: ctx.actor.displayName }],
+        whatToTellThePerson: whatToTell,
         easyRead: options.version === 'easy-read',
         communicationNeeds: row.communicationNeeds,
       });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { plainText } from '../../platform/documents/model.ts';
 import { renderPdf } from '../../platform/documents/pdf.ts';
 import { extractPdf } from '../../platform/documents/testing/pdf-text.ts';
 import { letterFormat, wrapInLetter, type LetterDetails } from './letter.ts';
@@ -10,9 +11,9 @@ const letter: LetterDetails = {
   recipient: { name: 'Alex Testperson', address: '1 Test Street, Northvale', postcode: 'ZZ99 1AA' },
   date: '2026-03-01',
   nhsNumber: '9990000018',
-  from: northvale,
-  signOff: { name: 'Sam Okafor', organisation: 'Northvale Council' },
+  from: [{ body: northvale, signedBy: 'Sam Okafor' }],
 };
+const icb = { name: 'NHS Northvale and Southmere Integrated Care Board', contactPhone: '01632 960100', contactEmail: null, contactAddress: '1 Market Street, Northvale NV1 1AA' };
 
 describe('letters in the person’s format', () => {
   it('reads the recorded communication needs', () => {
@@ -33,6 +34,33 @@ describe('letters in the person’s format', () => {
     expect(pdf.pages[0]).toContain('Sam Okafor');
     expect(pdf.pages[0]).not.toContain('What section 117 aftercare is');
     expect(pdf.text).toContain('What section 117 aftercare is');
+  });
+
+  it('is headed and signed by the same body; a joint letter names both bodies at the top and has a signatory for each', async () => {
+    const single = await extractPdf(await renderPdf(wrapInLetter(buildStatement(facts, 'standard'), letter)));
+    const firstPage = single.spokenPages[0]!;
+    expect(firstPage.split('\n')[0]).toBe('Northvale Council Civic Offices 2 Market Street Northvale NV1 2AA');
+    expect(firstPage).toContain('Yours sincerely,\nSam Okafor Northvale Council');
+    expect(firstPage).not.toContain('Integrated Care Board');
+
+    const joint = wrapInLetter(buildStatement(facts, 'standard'), { ...letter, from: [{ body: northvale, signedBy: 'Alex Mensah' }, { body: icb, signedBy: 'Morgan Price' }] });
+    expect(joint.author).toBe('Northvale Council and NHS Northvale and Southmere Integrated Care Board');
+    const pdf = await extractPdf(await renderPdf(joint));
+    const lines = pdf.spokenPages[0]!.split('\n');
+    const dear = lines.indexOf('Dear Alex Testperson,');
+    const head = lines.slice(0, dear).join('\n');
+    expect(head).toContain('A joint letter from Northvale Council and NHS Northvale and Southmere Integrated Care Board');
+    expect(head).toContain('Northvale Council Civic Offices');
+    expect(head).toContain('NHS Northvale and Southmere Integrated Care Board 1 Market Street');
+    const signatures = lines.slice(lines.indexOf('Yours sincerely,') + 1);
+    expect(signatures.slice(0, 2)).toEqual(['Alex Mensah Northvale Council', 'Morgan Price NHS Northvale and Southmere Integrated Care Board']);
+  });
+
+  it('opens with what the practitioner wrote to the person, straight after "Dear"', () => {
+    const doc = wrapInLetter(buildStatement(facts, 'standard'), { ...letter, whatToTellThePerson: 'Thank you for meeting me on Tuesday.\n\nHere is the statement we talked about.' });
+    const text = plainText(doc).split('\n');
+    const dear = text.indexOf('Dear Alex Testperson,');
+    expect(text.slice(dear + 1, dear + 3)).toEqual(['Thank you for meeting me on Tuesday.', 'Here is the statement we talked about.']);
   });
 
   it('is in large print when the person’s record asks for it', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderPdf } from '../../platform/documents/pdf.ts';
 import { extractPdf } from '../../platform/documents/testing/pdf-text.ts';
+import { plainText } from '../../platform/documents/model.ts';
 import { buildPlanDocument, type PlanForDocument } from './plan-document.ts';
 
 const plan: PlanForDocument = {
@@ -69,5 +70,52 @@ describe('the plan as a document', () => {
     expect(doc.largePrint).toBe(true);
     const pdf = await extractPdf(await renderPdf(doc));
     expect(Math.min(...pdf.fontSizes)).toBeGreaterThanOrEqual(18);
+  });
+
+  it('is written to the person: staff reasoning about them is not printed, and empty sections are left out, never "Not recorded"', async () => {
+    const sparse: PlanForDocument = {
+      ...plan,
+      plan: { ...plan.plan, wrap: null, carersInvolved: null, carerAssessment: '  ', advocacy: [], participants: null, goals: null },
+      needs: [{ ...plan.needs[0]!, personWords: null, testsRationale: 'Her last two relapses followed missed medication; she lacks insight.' }],
+      services: [{ ...plan.services[0]!, splitBasis: 'Mostly social care per CPN case note 14/3', topUp: null }],
+    };
+    const doc = buildPlanDocument(sparse);
+    const pdf = await extractPdf(await renderPdf(doc));
+    for (const text of [plainText(doc), pdf.text]) {
+      expect(text).not.toContain('Not recorded');
+      expect(text).not.toContain('Her last two relapses');
+      expect(text).not.toContain('CPN case note');
+      expect(text).not.toMatch(/\b(she|her|he|his)\b/i);
+      expect(text).not.toContain('Your carers');
+      expect(text).not.toContain('Wellness Recovery Action Plan');
+      expect(text).not.toContain('advocacy');
+      expect(text).not.toContain('Who helped make this plan');
+      expect(text).not.toContain('Your goals');
+      // What was answered is there, and spoken to "you".
+      expect(text).toContain('Your section 117 aftercare plan, Alex Testperson');
+      expect(text).toContain('What matters to you');
+      expect(text).toContain('I want to keep my flat and see my sister.');
+      expect(text).toContain('What you want to achieve');
+      expect(text).toContain('Your needs');
+      expect(text).toContain('Your services');
+    }
+  });
+
+  it('keeps every heading with what follows it: none is left at the foot of a page', async () => {
+    const many: PlanForDocument = {
+      ...plan,
+      needs: Array.from({ length: 9 }, (_, i) => ({ ...plan.needs[0]!, domainLabel: `Domain ${i + 1}` })),
+      services: Array.from({ length: 9 }, (_, i) => ({ ...plan.services[0]!, serviceType: `Service type ${i + 1}` })),
+    };
+    for (const largePrint of [false, true]) {
+      const doc = buildPlanDocument(many, { largePrint });
+      const headings = new Set(doc.blocks.flatMap((b) => (b.kind === 'heading' ? [b.text] : [])));
+      const pdf = await extractPdf(await renderPdf(doc));
+      expect(pdf.pageCount).toBeGreaterThan(3);
+      pdf.spokenPages.slice(0, -1).forEach((page, i) => {
+        const last = page.trim().split('\n').at(-1)!;
+        expect(headings.has(last), `page ${i + 1}${largePrint ? ' (large print)' : ''} ends with the heading "${last}"`).toBe(false);
+      });
+    }
   });
 });

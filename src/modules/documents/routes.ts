@@ -4,7 +4,8 @@ import { formatNhsNumber } from '../../domain/nhs-number.ts';
 import { ForbiddenError, InputError } from '../../platform/errors/errors.ts';
 import { asBoolean, asString, asVersion, dateFromParts, dateParts, formBody, type FormBody } from '../../platform/http/forms.ts';
 import { toGovukErrors, type GovukErrors } from '../../platform/http/validation.ts';
-import { engagementLabels } from '../register/index.ts';
+import { govukDate } from '../../platform/plain-language.ts';
+import { communicationNeedLabels, engagementLabels } from '../register/index.ts';
 import { flagLabels, legalStatusLabels, statusLabels, statusTagClasses } from '../register/index.ts';
 import { getDocument, getDocumentsPage, getStatement, produceStatement, recordInformationGiven } from './documents.service.ts';
 import {
@@ -61,10 +62,29 @@ function personHeader(page: PageData, currentPath: string) {
   };
 }
 
+/** What the person's record asks for (Accessible Information Standard), in words: "Easy read", "Large print and Braille". */
+function formatsAskedFor(communicationNeeds: readonly string[]): string {
+  const labels = communicationNeeds.map((n) => communicationNeedLabels[n as keyof typeof communicationNeedLabels] ?? n);
+  if (labels.length === 0) return 'Standard print: no communication needs are recorded';
+  return labels.length === 1 ? labels[0]! : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)!}`;
+}
+
+/** The link that records a produced statement as given, with what it was and its format filled in. */
+function recordGivenHref(personId: string, doc: { id: string; accessibleFormat: string }): string {
+  const format = (informationFormats as readonly string[]).includes(doc.accessibleFormat) ? doc.accessibleFormat : 'standard';
+  return `/people/${personId}/information-given/new?document=${doc.id}&subject=rights-statement&format=${format}`;
+}
+
 async function renderDocumentsPage(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, extra: { errors?: GovukErrors } = {}) {
   const page = await getDocumentsPage(request.ctx(), request.params.id);
   const p = page.person;
+  const producedId = asString((request.query as { produced?: string } | undefined)?.produced);
+  const produced = producedId ? page.documents.find((d) => d.id === producedId && (d.kind === 'statement' || d.kind === 'letter')) : undefined;
   return reply.render(v('documents'), {
+    recordAsksFor: formatsAskedFor(p.communicationNeeds),
+    preferredLanguage: p.preferredLanguage,
+    interpreterNeeded: p.interpreterNeeded,
+    produced: produced && page.canWrite ? { title: produced.title, formatLabel: informationFormatLabels[produced.accessibleFormat as InformationFormat] ?? produced.accessibleFormat, href: recordGivenHref(p.id, produced) } : null,
     title: `Documents: ${p.givenName} ${p.familyName}`,
     ...personHeader(page, `/people/${p.id}/documents`),
     canWrite: page.canWrite,
@@ -118,7 +138,7 @@ function renderInformationForm(reply: FastifyReply, page: PageData, values: Retu
     understoodItems: understoodAnswers.map((u) => ({ value: u, text: understoodLabels[u], checked: values.understood === u })),
     documentItems: [
       { value: '', text: 'None', selected: !values.documentId },
-      ...page.documents.map((d) => ({ value: d.id, text: `${d.title} (${accessibleFormatLabels[d.accessibleFormat] ?? d.accessibleFormat}), ${d.createdAt.toISOString().slice(0, 10)}`, selected: values.documentId === d.id })),
+      ...page.documents.map((d) => ({ value: d.id, text: `${d.title} (${accessibleFormatLabels[d.accessibleFormat] ?? d.accessibleFormat}), ${govukDate(d.createdAt)}`, selected: values.documentId === d.id })),
     ],
     errors,
   });
@@ -131,7 +151,7 @@ function contentDisposition(fileName: string): string {
 }
 
 export function documentsRoutes(app: FastifyInstance): void {
-  app.get<{ Params: { id: string } }>('/people/:id/documents', async (request, reply) => renderDocumentsPage(request, reply));
+  app.get<{ Params: { id: string }; Querystring: { produced?: string } }>('/people/:id/documents', async (request, reply) => renderDocumentsPage(request, reply));
 
   // Produce the statement as a PDF: stored, then back to the list with a banner.
   app.post<{ Params: { id: string } }>('/people/:id/documents/statement', async (request, reply) => {
@@ -139,16 +159,21 @@ export function documentsRoutes(app: FastifyInstance): void {
     const version = asString(body.version);
     try {
       if (!isStatementVersion(version)) throw new InputError([{ path: 'version', message: 'Select which version of the statement to produce' }]);
-      const produced = await produceStatement(request.ctx(), request.params.id, { version, coveringLetter: asString(body.coveringLetter) === 'yes' });
+      const produced = await produceStatement(request.ctx(), request.params.id, {
+        version,
+        coveringLetter: asString(body.coveringLetter) === 'yes',
+        whatToTellThePerson: asString(body.whatToTellThePerson),
+      });
       request.session.flash = {
         type: 'success',
-        text: `${produced.title} has been produced${produced.upgradedToLargePrint ? ' in large print, as their record asks' : ''} and stored. Record below when you give it to them.`,
+        text: `${produced.title} has been produced${produced.upgradedToLargePrint ? ' in large print, as their record asks' : ''} and stored.`,
       };
-      return await reply.redirect(`/people/${request.params.id}/documents`);
+      // The page after offers to record that it was given, in its format.
+      return await reply.redirect(`/people/${request.params.id}/documents?produced=${produced.id}#produced`);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       reply.status(422);
-      return renderDocumentsPage(request, reply, { errors: toGovukErrors(error.issues, fieldIds) });
+      return renderDocumentsPage(request, reply, { errors: toGovukErrors(error.issues, { ...fieldIds, whatToTellThePerson: 'whatToTellThePerson' }) });
     }
   });
 
@@ -187,11 +212,20 @@ export function documentsRoutes(app: FastifyInstance): void {
   });
 
   // ---- Information given
-  app.get<{ Params: { id: string }; Querystring: { document?: string } }>('/people/:id/information-given/new', async (request, reply) => {
+  app.get<{ Params: { id: string }; Querystring: { document?: string; subject?: string; format?: string } }>('/people/:id/information-given/new', async (request, reply) => {
     const page = await getDocumentsPage(request.ctx(), request.params.id);
     if (!page.canWrite) throw new ForbiddenError();
     const p = page.person;
-    const values = { ...informationValues({}), language: p.preferredLanguage, documentId: asString(request.query.document) };
+    // Filled in from the link offered after producing a statement: what it was, its format, the stored document.
+    const subject = asString(request.query.subject);
+    const format = asString(request.query.format);
+    const values = {
+      ...informationValues({}),
+      language: p.preferredLanguage,
+      documentId: asString(request.query.document),
+      ...((informationSubjects as readonly string[]).includes(subject) ? { subject } : {}),
+      ...((informationFormats as readonly string[]).includes(format) ? { format } : {}),
+    };
     return renderInformationForm(reply, page, values, null, p.version);
   });
 

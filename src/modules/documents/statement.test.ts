@@ -3,6 +3,7 @@ import { sentenceStats } from '../../domain/readability.ts';
 import { plainText } from '../../platform/documents/model.ts';
 import { renderPdf } from '../../platform/documents/pdf.ts';
 import { extractPdf } from '../../platform/documents/testing/pdf-text.ts';
+import { isPictogram, pictogramFile, PICTOGRAM_CREDIT } from '../../platform/documents/pictograms.ts';
 import { buildStatement, StatementNotAvailableError, type StatementFacts } from './statement.ts';
 
 const northvale = { name: 'Northvale Council', contactPhone: '01632 960111', contactEmail: 'section117.e06000901@demo.aftercare.example', contactAddress: 'Northvale Council, Civic Offices, 2 Market Street, Northvale NV1 2AA' };
@@ -77,6 +78,32 @@ describe('the statement of entitlement', () => {
     expect(stats.averageWordsPerSentence).toBeLessThan(15);
     // The longest "sentence" is a postal address (one paragraph of short lines).
     expect(stats.longestSentenceWords).toBeLessThanOrEqual(20);
+  });
+
+  it('is a real easy read statement: type at least 16pt, a picture beside every point, one short idea per line, under 15 words a sentence', async () => {
+    const doc = buildStatement(facts, 'easy-read');
+    // A picture per point: everything but the headings and the picture credit is a point with a shipped picture.
+    const body = doc.blocks.filter((b) => b.kind !== 'heading');
+    const points = body.filter((b) => b.kind === 'point');
+    expect(points.length).toBeGreaterThanOrEqual(30);
+    expect(body.filter((b) => b.kind !== 'point')).toEqual([{ kind: 'paragraph', text: PICTOGRAM_CREDIT }]);
+    for (const b of points) {
+      expect(isPictogram(b.picture)).toBe(true);
+      expect(pictogramFile(b.picture)).toMatch(/^<svg[^>]*viewBox="0 0 72 72"/);
+      // One idea per line: each line is short, and at most two very short sentences ("Yes. You get …").
+      for (const line of b.lines) {
+        const stats = sentenceStats(line);
+        expect(stats.sentences, line).toBeLessThanOrEqual(2);
+        expect(stats.longestSentenceWords, line).toBeLessThanOrEqual(15);
+      }
+    }
+    const pdf = await extractPdf(await renderPdf(doc));
+    expect(Math.min(...pdf.fontSizes)).toBeGreaterThanOrEqual(16);
+    const stats = sentenceStats(pdf.text);
+    expect(stats.averageWordsPerSentence).toBeLessThan(15);
+    expect(pdf.text).toContain(PICTOGRAM_CREDIT);
+    // The pictures are decoration (the text says it all): no figure for a screen reader to stop at.
+    expect(pdf.structureRoles).not.toContain('Figure');
   });
 
   it('makes the large print version 18pt or larger throughout', async () => {

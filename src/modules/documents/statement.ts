@@ -1,4 +1,5 @@
-import { h1, h2, h3, inset, list, p, summary, type Block, type DocumentModel } from '../../platform/documents/model.ts';
+import { h1, h2, h3, inset, list, p, point, strongPoint, summary, type Block, type DocumentModel } from '../../platform/documents/model.ts';
+import { PICTOGRAM_CREDIT } from '../../platform/documents/pictograms.ts';
 import { InputError } from '../../platform/errors/errors.ts';
 import { longDate, type OrganisationContact } from './format.ts';
 
@@ -8,7 +9,8 @@ import { longDate, type OrganisationContact } from './format.ts';
  * Accessible Information Standard):
  *  - standard: the full statement;
  *  - easy-read: short sentences (under 15 words on average), plain words, one idea per
- *    sentence, headings as questions, "you" throughout;
+ *    line, headings as questions, "you" throughout, a picture beside each point and every
+ *    piece of text 16pt or larger;
  *  - large-print: the standard statement in 18pt or larger.
  *
  * What it says, and where that comes from (see the domain brief):
@@ -81,16 +83,9 @@ const ombudsmen = {
   nhs: { name: 'Parliamentary and Health Service Ombudsman', web: 'www.ombudsman.org.uk' },
 };
 
-function contactBlocks(body: OrganisationContact | null, role: string, easy: boolean): Block[] {
+function contactBlocks(body: OrganisationContact | null, role: string): Block[] {
   if (!body) return [];
   const blocks: Block[] = [h3(`${body.name} (${role})`)];
-  if (easy) {
-    if (body.contactPhone) blocks.push(p(`Phone: ${body.contactPhone}.`));
-    if (body.contactEmail) blocks.push(p(`Email: ${body.contactEmail}`));
-    if (body.contactAddress) blocks.push(p(`Write to:\n${body.contactAddress.split(/\s*,\s*/).join('\n')}`));
-    if (!body.contactPhone && !body.contactEmail && !body.contactAddress) blocks.push(p('Ask your worker how to contact them.'));
-    return blocks;
-  }
   const rows = [
     ...(body.contactPhone ? [{ key: 'Telephone', value: body.contactPhone }] : []),
     ...(body.contactEmail ? [{ key: 'Email', value: body.contactEmail }] : []),
@@ -201,104 +196,97 @@ function standardBlocks(f: StatementFacts): Block[] {
   blocks.push(p('Ask your care coordinator or lead worker to arrange an advocate for you.'));
 
   blocks.push(h2('How to contact us'));
-  blocks.push(...contactBlocks(f.localAuthority, 'local authority', false));
-  blocks.push(...contactBlocks(f.icb, 'integrated care board', false));
+  blocks.push(...contactBlocks(f.localAuthority, 'local authority'));
+  blocks.push(...contactBlocks(f.icb, 'integrated care board'));
   blocks.push(p('You can ask for this statement in another format or language, for example easy read, large print, braille or audio.'));
   return blocks;
 }
 
-/** Easy read: short sentences, one idea each, plain words, headings as questions. */
+/**
+ * Easy read: short sentences, one idea per line, plain words, headings as questions, and a
+ * picture beside each point (OpenMoji pictograms, credited at the end).
+ */
+function easyReadContactBlocks(body: OrganisationContact | null, role: string): Block[] {
+  if (!body) return [];
+  const blocks: Block[] = [h3(`${body.name} (${role})`)];
+  if (body.contactPhone) blocks.push(point('phone', `Phone: ${body.contactPhone}.`));
+  if (body.contactEmail) blocks.push(point('letter', `Email: ${body.contactEmail}`));
+  if (body.contactAddress) blocks.push(point('home', 'Write to:', ...body.contactAddress.split(/\s*,\s*/)));
+  if (!body.contactPhone && !body.contactEmail && !body.contactAddress) blocks.push(point('question', 'Ask your worker how to contact them.'));
+  return blocks;
+}
+
 function easyReadBlocks(f: StatementFacts): Block[] {
   const pending = f.status === 'pending';
   const la = f.localAuthority?.name;
   const icb = f.icb?.name;
   const blocks: Block[] = [
     h1(STATEMENT_TITLE),
-    p(`This is for ${f.personName}.`),
-    p(`We wrote it on ${longDate(f.producedOn)}.`),
+    point('person', `This is for ${f.personName}.`),
+    point('calendar', `We wrote it on ${longDate(f.producedOn)}.`),
     h2('What is section 117 aftercare?'),
-    p('You were kept in hospital under the Mental Health Act.'),
-    p('The law says you can get help after you leave hospital.'),
-    p('This help is called section 117 aftercare.'),
-    p('It helps you stay well.'),
-    p('It helps you stay out of hospital.'),
+    point('hospital', 'You were kept in hospital under the Mental Health Act.'),
+    point('together', 'The law says you can get help after you leave hospital.', 'This help is called section 117 aftercare.'),
+    point('good', 'It helps you stay well.', 'It helps you stay out of hospital.'),
     h2('Do you get section 117 aftercare?'),
   ];
   if (pending) {
-    blocks.push(p('Yes. You will get it when you leave hospital.'));
-    blocks.push(p('It starts on the day you leave hospital.'));
-    blocks.push(p('We will plan it with you before you leave.'));
+    blocks.push(point('yes', 'Yes. You will get it when you leave hospital.'));
+    blocks.push(point('calendar', 'It starts on the day you leave hospital.'));
+    blocks.push(point('together', 'We will plan it with you before you leave.'));
   } else {
-    blocks.push(p('Yes. You get section 117 aftercare.'));
-    if (f.entitlementStart) blocks.push(p(`It started on ${longDate(f.entitlementStart)}.`));
+    blocks.push(point('yes', 'Yes. You get section 117 aftercare.'));
+    if (f.entitlementStart) blocks.push(point('calendar', `It started on ${longDate(f.entitlementStart)}.`));
   }
 
   blocks.push(h2('Who is in charge of your aftercare?'));
-  blocks.push(p('Two organisations are in charge of your aftercare.'));
-  blocks.push(p('They work together.'));
-  blocks.push(list([la ? `Your council is ${la}.` : 'Your council is not known yet.', icb ? `Your NHS organisation is ${icb}.` : 'Your NHS organisation is not known yet.']));
-  blocks.push(p('They do not change just because you move home.'));
-  blocks.push(p('Tell your worker if you want to move.'));
+  blocks.push(point('people', 'Two organisations are in charge of your aftercare.', 'They work together.'));
+  blocks.push(point('home', la ? `Your council is ${la}.` : 'Your council is not known yet.'));
+  blocks.push(point('hospital', icb ? `Your NHS organisation is ${icb}.` : 'Your NHS organisation is not known yet.'));
+  blocks.push(point('home', 'They do not change just because you move home.', 'Tell your worker if you want to move.'));
 
   blocks.push(h2('What help do you get?'));
-  blocks.push(p('Your aftercare plan says what help you get.'));
-  blocks.push(p('You should help to make your plan.'));
+  blocks.push(point('document', 'Your aftercare plan says what help you get.', 'You should help to make your plan.'));
   if (f.plan && f.plan.services.length) {
-    blocks.push(p('Your plan says you get this help:'));
-    blocks.push(list(f.plan.services.map(sentenceOf)));
+    blocks.push(point('good', 'Your plan says you get this help:', ...f.plan.services.map(sentenceOf)));
   }
-  blocks.push(p('You should have a copy of your plan.'));
-  blocks.push(p('Ask your worker if you do not have one.'));
+  blocks.push(point('document', 'You should have a copy of your plan.', 'Ask your worker if you do not have one.'));
 
   blocks.push(h2('Do you have to pay?'));
-  blocks.push(p('No. Section 117 aftercare is free.', true));
-  blocks.push(p('Nobody can charge you for it.'));
-  blocks.push(p('Some other help in your plan may not be free.'));
-  blocks.push(p('Your plan says which help is free.'));
-  blocks.push(p('Tell us if someone asks you to pay for aftercare.'));
-  blocks.push(p('You may get your money back.'));
+  blocks.push(strongPoint('money', 'No. Section 117 aftercare is free.'));
+  blocks.push(point('no', 'Nobody can charge you for it.'));
+  blocks.push(point('question', 'Some other help in your plan may not be free.', 'Your plan says which help is free.'));
+  blocks.push(point('talk', 'Tell us if someone asks you to pay for aftercare.', 'You may get your money back.'));
 
   blocks.push(h2('When do we check your aftercare?'));
-  blocks.push(p('We will check your aftercare with you.'));
-  blocks.push(p('This is called a review.'));
-  blocks.push(p('We do a review at least once a year.'));
-  if (f.nextReviewDue) blocks.push(p(`Your next review is by ${longDate(f.nextReviewDue)}.`));
-  blocks.push(p('You can ask for a review at any time.'));
-  blocks.push(p('You can bring someone with you.'));
+  blocks.push(point('together', 'We will check your aftercare with you.', 'This is called a review.'));
+  blocks.push(point('calendar', 'We do a review at least once a year.', ...(f.nextReviewDue ? [`Your next review is by ${longDate(f.nextReviewDue)}.`] : [])));
+  blocks.push(point('talk', 'You can ask for a review at any time.'));
+  blocks.push(point('people', 'You can bring someone with you.'));
 
   blocks.push(h2('Can your aftercare stop?'));
-  blocks.push(p('Your aftercare only stops when you do not need it any more.'));
-  blocks.push(p('Your council and the NHS must both agree.'));
-  blocks.push(p('They must talk to you first.'));
-  blocks.push(p('They must write to you to say why.'));
-  blocks.push(p('Your aftercare does not stop just because:'));
-  blocks.push(list(['you feel well.', 'you say no to help.', 'you miss meetings.', 'time has passed.']));
-  blocks.push(p('It cannot stop while you are on a community treatment order.'));
+  blocks.push(point('stop', 'Your aftercare only stops when you do not need it any more.'));
+  blocks.push(point('together', 'Your council and the NHS must both agree.', 'They must talk to you first.'));
+  blocks.push(point('letter', 'They must write to you to say why.'));
+  blocks.push(point('no', 'Your aftercare does not stop just because:', 'you feel well.', 'you say no to help.', 'you miss meetings.', 'time has passed.'));
+  blocks.push(point('no', 'It cannot stop while you are on a community treatment order.'));
 
   blocks.push(h2('What if you are not happy?'));
-  blocks.push(p('You can complain.'));
-  blocks.push(p('First, tell your council or the NHS.'));
-  blocks.push(p('Their details are at the end.'));
-  blocks.push(p('Are you still not happy? You can ask an ombudsman to help.'));
-  blocks.push(p('An ombudsman looks at complaints. It is free.'));
-  blocks.push(list([`For the council: the ${ombudsmen.council.name}.`, `For the NHS: the ${ombudsmen.nhs.name}.`]));
+  blocks.push(point('complain', 'You can complain.', 'First, tell your council or the NHS.', 'Their details are at the end.'));
+  blocks.push(point('fair', 'Are you still not happy? You can ask an ombudsman to help.', 'An ombudsman looks at complaints. It is free.'));
+  blocks.push(point('fair', `For the council: the ${ombudsmen.council.name}.`, `For the NHS: the ${ombudsmen.nhs.name}.`));
 
   blocks.push(h2('Can someone help you speak up?'));
-  blocks.push(p('Yes. An advocate can help you.'));
-  blocks.push(p('An advocate is on your side.'));
-  blocks.push(p('They help you say what you want.'));
-  blocks.push(p('They help you understand your rights.'));
-  blocks.push(p('It is free.'));
-  blocks.push(p('You may have a right to a mental health advocate.'));
-  blocks.push(p('This is called an IMHA.'));
-  blocks.push(p('You may have a right to a Care Act advocate.'));
-  blocks.push(p('Ask your worker to find you an advocate.'));
+  blocks.push(point('person', 'Yes. An advocate can help you.', 'An advocate is on your side.'));
+  blocks.push(point('talk', 'They help you say what you want.', 'They help you understand your rights.', 'It is free.'));
+  blocks.push(point('people', 'You may have a right to a mental health advocate.', 'This is called an IMHA.', 'You may have a right to a Care Act advocate.'));
+  blocks.push(point('talk', 'Ask your worker to find you an advocate.'));
 
   blocks.push(h2('How can you contact us?'));
-  blocks.push(...contactBlocks(f.localAuthority, 'your council', true));
-  blocks.push(...contactBlocks(f.icb, 'your NHS', true));
-  blocks.push(p('You can ask for this in another way.'));
-  blocks.push(p('For example, large print, braille or audio.'));
+  blocks.push(...easyReadContactBlocks(f.localAuthority, 'your council'));
+  blocks.push(...easyReadContactBlocks(f.icb, 'your NHS'));
+  blocks.push(point('document', 'You can ask for this in another way.', 'For example, large print, braille or audio.'));
+  blocks.push(p(PICTOGRAM_CREDIT));
   return blocks;
 }
 

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, createTestApp, demo, signedInBrowser, type TestApp } from '../../../test/app.ts';
 import { cliContext } from '../../cli/context.ts';
 import { syntheticNhsNumbers } from '../../domain/nhs-number.ts';
-import { auditEvent, organisation } from '../../platform/db/schema.ts';
+import { appUser, auditEvent, organisation } from '../../platform/db/schema.ts';
+import { extractPdf } from '../../platform/documents/testing/pdf-text.ts';
 import { createToken } from '../admin/tokens.service.ts';
 import { personDocument } from '../documents/schema.ts';
 import { legalEvent, person } from '../register/schema.ts';
@@ -68,7 +69,7 @@ interface ApiEnding {
   legalEventId: string | null;
 }
 
-const lawful = { effectiveOn: '2025-12-01', reasonCodes: ['no-longer-in-need'], reasons: 'Settled for a year with no mental health support needed; agreed at the joint review.', personInvolved: true, personView: 'Happy to stop.', otherCarePlan: 'GP reviews medication every six months.' };
+const lawful = { effectiveOn: '2025-12-01', reasonCodes: ['no-longer-in-need'], reasons: 'Settled for a year with no mental health support needed; agreed at the joint review.', personInvolved: true, personView: 'Happy to stop.', otherCarePlan: 'GP reviews medication every six months.', messageToPerson: 'You are well and settled, so your aftercare is ending. Your GP will still check your medicine.' };
 
 async function propose(id: string, body: Record<string, unknown> = lawful): Promise<ApiEnding> {
   const res = await call('POST', `/api/v1/people/${id}/endings`, body);
@@ -149,6 +150,54 @@ describe('ending section 117 aftercare', () => {
 
     const actions = (await t.database.db.select({ action: auditEvent.action }).from(auditEvent).where(eq(auditEvent.subjectId, id))).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['ending.proposed', 'ending.approved', 'legal-event.recorded', 'ending.recorded', 'document.stored']));
+  });
+
+  it('sends only what was written to the person: case notes and staff reasons never reach either letter; a joint letter headed and signed by both bodies', async () => {
+    const id = await entitledPerson();
+    const staffWords = {
+      reasons: 'Kofi, his CPN and I agreed STAFFREASON-7741 at the review.',
+      personView: 'Her last two relapses STAFFVIEW-5512 followed changes of worker.',
+      otherCarePlan: 'Case note STAFFCARE-3390: GP to review lithium levels.',
+    };
+    const message = 'We met on 20 November and agreed your aftercare can end.\n\nYour GP will still check your medicine every six months. WRITTENTOYOU-2201';
+    const ending = await propose(id, { ...lawful, ...staffWords, messageToPerson: message });
+    expect((await decide(manager, id, ending.id, { decision: 'approve', body: 'local-authority' })).statusCode).toBe(302);
+    expect((await decide(commissioner, id, ending.id, { decision: 'approve', body: 'icb' })).statusCode).toBe(302);
+
+    const letters = await t.database.db.select().from(personDocument).where(and(eq(personDocument.personId, id), eq(personDocument.kind, 'ending-letter')));
+    expect(letters.map((l) => l.accessibleFormat).sort()).toEqual(['easy-read', 'standard']);
+    const row = await proposal(ending.id);
+    const [laDecider] = await t.database.db.select({ name: appUser.displayName }).from(appUser).where(eq(appUser.id, row.laDecidedBy!));
+    const [icbDecider] = await t.database.db.select({ name: appUser.displayName }).from(appUser).where(eq(appUser.id, row.icbDecidedBy!));
+    for (const letter of letters) {
+      const pdf = await extractPdf(letter.content);
+      const everything = pdf.pages.join('\n');
+      for (const staff of ['STAFFREASON-7741', 'STAFFVIEW-5512', 'STAFFCARE-3390', 'Kofi, his CPN', 'Her last two relapses', 'lithium']) expect(everything, `${letter.accessibleFormat}: ${staff}`).not.toContain(staff);
+      expect(pdf.text).toContain('We met on 20 November and agreed your aftercare can end.');
+      expect(pdf.text).toContain('WRITTENTOYOU-2201');
+      // Joint: both bodies head the letter, and the person who decided for each signs for it.
+      const head = pdf.text.slice(0, pdf.text.indexOf('Dear '));
+      expect(head).toContain('A joint letter from Northvale Council and NHS Northvale and Southmere Integrated Care Board');
+      const signatures = pdf.text.slice(pdf.text.indexOf('Yours sincerely,'), pdf.text.indexOf('Your section 117 aftercare has ended'));
+      expect(signatures).toContain(`${laDecider!.name} Northvale Council`);
+      expect(signatures).toContain(`${icbDecider!.name} NHS Northvale and Southmere Integrated Care Board`);
+      expect(pdf.info.Author).toBe('Northvale Council and NHS Northvale and Southmere Integrated Care Board');
+    }
+    // The proposal page shows staff what goes in the letter.
+    const page = await manager.get(`/people/${id}/endings/${ending.id}`);
+    expect(page.body).toContain('What to tell them in the letter');
+    expect(page.body).toContain('WRITTENTOYOU-2201');
+  });
+
+  it('asks for what to tell the person on the proposal form, with a hint, and will not save an ending without it', async () => {
+    const id = await entitledPerson();
+    const form = await manager.get(`/people/${id}/endings/new`);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('What to tell Ending in the letter');
+    expect(form.body).toContain('Only this goes in the letter.');
+    const res = await call('POST', `/api/v1/people/${id}/endings`, { ...lawful, messageToPerson: '   ' });
+    expect(res.statusCode, res.body).toBe(422);
+    expect((res.json() as { errors: Array<{ path: string; message: string }> }).errors).toContainEqual({ path: 'messageToPerson', message: 'Enter what to tell them in the letter, written to them' });
   });
 
   it('never lets the same person approve for both bodies (panel@ is in both)', async () => {
@@ -265,7 +314,7 @@ describe('the endings API', () => {
     expect(paths).toEqual(expect.arrayContaining(['personInvolved', 'approvedBy']));
     const missing = await call('POST', `/api/v1/people/${id}/endings`, { reasons: 'x', personInvolved: true, personView: 'y' });
     expect(missing.statusCode, missing.body).toBe(422);
-    expect((missing.json() as { errors: Array<{ path: string }> }).errors.map((e) => e.path)).toEqual(expect.arrayContaining(['effectiveOn', 'reasonCodes', 'otherCarePlan']));
+    expect((missing.json() as { errors: Array<{ path: string }> }).errors.map((e) => e.path)).toEqual(expect.arrayContaining(['effectiveOn', 'reasonCodes', 'otherCarePlan', 'messageToPerson']));
     expect((await call('GET', `/api/v1/people/${id}/endings/not-a-uuid`)).statusCode).toBe(404);
   });
 

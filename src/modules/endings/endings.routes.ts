@@ -22,6 +22,7 @@ const fieldIds: Record<string, string> = {
   personInvolved: 'personInvolved',
   personView: 'personView',
   otherCarePlan: 'otherCarePlan',
+  messageToPerson: 'messageToPerson',
   decision: 'decision',
   reason: 'reason',
   body: 'body',
@@ -41,6 +42,7 @@ function formValues(body: FormBody) {
     personInvolved: asBoolean(body.personInvolved),
     personView: asString(body.personView),
     otherCarePlan: asString(body.otherCarePlan),
+    messageToPerson: asString(body.messageToPerson),
     legalOverride: asArray(body.legalOverride).includes('yes'),
     legalOverrideNote: asString(body.legalOverrideNote),
   };

@@ -30,7 +30,7 @@ import { recordEvent, voidEvent } from '../register/index.ts';
 import { loadHistory, summarise, type StoredEvent } from '../register/index.ts';
 import { loadPerson, type PersonRow } from '../register/index.ts';
 import { grantWorkflowAuthority } from '../register/index.ts';
-import { decisionInputSchema, endingInputSchema, endReasonLabels, type EndingInput } from './inputs.ts';
+import { decisionInputSchema, endingInputSchema, endReasonsForPerson, type EndingInput } from './inputs.ts';
 import { buildEndingLetter, type EndingLetterFacts } from './letter.ts';
 import {
   findEndingEventInEffect,
@@ -215,6 +215,7 @@ function parseProposal(input: unknown, today: string): EndingInput {
     if (parsed.success ? !parsed.data.effectiveOn : !raw.effectiveOn) add('effectiveOn', 'Enter the date aftercare ends');
     if (parsed.success ? parsed.data.reasonCodes.length === 0 : !Array.isArray(raw.reasonCodes) || raw.reasonCodes.length === 0) add('reasonCodes', 'Choose at least one reason for ending aftercare');
     if (parsed.success ? !parsed.data.otherCarePlan : typeof raw.otherCarePlan !== 'string' || !raw.otherCarePlan.trim()) add('otherCarePlan', 'Describe the care or support that continues, or write “None”');
+    if (parsed.success ? !parsed.data.messageToPerson : typeof raw.messageToPerson !== 'string' || !raw.messageToPerson.trim()) add('messageToPerson', 'Enter what to tell them in the letter, written to them');
   }
   if (issues.length > 0 || !parsed.success) throw new InputError(issues);
   return parsed.data;
@@ -253,6 +254,7 @@ export async function proposeEnding(ctx: ServiceContext, personId: string, input
       reasons: data.reasons,
       personView: data.personView,
       otherCarePlan: data.otherCarePlan,
+      messageToPerson: data.kind === 'ending' ? data.messageToPerson : null,
       legalOverrideNote: legalOverride ? data.legalOverrideNote : null,
       checks: checklist.checks,
       proposedBy: ctx.actor.userId,
@@ -434,26 +436,34 @@ async function voidEnding(tx: Tx, ctx: ServiceContext, row: PersonRow, proposal:
 // The ending letter
 // ---------------------------------------------------------------------------
 
-/** Produce the ending letter in standard (large print when the record asks) and easy read, and store both. */
+/**
+ * Produce the ending letter in standard (large print when the record asks) and easy read, and
+ * store both. A joint letter: the local authority and the ICB head it, and the person who
+ * decided for each signs for it. It says to the person only what was written to them
+ * (messageToPerson) and the reasons in words for them; the proposal's reasons, the person's
+ * view and the other care plan are staff's and are not passed to the letter.
+ */
 async function produceEndingLetters(tx: Tx, ctx: ServiceContext, row: PersonRow, proposal: EndingRow, today: string): Promise<void> {
   const orgs = await organisationsOf(tx, ctx.actor.partnershipId);
   const names = await userNames(tx, [proposal.laDecidedBy, proposal.icbDecidedBy]);
-  const orgName = (id: string | null) => orgs.find((o) => o.id === id)?.name ?? '';
   const la = contactOf(byCode(orgs, row.responsibleLocalAuthority), row.responsibleLocalAuthority);
   const icb = contactOf(byCode(orgs, row.responsibleIcb), row.responsibleIcb);
+  // The bodies that decided: each heads the letter and signs it, by the person who decided for it.
+  const decidingBody = (organisationId: string | null, otherwise: OrganisationContact | null, fallbackName: string): OrganisationContact =>
+    contactOf(orgs.find((o) => o.id === organisationId) ?? null, null) ?? otherwise ?? { name: fallbackName, contactPhone: null, contactEmail: null, contactAddress: null };
+  const laBody = decidingBody(proposal.laOrganisationId, la, 'The local authority');
+  const icbBody = decidingBody(proposal.icbOrganisationId, icb, 'The integrated care board');
+  const laSigner = names.get(proposal.laDecidedBy ?? '') ?? 'For the local authority';
+  const icbSigner = names.get(proposal.icbDecidedBy ?? '') ?? 'For the integrated care board';
   const personName = `${row.givenName} ${row.familyName}`;
   const facts: EndingLetterFacts = {
     personName,
     effectiveOn: proposal.effectiveOn,
-    reasons: proposal.reasons,
-    reasonLabels: proposal.reasonCodes.map((c) => endReasonLabels[c as keyof typeof endReasonLabels] ?? c),
-    otherCarePlan: proposal.otherCarePlan,
-    localAuthority: la,
-    icb,
-    decidedBy: {
-      localAuthority: `${names.get(proposal.laDecidedBy ?? '') ?? 'not recorded'}, ${orgName(proposal.laOrganisationId)}`,
-      icb: `${names.get(proposal.icbDecidedBy ?? '') ?? 'not recorded'}, ${orgName(proposal.icbOrganisationId)}`,
-    },
+    reasonsForPerson: proposal.reasonCodes.map((c) => endReasonsForPerson[c as keyof typeof endReasonsForPerson]).filter((r): r is string => Boolean(r)),
+    messageToPerson: proposal.messageToPerson,
+    localAuthority: laBody,
+    icb: icbBody,
+    decidedBy: { localAuthority: laSigner, icb: icbSigner },
     producedOn: today,
   };
   const largePrint = letterFormat(row.communicationNeeds).largePrint;
@@ -462,12 +472,14 @@ async function produceEndingLetters(tx: Tx, ctx: ServiceContext, row: PersonRow,
       recipient: { name: personName, address: row.address, postcode: row.postcode },
       date: today,
       nhsNumber: row.nhsNumber,
-      from: la ?? icb,
-      signOff: { name: ctx.actor.displayName, organisation: orgName(ctx.actor.activeOrganisationId) || (la ?? icb)?.name || '' },
+      from: [
+        { body: laBody, signedBy: laSigner },
+        { body: icbBody, signedBy: icbSigner },
+      ],
       covering:
         version === 'easy-read'
           ? ['We are writing about your aftercare.', 'Your section 117 aftercare has stopped.', 'This letter says why, and what you can do.']
-          : ['I am writing to tell you about a decision about your section 117 aftercare. The details, and what you can do if you disagree, are set out below.', 'If you would like this letter in another format or language, please contact us.'],
+          : ['We are writing to tell you about a decision about your section 117 aftercare. The details, and what you can do if you disagree, are set out below.', 'If you would like this letter in another format or language, please contact us.'],
       easyRead: version === 'easy-read',
       communicationNeeds: row.communicationNeeds,
     });

@@ -18,6 +18,21 @@ export const endReasonLabels: Record<(typeof endReasons)[number], string> = {
   'moved-area': 'They moved to another area',
 };
 
+/**
+ * The end reasons as the letter says them to the person. Only a lawful reason lets an ending
+ * be recorded, so the others are here for completeness.
+ */
+export const endReasonsForPerson: Record<(typeof endReasons)[number], string> = {
+  'no-longer-in-need': 'You no longer need aftercare services for your mental health.',
+  'discharged-from-specialist-services': 'You have been discharged from specialist mental health services.',
+  'time-elapsed': 'Time has passed since you left hospital.',
+  readmitted: 'You went back into hospital informally or under section 2.',
+  'cto-ended': 'Your community treatment order ended.',
+  'refuses-services': 'You said no to services, or stopped using them.',
+  'doing-well': 'You are doing well.',
+  'moved-area': 'You moved to another area.',
+};
+
 export const endingStatusLabels = { proposed: 'Waiting for decisions', declined: 'Declined', withdrawn: 'Withdrawn', recorded: 'Recorded' } as const;
 export const endingStatusTags = { proposed: 'govuk-tag--yellow', declined: 'govuk-tag--red', withdrawn: 'govuk-tag--grey', recorded: 'govuk-tag--green' } as const;
 
@@ -40,6 +55,12 @@ export const endingInputSchema = (today: string) =>
       .string()
       .trim()
       .max(4000, 'The plan for other care must be 4000 characters or fewer')
+      .optional()
+      .transform((v) => (v ? v : null)),
+    messageToPerson: z
+      .string()
+      .trim()
+      .max(4000, 'What to tell the person must be 4000 characters or fewer')
       .optional()
       .transform((v) => (v ? v : null)),
     legalOverride: z.boolean().default(false),

@@ -6,12 +6,12 @@ import { buildEndingLetter, type EndingLetterFacts } from './letter.ts';
 const facts: EndingLetterFacts = {
   personName: 'Robin Endwell',
   effectiveOn: '2026-01-15',
-  reasons: 'No longer needs aftercare services, agreed at the joint review.',
-  reasonLabels: ['They no longer need aftercare services for their mental disorder'],
-  otherCarePlan: 'GP medication reviews every six months.',
+  reasonsForPerson: ['You no longer need aftercare services for your mental health.'],
+  // What the practitioner wrote to Robin (the proposal's reasons and other care plan are staff's and never reach the letter).
+  messageToPerson: 'We agreed at the joint review that you are ready to manage without aftercare.\n\nYour GP medication reviews every six months carry on.',
   localAuthority: { name: 'Northvale Council', contactPhone: '01234 567890', contactEmail: null, contactAddress: null },
   icb: { name: 'NHS Northvale and Southmere ICB', contactPhone: null, contactEmail: 'icb@example.org', contactAddress: null },
-  decidedBy: { localAuthority: 'Alex Mensah, Northvale Council', icb: 'Morgan Price, NHS Northvale and Southmere ICB' },
+  decidedBy: { localAuthority: 'Alex Mensah', icb: 'Morgan Price' },
   producedOn: '2026-01-20',
 };
 
@@ -19,7 +19,8 @@ describe('the ending letter', () => {
   it('says what changes and from when, who decided, why, what continues and how to challenge it', () => {
     const text = plainText(buildEndingLetter(facts, 'standard'));
     expect(text).toContain('Your section 117 aftercare ended on 15 January 2026.');
-    expect(text).toContain('Alex Mensah, Northvale Council');
+    expect(text).toContain('For Northvale Council: Alex Mensah');
+    expect(text).toContain('You no longer need aftercare services for your mental health.');
     expect(text).toContain('Morgan Price');
     expect(text).toContain('agreed at the joint review');
     expect(text).toContain('GP medication reviews');
@@ -38,6 +39,9 @@ describe('the ending letter', () => {
     expect(text).toContain('Your section 117 aftercare has stopped.');
     expect(text).toContain('You can complain to your council or the NHS.');
     expect(text).toContain('Your aftercare can start again if you need it.');
+    expect(text).toContain('We agreed at the joint review that you are ready to manage without aftercare.');
+    const body = doc.blocks.filter((b) => b.kind !== 'heading');
+    expect(body.filter((b) => b.kind !== 'point')).toHaveLength(1); // the picture credit
   });
 
   it('is produced in large print when the person’s record asks for it', () => {
@@ -45,8 +49,10 @@ describe('the ending letter', () => {
       recipient: { name: 'Robin Endwell', address: '1 High Street', postcode: 'NV1 1AA' },
       date: '2026-01-20',
       nhsNumber: '9998987008',
-      from: facts.localAuthority,
-      signOff: { name: 'Morgan Price', organisation: 'NHS Northvale and Southmere ICB' },
+      from: [
+        { body: facts.localAuthority!, signedBy: 'Alex Mensah' },
+        { body: facts.icb!, signedBy: 'Morgan Price' },
+      ],
       communicationNeeds: ['large-print'],
     });
     expect(letter.largePrint).toBe(true);

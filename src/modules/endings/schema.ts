@@ -36,8 +36,13 @@ export const endingProposal = pgTable(
     legalOverride: boolean('legal_override').notNull().default(false),
     legalOverrideNote: text('legal_override_note'),
     personView: text('person_view'),
-    /** What other care or support continues, and who provides it. */
+    /** What other care or support continues, and who provides it (for staff). */
     otherCarePlan: text('other_care_plan'),
+    /**
+     * What to tell the person: written to them, in plain English, for the ending letter. The
+     * reasons, the person's view and the other care plan are staff's words and never reach a letter.
+     */
+    messageToPerson: text('message_to_person'),
     /** The checklist as evaluated when proposed and re-checked on each approval. */
     checks: jsonb('checks').notNull().default(sql`'[]'::jsonb`),
     proposedBy: uuid('proposed_by').references(() => appUser.id),

@@ -124,6 +124,7 @@ describe('an ending proposed waits on both bodies', () => {
       personInvolved: true,
       personView: 'Wants to end it',
       otherCarePlan: 'None',
+      messageToPerson: 'We think you no longer need aftercare under section 117.',
     });
     for (const [email, body] of [
       [demo.manager, 'the local authority'],

@@ -1,3 +1,5 @@
+import type { Pictogram } from './pictograms.ts';
+
 /**
  * A small, format-neutral model of a document for the person (a statement, a plan, a letter).
  * The same model is rendered as a tagged PDF (`renderPdf` in pdf.ts) and as an HTML page
@@ -14,7 +16,7 @@ export interface DocumentModel {
   author: string;
   /** Large print: body text 18pt or more, headings larger, generous spacing. */
   largePrint?: boolean;
-  /** Easy read: larger body text (14pt), more space between ideas. */
+  /** Easy read: large body text (16pt or more), one idea per line, a picture beside each point. */
   easyRead?: boolean;
   blocks: Block[];
 }
@@ -66,9 +68,21 @@ export interface PageBreakBlock {
   kind: 'page-break';
 }
 
-export type Block = HeadingBlock | ParagraphBlock | ListBlock | SummaryBlock | TableBlock | InsetBlock | PageBreakBlock;
+/**
+ * Easy read: one point, a picture beside it (assets/pictograms) and one short idea per line.
+ * The picture is decoration for assistive technology: the lines say everything.
+ */
+export interface PointBlock {
+  kind: 'point';
+  picture: Pictogram;
+  lines: string[];
+  /** Shown in bold: for the one thing a reader must not miss. */
+  strong?: boolean;
+}
 
-export const blockKinds = ['heading', 'paragraph', 'list', 'summary', 'table', 'inset', 'page-break'] as const satisfies ReadonlyArray<Block['kind']>;
+export type Block = HeadingBlock | ParagraphBlock | ListBlock | SummaryBlock | TableBlock | InsetBlock | PageBreakBlock | PointBlock;
+
+export const blockKinds = ['heading', 'paragraph', 'list', 'summary', 'table', 'inset', 'page-break', 'point'] as const satisfies ReadonlyArray<Block['kind']>;
 
 /** Helpers that keep builders short and readable. */
 export const h1 = (text: string): HeadingBlock => ({ kind: 'heading', level: 1, text });
@@ -80,6 +94,8 @@ export const summary = (rows: Array<{ key: string; value: string }>): SummaryBlo
 export const table = (caption: string, head: string[], rows: string[][], rowHeaders = false): TableBlock => (rowHeaders ? { kind: 'table', caption, head, rows, rowHeaders } : { kind: 'table', caption, head, rows });
 export const inset = (text: string): InsetBlock => ({ kind: 'inset', text });
 export const pageBreak = (): PageBreakBlock => ({ kind: 'page-break' });
+export const point = (picture: Pictogram, ...lines: string[]): PointBlock => ({ kind: 'point', picture, lines });
+export const strongPoint = (picture: Pictogram, ...lines: string[]): PointBlock => ({ kind: 'point', picture, lines, strong: true });
 
 /** Every piece of text in reading order, one string per line: for plain-text previews and checks. */
 export function plainText(doc: DocumentModel): string {
@@ -93,6 +109,9 @@ export function plainText(doc: DocumentModel): string {
         break;
       case 'list':
         lines.push(...b.items);
+        break;
+      case 'point':
+        lines.push(...b.lines);
         break;
       case 'summary':
         lines.push(...b.rows.map((r) => `${r.key}: ${r.value}`));

@@ -98,3 +98,27 @@ describe('sha256Hex', () => {
     expect(sha256Hex(Buffer.from('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
 });
+
+describe('renderPdf: headings stay with their content', () => {
+  it('never leaves a heading as the last thing on a page, however the text before it falls', async () => {
+    // Move a heading and the rows after it down the page a little at a time, across page ends.
+    for (let filler = 0; filler < 48; filler++) {
+      const blocks = [
+        ...Array.from({ length: filler }, (_, i) => p(i % 3 === 0 ? `Filler ${i}: a line of text.\nAnd a second line.` : `Filler ${i}: a line of text.`)),
+        h2('Your needs'),
+        h3('Need 1: Accommodation'),
+        summary([
+          { key: 'The need', value: 'Support to keep a tenancy' },
+          { key: 'What you want to achieve', value: 'Keep my flat' },
+        ]),
+        h2('Services'),
+        table('Cost', ['Period', 'Total'], [['Weekly', '£250.00']], true),
+      ];
+      const pdf = await extractPdf(await renderPdf({ title: 'T', language: 'en-GB', author: 'A', blocks }));
+      pdf.spokenPages.forEach((page, i) => {
+        const last = page.trim().split('\n').at(-1);
+        expect(['Your needs', 'Need 1: Accommodation', 'Services'], `page ${i + 1} of ${pdf.pageCount} with ${filler} filler paragraphs ends with a heading`).not.toContain(last);
+      });
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import PDFDocument from 'pdfkit';
-import type { Block, DocumentModel, HeadingBlock, InsetBlock, ListBlock, ParagraphBlock, SummaryBlock, TableBlock } from './model.ts';
+import type { Block, DocumentModel, HeadingBlock, InsetBlock, ListBlock, ParagraphBlock, PointBlock, SummaryBlock, TableBlock } from './model.ts';
+import { parseTransform, pictogramShapes, type Pictogram, type Shape } from './pictograms.ts';
 
 /**
  * Renders a DocumentModel as a tagged PDF, made with PDF/UA in mind:
@@ -9,8 +10,11 @@ import type { Block, DocumentModel, HeadingBlock, InsetBlock, ListBlock, Paragra
  *  - the document language (`/Lang`), title, author and subject in the info dictionary, and
  *    the title (not the file name) shown by viewers (`/DisplayDocTitle true`);
  *  - page numbers and decoration marked as artifacts, so assistive technology skips them;
- *  - no images; text in the standard Helvetica fonts, near-black on white;
- *  - large print: body text 18pt, headings 24–32pt, every piece of text 18pt or more.
+ *  - no images: easy read pictures are vector drawings marked as artifacts (the text beside
+ *    them says the same); text in the standard Helvetica fonts, near-black on white;
+ *  - large print: body text 18pt, headings 24–32pt, every piece of text 18pt or more;
+ *  - easy read: every piece of text 16pt or more, a picture beside each point;
+ *  - a heading is kept with the start of what follows it (never alone at the foot of a page).
  *
  * The standard fonts are not embedded, so the file does not claim PDF/UA conformance; the
  * structure is what a screen reader needs. pdfkit ships the font metrics, so nothing is
@@ -32,7 +36,7 @@ interface Scale {
 
 const scales = {
   standard: { body: 12, h1: 24, h2: 18, h3: 14, small: 10, lineGap: 0.25, after: 0.6 },
-  easyRead: { body: 14, h1: 28, h2: 20, h3: 16, small: 12, lineGap: 0.4, after: 0.8 },
+  easyRead: { body: 16, h1: 28, h2: 22, h3: 18, small: 16, lineGap: 0.4, after: 0.8 },
   largePrint: { body: 18, h1: 32, h2: 26, h3: 22, small: 18, lineGap: 0.4, after: 0.7 },
 } satisfies Record<string, Scale>;
 
@@ -107,10 +111,46 @@ class Renderer {
     this.pdf.endMarkedContent();
   }
 
-  block(parent: Struct, b: Block): void {
+  /**
+   * The height the start of a block needs on a page: what its own rendering asks to fit before
+   * it begins. A heading reserves this for the block after it, so it is never stranded.
+   */
+  startHeight(b: Block | undefined, after: Block | undefined): number {
+    const pdf = this.pdf;
+    const size = this.scale.body;
+    if (!b) return 0;
+    switch (b.kind) {
+      case 'heading': {
+        const hSize = this.headingSize(b);
+        pdf.font(BOLD).fontSize(hSize);
+        return hSize * (b.level === 1 ? 0.2 : 0.6) + pdf.heightOfString(b.text, this.textOptions(hSize)) + hSize * 0.35 + this.startHeight(after, undefined);
+      }
+      case 'paragraph':
+        return this.lineHeight(size) * Math.min(2, b.text.split('\n').length);
+      case 'list':
+        return this.lineHeight(size) * Math.min(2, b.items.length);
+      case 'summary':
+        return this.lineHeight(size) * 2.5;
+      case 'table': {
+        pdf.font(BOLD).fontSize(size);
+        return pdf.heightOfString(b.caption, this.textOptions(size)) + size * 0.4 + this.lineHeight(size) * 4;
+      }
+      case 'inset':
+        return this.lineHeight(size) * 2 + size * 0.6;
+      case 'point':
+        return Math.max(this.pictureSize(), this.lineHeight(size) * Math.min(2, b.lines.length));
+      case 'page-break':
+        return 0;
+    }
+  }
+
+  block(parent: Struct, b: Block, next?: Block, afterNext?: Block): void {
     switch (b.kind) {
       case 'heading':
-        this.heading(parent, b);
+        this.heading(parent, b, this.startHeight(next, afterNext));
+        break;
+      case 'point':
+        this.point(parent, b);
         break;
       case 'paragraph':
         this.paragraph(parent, b);
@@ -134,13 +174,18 @@ class Renderer {
     }
   }
 
-  heading(parent: Struct, b: HeadingBlock): void {
-    const size = b.level === 1 ? this.scale.h1 : b.level === 2 ? this.scale.h2 : this.scale.h3;
+  private headingSize(b: HeadingBlock): number {
+    return b.level === 1 ? this.scale.h1 : b.level === 2 ? this.scale.h2 : this.scale.h3;
+  }
+
+  /** A heading, kept with `keepWith` points of what follows (the start of the next block, as that block would ask for it). */
+  heading(parent: Struct, b: HeadingBlock, keepWith = 2 * this.lineHeight(this.scale.body)): void {
+    const size = this.headingSize(b);
     const pdf = this.pdf;
-    // Space above (not at the top of a page), and keep the heading with two lines of what follows.
+    // Space above (not at the top of a page), and keep the heading with the start of what follows.
     if (pdf.y > pdf.page.margins.top + 1) pdf.y += size * (b.level === 1 ? 0.2 : 0.6);
     pdf.font(BOLD).fontSize(size);
-    this.ensureSpace(pdf.heightOfString(b.text, this.textOptions(size)) + 2 * this.lineHeight(this.scale.body));
+    this.ensureSpace(pdf.heightOfString(b.text, this.textOptions(size)) + size * 0.35 + keepWith);
     this.element(parent, `H${b.level}`, () => {
       pdf.font(BOLD).fontSize(size).fillColor(TEXT).text(b.text, this.left, pdf.y, this.textOptions(size));
     });
@@ -251,6 +296,37 @@ class Renderer {
     pdf.moveDown(this.scale.after);
   }
 
+  private pictureSize(): number {
+    return Math.round(this.scale.body * 3);
+  }
+
+  /** Easy read: a picture (an artifact) beside the point's lines, one paragraph per line. */
+  point(parent: Struct, b: PointBlock): void {
+    const pdf = this.pdf;
+    const size = this.scale.body;
+    const picture = this.pictureSize();
+    const gap = size;
+    const textLeft = this.left + picture + gap;
+    const options = this.textOptions(size, { width: this.width - picture - gap });
+    this.ensureSpace(Math.max(picture, this.lineHeight(size) * Math.min(2, b.lines.length)));
+    const top = pdf.y;
+    const page = pdf.page;
+    this.artifact(() => drawPictogram(pdf, b.picture, this.left, top, picture));
+    const div = pdf.struct('Div');
+    parent.add(div);
+    b.lines.forEach((line, i) => {
+      this.element(div, 'P', () => {
+        pdf.font(b.strong ? BOLD : REGULAR).fontSize(size).fillColor(TEXT).text(line, textLeft, i === 0 ? top : pdf.y, options);
+      });
+      if (i < b.lines.length - 1) pdf.y += size * this.scale.lineGap;
+    });
+    div.end();
+    // Below the picture too, when the lines were shorter than it and stayed on its page.
+    if (pdf.page === page) pdf.y = Math.max(pdf.y, top + picture);
+    pdf.x = this.left;
+    pdf.moveDown(this.scale.after);
+  }
+
   /** Text set apart by a bar on its left (the bar is decoration). */
   inset(parent: Struct, b: InsetBlock): void {
     const pdf = this.pdf;
@@ -322,11 +398,85 @@ export async function renderPdf(doc: DocumentModel): Promise<Buffer> {
   const renderer = new Renderer(pdf, scaleFor(doc));
   const root = pdf.struct('Document', { title: doc.title, lang: doc.language });
   pdf.addStructure(root);
-  for (const block of doc.blocks) renderer.block(root, block);
+  doc.blocks.forEach((block, i) => renderer.block(root, block, doc.blocks[i + 1], doc.blocks[i + 2]));
   root.end();
   renderer.pageNumbers();
   pdf.end();
   return finished;
+}
+
+const num = (value: string | undefined, otherwise: number): number => {
+  const n = value === undefined ? NaN : Number(value);
+  return Number.isFinite(n) ? n : otherwise;
+};
+
+function points(value: string | undefined): Array<[number, number]> {
+  const n = (value ?? '').trim().split(/[\s,]+/).filter(Boolean).map(Number);
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i + 1 < n.length; i += 2) out.push([n[i]!, n[i + 1]!]);
+  return out;
+}
+
+/** One SVG shape as PDF paths, in the pictogram's 72 by 72 units. */
+function drawShape(pdf: Pdf, shape: Shape): void {
+  const a = shape.attrs;
+  const open = shape.kind === 'line';
+  const fill = open || a.fill === 'none' ? null : (a.fill ?? '#000000');
+  const stroke = a.stroke && a.stroke !== 'none' ? a.stroke : null;
+  if (!fill && !stroke) return;
+  pdf.save();
+  if (a.transform) {
+    const [m0, m1, m2, m3, m4, m5] = parseTransform(a.transform);
+    pdf.transform(m0, m1, m2, m3, m4, m5);
+  }
+  switch (shape.kind) {
+    case 'rect': {
+      const [x, y, w, h] = [num(a.x, 0), num(a.y, 0), num(a.width, 0), num(a.height, 0)];
+      const r = num(a.rx ?? a.ry, 0);
+      if (r > 0) pdf.roundedRect(x, y, w, h, r);
+      else pdf.rect(x, y, w, h);
+      break;
+    }
+    case 'circle':
+      pdf.circle(num(a.cx, 0), num(a.cy, 0), num(a.r, 0));
+      break;
+    case 'ellipse':
+      pdf.ellipse(num(a.cx, 0), num(a.cy, 0), num(a.rx, 0), num(a.ry, 0));
+      break;
+    case 'line':
+      pdf.moveTo(num(a.x1, 0), num(a.y1, 0)).lineTo(num(a.x2, 0), num(a.y2, 0));
+      break;
+    case 'polyline':
+    case 'polygon': {
+      const pts = points(a.points);
+      if (pts.length === 0) break;
+      pdf.moveTo(...pts[0]!);
+      for (const p of pts.slice(1)) pdf.lineTo(...p);
+      if (shape.kind === 'polygon') pdf.closePath();
+      break;
+    }
+    case 'path':
+      pdf.path(a.d ?? '');
+      break;
+  }
+  pdf.lineWidth(num(a['stroke-width'], 1));
+  pdf.lineCap((a['stroke-linecap'] as 'butt' | 'round' | 'square' | undefined) ?? 'butt');
+  pdf.lineJoin((a['stroke-linejoin'] as 'miter' | 'round' | 'bevel' | undefined) ?? 'miter');
+  pdf.miterLimit(num(a['stroke-miterlimit'], 4));
+  const rule = a['fill-rule'] === 'evenodd' ? 'even-odd' : 'non-zero';
+  if (fill && stroke) pdf.fillAndStroke(fill, stroke, rule);
+  else if (fill) pdf.fill(fill, rule);
+  else if (stroke) pdf.stroke(stroke);
+  pdf.restore();
+}
+
+/** A pictogram drawn as vector paths, `size` points square, its top left at (x, y). */
+export function drawPictogram(pdf: Pdf, name: Pictogram, x: number, y: number, size: number): void {
+  pdf.save();
+  pdf.translate(x, y).scale(size / 72);
+  for (const shape of pictogramShapes(name)) drawShape(pdf, shape);
+  pdf.restore();
+  pdf.fillColor(TEXT).strokeColor(TEXT);
 }
 
 /** SHA-256 of the bytes, as lower-case hex: stored with every document to prove what was sent. */

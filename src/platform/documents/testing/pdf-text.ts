@@ -13,6 +13,8 @@ export interface ExtractedPdf {
   text: string;
   /** Every piece of text, artifacts included, page by page. */
   pages: string[];
+  /** What a screen reader reads, page by page (one line per heading, paragraph, item or cell). */
+  spokenPages: string[];
   info: Record<string, unknown>;
   pageCount: number;
   /** Structure element roles in reading order ("H1", "P", "L", "Table"…). */
@@ -89,6 +91,7 @@ export async function extractPdf(bytes: Buffer | Uint8Array): Promise<ExtractedP
     return {
       text: read.join('\n'),
       pages,
+      spokenPages: read,
       info: meta.info as Record<string, unknown>,
       pageCount: pdf.numPages,
       structureRoles,

@@ -1,0 +1,1 @@
+ALTER TABLE "ending_proposal" ADD COLUMN "message_to_person" text;
