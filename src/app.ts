@@ -52,6 +52,7 @@ import { adminNavigation } from './modules/admin/navigation.ts';
 import { panelRoutes } from './modules/panels/panels.routes.ts';
 import { panelsApiRoutes } from './modules/panels/api.ts';
 import { reviewRoutes } from './modules/reviews/routes.ts';
+import { bookedReviewsSection } from './modules/reviews/person-section.ts';
 import { reviewsApiRoutes } from './modules/reviews/api.ts';
 import { endingRoutes } from './modules/endings/endings.routes.ts';
 import { endingsApiRoutes } from './modules/endings/api.ts';
@@ -139,6 +140,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   importRoutes(app);
   disputesRoutes(app);
   registerPersonSection(openDisputesSection); // its section of the person page
+  registerPersonSection(bookedReviewsSection); // booked reviews on the person page
   personRoutes(app);
   chargesRoutes(app);
   chargesApiRoutes(app);
