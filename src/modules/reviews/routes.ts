@@ -327,11 +327,12 @@ export function reviewRoutes(app: FastifyInstance): void {
     return reply.redirect(`/people/${request.params.id}/meetings/${request.params.meetingId}#actions`);
   });
   app.get<MeetingParams>('/people/:id/meetings/:meetingId/invite.ics', async (request, reply) => {
-    const { meeting } = await getMeeting(request.ctx(), request.params.id, request.params.meetingId, 'invitation');
+    const ctx = request.ctx();
+    const { meeting } = await getMeeting(ctx, request.params.id, request.params.meetingId, 'invitation');
     // No names in the invitation: calendars are often shared and synchronised to phones. The link
-    // is absolute (a calendar has no page to be relative to), on the address the user reached
-    // Aftercare at (behind a proxy, with TRUST_PROXY, the address the proxy was asked for).
-    const link = `${request.protocol}://${request.host}/people/${request.params.id}/meetings/${meeting.id}`;
+    // is absolute (a calendar has no page to be relative to), on the configured public address
+    // (PUBLIC_BASE_URL), never on a Host header somebody sent.
+    const link = `${ctx.config.publicBaseUrl}/people/${request.params.id}/meetings/${meeting.id}`;
     const ics = meetingInvite({
       uid: `${meeting.id}@aftercare`,
       title: meeting.kind === 'review' ? 'Section 117 review meeting' : 'MDT meeting (section 117 aftercare)',
