@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkA11y, fillDate, hasChromium, launch, newContext, recordEvent, signIn } from './support.ts';
+import { addEntitledPerson, checkA11y, fillDate, hasChromium, launch, newContext, recordEvent, signIn } from './support.ts';
 
 describe.skipIf(!hasChromium)('a practitioner’s overdue review, from My work to done', () => {
   let browser: Browser;
@@ -109,6 +109,72 @@ describe.skipIf(!hasChromium)('a practitioner’s overdue review, from My work t
 
     await page.goto('/notifications');
     await checkA11y(page);
+    await context.close();
+  });
+});
+
+describe.skipIf(!hasChromium)('booking a review, apart from recording one (issue 13, item 9)', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('books a review with staff and an outside invitee, shows it on the person page and My work, and records it from the booking', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signIn(page, 'practitioner@demo.aftercare.example');
+    const personUrl = await addEntitledPerson(page, { nhsNumber: '999 067 8707', givenName: 'Bo', familyName: 'Booked-Review', dateOfBirth: '1985-02-11', detained: '2026-03-02', discharged: '2026-06-01' });
+    const nextYear = String(new Date().getFullYear() + 1);
+
+    await page.goto(`${personUrl}/reviews`);
+    await checkA11y(page);
+    await page.getByRole('button', { name: 'Book a review' }).click();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Book a review');
+    await checkA11y(page);
+
+    // A mistake first: the error summary names what is missing.
+    await page.getByRole('button', { name: 'Book the review and send invitations' }).click();
+    const summary = await page.locator('.govuk-error-summary').textContent();
+    expect(summary).toContain('Enter the date of the review');
+    expect(summary).toContain('Enter where the review will be held, or a video link, or both');
+    await checkA11y(page);
+
+    await fillDate(page, 'Date of the review', `${nextYear}-02-10`);
+    await page.getByLabel('Start time').fill('14:30');
+    await page.getByLabel('Place', { exact: true }).fill('Room 2, Northvale House');
+    await page.getByLabel('Sam Okafor (Northvale Council)').check();
+    await page.locator('#externalName-0').fill('Dr Ada Lee');
+    await page.locator('#externalEmail-0').fill('ada.lee@gp.example');
+    await page.getByLabel('Invite them').check();
+    await page.getByRole('button', { name: 'Book the review and send invitations' }).click();
+    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain(`The review has been booked for 10 February ${nextYear}, 2:30pm to 3:30pm`);
+    expect(await page.getByTestId('invitees').textContent()).toContain('ada.lee@gp.example');
+    await checkA11y(page);
+    const invite = await page.request.get(`${new URL(page.url()).pathname}/invite.ics`);
+    expect(invite.headers()['content-type']).toContain('text/calendar');
+    expect((await invite.text()).replace(/\r\n /g, '')).toContain(`DTSTART;TZID=Europe/London:${nextYear}0210T143000`);
+
+    // The person page and My work show it.
+    await page.goto(personUrl);
+    expect(await page.getByTestId('booked-reviews').textContent()).toContain(`10 February ${nextYear}, 2:30pm to 3:30pm`);
+    await page.goto('/my-work');
+    expect(await page.getByTestId('my-booked-reviews').textContent()).toContain('Bo Booked-Review');
+    await checkA11y(page);
+
+    // Change it, then record the review from it.
+    await page.getByTestId('my-booked-reviews').getByRole('link', { name: 'Bo Booked-Review' }).click();
+    await page.getByRole('button', { name: 'Change the booking' }).click();
+    await checkA11y(page);
+    await page.getByLabel('Start time').fill('10:00');
+    await page.getByRole('button', { name: 'Save changes and tell everyone' }).click();
+    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain(`The booking has been changed to 10 February ${nextYear}, 10am to 11am`);
+    await page.getByRole('button', { name: 'Record this review' }).click();
+    await checkA11y(page);
+    expect(await page.getByTestId('from-booking').textContent()).toContain(`10 February ${nextYear}, 10am to 11am`);
+    expect(await page.locator('#attendeeName-1').inputValue()).not.toBe('');
     await context.close();
   });
 });

@@ -54,6 +54,7 @@ import { panelsApiRoutes } from './modules/panels/api.ts';
 import { reviewRoutes } from './modules/reviews/routes.ts';
 import { workRoutes } from './modules/work/index.ts';
 import { workNavigation } from './modules/work/navigation.ts';
+import { bookedReviewsSection } from './modules/reviews/person-section.ts';
 import { reviewsApiRoutes } from './modules/reviews/api.ts';
 import { endingRoutes } from './modules/endings/endings.routes.ts';
 import { endingsApiRoutes } from './modules/endings/api.ts';
@@ -141,6 +142,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   importRoutes(app);
   disputesRoutes(app);
   registerPersonSection(openDisputesSection); // its section of the person page
+  registerPersonSection(bookedReviewsSection); // booked reviews on the person page
   personRoutes(app);
   chargesRoutes(app);
   chargesApiRoutes(app);

@@ -205,6 +205,20 @@ async function fillParams(): Promise<void> {
   });
   expect(mdt.statusCode, mdt.body.slice(0, 2000)).toBe(302);
   const meetingId = /\/meetings\/([0-9a-f-]{36})/.exec(mdt.headers.location as string)![1]!;
+  // A booked review (issue 13, item 9) fills :bookingId: next year, so it is always in the future.
+  await practitioner.get(`/people/${personId}/reviews/book`);
+  const booked = await practitioner.post(`/people/${personId}/reviews/book`, {
+    'date-day': '14',
+    'date-month': '1',
+    'date-year': String(new Date().getUTCFullYear() + 1),
+    time: '10:00',
+    durationMinutes: '60',
+    place: 'Room 2',
+    'externalName-0': 'Dr Lee',
+    'externalEmail-0': 'dr.lee@gp.example',
+  });
+  expect(booked.statusCode, booked.body.slice(0, 2000)).toBe(302);
+  const bookingId = /\/bookings\/([0-9a-f-]{36})/.exec(booked.headers.location as string)![1]!;
   // The practitioner may store the plan as a PDF (finding 3's positive control); the document fills :documentId.
   await practitioner.get(`/people/${personId}/plans/${planId}`);
   const pdf = await practitioner.post(`/people/${personId}/plans/${planId}/pdf`, {});
@@ -230,6 +244,7 @@ async function fillParams(): Promise<void> {
     'people:eventId': eventId,
     'people:type': 'reviewed',
     'people:meetingId': meetingId,
+    'people:bookingId': bookingId,
     'people:documentId': documentId,
     'disputes:disputeId': (dispute.json() as { id: string }).id,
     'lost-to-follow-up:id': personId,
@@ -360,7 +375,7 @@ describe('the permission matrix (issue 12: findings 3, 4 and 10)', () => {
       if ((await views()) === before && !notAViewOfTheRecord[url]) unaudited.push(`GET ${url}`);
     }
     console.log(`permission matrix: ${shown.length} person pages shown to a reader, ${unaudited.length} not audited; not reached (no such record in the fixtures): ${notReached.join(', ')}`);
-    expect(shown).toEqual(expect.arrayContaining(['/people/:id/meetings/:meetingId', '/people/:id/meetings/:meetingId/invite.ics', '/api/v1/people/:id/disputes']));
+    expect(shown).toEqual(expect.arrayContaining(['/people/:id/meetings/:meetingId', '/people/:id/meetings/:meetingId/invite.ics', '/people/:id/reviews/bookings/:bookingId', '/people/:id/reviews/bookings/:bookingId/invite.ics', '/api/v1/people/:id/disputes']));
     expect(unaudited).toEqual([]);
   }, 120_000);
 });

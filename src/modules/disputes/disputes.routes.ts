@@ -116,7 +116,7 @@ export function disputesRoutes(app: FastifyInstance): void {
       title: all ? 'All disputes' : 'Open disputes',
       rows: disputes,
       columns: [
-        { header: 'NHS number', width: 13, value: (d) => d.personNhsNumber },
+        { header: 'NHS number', width: 13, value: (d) => formatNhsNumber(d.personNhsNumber) },
         { header: 'Person', width: 28, value: (d) => d.personName },
         { header: 'Kind', width: 20, value: (d) => disputeKindLabels[d.kind] },
         { header: 'Between', width: 50, value: (d) => `${d.partyAName} and ${d.partyBName}` },

@@ -55,7 +55,7 @@ async function downloadRule(request: FastifyRequest<{ Params: { ruleId: string }
     title: 'Data quality',
     rows: result.rows,
     columns: [
-      { header: 'NHS number', width: 13, value: (r) => r.nhsNumber },
+      { header: 'NHS number', width: 13, value: (r) => (r.nhsNumber ? formatNhsNumber(r.nhsNumber) : null) },
       { header: 'Family name', width: 20, value: (r) => r.familyName },
       { header: 'Given name', width: 20, value: (r) => r.givenName },
       { header: 'Date of birth', width: 13, date: true, value: (r) => r.dateOfBirth },

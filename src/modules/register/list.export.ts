@@ -1,3 +1,4 @@
+import { formatNhsNumber } from '../../domain/nhs-number.ts';
 import { PassThrough, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
@@ -28,7 +29,7 @@ interface Column {
 }
 
 export const exportColumns: Column[] = [
-  { header: 'NHS number', key: 'nhsNumber', width: 13, value: (r) => r.nhsNumber },
+  { header: 'NHS number', key: 'nhsNumber', width: 13, value: (r) => formatNhsNumber(r.nhsNumber) },
   { header: 'Family name', key: 'familyName', width: 20, value: (r) => r.familyName },
   { header: 'Given name', key: 'givenName', width: 20, value: (r) => r.givenName },
   { header: 'Date of birth', key: 'dateOfBirth', width: 13, date: true, value: (r) => r.dateOfBirth },

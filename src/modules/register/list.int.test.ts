@@ -376,9 +376,9 @@ describe('downloading the register view', () => {
     const formula = rows[55]!;
     expect(formula[1]).toBe("'+Formula");
     expect(formula[2]).toBe(`'=HYPERLINK("http://example.invalid","x")`);
-    const ada = rows.find((r) => r[0] === '9990000018')!;
+    const ada = rows.find((r) => r[0] === '999 000 0018')!; // spaced, as everywhere people read it (issue 13, item 9)
     expect(ada).toEqual([
-      '9990000018',
+      '999 000 0018',
       'Lovelace',
       'Ada',
       '1980-04-01',
@@ -422,7 +422,7 @@ describe('downloading the register view', () => {
     const families = [2, 3, 4, 5].map((r) => sheet.getRow(r).getCell(2).value);
     expect(families).toEqual(['Adrift', 'Dueson', 'Quiet', 'Lovelace']);
     const ada = sheet.getRow(5);
-    expect(ada.getCell(1).value).toBe('9990000018');
+    expect(ada.getCell(1).value).toBe('999 000 0018');
     expect(ada.getCell(4).value).toEqual(new Date('1980-04-01T00:00:00Z'));
     expect(ada.getCell(7).value).toBe('Northvale Council');
 

@@ -314,7 +314,7 @@ async function downloadPipeline(request: FastifyRequest, reply: FastifyReply, fo
     title: 'Hospital pipeline',
     rows,
     columns: [
-      { header: 'NHS number', width: 13, value: (r) => r.nhsNumber },
+      { header: 'NHS number', width: 13, value: (r) => formatNhsNumber(r.nhsNumber) },
       { header: 'Family name', width: 20, value: (r) => r.familyName },
       { header: 'Given name', width: 20, value: (r) => r.givenName },
       { header: 'Hospital', width: 28, value: (r) => r.hospital },
@@ -344,7 +344,7 @@ async function downloadLostToFollowUp(request: FastifyRequest, reply: FastifyRep
     title: 'Lost to follow-up',
     rows,
     columns: [
-      { header: 'NHS number', width: 13, value: (r) => r.nhsNumber },
+      { header: 'NHS number', width: 13, value: (r) => formatNhsNumber(r.nhsNumber) },
       { header: 'Family name', width: 20, value: (r) => r.familyName },
       { header: 'Given name', width: 20, value: (r) => r.givenName },
       { header: 'Responsible local authority', width: 30, value: (r) => options.organisationName(r.responsibleLocalAuthority) },

@@ -1,3 +1,4 @@
+import { formatNhsNumber } from '../../domain/nhs-number.ts';
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
@@ -295,12 +296,13 @@ describe('the monthly job', () => {
       });
       return { values, sheet };
     };
+    // NHS numbers are spaced in the spreadsheet, as everywhere people read them (issue 13, item 9).
     const managerCopy = await nhsNumbersIn(users[demo.manager]!);
-    expect(managerCopy.values).toContain(nhs.Northvaleperson);
-    expect(managerCopy.values).not.toContain(nhs.Southmereperson);
+    expect(managerCopy.values).toContain(formatNhsNumber(nhs.Northvaleperson!));
+    expect(managerCopy.values).not.toContain(formatNhsNumber(nhs.Southmereperson!));
     const seniorCopy = await nhsNumbersIn(users[demo.senior]!);
-    expect(seniorCopy.values).toContain(nhs.Southmereperson);
-    expect(seniorCopy.values).not.toContain(nhs.Northvaleperson);
+    expect(seniorCopy.values).toContain(formatNhsNumber(nhs.Southmereperson!));
+    expect(seniorCopy.values).not.toContain(formatNhsNumber(nhs.Northvaleperson!));
     // Formula-safe: the injected name reaches the spreadsheet as text with an apostrophe.
     const givenNames: string[] = [];
     managerCopy.sheet.eachRow((row) => givenNames.push(text(row.getCell(3).value)));

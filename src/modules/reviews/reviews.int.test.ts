@@ -21,7 +21,7 @@ let managerId: string;
 let seniorId: string;
 let teamId: string;
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ PUBLIC_BASE_URL: 'https://aftercare.northvale.example' });
   const db = t.database.db;
   const user = async (email: string) => (await db.select({ id: appUser.id }).from(appUser).where(eq(appUser.email, email)))[0]!.id;
   practitionerId = await user(demo.practitioner);
@@ -178,17 +178,19 @@ describe('reviews', () => {
     expect(meetings.json().meetings[0].startsAt).toBe('2026-10-25T10:30:00.000Z');
   });
 
-  it('links the calendar invitation to the meeting with a full address, not a path', async () => {
+  it('links the calendar invitation to the meeting with a full address on the configured public address, not a path or the Host header', async () => {
     await b.get(`/people/${id}/meetings/new`);
     const res = await b.post(`/people/${id}/meetings/new`, { kind: 'review', ...dateForm('date', '2026-11-02'), time: '14:00', durationMinutes: '60', location: 'Room 3' });
     expect(res.statusCode, res.body.slice(0, 3000)).toBe(302);
     const url = res.headers.location as string;
-    const ics = await b.get(`${url}/invite.ics`, { host: 'aftercare.northvale.example' });
+    // A forged Host header does not reach the invitation (issue 13, item 9: PUBLIC_BASE_URL).
+    const ics = await b.get(`${url}/invite.ics`, { host: 'attacker.example' });
     expect(ics.statusCode).toBe(200);
     // iCalendar folds long lines (RFC 5545 3.1): unfold them before reading.
     const unfolded = ics.body.replace(/\r\n[ \t]/g, '');
-    expect(unfolded).toContain(`DESCRIPTION:Details are in Aftercare: http://aftercare.northvale.example${url}`);
-    expect(unfolded).toContain(`URL:http://aftercare.northvale.example${url}`);
+    expect(unfolded).toContain(`DESCRIPTION:Details are in Aftercare: https://aftercare.northvale.example${url}`);
+    expect(unfolded).toContain(`URL:https://aftercare.northvale.example${url}`);
+    expect(unfolded).not.toContain('attacker.example');
     expect(unfolded).not.toMatch(/Aftercare: \/people/);
   });
 });

@@ -14,9 +14,11 @@ import type { DbOrTx, Tx } from '../../platform/db/database.ts';
 import { ConflictError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
+import { londonLocal } from './ics.ts';
 import { startPlan } from '../plans/index.ts';
 import { getPlanSettings } from '../settings/index.ts';
 import { loadPerson, recordEvent, type PersonRow } from '../register/index.ts';
+import { findBooking, updateBookingAtVersion, type BookingRow } from './bookings.queries.ts';
 import {
   findApprovedPlan,
   findPersonReviews,
@@ -89,6 +91,8 @@ export const reviewInputSchema = z
   .strictObject({
     version: z.int().optional(),
     reviewId: z.uuid().nullish(),
+    /** The booked review being recorded (issue 13, item 9): marked held with it. */
+    bookingId: z.uuid().nullish(),
     heldOn: isoDate('the date the review was held'),
     attendees: z
       .array(
@@ -124,6 +128,8 @@ export interface ReviewFormData {
   goals: string[];
   policy: ReviewPolicy;
   scheduled: ReviewRow | null;
+  /** The booked review being recorded, if the form started from one. */
+  booking: BookingRow | null;
   defaultHeldOn: string;
   defaultNextReview: string;
   canWrite: true;
@@ -131,16 +137,20 @@ export interface ReviewFormData {
 
 /** What the review form needs: the person, the goals of the approved plan, the policy. */
 /** The review or meeting form's data. `shownAs`: the form is being shown, a view of the person's record (issue 12, finding 8). */
-export async function reviewForm(ctx: ServiceContext, personId: string, reviewId?: string | null, shownAs?: 'review-form' | 'meeting-form'): Promise<ReviewFormData> {
+export async function reviewForm(ctx: ServiceContext, personId: string, reviewId?: string | null, shownAs?: 'review-form' | 'meeting-form', bookingId?: string | null): Promise<ReviewFormData> {
   const load = async (q: Tx) => {
     const p = await loadPerson(q, ctx, personId, 'person:write');
     const plan = await approvedPlan(q, ctx.actor.partnershipId, personId);
     const policy = await reviewPolicy(q, ctx.actor.partnershipId);
-    const scheduled = reviewId ? await loadReview(q, ctx.actor.partnershipId, personId, reviewId) : null;
-    return { p, plan, policy, scheduled };
+    const booking = bookingId ? await bookingToRecord(q, ctx.actor.partnershipId, personId, bookingId) : null;
+    // Started from a booking, the form completes the scheduled review the booking was for (if it still is).
+    const scheduledId = reviewId ?? booking?.reviewId ?? null;
+    let scheduled = scheduledId ? await loadReview(q, ctx.actor.partnershipId, personId, scheduledId) : null;
+    if (!reviewId && scheduled && scheduled.status !== 'scheduled') scheduled = null;
+    return { p, plan, policy, scheduled, booking };
   };
   // Shown afresh, the form is an audited view, in the same unit as the reads.
-  const { p, plan, policy, scheduled } = shownAs
+  const { p, plan, policy, scheduled, booking } = shownAs
     ? await ctx.data.transaction(async (tx, audit) => {
         const loaded = await load(tx);
         await audit.viewPerson(personId, { page: shownAs });
@@ -155,10 +165,20 @@ export async function reviewForm(ctx: ServiceContext, personId: string, reviewId
     goals: goalLines(plan?.goals),
     policy,
     scheduled,
-    defaultHeldOn: today,
+    booking,
+    // A booked review held on its day (or earlier than booked, if recorded early: then today).
+    defaultHeldOn: booking && londonLocal(booking.startsAt).date <= today ? londonLocal(booking.startsAt).date : today,
     defaultNextReview: defaultNextReview(today, policy.reviewIntervalMonths),
     canWrite: true,
   };
+}
+
+/** A booked review to record (read in the caller's unit of work): only one still booked. */
+async function bookingToRecord(q: DbOrTx, partnershipId: string, personId: string, bookingId: string): Promise<BookingRow> {
+  const b = z.uuid().safeParse(bookingId).success ? await findBooking(q, partnershipId, personId, bookingId) : undefined;
+  if (!b) throw new NotFoundError('Booking not found');
+  if (b.status !== 'booked') throw new ConflictError('This booked review has already been recorded or cancelled.');
+  return b;
 }
 
 async function loadReview(q: DbOrTx, partnershipId: string, personId: string, reviewId: string): Promise<ReviewRow> {
@@ -190,6 +210,7 @@ export async function completeReview(ctx: ServiceContext, personId: string, inpu
     if (data.heldOn > today) throw new InputError([{ path: 'heldOn', message: 'The date the review was held must be today or in the past' }]);
     const { partnershipId } = ctx.actor;
     let scheduled: ReviewRow | null = null;
+    const booking = data.bookingId ? await bookingToRecord(tx, partnershipId, personId, data.bookingId) : null;
     if (data.reviewId) {
       scheduled = await loadReview(tx, partnershipId, personId, data.reviewId);
       if (scheduled.status !== 'scheduled' || (data.version !== undefined && scheduled.version !== data.version)) throw new ConflictError();
@@ -243,12 +264,16 @@ export async function completeReview(ctx: ServiceContext, personId: string, inpu
       }
     }
     saved = await linkReview(tx, partnershipId, saved.id, { legalEventId: recorded.event.id, newPlanId: newPlan?.id ?? null });
+    // The booked review is now held (issue 13, item 9).
+    const held = booking
+      ? expectOneUpdated(await updateBookingAtVersion(tx, partnershipId, booking.id, booking.version, { status: 'held', heldReviewId: saved.id, updatedAt: now }))
+      : null;
     await audit.change({
       action: 'review.completed',
       subjectType: 'person',
       subjectId: personId,
       before: { nextReviewDue: before.nextReviewDue, review: scheduled },
-      after: { review: saved, nextReviewDue: recorded.decision.nextReviewDue },
+      after: { review: saved, nextReviewDue: recorded.decision.nextReviewDue, ...(held ? { booking: held } : {}) },
     });
     return { review: saved, nextReviewDue: recorded.decision.nextReviewDue, newPlan, newPlanProblem };
   });

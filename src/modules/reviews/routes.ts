@@ -14,6 +14,8 @@ import { markMineRead, myNotifications, myUnreadCount, outboxView, retryFromOutb
 import { listPractitioners } from '../register/index.ts';
 import { waitingSummary } from '../work/index.ts';
 import { statusLabels } from '../register/index.ts';
+import { bookingRoutes } from './bookings.routes.ts';
+import { bookingWhen, inviteesOf, myBookedReviews, personBookings, type Invitee } from './bookings.service.ts';
 import { meetingInvite, londonLocal } from './ics.ts';
 import { createMeeting, getMeeting, listMeetings, meetingKindLabels, meetingKinds, setActionDone } from './meetings.service.ts';
 import { loadMyWork, myTeams, parseMyWorkQuery, type MyWorkQuery } from './mywork.queries.ts';
@@ -22,6 +24,8 @@ import { attendeeKindLabels, attendeeKinds, completeReview, getReview, listRevie
 
 const v = (name: string) => `modules/reviews/views/${name}.njk`;
 const ATTENDEE_ROWS = 6;
+/** Rows the review form reads: enough for everyone a booked review invited (the schema takes 30). */
+const MAX_ATTENDEE_ROWS = 30;
 const MEETING_ATTENDEE_ROWS = 5;
 const ACTION_ROWS = 3;
 
@@ -52,7 +56,7 @@ const rawDate = (body: FormBody, name: string) => ({ day: asString(body[`${name}
 
 function reviewValuesFromForm(body: FormBody, goals: string[]) {
   const attendees = [];
-  for (let i = 0; i < ATTENDEE_ROWS; i += 1) {
+  for (let i = 0; i < MAX_ATTENDEE_ROWS; i += 1) {
     const name = asString(body[`attendeeName-${i}`]).trim();
     const role = asString(body[`attendeeRole-${i}`]).trim();
     if (!name && !role) continue;
@@ -60,9 +64,11 @@ function reviewValuesFromForm(body: FormBody, goals: string[]) {
   }
   const bool = (x: string) => (x === 'true' ? true : x === 'false' ? false : undefined);
   const reviewId = asString(body.reviewId);
+  const bookingId = asString(body.bookingId);
   return {
     version: asVersion(body.version),
     ...(reviewId ? { reviewId } : {}),
+    ...(bookingId ? { bookingId } : {}),
     heldOn: dateFromParts(body, 'heldOn'),
     attendees,
     goalOutcomes: goals.map((goal, i) => ({ goal, outcome: asString(body[`goalOutcome-${i}`]) })),
@@ -76,14 +82,24 @@ function reviewValuesFromForm(body: FormBody, goals: string[]) {
   };
 }
 
+/** The attendees a booked review invited, as the review form's rows: the person first. */
+function attendeesFromBooking(invitees: Invitee[], p: ReviewFormData['person']): Array<{ kind: string; name: string; role: string }> {
+  const kindOf: Record<Invitee['kind'], string> = { person: 'person', carer: 'carer', staff: 'professional', external: 'professional' };
+  const rows = invitees.map((i) => ({ kind: kindOf[i.kind], name: i.name, role: i.detail ?? '' }));
+  if (!rows.some((r) => r.kind === 'person')) rows.unshift({ kind: 'person', name: `${p.givenName} ${p.familyName}`, role: '' });
+  return rows.sort((a, b) => Number(b.kind === 'person') - Number(a.kind === 'person'));
+}
+
 function reviewPage(data: ReviewFormData, body: FormBody | null) {
   const p = data.person;
-  const rows = Array.from({ length: ATTENDEE_ROWS }, (_, i) => {
-    const kind = body ? asString(body[`attendeeKind-${i}`]) : i === 0 ? 'person' : 'professional';
+  const fromBooking = data.booking ? attendeesFromBooking(inviteesOf(data.booking), p) : null;
+  const rowCount = Math.min(MAX_ATTENDEE_ROWS, Math.max(ATTENDEE_ROWS, (fromBooking?.length ?? 0) + 2));
+  const rows = Array.from({ length: rowCount }, (_, i) => {
+    const kind = body ? asString(body[`attendeeKind-${i}`]) : fromBooking ? (fromBooking[i]?.kind ?? 'professional') : i === 0 ? 'person' : 'professional';
     return {
       i,
-      name: body ? asString(body[`attendeeName-${i}`]) : i === 0 ? `${p.givenName} ${p.familyName}` : '',
-      role: body ? asString(body[`attendeeRole-${i}`]) : '',
+      name: body ? asString(body[`attendeeName-${i}`]) : fromBooking ? (fromBooking[i]?.name ?? '') : i === 0 ? `${p.givenName} ${p.familyName}` : '',
+      role: body ? asString(body[`attendeeRole-${i}`]) : fromBooking ? (fromBooking[i]?.role ?? '') : '',
       kindItems: attendeeKinds.map((k) => ({ value: k, text: attendeeKindLabels[k], selected: kind === k })),
     };
   });
@@ -107,6 +123,8 @@ function reviewPage(data: ReviewFormData, body: FormBody | null) {
     dates: { heldOn: body ? rawDate(body, 'heldOn') : dateParts(data.defaultHeldOn), nextReviewOn: body ? rawDate(body, 'nextReviewOn') : dateParts(data.defaultNextReview) },
     version: body ? asString(body.version) : String(data.scheduled ? data.scheduled.version : p.version),
     reviewId: data.scheduled?.id ?? '',
+    bookingId: data.booking?.id ?? '',
+    bookedFor: data.booking ? bookingWhen(data.booking).text : null,
     intervalMonths: data.policy.reviewIntervalMonths,
   };
 }
@@ -137,6 +155,7 @@ type ReviewParams = { Params: { id: string; reviewId: string } };
 type MeetingParams = { Params: { id: string; meetingId: string } };
 
 export function reviewRoutes(app: FastifyInstance): void {
+  bookingRoutes(app);
   // ---- My work
   app.get<{ Querystring: Record<string, unknown> }>('/my-work', async (request, reply) => {
     const ctx = request.ctx();
@@ -144,7 +163,7 @@ export function reviewRoutes(app: FastifyInstance): void {
     const teams = await myTeams(ctx);
     const q = parseMyWorkQuery(request.query, teams.map((t) => t.id));
     const today = ctx.today();
-    const [work, unreadNotifications, waiting] = await Promise.all([loadMyWork(ctx, q, teams.map((t) => t.id), today), unread(ctx), waitingSummary(ctx)]);
+    const [work, unreadNotifications, waiting, bookedReviews] = await Promise.all([loadMyWork(ctx, q, teams.map((t) => t.id), today), unread(ctx), waitingSummary(ctx), myBookedReviews(ctx)]);
     const sortLink = (key: MyWorkQuery['sort']) => myWorkLink(q, { sort: key, order: q.sort === key && q.order === 'asc' ? 'desc' : 'asc' });
     const ariaSort = (key: MyWorkQuery['sort']) => (q.sort === key ? (q.order === 'asc' ? 'ascending' : 'descending') : 'none');
     return reply.render(v('my-work'), {
@@ -154,6 +173,7 @@ export function reviewRoutes(app: FastifyInstance): void {
       today,
       unreadNotifications,
       ...waiting,
+      bookedReviews,
       teamItems: [{ value: '', text: 'All my teams', selected: !q.team }, ...teams.map((t) => ({ value: t.id, text: `${t.name} (${t.organisationName})`, selected: q.team === t.id }))],
       scopeItems: [
         { value: 'me', text: 'People I am lead practitioner for', checked: q.scope === 'me' },
@@ -212,7 +232,9 @@ export function reviewRoutes(app: FastifyInstance): void {
     const ctx = request.ctx();
     const { person: p, reviews } = await listReviews(ctx, request.params.id);
     const { meetings } = await listMeetings(ctx, request.params.id);
+    const bookings = await personBookings(ctx, request.params.id);
     return reply.render(v('reviews'), {
+      bookings: bookings.map((b) => ({ ...b, when: bookingWhen(b).text })),
       title: `Reviews and meetings: ${p.givenName} ${p.familyName}`,
       p,
       nhsNumber: formatNhsNumber(p.nhsNumber),
@@ -225,15 +247,15 @@ export function reviewRoutes(app: FastifyInstance): void {
       when: (d: Date) => londonLocal(d),
     });
   });
-  app.get<PersonParams & { Querystring: { review?: string } }>('/people/:id/reviews/new', async (request, reply) => {
-    const data = await reviewForm(request.ctx(), request.params.id, request.query.review ?? null, 'review-form');
+  app.get<PersonParams & { Querystring: { review?: string; booking?: string } }>('/people/:id/reviews/new', async (request, reply) => {
+    const data = await reviewForm(request.ctx(), request.params.id, request.query.review ?? null, 'review-form', request.query.booking ?? null);
     return reply.render(v('review-form'), reviewPage(data, null));
   });
   app.post<PersonParams>('/people/:id/reviews/new', async (request, reply) => {
     const ctx = request.ctx();
     const body = formBody(request.body);
     const reviewId = asString(body.reviewId) || null;
-    const data = await reviewForm(ctx, request.params.id, reviewId);
+    const data = await reviewForm(ctx, request.params.id, reviewId, undefined, asString(body.bookingId) || null);
     try {
       const done = await completeReview(ctx, request.params.id, reviewValuesFromForm(body, data.goals));
       const next = done.nextReviewDue ? ` The next review is due on ${formatLongDate(done.nextReviewDue)}.` : '';
@@ -305,11 +327,12 @@ export function reviewRoutes(app: FastifyInstance): void {
     return reply.redirect(`/people/${request.params.id}/meetings/${request.params.meetingId}#actions`);
   });
   app.get<MeetingParams>('/people/:id/meetings/:meetingId/invite.ics', async (request, reply) => {
-    const { meeting } = await getMeeting(request.ctx(), request.params.id, request.params.meetingId, 'invitation');
+    const ctx = request.ctx();
+    const { meeting } = await getMeeting(ctx, request.params.id, request.params.meetingId, 'invitation');
     // No names in the invitation: calendars are often shared and synchronised to phones. The link
-    // is absolute (a calendar has no page to be relative to), on the address the user reached
-    // Aftercare at (behind a proxy, with TRUST_PROXY, the address the proxy was asked for).
-    const link = `${request.protocol}://${request.host}/people/${request.params.id}/meetings/${meeting.id}`;
+    // is absolute (a calendar has no page to be relative to), on the configured public address
+    // (PUBLIC_BASE_URL), never on a Host header somebody sent.
+    const link = `${ctx.config.publicBaseUrl}/people/${request.params.id}/meetings/${meeting.id}`;
     const ics = meetingInvite({
       uid: `${meeting.id}@aftercare`,
       title: meeting.kind === 'review' ? 'Section 117 review meeting' : 'MDT meeting (section 117 aftercare)',

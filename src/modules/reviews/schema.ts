@@ -107,3 +107,43 @@ export const meetingAction = pgTable(
     foreignKey({ columns: [t.partnershipId, t.meetingId], foreignColumns: [meeting.partnershipId, meeting.id] }).onDelete('cascade'),
   ],
 );
+
+export const reviewBookingStatus = pgEnum('review_booking_status', ['booked', 'held', 'cancelled']);
+
+/**
+ * A review booked for a future date (issue 13, item 9): when, where (a place or a video link) and
+ * who is invited, each with the email address the invitation went to. Separate from recording the
+ * review: recording one from a booking marks the booking held. `sequence` is the iCalendar
+ * SEQUENCE of the invitation: 0 when booked, one more at each change or the cancellation, so
+ * calendars replace the event they hold (same UID) rather than add another.
+ */
+export const reviewBooking = pgTable(
+  'review_booking',
+  {
+    partnershipId: partnershipId(),
+    id: uuid('id').notNull().defaultRandom(),
+    personId: uuid('person_id').notNull(),
+    /** The scheduled review the booking is for (completed when the review is recorded). */
+    reviewId: uuid('review_id'),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    durationMinutes: integer('duration_minutes').notNull().default(60),
+    place: text('place'),
+    videoLink: text('video_link'),
+    /** [{ kind: 'staff'|'external'|'person'|'carer', userId?, name, email, organisation? }] */
+    invitees: jsonb('invitees').notNull().default(sql`'[]'::jsonb`),
+    status: reviewBookingStatus('status').notNull().default('booked'),
+    sequence: integer('sequence').notNull().default(0),
+    /** The review recorded from this booking. */
+    heldReviewId: uuid('held_review_id'),
+    cancelledReason: text('cancelled_reason'),
+    createdBy: uuid('created_by').references(() => appUser.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    version: version(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.partnershipId, t.id] }),
+    index('review_booking_person_idx').on(t.partnershipId, t.personId, t.startsAt),
+    foreignKey({ columns: [t.partnershipId, t.personId], foreignColumns: [person.partnershipId, person.id] }),
+  ],
+);

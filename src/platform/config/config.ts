@@ -31,6 +31,8 @@ const envSchema = z.object({
   GIT_COMMIT: z.string().optional(),
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'SMTP_URL must be an smtp:// or smtps:// URL' }).optional(),
   SMTP_FROM: z.string().min(3).default('Aftercare <no-reply@aftercare.example>'),
+  /** The address people reach Aftercare at, for links in emails and calendar invitations (issue 13, item 9). */
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'PUBLIC_BASE_URL must be an http:// or https:// address, like https://aftercare.example.nhs.uk' }).optional(),
 });
 
 export interface Config {
@@ -56,6 +58,8 @@ export interface Config {
   /** Email for notifications; without it, notifications are shown in the app only. */
   smtpUrl: string | undefined;
   smtpFrom: string;
+  /** Where people reach Aftercare, without a trailing slash: links in emails and invitations are absolute on it. */
+  publicBaseUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -105,5 +109,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     gitCommit: e.GIT_COMMIT,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
   };
 }

@@ -20,7 +20,8 @@ export interface QueuedNotification {
   partnershipId: string;
   dedupeKey: string;
   kind: string;
-  recipientUserId: string;
+  /** The user it is for; null for someone outside Aftercare, reached only at `recipientEmail`. */
+  recipientUserId: string | null;
   recipientEmail?: string | null;
   personId?: string | null;
   subject: string;
