@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../src/domain/calendar-date.ts';
 import { syntheticNhsNumbers } from '../src/domain/nhs-number.ts';
 import { todayInLondon } from '../src/platform/clock.ts';
-import { baseUrl, checkA11y, hasChromium, launch, newContext, signIn } from './support.ts';
+import { baseUrl, checkA11y, hasChromium, launch, newContext, showFilter, signIn } from './support.ts';
 
 /*
  * The register list, its downloads, the hospital pipeline and the lost-to-follow-up finder
@@ -106,6 +106,7 @@ describe.skipIf(!hasChromium)('the register, its downloads, the hospital pipelin
     await expect.poll(() => page.getByTestId('showing').textContent()).toMatch(/Showing\s+1\s+to\s+4\s+of\s+4\s+people/);
     await checkA11y(page);
 
+    await showFilter(page);
     await page.getByLabel('Entitled', { exact: true }).check();
     await page.getByTestId('apply-filters').click();
     await expect.poll(() => page.getByTestId('register-row').count()).toBe(2);
@@ -124,6 +125,7 @@ describe.skipIf(!hasChromium)('the register, its downloads, the hospital pipelin
     await checkA11y(page);
 
     // Remove the status filter with its tag: all four again, still sorted.
+    await showFilter(page);
     await page.locator('.moj-filter__tag', { hasText: 'Entitled' }).click();
     await expect.poll(() => page.getByTestId('register-row').count()).toBe(4);
     expect(page.url()).toContain('sort=review');

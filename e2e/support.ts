@@ -40,6 +40,15 @@ export async function checkA11y(page: Page): Promise<void> {
   expect(results.violations).toHaveLength(0);
 }
 
+/**
+ * Open a list's filter panel if it is closed. With JavaScript, below 1600 px wide, the register's
+ * filter starts closed behind a "Show filter" button (MoJ's filter toggle button).
+ */
+export async function showFilter(page: Page): Promise<void> {
+  const toggle = page.getByRole('button', { name: 'Show filter' });
+  if ((await toggle.count()) > 0 && (await toggle.isVisible())) await toggle.click();
+}
+
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
   await page.goto('/sign-in');
   await page.getByLabel('Email address').fill(email);
