@@ -146,12 +146,12 @@ export async function retryNotification(db: DbOrTx, partnershipId: string, id: s
   return rows.length > 0;
 }
 
-/** A recipient's notifications shown in the app (delivered ones), newest first. */
+/** A recipient’s notifications shown in the app, newest first: at once, whether or not the email copy has gone yet (the app is a channel of its own). */
 export async function notificationsFor(db: DbOrTx, partnershipId: string, userId: string, limit = 100): Promise<NotificationRow[]> {
   return db
     .select()
     .from(notification)
-    .where(and(eq(notification.partnershipId, partnershipId), eq(notification.recipientUserId, userId), eq(notification.status, 'sent')))
+    .where(and(eq(notification.partnershipId, partnershipId), eq(notification.recipientUserId, userId)))
     .orderBy(desc(notification.createdAt))
     .limit(limit);
 }
@@ -160,16 +160,16 @@ export async function unreadCount(db: DbOrTx, partnershipId: string, userId: str
   const rows = await db
     .select({ n: count() })
     .from(notification)
-    .where(and(eq(notification.partnershipId, partnershipId), eq(notification.recipientUserId, userId), eq(notification.status, 'sent'), isNull(notification.readAt)));
+    .where(and(eq(notification.partnershipId, partnershipId), eq(notification.recipientUserId, userId), isNull(notification.readAt)));
   return rows[0]?.n ?? 0;
 }
 
-/** Mark every delivered notification of the recipient read. */
+/** Mark every notification of the recipient read. */
 export async function markAllRead(db: DbOrTx, partnershipId: string, userId: string): Promise<void> {
   await db
     .update(notification)
     .set({ readAt: new Date() })
-    .where(and(eq(notification.partnershipId, partnershipId), eq(notification.recipientUserId, userId), eq(notification.status, 'sent'), isNull(notification.readAt)));
+    .where(and(eq(notification.partnershipId, partnershipId), eq(notification.recipientUserId, userId), isNull(notification.readAt)));
 }
 
 /** The outbox for administrators: everything in the partnership, pending and failed first. */
