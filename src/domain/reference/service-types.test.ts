@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { effectiveServiceType, localServiceTypeCode, OTHER_SERVICE_TYPE, serviceDisplayName, serviceTypeFromText, serviceTypeLabel, serviceTypes } from './service-types.ts';
+import { effectiveServiceType, tidyServiceText, localServiceTypeCode, OTHER_SERVICE_TYPE, serviceDisplayName, serviceTypeFromText, serviceTypeLabel, serviceTypes } from './service-types.ts';
 
 describe('the coded list of aftercare service types', () => {
   it('holds each code once, each with a label and a description, and none called other or local', () => {
@@ -18,7 +19,7 @@ describe('the coded list of aftercare service types', () => {
     const seen = new Map<string, string>();
     for (const t of serviceTypes) {
       for (const name of [t.label, ...(t.alsoKnownAs ?? [])]) {
-        const key = name.toLowerCase();
+        const key = tidyServiceText(name);
         expect(seen.get(key) ?? t.code, name).toBe(t.code);
         seen.set(key, t.code);
       }
@@ -53,5 +54,13 @@ describe('the coded list of aftercare service types', () => {
     expect(serviceTypeLabel('local-crisis-house', local)).toBe('Crisis house');
     expect(serviceDisplayName('local-crisis-house', 'anything', local)).toBe('Crisis house');
     expect(serviceDisplayName('supported-living', 'Supported living (24-hour staffed)')).toBe('Supported living');
+  });
+
+  it('migration 0014 maps the services recorded before the list by exactly these names', () => {
+    const sql = readFileSync(new URL('../../../drizzle/0014_service-types.sql', import.meta.url), 'utf8');
+    const pairs = [...sql.matchAll(/^\s*\('([^']*)', '([a-z-]+)'\)/gm)].map((m) => [m[1], m[2]]);
+    const expected = serviceTypes.flatMap((t) => [t.label, ...(t.alsoKnownAs ?? [])].map((n) => [tidyServiceText(n), t.code]));
+    expect(pairs).toEqual(expected);
+    for (const [name, code] of pairs) expect(serviceTypeFromText(name!)).toBe(code);
   });
 });

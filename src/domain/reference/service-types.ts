@@ -59,7 +59,7 @@ export const serviceTypes: readonly ServiceType[] = [
   { code: 'community-nursing', label: 'Community psychiatric nursing', description: 'Visits and monitoring by a community psychiatric nurse.', alsoKnownAs: ['cpn', 'cpn visits', 'community psychiatric nurse'] },
   { code: 'psychological-therapy', label: 'Psychological therapy', description: 'Talking therapies and psychology, individual or in groups.', alsoKnownAs: ['psychology', 'talking therapy', 'psychological therapies', 'psychotherapy'] },
   { code: 'medication-clinic', label: 'Medication or depot clinic', description: 'Clinics for depot injections, clozapine and medication reviews.', alsoKnownAs: ['depot clinic', 'medication clinic', 'clozapine clinic'] },
-  { code: 'direct-payment', label: 'Personal budget (direct payment)', description: 'A social care personal budget taken as a direct payment.', alsoKnownAs: ['direct payment', 'direct payments', 'personal budget'] },
+  { code: 'direct-payment', label: 'Personal budget (direct payment)', description: 'A social care personal budget taken as a direct payment.', alsoKnownAs: ['direct payment', 'direct payments'] },
   { code: 'personal-health-budget', label: 'Personal health budget', description: 'An NHS personal health budget.', alsoKnownAs: ['phb'] },
   { code: 'personal-assistant', label: 'Personal assistant', description: 'A personal assistant employed by the person or their representative.', alsoKnownAs: ['pa', 'personal assistants'] },
   { code: 'employment-support', label: 'Employment and education support', description: 'Help to find or keep work, training or education.', alsoKnownAs: ['employment support', 'individual placement and support', 'ips', 'vocational support'] },
