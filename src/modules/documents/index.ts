@@ -8,3 +8,4 @@ export { buildPlanDocument } from './plan-document.ts';
 export type { PlanForDocument } from './plan-document.ts';
 export { personDocument } from './schema.ts';
 export { viewBlocks } from './view-blocks.ts';
+export { recordInformationGiven } from './documents.service.ts';
