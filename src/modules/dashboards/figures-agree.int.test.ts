@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, demo, signedInBrowser, type TestApp } from '../../../test/app.ts';
 import { seedDemoPeople } from '../demo/people.ts';
 import { seedDemoPlans } from '../demo/plans.ts';
+import { seedDemoPopulation } from '../demo/population.ts';
+import { visibleText } from '../../../test/plain-language.ts';
 import { dispute } from '../disputes/schema.ts';
 import { person, task } from '../register/schema.ts';
 
@@ -22,7 +24,10 @@ beforeAll(async () => {
   t = await createTestApp();
   await seedDemoPeople(t.database, { count: 120 });
   partnershipId = (await t.database.db.select({ p: person.partnershipId }).from(person).limit(1))[0]!.p;
-  await t.database.db.transaction((tx) => seedDemoPlans(tx, partnershipId, t.config));
+  await t.database.db.transaction(async (tx) => {
+    await seedDemoPlans(tx, partnershipId, t.config);
+    await seedDemoPopulation(tx, partnershipId);
+  });
 }, 300_000);
 afterAll(async () => {
   await t?.close();
@@ -115,5 +120,14 @@ describe('dashboard figures and their lists agree (issue 13, item 8)', () => {
     expect(entitled.length).toBeGreaterThan(30);
     expect(never).toBeGreaterThan(0);
     expect(never).toBeLessThan(entitled.length * 0.3);
+  });
+
+  it('names bodies outside the partnership, never by a code, on the dashboard and equality monitoring', async () => {
+    const b = await signedInBrowser(t.app, demo.commissioner);
+    const dashboard = visibleText((await b.get('/dashboards?view=director')).body);
+    const equality = visibleText((await b.get('/dashboards/equality')).body);
+    // The demo's out-of-area people are the responsibility of Swindon (E06000030 in the reference list).
+    expect(dashboard).toContain('Swindon Borough Council (outside this partnership)');
+    for (const text of [dashboard, equality]) expect(text.match(/\b[EW]\d{8}\b/g)).toBeNull();
   });
 });
