@@ -1,4 +1,5 @@
-import { and, eq } from 'drizzle-orm';
+import { readFileSync } from 'node:fs';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, createTestApp, dateForm, demo, signedInBrowser, type TestApp } from '../../../test/app.ts';
 import { contextFor, entitledPerson, nhsNumbers } from '../../../test/fixtures.ts';
@@ -124,6 +125,30 @@ describe('types of service on the plan (issue 13, item 8)', () => {
     const edit = await b.get(`${planUrl}/services/${serviceId}`);
     expect(edit.body).toContain('<option value="other" selected>Other (not on the list): describe it below</option>');
     expect(edit.body).toMatch(/id="serviceType" name="serviceType" type="text" value="Allotment"/);
+  });
+
+  it('migration 0014 gives services recorded in words the type their words clearly name, and the rest "other"', async () => {
+    const b = await signedIn(demo.practitioner);
+    const { planUrl, needId } = await draftWithNeed(b);
+    for (const words of ['Supported living (24-hour staffed)', 'Home support', 'Gym membership', 'supported  LIVING']) {
+      const f = await b.get(`${planUrl}/services/new`);
+      expect((await b.post(`${planUrl}/services/new`, { ...serviceFields(needId), version: version(f.body), serviceTypeCode: 'other', serviceType: 'placeholder' })).statusCode).toBe(302);
+      const planId = planUrl.split('/').at(-1)!;
+      // As they were recorded before the list: words only.
+      await t.database.db.update(planService).set({ serviceType: words, serviceTypeCode: null }).where(and(eq(planService.planId, planId), eq(planService.serviceType, 'placeholder')));
+    }
+    const file = readFileSync(new URL('../../../drizzle/0014_service-types.sql', import.meta.url), 'utf8');
+    const update = file.split('--> statement-breakpoint').map((st) => st.replace(/^\s*--.*$/gm, '').trim()).find((st) => st.startsWith('UPDATE "plan_service"'))!;
+    await t.database.db.execute(sql.raw(update));
+    const stored = await storedServices(planUrl);
+    expect(stored.map((x) => [x.serviceType, x.serviceTypeCode]).sort()).toEqual(
+      [
+        ['Supported living (24-hour staffed)', 'supported-living'],
+        ['Home support', 'home-care'],
+        ['Gym membership', 'other'],
+        ['supported  LIVING', 'supported-living'],
+      ].sort(),
+    );
   });
 
   it('the plans API takes a type code, or words it maps the same way', async () => {
