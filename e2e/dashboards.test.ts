@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkA11y, hasChromium, launch, newContext, signIn } from './support.ts';
 
@@ -7,6 +7,19 @@ import { checkA11y, hasChromium, launch, newContext, signIn } from './support.ts
  * "overdue reviews" to the register list of those people, then views the dashboard as a
  * commissioner; the lead administrator changes a population figure. Axe-clean on every page visited.
  */
+
+/** Every text of a bar chart that reaches outside the chart's drawing (none should). */
+function labelsOutsideCharts(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<SVGSVGElement>('svg.app-bar-chart')].flatMap((svg) => {
+      const box = svg.viewBox.baseVal;
+      return [...svg.querySelectorAll<SVGTextElement>('text')]
+        .map((text) => ({ text: text.textContent ?? '', b: text.getBBox() }))
+        .filter(({ b }) => b.x < -0.5 || b.x + b.width > box.width + 0.5)
+        .map(({ text, b }) => `${text} (${Math.round(b.x)} to ${Math.round(b.x + b.width)} of ${box.width})`);
+    }),
+  );
+}
 
 describe.skipIf(!hasChromium)('dashboards', () => {
   let browser: Browser;
@@ -27,6 +40,8 @@ describe.skipIf(!hasChromium)('dashboards', () => {
     await expect(page.getByRole('heading', { level: 1, name: 'Dashboards' }).count()).resolves.toBe(1);
     expect(await page.locator('svg[role="img"]').count()).toBeGreaterThan(0);
     await checkA11y(page);
+    // Issue 13, item 8: no chart label runs off the edge of its chart (they were cut off on the left).
+    expect(await labelsOutsideCharts(page)).toEqual([]);
 
     await page.getByLabel('Local authority').selectOption({ label: 'Northvale Council' });
     await page.getByRole('button', { name: 'Apply filters' }).click();
@@ -56,6 +71,9 @@ describe.skipIf(!hasChromium)('dashboards', () => {
     await expect(page.getByTestId('view-caption').textContent()).resolves.toBe('Commissioner');
     for (const id of ['cost-funder', 'panels', 'population']) await expect(page.getByTestId(id).count(), id).resolves.toBe(1);
     await expect(page.getByTestId('teams').count()).resolves.toBe(0);
+    // The cost by type of service, with the types' names, inside its chart.
+    expect(await page.getByTestId('cost-type').locator('svg text').count()).toBeGreaterThan(0);
+    expect(await labelsOutsideCharts(page)).toEqual([]);
     // The demo's synthetic population gives Northvale a rate per 100,000.
     expect(((await page.getByTestId('population-rate-E06000901').textContent()) ?? '').trim()).toMatch(/^\d[\d,]*\.\d$/);
     await checkA11y(page);

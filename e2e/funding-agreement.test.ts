@@ -36,7 +36,7 @@ describe.skipIf(!hasChromium)('funding that both bodies agreed', () => {
     await page.getByRole('button', { name: 'Save the need' }).click();
     await page.getByRole('button', { name: 'Add a service' }).click();
     await page.getByLabel(/Mental health and relapse prevention: Clinical support/).check();
-    await page.getByLabel('Type of service').fill('Specialist community mental health support');
+    await page.getByLabel('Type of service').selectOption({ label: 'Care coordination' });
     await page.getByLabel('Provider').fill('Northvale and Southmere Mental Health NHS Foundation Trust');
     await fillDate(page, 'Start date', '2025-05-06');
     await page.getByLabel('How often').fill('Daily');

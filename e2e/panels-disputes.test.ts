@@ -41,7 +41,7 @@ describe.skipIf(!hasChromium)('funding panels and disputes', () => {
     await page.getByRole('button', { name: 'Save the need' }).click();
     await page.getByRole('button', { name: 'Add a service' }).click();
     await page.getByLabel(/Support to notice early signs/).check();
-    await page.getByLabel('Type of service').fill('Community support worker');
+    await page.getByLabel('Type of service').selectOption({ label: 'Home care' });
     await page.getByLabel('Provider').fill('Riverside Supported Living');
     await fillDate(page, 'Start date', '2025-04-02');
     await page.getByLabel('How often').fill('10 hours a week');

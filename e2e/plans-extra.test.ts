@@ -26,7 +26,9 @@ async function addNeed(page: Page): Promise<void> {
 async function addService(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Add a service' }).click();
   await page.getByLabel(/Mental health and relapse prevention: Support to notice/).check();
-  await page.getByLabel('Type of service').fill('Community support worker');
+  // A type that is not on the list: Other, described in words (issue 13, item 8).
+  await page.getByLabel('Type of service').selectOption({ label: 'Other (not on the list): describe it below' });
+  await page.getByLabel('If the type is not on the list, describe the service').fill('Community support worker');
   await page.getByLabel('Provider').fill('Riverside Supported Living');
   await fillDate(page, 'Start date', '2025-05-06');
   await page.getByLabel('How often').fill('2 visits a week');

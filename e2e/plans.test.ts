@@ -72,7 +72,7 @@ describe.skipIf(!hasChromium)('an aftercare plan, from needs to approval and the
     // A service for the accommodation-plus need: 60/40, taken as a direct payment.
     await page.getByRole('button', { name: 'Add a service' }).click();
     await page.getByLabel(/Accommodation: Supported accommodation/).check();
-    await page.getByLabel('Type of service').fill('Supported living');
+    await page.getByLabel('Type of service').selectOption({ label: 'Supported living' });
     await page.getByLabel('Provider').fill('Riverside Supported Living');
     await fillDate(page, 'Start date', '2025-04-02');
     await page.getByLabel('How often').fill('24-hour support, 7 days a week');

@@ -17,12 +17,17 @@ import { planSettings } from '../settings/index.ts';
 
 const personJoin = (partnershipId: string, personId: AnyPgColumn) => and(eq(person.partnershipId, partnershipId), eq(person.id, personId));
 
-/** Services in use today on approved plans of people in scope. */
+/**
+ * Services whose cost counts today (src/domain/service-cost.ts, serviceCostCountsOn): on approved
+ * plans of people in scope, in place today (started, not ended), for people in the community
+ * (not in hospital: the person's stored legal position, refreshed with their decision).
+ */
 export function servicesInUse(where: SQL, today: IsoDate) {
   return and(
     eq(aftercarePlan.status, 'approved'),
     sql`${planService.startOn} <= ${today}`,
     sql`(${planService.endOn} is null or ${planService.endOn} >= ${today})`,
+    sql`not ('in-hospital' = any(${person.legalPosition}))`,
     where,
   )!;
 }
@@ -103,21 +108,23 @@ export function planFigures(q: DbOrTx, partnershipId: string, base: SQL, from: I
 export function serviceGroups(q: DbOrTx, partnershipId: string, base: SQL, today: IsoDate) {
   return q
     .select({
-      serviceType: planService.serviceType,
+      serviceTypeCode: planService.serviceTypeCode,
+      // Only a service recorded before the list of types needs its words (to map them); the rest group by code.
+      serviceType: sql<string | null>`case when ${planService.serviceTypeCode} is null then ${planService.serviceType} end`,
       unitCostPence: planService.unitCostPence,
       unitsPerWeek: planService.unitsPerWeek,
       localAuthorityBasisPoints: planService.localAuthorityBasisPoints,
       services: sql<number>`count(*)::int`,
       directPayments: sql<number>`count(distinct ${planService.personId}) filter (where ${planService.deliveryRoute} = 'direct-payment')::int`,
       personalHealthBudgets: sql<number>`count(distinct ${planService.personId}) filter (where ${planService.deliveryRoute} = 'personal-health-budget')::int`,
-      isTotal: sql<number>`grouping(${planService.serviceType})::int`,
+      isTotal: sql<number>`grouping(${planService.serviceTypeCode})::int`,
     })
     .from(planService)
     .innerJoin(aftercarePlan, and(eq(aftercarePlan.partnershipId, planService.partnershipId), eq(aftercarePlan.id, planService.planId)))
     .innerJoin(person, personJoin(partnershipId, planService.personId))
     .where(and(eq(planService.partnershipId, partnershipId), servicesInUse(base, today)))
     .groupBy(
-      sql`grouping sets ((${planService.serviceType}, ${planService.unitCostPence}, ${planService.unitsPerWeek}, ${planService.localAuthorityBasisPoints}), ())`,
+      sql`grouping sets ((${planService.serviceTypeCode}, case when ${planService.serviceTypeCode} is null then ${planService.serviceType} end, ${planService.unitCostPence}, ${planService.unitsPerWeek}, ${planService.localAuthorityBasisPoints}), ())`,
     );
 }
 

@@ -10,6 +10,8 @@ import { populationOf, ratePer100k, type SafePopulationRate } from '../../domain
 import { countEndedPeople, countOpenDisputes, countPeople, endingReasons, planFigures, serviceGroups, weeksPerYearSetting } from './dashboard.queries.ts';
 import { declinedEndingFigures, dischargeFigures, panelFigures, type DeclinedEndingFigures, type DischargeFigures, type PanelFigures } from './episode.queries.ts';
 import { govukDate, parseDateInput } from '../../platform/plain-language.ts';
+import { effectiveServiceType, OTHER_SERVICE_TYPE, OTHER_SERVICE_TYPE_LABEL, serviceTypeLabel } from '../../domain/reference/service-types.ts';
+import { serviceTypeChoices } from '../settings/index.ts';
 
 /*
  * The assurance dashboard (issue 7, item 1). Every figure is counted over the people the actor
@@ -78,7 +80,8 @@ export interface Dashboard {
   cost: {
     weekly: { localAuthorityPence: number; icbPence: number; totalPence: number };
     yearly: { localAuthorityPence: number; icbPence: number; totalPence: number };
-    byServiceType: Array<{ serviceType: string; weeklyPence: number; yearlyPence: number; services: number }>;
+    /** By type of service (its code, and the type's name), most costly first. */
+    byServiceType: Array<{ code: string; serviceType: string; weeklyPence: number; yearlyPence: number; services: number }>;
     weeksPerYear: number;
   };
   budgets: { directPayments: number; personalHealthBudgets: number };
@@ -117,7 +120,7 @@ export async function computeDashboard(ctx: ServiceContext, parsed: ParsedDashbo
   // on the pool's connections (one unit ran them one after another and took 1.7–1.9× as long).
   // The figures are counts of the same moment, not one snapshot; the queries are in
   // dashboard.queries.ts and episode.queries.ts.
-  const [countRows, endedRows, disputeRows, planResult, serviceGroupRows, settingsRows, endingRows, panels, declinedEndings, populationRows, discharges] = await Promise.all([
+  const [countRows, endedRows, disputeRows, planResult, serviceGroupRows, settingsRows, endingRows, panels, declinedEndings, populationRows, discharges, types] = await Promise.all([
     ctx.data.read((q) => countPeople(q, base, { from, to, today, dueBy })),
     ctx.data.read((q) => countEndedPeople(q, partnershipId, base, from, to)),
     ctx.data.read((q) => countOpenDisputes(q, partnershipId, base, { twoMonthsAgo: addMonths(today, -2), fourMonthsAgo: addMonths(today, -4) })),
@@ -129,6 +132,7 @@ export async function computeDashboard(ctx: ServiceContext, parsed: ParsedDashbo
     ctx.data.read((q) => declinedEndingFigures(q, partnershipId, base, from, to)),
     ctx.data.read((q) => loadPopulation(q, partnershipId)),
     ctx.data.read((q) => dischargeFigures(q, partnershipId, base, from, to, today)),
+    ctx.data.read((q) => serviceTypeChoices(q, partnershipId)),
   ]);
 
   const weeksPerYear = settingsRows[0]?.weeksPerYear ?? 52;
@@ -153,16 +157,20 @@ export async function computeDashboard(ctx: ServiceContext, parsed: ParsedDashbo
     return sum;
   };
   const totals = groupTotals(serviceRows);
-  const types = new Map<string, typeof serviceRows>();
+  // Grouped by type code (issue 13, item 8): a service recorded before the list counts under the
+  // type its words clearly name, else under "other"; each type is shown by its name.
+  const byCode = new Map<string, typeof serviceRows>();
   for (const s of serviceRows) {
-    const list = types.get(s.serviceType);
+    const code = effectiveServiceType(s.serviceTypeCode, s.serviceType ?? '', types.local);
+    const list = byCode.get(code);
     if (list) list.push(s);
-    else types.set(s.serviceType, [s]);
+    else byCode.set(code, [s]);
   }
-  const byServiceType = [...types.entries()]
-    .map(([serviceType, groups]) => {
+  const byServiceType = [...byCode.entries()]
+    .map(([code, groups]) => {
       const t = groupTotals(groups);
-      return { serviceType, weeklyPence: t.weekly.totalPence, yearlyPence: t.yearly.totalPence, services: groups.reduce((n, g) => n + g.services, 0) };
+      const serviceType = (code === OTHER_SERVICE_TYPE ? null : serviceTypeLabel(code, types.local)) ?? OTHER_SERVICE_TYPE_LABEL;
+      return { code, serviceType, weeklyPence: t.weekly.totalPence, yearlyPence: t.yearly.totalPence, services: groups.reduce((n, g) => n + g.services, 0) };
     })
     .sort((a, b) => b.weeklyPence - a.weeklyPence || a.serviceType.localeCompare(b.serviceType));
   const plans = rowsOf<{ approved: unknown; measured: unknown; median_days: unknown }>(planResult)[0];

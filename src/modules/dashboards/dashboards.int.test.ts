@@ -4,6 +4,7 @@ import { createTestApp, demo, type TestApp } from '../../../test/app.ts';
 import { clockAt, contextFor, nhsNumbers, signedIn } from '../../../test/fixtures.ts';
 import { addDays, addMonths, toDayNumber } from '../../domain/calendar-date.ts';
 import { planTotals } from '../../domain/funding.ts';
+import { serviceCostCountsOn } from '../../domain/service-cost.ts';
 import { relationshipScope } from '../../platform/access/policy.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import { rowsOf } from '../../platform/db/database.ts';
@@ -187,7 +188,8 @@ describe('dashboard figures', () => {
     expect(d.cost.weekly).toEqual(totals.weekly);
     expect(d.cost.yearly).toEqual(totals.yearly);
     expect(d.cost.byServiceType.map((s) => [s.serviceType, s.weeklyPence])).toEqual([
-      ['Supported accommodation', 15050],
+      // "Supported accommodation" in words is the type "Supported living" (issue 13, item 8).
+      ['Supported living', 15050],
       ['Personal assistant', 11498 + 6000],
     ].sort((a, b) => (b[1] as number) - (a[1] as number)));
     expect(d.budgets).toEqual({ directPayments: 1, personalHealthBudgets: 1 });
@@ -225,11 +227,12 @@ describe('dashboard figures', () => {
       expect(d.disputes.from2to4).toBe(await disputesOpen(`x.arose_on <= '${addMonths(today, -2)}' and x.arose_on > '${addMonths(today, -4)}'`));
       expect(d.disputes.over4).toBe(await disputesOpen(`x.arose_on <= '${addMonths(today, -4)}'`));
       expect(d.plans.approved).toBe(await count(sql`select count(*)::int as n from aftercare_plan a join person p on p.partnership_id = a.partnership_id and p.id = a.person_id where ${v} and a.status = 'approved'`));
-      const services = rowsOf<{ unit_cost_pence: number; units_per_week: string; local_authority_basis_points: number; delivery_route: string; person_id: string }>(
+      // Which services count is the domain's rule (src/domain/service-cost.ts), applied here to every service of an approved plan.
+      const services = rowsOf<{ unit_cost_pence: number; units_per_week: string; local_authority_basis_points: number; delivery_route: string; person_id: string; start_on: string; end_on: string | null; legal_position: string[] }>(
         await t.database.db.execute(
-          sql`select s.unit_cost_pence, s.units_per_week, s.local_authority_basis_points, s.delivery_route, s.person_id from plan_service s join aftercare_plan a on a.partnership_id = s.partnership_id and a.id = s.plan_id join person p on p.partnership_id = s.partnership_id and p.id = s.person_id where ${v} and a.status = 'approved' and s.start_on <= ${today} and (s.end_on is null or s.end_on >= ${today})`,
+          sql`select s.unit_cost_pence, s.units_per_week, s.local_authority_basis_points, s.delivery_route, s.person_id, s.start_on::text, s.end_on::text, p.legal_position from plan_service s join aftercare_plan a on a.partnership_id = s.partnership_id and a.id = s.plan_id join person p on p.partnership_id = s.partnership_id and p.id = s.person_id where ${v} and a.status = 'approved'`,
         ),
-      );
+      ).filter((s) => serviceCostCountsOn({ startOn: s.start_on, endOn: s.end_on }, { inHospital: s.legal_position.includes('in-hospital') }, today));
       const expected = planTotals(services.map((s) => ({ unitCostPence: s.unit_cost_pence, unitsPerWeek: Number(s.units_per_week), localAuthorityBasisPoints: s.local_authority_basis_points })));
       expect(d.cost.weekly).toEqual(expected.weekly);
       expect(d.cost.yearly).toEqual(expected.yearly);
@@ -545,5 +548,86 @@ describe('discharges, readmissions, panels, declined endings and teams', () => {
     expect(m).not.toBeNull();
     const list = await b.get(m![1]!.replace(/&amp;/g, '&'));
     expect(/of (?:more than )?<b>(\d+)<\/b> (?:person|people)/.exec(list.body)?.[1]).toBe(m![2]);
+  });
+});
+
+describe('costs people can trust (issue 13, item 8)', () => {
+  let costTeam: string;
+  let partnershipId: string;
+  const ids2: Record<string, string> = {};
+
+  beforeAll(async () => {
+    const db = t.database.db;
+    const northvale = (await db.select().from(organisation).where(eq(organisation.code, 'E06000901')))[0]!;
+    partnershipId = northvale.partnershipId;
+    costTeam = (await db.insert(team).values({ partnershipId, organisationId: northvale.id, name: 'Dashboard Cost Team' }).returning())[0]!.id;
+    const nv = await contextFor(t, demo.practitioner);
+    const person = (name: string, events: Array<Record<string, unknown>>) => make(nv, { givenName: name, familyName: 'Costfix', allocatedTeamId: costTeam }, events);
+    ids2.home = await person('Home', [detained('2023-01-10'), ...discharged('2023-03-01')]);
+    ids2.other = await person('Other', [detained('2023-02-10'), ...discharged('2023-04-01')]);
+    // Back in hospital: detained again three weeks ago, so their community services pause.
+    ids2.readmitted = await person('Readmitted', [detained('2023-01-10'), ...discharged('2023-03-01'), detained(addDays(today, -21))]);
+    // Still in hospital, with a plan approved ahead of discharge.
+    ids2.inpatient = await person('Inpatient', [detained(addDays(today, -60))]);
+    const approvedAt = new Date(`${addDays(today, -10)}T12:00:00Z`);
+    const planOf = async (personId: string) => (await db.insert(aftercarePlan).values({ partnershipId, personId, planNumber: 1, status: 'approved', approvedAt }).returning())[0]!.id;
+    const service = (planId: string, personId: string, s: Partial<typeof planService.$inferInsert>) => ({
+      partnershipId, planId, personId, needIds: [], serviceType: 'Supported living', provider: 'Fixture Care', startOn: '2023-03-01', frequency: 'weekly',
+      unitsPerWeek: 1, unitCostPence: 100_00, weeklyCostPence: 100_00, deliveryRoute: 'commissioned' as const, s117: true, localAuthorityBasisPoints: 5000, splitBasis: 'Panel decision', ...s,
+    });
+    const home = await planOf(ids2.home);
+    const other = await planOf(ids2.other);
+    const readmitted = await planOf(ids2.readmitted);
+    const inpatient = await planOf(ids2.inpatient);
+    await db.insert(planService).values([
+      // Recorded in words before the list: two ways of writing one type, counted together.
+      service(home, ids2.home, { serviceType: 'Supported living', unitCostPence: 500_00, weeklyCostPence: 500_00 }),
+      service(other, ids2.other, { serviceType: 'Supported living (24-hour staffed)', unitCostPence: 900_00, weeklyCostPence: 900_00 }),
+      // Words that name no type: "other".
+      service(other, ids2.other, { serviceType: 'Gym membership', unitCostPence: 10_00, weeklyCostPence: 10_00 }),
+      // Coded, and not started yet: no cost today.
+      service(home, ids2.home, { serviceType: 'Home care', serviceTypeCode: 'home-care', startOn: addDays(today, 7), unitCostPence: 200_00, weeklyCostPence: 200_00 }),
+      // In place, but the person is in hospital: no cost today.
+      service(readmitted, ids2.readmitted, { serviceType: 'Home care', serviceTypeCode: 'home-care', unitCostPence: 300_00, weeklyCostPence: 300_00 }),
+      service(inpatient, ids2.inpatient, { serviceType: 'Supported living', serviceTypeCode: 'supported-living', startOn: addDays(today, -5), unitCostPence: 700_00, weeklyCostPence: 700_00 }),
+    ]);
+  });
+
+  it('counts a service only while it is in place and the person is in the community, grouped by type with its name', async () => {
+    const manager = await contextFor(t, demo.manager);
+    const positions = await t.database.db.select({ id: person.id, legalPosition: person.legalPosition }).from(person).where(eq(person.allocatedTeamId, costTeam));
+    expect(positions.find((p) => p.id === ids2.readmitted)!.legalPosition).toContain('in-hospital');
+    expect(positions.find((p) => p.id === ids2.inpatient)!.legalPosition).toContain('in-hospital');
+    expect(positions.find((p) => p.id === ids2.home)!.legalPosition).not.toContain('in-hospital');
+
+    const { d } = await dashboardFor(manager, { team: costTeam });
+    expect(d.cost.weekly.totalPence).toBe(500_00 + 900_00 + 10_00);
+    expect(d.cost.byServiceType.map((s) => [s.code, s.serviceType, s.weeklyPence, s.services])).toEqual([
+      ['supported-living', 'Supported living', 1400_00, 2],
+      ['other', 'Other (not on the list)', 10_00, 1],
+    ]);
+  });
+
+  it('shows the partnership’s own type by its name, and the dashboard page shows names, never codes', async () => {
+    const admin = await signedIn(t, demo.admin);
+    const form = await admin.get('/admin/service-types');
+    expect(form.statusCode).toBe(200);
+    const added = await admin.post('/admin/service-types', { label: 'Gym membership', description: 'Exercise to keep well, prescribed in the plan.' });
+    expect(added.statusCode).toBe(302);
+    // The words "Gym membership" now name the partnership's own type.
+    clearDashboardCache();
+    const manager = await contextFor(t, demo.manager);
+    const { d } = await dashboardFor(manager, { team: costTeam });
+    expect(d.cost.byServiceType.map((s) => [s.code, s.serviceType])).toEqual([
+      ['supported-living', 'Supported living'],
+      ['local-gym-membership', 'Gym membership'],
+    ]);
+    const page = await (await signedIn(t, demo.manager)).get(`/dashboards?team=${costTeam}&view=commissioner`);
+    expect(page.statusCode).toBe(200);
+    // What people read: the text, not the attributes tests use to find cells.
+    const text = page.body.replace(/<[^>]*>/g, ' ');
+    expect(text).toContain('Gym membership');
+    expect(text).not.toContain('local-gym-membership');
+    expect(text).not.toContain('supported-living');
   });
 });

@@ -139,14 +139,15 @@ export function dashboardBlocks(d: Dashboard): ChartBlock[] {
         { label: 'Local authorities a week', value: d.cost.weekly.localAuthorityPence, display: formatPounds(d.cost.weekly.localAuthorityPence) },
         { label: 'ICB a week', value: d.cost.weekly.icbPence, display: formatPounds(d.cost.weekly.icbPence) },
       ],
-      'Services of approved plans that have started and not ended; top-ups paid by the person are not included.',
+      'Services of approved plans that are in place today (started and not ended), for people in the community: services of someone in hospital are not counted while they are there. Top-ups paid by the person are not included.',
     ),
     chartBlock(
       'cost-type',
       'Cost of services in use by service type',
       [{ text: 'Service type' }, { text: 'A week', numeric: true }, { text: 'A year', numeric: true }],
-      d.cost.byServiceType.map((s) => money(s.serviceType, s.weeklyPence, s.yearlyPence)),
+      d.cost.byServiceType.map((s) => [{ text: s.serviceType }, { text: formatPounds(s.weeklyPence), numeric: true, qa: `cost-type-week-${s.code}` }, { text: formatPounds(s.yearlyPence), numeric: true }]),
       d.cost.byServiceType.map((s) => ({ label: s.serviceType, value: s.weeklyPence, display: formatPounds(s.weeklyPence) })),
+      'The weekly cost at the top of the page is the total of these types.',
     ),
     chartBlock(
       'endings',

@@ -119,3 +119,9 @@ export async function insertPopulationFigures(
 ): Promise<void> {
   if (rows.length > 0) await q.insert(populationFigure).values(rows.map((r) => ({ partnershipId, ...r }))).onConflictDoNothing();
 }
+
+/** The person's version now (the optimistic-concurrency check of the use cases that change them). */
+export async function findPersonVersion(tx: Tx, partnershipId: string, personId: string): Promise<number> {
+  const rows = await tx.select({ version: person.version }).from(person).where(and(eq(person.partnershipId, partnershipId), eq(person.id, personId)));
+  return rows[0]!.version;
+}

@@ -34,7 +34,9 @@ import { serviceContext, type ServiceContext } from '../../platform/http/context
 import type { contactRelationships } from '../register/index.ts';
 import { addContact, createPerson, recordEvent } from '../register/index.ts';
 import { grantWorkflowAuthority } from '../register/index.ts';
-import { countPeople, findDemoUsers, findOrganisationCodes, findPartnershipsWithOrganisationCode, findTeams } from './demo.queries.ts';
+import { countPeople, findDemoUsers, findOrganisationCodes, findPartnershipsWithOrganisationCode, findPersonVersion, findTeams } from './demo.queries.ts';
+import { openDispute, resolveDispute } from '../disputes/index.ts';
+import { recordInformationGiven } from '../documents/index.ts';
 
 // ---------------------------------------------------------------------------
 // The partnership as the plan sees it
@@ -370,7 +372,16 @@ export interface PlannedPerson {
   leadPractitioner: Writer | null;
   events: PlannedEvent[];
   contacts: PlannedContact[];
+  /**
+   * When they were given their section 117 rights in writing (the statement of entitlement), by
+   * whom and in which format; null for the minority never given them. Most people entitled at
+   * some time have been (issue 13, item 8: a realistic "never given rights in writing" figure).
+   */
+  rightsInWriting: { on: string; by: Writer; format: 'standard' | 'easy-read' | 'large-print' } | null;
 }
+
+/** The share of people ever entitled who have been given their rights in writing. */
+export const RIGHTS_IN_WRITING_SHARE = 0.86;
 
 export interface PlanOptions {
   /** How many people (default 400). */
@@ -411,6 +422,8 @@ export function* demoPeople(options: PlanOptions = {}): Generator<PlannedPerson>
   const count = options.count ?? DEMO_PEOPLE;
   const today = toDayNumber(options.today ?? todayInLondon());
   const dice = new Dice(options.seed ?? 117);
+  // Its own sequence, so the rights given in writing leave every other choice of the plan as it was.
+  const rightsDice = new Dice((options.seed ?? 117) + 0x5117);
   const numbers = syntheticNhsNumbers(options.nhsNumberOffset ?? 0);
   const sequence = scenarioSequence(count);
   let twinOf: PlannedDetails | undefined;
@@ -421,13 +434,13 @@ export function* demoPeople(options: PlanOptions = {}): Generator<PlannedPerson>
     const young = i % 40 === 11;
     const scenario: Scenario = young ? (i % 80 === 11 ? 'detained' : 's3-discharged') : sequence[i]!;
     // One deliberate likely duplicate: the same name and date of birth as person 4, another NHS number.
-    const planned = planPerson(dice, today, scenario, nhs.value, young, i === 17 ? twinOf : undefined);
+    const planned = planPerson(dice, rightsDice, today, scenario, nhs.value, young, i === 17 ? twinOf : undefined);
     if (i === 4) twinOf = planned.details;
     yield planned;
   }
 }
 
-function planPerson(dice: Dice, today: number, scenario: Scenario, nhsNumber: string, young: boolean, twinOf?: PlannedDetails): PlannedPerson {
+function planPerson(dice: Dice, rightsDice: Dice, today: number, scenario: Scenario, nhsNumber: string, young: boolean, twinOf?: PlannedDetails): PlannedPerson {
   const day = (n: number) => fromDayNumber(n);
   const ago = (n: number) => today - n;
 
@@ -811,10 +824,23 @@ function planPerson(dice: Dice, today: number, scenario: Scenario, nhsNumber: st
     dischargePlanning,
   };
 
+  // Rights in writing: usually at discharge (on the ward a few days before, or at the first
+  // visits after); a minority never.
+  let rightsInWriting: PlannedPerson['rightsInWriting'] = null;
+  if (entitledFrom !== null && rightsDice.chance(RIGHTS_IN_WRITING_SHARE)) {
+    const last = Math.min(today, endedOn ?? today, diedOn ?? today);
+    const on = Math.max(Math.min(entitledFrom + rightsDice.int(-10, 28), last), birthDay + 1);
+    // Recorded by whoever recorded their latest event, who is involved with them (as contacts are).
+    const by: Writer = tl.events().at(-1)?.by ?? createdBy;
+    const format = communicationNeeds.includes('easy-read') ? 'easy-read' : communicationNeeds.includes('large-print') ? 'large-print' : 'standard';
+    rightsInWriting = { on: day(on), by, format };
+  }
+
   return {
     scenario,
     expected,
     createdBy,
+    rightsInWriting,
     confirmDuplicate: twinOf !== undefined,
     details,
     team: teamName,
@@ -959,10 +985,37 @@ async function writePlan(db: Tx, partnershipId: string, config: Config, options:
     );
     if (created.outcome !== 'created') throw new Error(`Demo person ${planned.details.nhsNumber} looks like a duplicate of another demo person`);
     const personId = created.person.id;
+    let openDisputeId: string | null = null;
     for (const e of planned.events) {
-      // The demo's fictional history includes endings and disputes decided before it begins.
-      await recordEvent(contexts.get(e.by)!, personId, { event: e.event, hospital: e.hospital, source: 'manual' }, { authority: demoHistory });
+      const by = contexts.get(e.by)!;
+      // A dispute is opened and resolved through its workflow, with its record (parties, interim
+      // lead, stage), as a practitioner would, so the disputes list holds every dispute the legal
+      // history and the flag tasks speak of (issue 13, item 8).
+      if (e.event.type === 'dispute-opened') {
+        openDisputeId = (await openDispute(by, personId, disputeInput(e.event.kind, demoWriters[e.by].organisationCode, e.event.date, orgId))).id;
+      } else if (e.event.type === 'dispute-resolved' && openDisputeId) {
+        await resolveDispute(by, openDisputeId, 1, {
+          outcome: 'The councils agreed where the person was ordinarily resident; the interim lead funder stays responsible.',
+          resolvedOn: e.event.date,
+          responsibleOrganisationId: orgId(demoWriters[e.by].organisationCode),
+        });
+        openDisputeId = null;
+      } else {
+        // The demo's fictional history includes endings decided before it begins.
+        await recordEvent(by, personId, { event: e.event, hospital: e.hospital, source: 'manual' }, { authority: demoHistory });
+      }
       events += 1;
+    }
+    if (planned.rightsInWriting) {
+      const r = planned.rightsInWriting;
+      await recordInformationGiven(contexts.get(r.by)!, personId, await findPersonVersion(db, partnershipId, personId), {
+        subject: 'rights-statement',
+        givenOn: r.on,
+        format: r.format,
+        language: planned.details.preferredLanguage,
+        understood: 'yes',
+        offerAgain: false,
+      });
     }
     // Contacts are added by whoever recorded the person's latest event (they are involved with them).
     const contactWriter = contexts.get(planned.events.at(-1)?.by ?? planned.createdBy)!;
@@ -972,6 +1025,24 @@ async function writePlan(db: Tx, partnershipId: string, config: Config, options:
     }
   }
   return { people: plan.length, events, contacts };
+}
+
+/** What the dispute form would send for a demo dispute opened by a council practitioner of `councilCode`. */
+function disputeInput(kind: 'ordinary-residence' | 'funding', councilCode: string, aroseOn: string, orgId: (code: string) => string) {
+  const council = orgId(councilCode);
+  // Ordinary residence: with a neighbouring council of the partnership. Funding: with the ICB.
+  const other = kind === 'funding' ? orgId('QZV') : orgId(localAreas.find((a) => a.code !== councilCode)!.code);
+  return {
+    kind,
+    partyAOrganisationId: council,
+    partyBOrganisationId: other,
+    aroseOn,
+    interimLeadOrganisationId: council,
+    summary:
+      kind === 'funding'
+        ? 'The council and the ICB disagree on the split of the supported living costs; the council funds meanwhile.'
+        : 'Both councils say the person was ordinarily resident in the other before detention; this council funds meanwhile.',
+  };
 }
 
 /** The partnership seeded by `seedDemo`: the one whose lead organisation has the demo ICB's code. */

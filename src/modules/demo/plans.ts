@@ -30,7 +30,7 @@ interface NeedTemplate {
   accommodationEnhanced?: boolean;
   accommodationFeature?: string;
   eligibleCareActNeed?: boolean;
-  service?: { serviceType: string; provider: string; frequency: string; unitsPerWeek: string; unitCost: string; deliveryRoute: string; la: string; icb: string; basis: string };
+  service?: { serviceTypeCode: string; serviceType: string; provider: string; frequency: string; unitsPerWeek: string; unitCost: string; deliveryRoute: string; la: string; icb: string; basis: string };
 }
 
 const needs: NeedTemplate[] = [
@@ -43,7 +43,7 @@ const needs: NeedTemplate[] = [
     arisesFromMentalDisorder: true,
     reducesRiskOfDeterioration: true,
     testsRationale: 'Two admissions followed missed early warning signs; regular contact reduces the risk of relapse.',
-    service: { serviceType: 'Care coordination and relapse prevention', provider: 'Northvale and Southmere Mental Health NHS Foundation Trust', frequency: 'Weekly visit of 1 hour', unitsPerWeek: '1', unitCost: '68.00', deliveryRoute: 'commissioned', la: '0', icb: '100', basis: 'Health need: clinical relapse prevention by the community mental health team' },
+    service: { serviceTypeCode: 'care-coordination', serviceType: 'Care coordination and relapse prevention', provider: 'Northvale and Southmere Mental Health NHS Foundation Trust', frequency: 'Weekly visit of 1 hour', unitsPerWeek: '1', unitCost: '68.00', deliveryRoute: 'commissioned', la: '0', icb: '100', basis: 'Health need: clinical relapse prevention by the community mental health team' },
   },
   {
     domain: 'accommodation',
@@ -56,7 +56,7 @@ const needs: NeedTemplate[] = [
     testsRationale: 'Relapsed twice when living alone without support; staff on site reduce the risk of deterioration.',
     accommodationEnhanced: true,
     accommodationFeature: '24-hour staffing by mental health support workers',
-    service: { serviceType: 'Supported living', provider: 'Riverside Supported Living (independent provider)', frequency: '24-hour support, 7 days a week', unitsPerWeek: '1', unitCost: '1,150.00', deliveryRoute: 'commissioned', la: '60', icb: '40', basis: 'Mostly social care, with health oversight of medication, agreed at the joint funding panel' },
+    service: { serviceTypeCode: 'supported-living', serviceType: 'Supported living', provider: 'Riverside Supported Living (independent provider)', frequency: '24-hour support, 7 days a week', unitsPerWeek: '1', unitCost: '1,150.00', deliveryRoute: 'commissioned', la: '60', icb: '40', basis: 'Mostly social care, with health oversight of medication, agreed at the joint funding panel' },
   },
   {
     domain: 'daily-living',
@@ -67,7 +67,7 @@ const needs: NeedTemplate[] = [
     arisesFromMentalDisorder: true,
     reducesRiskOfDeterioration: true,
     testsRationale: 'Self-neglect is an early sign of relapse for this person; support with daily living keeps them well.',
-    service: { serviceType: 'Home support', provider: 'Riverside Supported Living (independent provider)', frequency: '3 visits a week of 2 hours', unitsPerWeek: '6', unitCost: '24.50', deliveryRoute: 'direct-payment', la: '100', icb: '0', basis: 'Social care need: daily living support' },
+    service: { serviceTypeCode: 'home-care', serviceType: 'Home support', provider: 'Riverside Supported Living (independent provider)', frequency: '3 visits a week of 2 hours', unitsPerWeek: '6', unitCost: '24.50', deliveryRoute: 'direct-payment', la: '100', icb: '0', basis: 'Social care need: daily living support' },
   },
   {
     domain: 'medication',
@@ -78,7 +78,7 @@ const needs: NeedTemplate[] = [
     arisesFromMentalDisorder: true,
     reducesRiskOfDeterioration: true,
     testsRationale: 'Stopping medication preceded the last admission; prompting reduces the risk of relapse.',
-    service: { serviceType: 'Medication prompting', provider: 'Riverside Supported Living (independent provider)', frequency: 'Daily 15-minute visit', unitsPerWeek: '1.75', unitCost: '26.00', deliveryRoute: 'commissioned', la: '30', icb: '70', basis: 'Mainly a health need, delivered by a care provider: agreed 30/70' },
+    service: { serviceTypeCode: 'home-care', serviceType: 'Medication prompting', provider: 'Riverside Supported Living (independent provider)', frequency: 'Daily 15-minute visit', unitsPerWeek: '1.75', unitCost: '26.00', deliveryRoute: 'commissioned', la: '30', icb: '70', basis: 'Mainly a health need, delivered by a care provider: agreed 30/70' },
   },
   {
     domain: 'work-education-volunteering',
@@ -133,6 +133,7 @@ export async function seedDemoPlans(tx: Tx, partnershipId: string, config: Confi
       if (service) {
         await addService(drafter, p.id, plan.id, await currentVersion(tx, partnershipId, plan.id), {
           needIds: [created.id],
+          serviceTypeCode: service.serviceTypeCode,
           serviceType: service.serviceType,
           provider: service.provider,
           startOn: p.entitlementStart ?? undefined,

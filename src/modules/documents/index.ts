@@ -10,3 +10,4 @@ export type { PlanForDocument } from './plan-document.ts';
 export { personDocument } from './schema.ts';
 export { viewBlocks } from './view-blocks.ts';
 export { informationGiven } from './schema.ts';
+export { recordInformationGiven } from './documents.service.ts';

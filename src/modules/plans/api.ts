@@ -111,7 +111,8 @@ const serviceOutSchema = z
     id: z.uuid(),
     lineageId: z.uuid().describe('The same service across plan versions'),
     needIds: z.array(z.uuid()).describe('The needs of this plan the service meets'),
-    serviceType: z.string(),
+    serviceType: z.string().describe('The type’s name, or the words of a service whose type is "other"'),
+    serviceTypeCode: z.string().nullable().describe('The type of service: a code from the list, a partnership’s own "local-…" type, or "other"'),
     provider: z.string(),
     startOn: z.string().describe('YYYY-MM-DD'),
     endOn: z.string().nullable().describe('YYYY-MM-DD'),
@@ -233,6 +234,7 @@ function serviceOut(s: ServiceView): ServiceOut {
     lineageId: s.lineageId,
     needIds: s.needIds,
     serviceType: s.serviceType,
+    serviceTypeCode: s.serviceTypeCode,
     provider: s.provider,
     startOn: s.startOn,
     endOn: s.endOn,
@@ -465,7 +467,12 @@ const serviceBodySchema = z
   .strictObject({
     version: versionField,
     needIds: z.array(z.string({ error: 'Each need id must be text' }), { error: 'needIds must be a list of the ids of needs in this plan' }).describe('The needs of this plan the service meets (at least one)'),
-    serviceType: text('The type of service', 200),
+    serviceTypeCode: text('The code of the type of service', 80)
+      .nullish()
+      .describe('The type of service: a code from the partnership’s list of types (GET the plan service form or see the administrators’ "Types of service" page), or "other" with serviceType describing it'),
+    serviceType: optionalText('The type of service', 200).describe(
+      'The service in words: needed when serviceTypeCode is "other" or not given. Words that clearly name a type on the list (such as "Supported living (24-hour staffed)") are given that type; anything else is "other"',
+    ),
     provider: text('The provider', 200),
     startOn: isoDate('The start date'),
     endOn: isoDate('The end date').nullish(),

@@ -133,7 +133,10 @@ export type NeedInput = z.output<typeof needInputSchema>;
 export const serviceInputSchema = z
   .object({
     needIds: z.array(z.uuid({ error: 'Choose the needs this service meets' })).min(1, 'Choose at least one need this service meets'),
-    serviceType: requiredText(200, 'Enter the type of service', 'The type of service'),
+    /** A code from the list of types (src/domain/reference/service-types.ts or the partnership's own), or "other". */
+    serviceTypeCode: z.string().trim().max(80).optional().transform((v) => v || undefined),
+    /** The service in words: needed when it is "other" (or when an API client sends no code). */
+    serviceType: z.string().trim().max(200, 'The description of the service must be 200 characters or fewer').optional().transform((v) => v || undefined),
     provider: requiredText(200, 'Enter the provider', 'The provider'),
     startOn: isoDateField('the start date', { required: true }),
     endOn: isoDateField('the end date', { required: false }),

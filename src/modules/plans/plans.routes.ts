@@ -38,10 +38,13 @@ import {
   updateNeed,
   updatePlanDetails,
   updateService,
+  serviceTypesForForm,
   type NeedRow,
   type PlanDetail,
   type ServiceRow,
 } from './plans.service.ts';
+import type { ServiceTypeChoices } from '../settings/index.ts';
+import { effectiveServiceType, OTHER_SERVICE_TYPE } from '../../domain/reference/service-types.ts';
 import { govukDate } from '../../platform/plain-language.ts';
 
 const v = (name: string) => `modules/plans/views/${name}.njk`;
@@ -218,6 +221,7 @@ function serviceFormValues(body: FormBody) {
   const hasTopUp = asString(body.hasTopUp) === 'yes';
   return {
     needIds: asArray(body.needIds),
+    serviceTypeCode: asString(body.serviceTypeCode),
     serviceType: asString(body.serviceType),
     provider: asString(body.provider),
     startOn: dateFromParts(body, 'startOn'),
@@ -241,7 +245,9 @@ type ServiceValues = ReturnType<typeof serviceFormValues>;
 function serviceValuesFromRow(s: ServiceRow): ServiceValues {
   return {
     needIds: s.needIds,
-    serviceType: s.serviceType,
+    // A service recorded before the list of types: the type its words clearly name, else other with its words.
+    serviceTypeCode: effectiveServiceType(s.serviceTypeCode, s.serviceType),
+    serviceType: effectiveServiceType(s.serviceTypeCode, s.serviceType) === OTHER_SERVICE_TYPE ? s.serviceType : '',
     provider: s.provider,
     startOn: s.startOn,
     endOn: s.endOn ?? '',
@@ -257,9 +263,17 @@ function serviceValuesFromRow(s: ServiceRow): ServiceValues {
   };
 }
 
-function serviceChoices(values: Partial<ServiceValues>, detail: PlanDetail, raw: FormBody | null) {
+function serviceChoices(values: Partial<ServiceValues>, detail: PlanDetail, raw: FormBody | null, types: ServiceTypeChoices) {
   const date = (name: 'startOn' | 'endOn') => (raw ? { day: asString(raw[`${name}-day`]), month: asString(raw[`${name}-month`]), year: asString(raw[`${name}-year`]) } : dateParts(values[name] || null));
+  const chosen = values.serviceTypeCode ?? '';
+  // A service keeps a type the partnership has since retired, so the select still offers it.
+  const kept = chosen && !types.offered.some((t) => t.code === chosen) ? types.local.filter((t) => t.code === chosen) : [];
   return {
+    serviceTypeItems: [
+      { value: '', text: 'Choose a type of service', selected: chosen === '' },
+      ...[...types.offered, ...kept].map((t) => ({ value: t.code, text: t.label, selected: t.code === chosen })),
+      { value: OTHER_SERVICE_TYPE, text: 'Other (not on the list): describe it below', selected: chosen === OTHER_SERVICE_TYPE },
+    ],
     needItems: detail.needs.map((n) => ({
       value: n.id,
       text: `${n.domainLabel}: ${n.description}`,
@@ -567,20 +581,20 @@ export function planRoutes(app: FastifyInstance): void {
   app.get<PlanParams>('/people/:id/plans/:planId/services/new', async (request, reply) => {
     const detail = await editableDetail(request, request.params.id, request.params.planId);
     const values: Partial<ServiceValues> = { topUp: null };
-    return reply.render(v('service-form'), { title: 'Add a service', ...pageData(detail), action: `${base(request.params.id, request.params.planId)}/services/new`, values, ...serviceChoices(values, detail, null) });
+    return reply.render(v('service-form'), { title: 'Add a service', ...pageData(detail), action: `${base(request.params.id, request.params.planId)}/services/new`, values, ...serviceChoices(values, detail, null, await serviceTypesForForm(request.ctx())) });
   });
   app.post<PlanParams>('/people/:id/plans/:planId/services/new', async (request, reply) => {
     const body = formBody(request.body);
     const values = serviceFormValues(body);
     try {
-      await addService(request.ctx(), request.params.id, request.params.planId, asVersion(body.version), values);
-      request.session.flash = { type: 'success', text: `${values.serviceType} has been added to the plan.` };
+      const added = await addService(request.ctx(), request.params.id, request.params.planId, asVersion(body.version), values);
+      request.session.flash = { type: 'success', text: `${added.serviceType} has been added to the plan.` };
       return await reply.redirect(`${base(request.params.id, request.params.planId)}#services`);
     } catch (error) {
       const errors = errorsOf(error);
       const detail = await editableDetail(request, request.params.id, request.params.planId);
       reply.status(422);
-      return reply.render(v('service-form'), { title: 'Add a service', ...pageData(detail), action: `${base(request.params.id, request.params.planId)}/services/new`, values, ...serviceChoices(values, detail, body), errors, version: asVersion(body.version) });
+      return reply.render(v('service-form'), { title: 'Add a service', ...pageData(detail), action: `${base(request.params.id, request.params.planId)}/services/new`, values, ...serviceChoices(values, detail, body, await serviceTypesForForm(request.ctx())), errors, version: asVersion(body.version) });
     }
   });
   app.get<ServiceParams>('/people/:id/plans/:planId/services/:serviceId', async (request, reply) => {
@@ -588,20 +602,20 @@ export function planRoutes(app: FastifyInstance): void {
     const service = detail.services.find((s) => s.id === request.params.serviceId);
     if (!service) return reply.callNotFound();
     const values = serviceValuesFromRow(service);
-    return reply.render(v('service-form'), { title: 'Change a service', ...pageData(detail), service, action: `${base(request.params.id, request.params.planId)}/services/${service.id}`, values, ...serviceChoices(values, detail, null) });
+    return reply.render(v('service-form'), { title: 'Change a service', ...pageData(detail), service, action: `${base(request.params.id, request.params.planId)}/services/${service.id}`, values, ...serviceChoices(values, detail, null, await serviceTypesForForm(request.ctx())) });
   });
   app.post<ServiceParams>('/people/:id/plans/:planId/services/:serviceId', async (request, reply) => {
     const body = formBody(request.body);
     const values = serviceFormValues(body);
     try {
-      await updateService(request.ctx(), request.params.id, request.params.planId, request.params.serviceId, asVersion(body.version), values);
-      request.session.flash = { type: 'success', text: `${values.serviceType} has been changed.` };
+      const changed = await updateService(request.ctx(), request.params.id, request.params.planId, request.params.serviceId, asVersion(body.version), values);
+      request.session.flash = { type: 'success', text: `${changed.serviceType} has been changed.` };
       return await reply.redirect(`${base(request.params.id, request.params.planId)}#services`);
     } catch (error) {
       const errors = errorsOf(error);
       const detail = await editableDetail(request, request.params.id, request.params.planId);
       reply.status(422);
-      return reply.render(v('service-form'), { title: 'Change a service', ...pageData(detail), action: `${base(request.params.id, request.params.planId)}/services/${request.params.serviceId}`, values, ...serviceChoices(values, detail, body), errors, version: asVersion(body.version) });
+      return reply.render(v('service-form'), { title: 'Change a service', ...pageData(detail), action: `${base(request.params.id, request.params.planId)}/services/${request.params.serviceId}`, values, ...serviceChoices(values, detail, body, await serviceTypesForForm(request.ctx())), errors, version: asVersion(body.version) });
     }
   });
   app.post<ServiceParams>('/people/:id/plans/:planId/services/:serviceId/remove', async (request, reply) => {

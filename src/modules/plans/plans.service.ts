@@ -33,7 +33,8 @@ import { expectOneUpdated, type ServiceContext } from '../../platform/http/conte
 import { parseInput } from '../../platform/http/validation.ts';
 import { storeDocument, type OrganisationContact, type StoreDocumentInput } from '../documents/index.ts';
 import { loadPerson, type PersonRow } from '../register/index.ts';
-import { getPlanSettings } from '../settings/index.ts';
+import { getPlanSettings, serviceTypeChoices, type ServiceTypeChoices } from '../settings/index.ts';
+import { OTHER_SERVICE_TYPE, serviceTypeFromText } from '../../domain/reference/service-types.ts';
 import { agreementStateOf, notifySubmitterApproved, notifyWaitingBodies, refusalMessage, type AgreementState } from './agreement.service.ts';
 import {
   budgetRequestSchema,
@@ -456,13 +457,40 @@ export async function removeNeed(ctx: ServiceContext, personId: string, planId: 
 }
 
 /**
+ * The type of a service (issue 13, item 8): a code from the list (shipped or the partnership's
+ * own, in use; or the service's own code, kept when it is changed after its type was retired),
+ * stored with its label; or "other" with the words typed, unless those words clearly name a type
+ * on the list, which is then used instead (so nothing is counted apart). An API client that sends
+ * only words gets the same mapping.
+ */
+function serviceTypeOf(data: ServiceInput, types: ServiceTypeChoices, current?: Pick<ServiceRow, 'serviceTypeCode'>): { code: string; text: string } | { issue: { path: string; message: string } } {
+  const code = data.serviceTypeCode;
+  const words = data.serviceType;
+  if (code && code !== OTHER_SERVICE_TYPE) {
+    const known = types.offered.find((t) => t.code === code) ?? (code === current?.serviceTypeCode ? types.local.find((t) => t.code === code) : undefined);
+    if (!known) return { issue: { path: 'serviceTypeCode', message: 'Choose a type of service from the list' } };
+    return { code: known.code, text: known.label };
+  }
+  if (!words) {
+    return code === OTHER_SERVICE_TYPE
+      ? { issue: { path: 'serviceType', message: 'Describe the service, as its type is not on the list' } }
+      : { issue: { path: 'serviceTypeCode', message: 'Choose the type of service' } };
+  }
+  const mapped = serviceTypeFromText(words, types.local.filter((t) => types.offered.some((o) => o.code === t.code)));
+  const label = mapped ? types.offered.find((t) => t.code === mapped)?.label : undefined;
+  return mapped && label ? { code: mapped, text: label } : { code: OTHER_SERVICE_TYPE, text: words };
+}
+
+/**
  * Check a service against the rules and work out its stored values. Refusals are field-pathed
  * so the form and the API show them beside the field: a charge on a section 117 service (R20),
  * a split that is not whole (R26), a top-up for a child or for something other than preferred
  * accommodation (R22).
  */
-function serviceValues(data: ServiceInput, needs: readonly NeedRow[], p: PersonRow, today: string) {
+function serviceValues(data: ServiceInput, needs: readonly NeedRow[], p: PersonRow, today: string, types: ServiceTypeChoices, current?: Pick<ServiceRow, 'serviceTypeCode'>) {
   const issues: Array<{ path: string; message: string }> = [];
+  const type = serviceTypeOf(data, types, current);
+  if ('issue' in type) issues.push(type.issue);
   const chosen = needs.filter((n) => data.needIds.includes(n.id));
   if (chosen.length !== data.needIds.length) issues.push({ path: 'needIds', message: 'Choose needs from this plan' });
   const s117 = chosen.some((n) => n.s117);
@@ -499,7 +527,8 @@ function serviceValues(data: ServiceInput, needs: readonly NeedRow[], p: PersonR
   const unitCostPence = data.unitCostPence ?? 0;
   return {
     needIds: data.needIds,
-    serviceType: data.serviceType,
+    serviceType: 'issue' in type ? '' : type.text,
+    serviceTypeCode: 'issue' in type ? null : type.code,
     provider: data.provider,
     startOn: data.startOn!,
     endOn: data.endOn,
@@ -519,12 +548,17 @@ function serviceValues(data: ServiceInput, needs: readonly NeedRow[], p: PersonR
   };
 }
 
+/** The types a service can be given in the actor's partnership, for the service form. */
+export async function serviceTypesForForm(ctx: ServiceContext): Promise<ServiceTypeChoices> {
+  return ctx.data.read((q) => serviceTypeChoices(q, ctx.actor.partnershipId));
+}
+
 export async function addService(ctx: ServiceContext, personId: string, planId: string, version: number, input: unknown): Promise<ServiceRow> {
   const data = parseInput(serviceInputSchema, input);
   return ctx.data.transaction(async (tx, audit) => {
     const { person: p } = await takeDraft(tx, ctx, personId, planId, version);
     const { needs, services } = await planParts(tx, ctx.actor.partnershipId, planId);
-    const values = serviceValues(data, needs, p, ctx.today());
+    const values = serviceValues(data, needs, p, ctx.today(), await serviceTypeChoices(tx, ctx.actor.partnershipId));
     const created = await insertService(tx, { partnershipId: ctx.actor.partnershipId, planId, personId, position: services.length, ...values });
     await audit.change({ action: 'plan.service-added', subjectType: 'person', subjectId: personId, after: created });
     return created;
@@ -544,7 +578,7 @@ export async function updateService(ctx: ServiceContext, personId: string, planI
     const { person: p } = await takeDraft(tx, ctx, personId, planId, version);
     const before = await loadService(tx, ctx, planId, serviceId);
     const { needs } = await planParts(tx, ctx.actor.partnershipId, planId);
-    const values = serviceValues(data, needs, p, ctx.today());
+    const values = serviceValues(data, needs, p, ctx.today(), await serviceTypeChoices(tx, ctx.actor.partnershipId), before);
     const after = await updateServiceRow(tx, ctx.actor.partnershipId, serviceId, { ...values, version: before.version + 1, updatedAt: ctx.clock.now() });
     await audit.change({ action: 'plan.service-updated', subjectType: 'person', subjectId: personId, before, after });
     return after!;

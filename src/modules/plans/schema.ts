@@ -179,7 +179,14 @@ export const planService = pgTable(
     lineageId: uuid('lineage_id').notNull().defaultRandom(),
     /** The plan needs this service meets (ids of plan_need in the same plan). */
     needIds: uuid('need_ids').array().notNull(),
+    /** The service in words: its type's label when chosen from the list, else what was typed (shown as "Other: …"). */
     serviceType: text('service_type').notNull(),
+    /**
+     * Its type (src/domain/reference/service-types.ts, or a partnership's own "local-…" type, or
+     * "other"); null for services recorded before the list, whose words are mapped when clear
+     * (effectiveServiceType) and otherwise count as "other".
+     */
+    serviceTypeCode: text('service_type_code'),
     provider: text('provider').notNull(),
     startOn: date('start_on', { mode: 'string' }).notNull(),
     endOn: date('end_on', { mode: 'string' }),

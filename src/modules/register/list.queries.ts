@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'dri
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { addDays, addMonths } from '../../domain/calendar-date.ts';
+import { referenceName } from '../../domain/reference/organisations.ts';
 import { normaliseNhsNumber, nhsNumberMessages, nhsNumberProblem } from '../../domain/nhs-number.ts';
 import { flagCodes, legalPositionLabels, legalPositions, statuses, type Flag, type LegalPosition, type Status } from '../../domain/rules/index.ts';
 import { appUser, membership, organisation } from '../../platform/db/schema.ts';
@@ -114,6 +115,12 @@ export interface RegisterOptions {
   organisationName(code: string | null): string | null;
 }
 
+/** A body outside the partnership named from the reference list of English and Welsh bodies, or null. */
+function outsideBodyName(code: string): string | null {
+  const name = referenceName(code);
+  return name ? `${name} (outside this partnership)` : null;
+}
+
 /** The partnership's organisations, teams and practitioners: small tables, read once per page. */
 export async function loadRegisterOptions(ctx: ServiceContext): Promise<RegisterOptions> {
   const partnershipId = ctx.actor.partnershipId;
@@ -154,8 +161,9 @@ export async function loadRegisterOptions(ctx: ServiceContext): Promise<Register
     icbs: organisations.filter((o) => o.type === 'icb'),
     teams,
     workers,
-    // A body outside the partnership is described with its code, never shown as a bare code.
-    organisationName: (code) => (code ? organisationLabel(code, (c) => byCode.get(c)) : null),
+    // A body outside the partnership by its name from the reference list ("Swindon Borough Council
+    // (outside this partnership)"), else described with its code, never shown as a bare code.
+    organisationName: (code) => (code ? (byCode.get(code) ?? outsideBodyName(code) ?? organisationLabel(code, () => null)) : null),
   };
 }
 

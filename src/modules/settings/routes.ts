@@ -1,12 +1,13 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { needLevels } from '../../domain/personal-budget.ts';
 import { needDomains } from '../../domain/rules/needs.ts';
 import { can } from '../../platform/access/policy.ts';
 import { ConflictError, ForbiddenError, InputError } from '../../platform/errors/errors.ts';
-import { asVersion, formBody } from '../../platform/http/forms.ts';
+import { asString, asVersion, formBody } from '../../platform/http/forms.ts';
 import { toGovukErrors, type GovukErrors } from '../../platform/http/validation.ts';
 import { levelLabels, pointsField, settingsDifferences, settingsFormValues, settingsFromForm, type SettingsDifference, type SettingsFormValues } from './settings.form.ts';
 import { openPlanSettings, updatePlanSettings, type EditablePlanSettings } from './settings.service.ts';
+import { addServiceType, openServiceTypes, retireServiceType } from './service-types.service.ts';
 
 const template = 'modules/settings/views/plan-settings.njk';
 
@@ -90,5 +91,50 @@ export function settingsRoutes(app: FastifyInstance): void {
     }
     request.session.flash = { type: 'success', text: 'The planning settings have been saved.' };
     return reply.redirect('/admin/plan-settings');
+  });
+
+  serviceTypeRoutes(app);
+}
+
+const serviceTypesTemplate = 'modules/settings/views/service-types.njk';
+
+async function renderServiceTypes(request: FastifyRequest, reply: FastifyReply, values: { label: string; description: string }, errors?: GovukErrors) {
+  const { shipped, local } = await openServiceTypes(request.ctx());
+  return reply.render(serviceTypesTemplate, { title: 'Types of service', shipped, local, values, errors });
+}
+
+/** The partnership's own types of aftercare service beside the shipped list (issue 13, item 8). */
+function serviceTypeRoutes(app: FastifyInstance): void {
+  app.get('/admin/service-types', (request, reply) => renderServiceTypes(request, reply, { label: '', description: '' }));
+
+  app.post('/admin/service-types', async (request, reply) => {
+    const ctx = request.ctx();
+    if (!can(ctx.actor, 'settings:manage')) throw new ForbiddenError();
+    const body = formBody(request.body);
+    const values = { label: asString(body.label), description: asString(body.description) };
+    try {
+      const created = await addServiceType(ctx, values);
+      request.session.flash = { type: 'success', text: `“${created.label}” has been added to the types of service.` };
+      return await reply.redirect('/admin/service-types');
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      reply.status(422);
+      return renderServiceTypes(request, reply, values, toGovukErrors(error.issues));
+    }
+  });
+
+  app.post<{ Params: { code: string } }>('/admin/service-types/:code/retire', async (request, reply) => {
+    const ctx = request.ctx();
+    if (!can(ctx.actor, 'settings:manage')) throw new ForbiddenError();
+    const body = formBody(request.body);
+    try {
+      const retired = await retireServiceType(ctx, request.params.code, asVersion(body.version));
+      request.session.flash = { type: 'success', text: `“${retired.label}” is no longer offered for new services. Services that have it keep it.` };
+      return await reply.redirect('/admin/service-types');
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      reply.status(422);
+      return renderServiceTypes(request, reply, { label: '', description: '' }, toGovukErrors(error.issues));
+    }
   });
 }

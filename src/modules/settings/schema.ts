@@ -1,4 +1,4 @@
-import { integer, jsonb, pgTable, uuid } from 'drizzle-orm/pg-core';
+import { integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt, version } from '../../platform/db/columns.ts';
 import { appUser, partnership } from '../../platform/db/schema.ts';
 
@@ -22,3 +22,26 @@ export const planSettings = pgTable('plan_settings', {
   updatedAt: updatedAt(),
   version: version(),
 });
+
+/**
+ * A partnership's own types of aftercare service, beside the shipped list
+ * (src/domain/reference/service-types.ts; issue 13, item 8). Codes start "local-"; a type is
+ * retired rather than deleted, so services recorded with it keep their name.
+ */
+export const partnershipServiceType = pgTable(
+  'partnership_service_type',
+  {
+    partnershipId: uuid('partnership_id')
+      .notNull()
+      .references(() => partnership.id),
+    code: text('code').notNull(),
+    label: text('label').notNull(),
+    description: text('description').notNull(),
+    retiredAt: timestamp('retired_at', { withTimezone: true }),
+    createdBy: uuid('created_by').references(() => appUser.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    version: version(),
+  },
+  (t) => [primaryKey({ columns: [t.partnershipId, t.code] })],
+);
