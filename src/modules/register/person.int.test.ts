@@ -43,7 +43,7 @@ describe('a person’s record', () => {
     res = await recordEvent(b, id, 'left-hospital', { ...dateForm('date', '2025-03-01') });
     expect(res.statusCode).toBe(302);
     const history = await b.get(res.headers.location as string);
-    expect(history.body).toContain('Left hospital recorded. Section 117 status: entitled from 2025-03-01');
+    expect(history.body).toContain('Left hospital recorded. Section 117 status: Entitled from 1 March 2025');
 
     const page = await b.get(`/people/${id}`);
     expect(page.statusCode).toBe(200);

@@ -343,7 +343,7 @@ export function personRoutes(app: FastifyInstance): void {
       const d = result.decision;
       request.session.flash = {
         type: 'success',
-        text: `${eventLabels[type]} recorded. Section 117 status: ${d.status.replace('-', ' ')}${d.entitlementStart ? ` from ${d.entitlementStart}` : ''}.`,
+        text: `${eventLabels[type]} recorded. Section 117 status: ${statusLabels[d.status]}${d.entitlementStart ? ` from ${govukDate(d.entitlementStart)}` : ''}.`,
       };
       return await reply.redirect(`/people/${request.params.id}/history`);
     } catch (error) {
