@@ -223,8 +223,9 @@ export async function plansAwaitingMyAgreement(ctx: ServiceContext): Promise<Wai
       const mine = planApprovalBodies(ctx.actor, p);
       if (mine.length === 0) continue;
       const state = await agreementStateOf(q, ctx.actor.partnershipId, p, plan);
-      // Nobody in particular must agree (it costs neither body anything): any approver of either body may approve it.
-      const waitingOnMe = state.required.length === 0 ? { body: mine[0]!.body, name: bodyNameFor(ctx, mine[0]!.organisationId) } : state.waitingFor.find((w) => mine.some((m) => m.body === w.body));
+      // Nobody in particular must agree (it costs neither body anything), or every body that must has
+      // (a funding panel's decision counts as both): any approver of either body may approve it.
+      const waitingOnMe = state.waitingFor.length === 0 ? { body: mine[0]!.body, name: bodyNameFor(ctx, mine[0]!.organisationId) } : state.waitingFor.find((w) => mine.some((m) => m.body === w.body));
       if (!waitingOnMe) continue;
       out.push({ personId: p.id, personName: `${p.givenName} ${p.familyName}`, planId: plan.id, planNumber: plan.planNumber, submittedAt: plan.submittedAt, organisationName: waitingOnMe.name });
     }
