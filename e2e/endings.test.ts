@@ -49,7 +49,7 @@ describe.skipIf(!hasChromium)('ending section 117 aftercare: blocked on a CTO, t
     await page.getByRole('group', { name: 'Was the person involved in the decision?' }).getByLabel('Yes', { exact: true }).check();
     await page.getByLabel('If yes, what is their view? If no, why were they not involved?').fill('Robin agrees and wants to manage with the GP.');
     await page.getByLabel('The plan for any other care or support that continues').fill('GP medication reviews every six months.');
-    await page.getByLabel(/^What to tell .* in the letter$/).fill('We agreed at your review that you can manage without aftercare. Your GP will still check your medicine.');
+    await page.getByLabel(/What to tell .* in the letter/).fill('We agreed at your review that you can manage without aftercare. Your GP will still check your medicine.');
     await page.getByRole('button', { name: 'Save and check the proposal' }).click();
     await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('proposal to end aftercare has been saved');
 

@@ -28,7 +28,7 @@ const v = (name: string) => `modules/work/views/${name}.njk`;
 function errorsOf(error: unknown) {
   if (!(error instanceof InputError)) throw error;
   const issues: FieldIssue[] = error.issues.map((i) => ({ path: i.path, message: i.message }));
-  return toGovukErrors(issues, { until: 'until-day', to: 'to', outcome: 'outcome', reason: 'reason', tasks: 'tasks', action: 'action' });
+  return toGovukErrors(issues, { until: 'until-day', to: 'to', outcome: 'outcome', reason: 'reason', tasks: 'action', action: 'action' });
 }
 
 function waitingLink(q: WaitingQuery, change: Partial<WaitingQuery>): string {
