@@ -15,7 +15,7 @@ import { assertCan, planAgreerRoles, planApprovalBodies } from '../../platform/a
 import type { DbOrTx, Tx } from '../../platform/db/database.ts';
 import { ConflictError, InputError } from '../../platform/errors/errors.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
-import { parseInput } from '../../platform/http/validation.ts';
+import { zodIssues } from '../../platform/http/validation.ts';
 import { queueNotification } from '../../platform/notifications/outbox.ts';
 import type { PersonRow } from '../register/index.ts';
 import {
@@ -265,15 +265,17 @@ export async function openFundingPolicy(ctx: ServiceContext): Promise<FundingPol
 /** Save the policy at `version` (0: the first time): lead organisation administrators; audited with before and after. */
 export async function updateFundingPolicy(ctx: ServiceContext, version: number, input: unknown): Promise<void> {
   assertCan(ctx.actor, 'settings:manage');
-  const data = parseInput(fundingPolicySchema, input);
-  let threshold: number | null = null;
-  if (data.mode === 'threshold') {
-    const pounds = data.thresholdPounds.replace(/^£/, '').replace(/,/g, '');
-    if (!/^\d{1,7}(\.\d{1,2})?$/.test(pounds)) {
-      throw new InputError([{ path: 'thresholdPounds', message: pounds === '' ? 'Enter the amount a week above which the ICB must agree' : 'Enter the amount a week in pounds and pence, for example 250 or 250.00' }]);
-    }
-    threshold = Math.round(Number(pounds) * 100);
-  }
+  // Every problem at once: the amount is checked beside the schema's own issues, not after them.
+  const raw = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
+  const pounds = typeof raw.thresholdPounds === 'string' ? raw.thresholdPounds.trim().replace(/^£/, '').replace(/,/g, '') : '';
+  const amountIssue =
+    raw.mode === 'threshold' && !/^\d{1,7}(\.\d{1,2})?$/.test(pounds)
+      ? [{ path: 'thresholdPounds', message: pounds === '' ? 'Enter the amount a week above which the ICB must agree' : 'Enter the amount a week in pounds and pence, for example 250 or 250.00' }]
+      : [];
+  const parsed = fundingPolicySchema.safeParse(input);
+  if (!parsed.success || amountIssue.length > 0) throw new InputError([...(parsed.success ? [] : zodIssues(parsed.error)), ...amountIssue]);
+  const data = parsed.data;
+  const threshold = data.mode === 'threshold' ? Math.round(Number(pounds) * 100) : null;
   await ctx.data.transaction(async (tx, audit) => {
     const before = await findFundingPolicy(tx, ctx.actor.partnershipId);
     const saved = await saveFundingPolicy(tx, ctx.actor.partnershipId, version, {
