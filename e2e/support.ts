@@ -32,6 +32,15 @@ export async function newContext(browser: Browser, options: { javaScriptEnabled?
   return context;
 }
 
+/** axe at a phone's width (390 px, where nothing may scroll sideways) and a desk's (1280 px). */
+export async function checkDeskAndPhone(page: Page): Promise<void> {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await checkA11y(page);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${page.url()} scrolls sideways at 390 px`).toBe(true);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await checkA11y(page);
+}
+
 /** Every page a journey visits is scanned: WCAG 2.0, 2.1 and 2.2 A and AA rules, no violations allowed. */
 export async function checkA11y(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();

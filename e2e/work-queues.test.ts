@@ -1,10 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../src/domain/calendar-date.ts';
 import { syntheticNhsNumbers } from '../src/domain/nhs-number.ts';
 import { todayInLondon } from '../src/platform/clock.ts';
 import { govukDate } from '../src/platform/plain-language.ts';
-import { addEntitledPerson, checkA11y, fillDate, hasChromium, launch, newContext, signIn, signOut } from './support.ts';
+import { addEntitledPerson, checkDeskAndPhone, fillDate, hasChromium, launch, newContext, signIn, signOut } from './support.ts';
 
 /*
  * Issue 13, item 1: work finds people. A plan the practitioner submits is in the council
@@ -14,17 +14,6 @@ import { addEntitledPerson, checkA11y, fillDate, hasChromium, launch, newContext
  * phone's.
  */
 const numbers = syntheticNhsNumbers(600_000 + Math.floor(Math.random() * 50_000));
-const desk = { width: 1280, height: 900 };
-const phone = { width: 390, height: 844 };
-
-async function checkBothWidths(page: Page): Promise<void> {
-  await page.setViewportSize(phone);
-  await checkA11y(page);
-  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
-  await page.setViewportSize(desk);
-  await checkA11y(page);
-}
-
 const spaced = (n: string) => `${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}`;
 
 describe.skipIf(!hasChromium)('waiting for you', () => {
@@ -76,12 +65,12 @@ describe.skipIf(!hasChromium)('waiting for you', () => {
     await page.goto('/');
     const summary = page.getByTestId('waiting-summary');
     expect(await summary.textContent()).toMatch(/Plans to approve: \d+/);
-    await checkBothWidths(page);
+    await checkDeskAndPhone(page);
     await page.goto('/notifications');
     expect(await page.locator('main').textContent()).toContain('Aftercare plan 1 for Wren Waiting needs Northvale Council’s agreement');
-    await checkBothWidths(page);
+    await checkDeskAndPhone(page);
     await page.goto('/waiting?kind=plan');
-    await checkBothWidths(page);
+    await checkDeskAndPhone(page);
     const row = page.getByTestId('waiting-row').filter({ hasText: 'Wren Waiting' });
     await row.getByRole('link', { name: /Approve or return plan 1, for Northvale Council/ }).click();
     expect(new URL(page.url()).pathname).toBe(planUrl);
@@ -148,7 +137,7 @@ describe.skipIf(!hasChromium)('waiting for you', () => {
     expect(new URL(page.url()).pathname).not.toBe(planUrl);
     expect(new URL(page.url()).pathname.startsWith(`${personUrl}/plans/`)).toBe(true);
     expect(await page.getByTestId('split').textContent()).toBe('40% / 60%');
-    await checkBothWidths(page);
+    await checkDeskAndPhone(page);
     await context.close();
   });
 
@@ -178,7 +167,7 @@ describe.skipIf(!hasChromium)('waiting for you', () => {
       await page.goto('/waiting?kind=ending');
       const row = page.getByTestId('waiting-row').filter({ hasText: 'Ezra Ends' });
       expect(await row.textContent(), email).toContain(`for ${body}`);
-      await checkBothWidths(page);
+      await checkDeskAndPhone(page);
       await signOut(page);
     }
     await context.close();
@@ -189,18 +178,18 @@ describe.skipIf(!hasChromium)('waiting for you', () => {
     const page = await context.newPage();
     await signIn(page, 'manager@demo.aftercare.example');
     await page.goto('/waiting?kind=task');
-    await checkBothWidths(page);
+    await checkDeskAndPhone(page);
     const first = page.getByTestId('waiting-row').first();
     const title = (await first.getByTestId('waiting-action').textContent())!.trim();
     await first.getByTestId('waiting-action').click();
-    await checkBothWidths(page);
+    await checkDeskAndPhone(page);
 
     // Put aside without a date or reason: the error summary says what is missing.
     await page.getByRole('button', { name: 'Put it aside' }).click();
     const summary = page.locator('.govuk-error-summary');
     await expect.poll(() => summary.textContent()).toContain('Enter the date to bring it back');
     expect(await summary.textContent()).toContain('Give the reason for putting it aside');
-    await checkBothWidths(page);
+    await checkDeskAndPhone(page);
     const back = addDays(todayInLondon(), 40);
     await fillDate(page, 'Bring it back on', back);
     await page.getByLabel('Why it is put aside').fill('Waiting for the housing panel');
@@ -208,7 +197,7 @@ describe.skipIf(!hasChromium)('waiting for you', () => {
     await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('The task has been put aside.');
     await page.getByTestId('snoozed-link').click();
     expect(await page.locator('main').textContent()).toContain(`Put aside until ${govukDate(back)}: Waiting for the housing panel`);
-    await checkBothWidths(page);
+    await checkDeskAndPhone(page);
     expect(title.length).toBeGreaterThan(0);
     await context.close();
   });
