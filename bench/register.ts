@@ -3,7 +3,7 @@
  *
  *   npx tsx bench/register.ts [--people 200000] [--concurrency 10] [--seconds 20] [--requests 5000]
  *                             [--database-url postgres://user@host:port/postgres] [--explain] [--only a,b,c]
- *                             [--keep] [--reuse --pgdata DIR]
+ *                             [--keep] [--reuse --pgdata DIR] [--sql]
  *
  * 1. Starts a throwaway PostgreSQL server (scripts/test-postgres.sh, on a free port and its own
  *    data directory; stopped at the end) unless --database-url names one, and creates a fresh
@@ -31,7 +31,8 @@
  *
  * --keep leaves the loaded database (and the server it started) running for investigation, and
  * prints how to reach and stop them; --reuse with --database-url measures that kept database
- * again without reloading it (add --pgdata <its data directory> to count PostgreSQL's CPU).
+ * again without reloading it (add --pgdata <its data directory> to count PostgreSQL's CPU). --sql
+ * prints the statements of one request of each page.
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -231,13 +232,14 @@ async function measure(s: Scenario, baseUrl: string, cookie: string, pool: pg.Po
     const response = await fetch(`${baseUrl}${s.targets[0]!.path}`, { headers: { cookie } });
     const body = await response.text();
     bytes = Buffer.byteLength(body);
+    if (typeof options['save-page'] === 'string') (await import('node:fs')).writeFileSync(`${options["save-page"]}-${s.label.slice(1, 2)}.html`, body);
     if (response.status !== 200 || !body.includes(s.targets[0]!.expect)) throw new Error(`${s.targets[0]!.path}: HTTP ${response.status}, or the page lacks “${s.targets[0]!.expect}”`);
   });
   const floorRun = await captured(() => s.floor(0));
   const pageStatements = pageRun.statements;
   const same = sameStatements(pageStatements, floorRun.statements);
   log(`      SQL per request     ${pageStatements.length} statements over HTTP, ${floorRun.statements.length} in the floor${same ? ' (the same statements)' : ' — DIFFERENT:'}${pageRun.sessionWrites ? ` (and ${pageRun.sessionWrites} session write, made at most once a minute)` : ''}; the page is ${fmt(Math.round(bytes / 1024))} KB`);
-  if (!same) {
+  if (!same || options.sql === true) {
     for (const st of pageStatements) log(`        page:  ${st.sql.slice(0, 160)}`);
     for (const st of floorRun.statements) log(`        floor: ${st.sql.slice(0, 160)}`);
   }

@@ -235,7 +235,7 @@ export async function insertPeople(q: DbOrTx, partnershipId: string, recordedBy:
       recorded_by_organisation_id, involved_organisations, status, entitlement_start, responsible_local_authority, responsible_icb, next_review_due,
       flags, legal_position, decision, decided_on)
     select ${partnershipId}, x.id, x.nhs, x.given, x.family, x.dob, x.postcode, x.team, x.lead, ${recordedBy},
-      array(select jsonb_array_elements_text(x.involved))::uuid[], x.status::entitlement_status, x.es, x.rla, x.ricb, x.nrd,
+      array(select jsonb_array_elements_text(x.involved))::uuid[], x.status, x.es, x.rla, x.ricb, x.nrd,
       array(select jsonb_array_elements_text(x.flags)), array(select jsonb_array_elements_text(x.lp)), x.decision, ${decidedOn}::date
     from jsonb_to_recordset(${asJson(rows)}) as x(id uuid, nhs text, given text, family text, dob date, postcode text, team uuid, lead uuid,
       involved jsonb, status text, es date, rla text, ricb text, nrd date, flags jsonb, lp jsonb, decision jsonb)`);
@@ -244,7 +244,7 @@ export async function insertPeople(q: DbOrTx, partnershipId: string, recordedBy:
 export async function updatePeople(q: DbOrTx, partnershipId: string, decidedOn: string, rows: PersonUpdateRow[]): Promise<void> {
   await q.execute(sql`
     update person p set
-      status = x.status::entitlement_status, entitlement_start = x.es, responsible_local_authority = x.rla,
+      status = x.status, entitlement_start = x.es, responsible_local_authority = x.rla,
       responsible_icb = x.ricb, next_review_due = x.nrd, flags = array(select jsonb_array_elements_text(x.flags)),
       legal_position = array(select jsonb_array_elements_text(x.lp)), decision = x.decision, decided_on = ${decidedOn}::date, postcode = x.postcode, allocated_team_id = x.team,
       lead_practitioner_id = x.lead, involved_organisations = array(select jsonb_array_elements_text(x.involved))::uuid[],

@@ -7,7 +7,7 @@ import { normaliseNhsNumber, nhsNumberMessages, nhsNumberProblem } from '../../d
 import { flagCodes, legalPositionLabels, legalPositions, statuses, type Flag, type LegalPosition, type Status } from '../../domain/rules/index.ts';
 import { appUser, membership, organisation } from '../../platform/db/schema.ts';
 import type { FieldIssue } from '../../platform/errors/errors.ts';
-import type { DbOrTx } from '../../platform/db/database.ts';
+import { rowsOf, type DbOrTx } from '../../platform/db/database.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { visiblePeople } from './access.queries.ts';
 import { engagementLabels, engagementStatuses, ethnicCategories, ethnicLabel, type dischargePlanningStatuses } from './inputs.ts';
@@ -124,32 +124,22 @@ function outsideBodyName(code: string): string | null {
 /** The partnership's organisations, teams and practitioners: small tables, read once per page. */
 export async function loadRegisterOptions(ctx: ServiceContext): Promise<RegisterOptions> {
   const partnershipId = ctx.actor.partnershipId;
-  // One short read (or the caller's): three small queries, one after another on its connection.
-  const { organisations, teams, workers } = await ctx.data.read(async (q) => ({
-    organisations: await q
-      .select({ id: organisation.id, code: organisation.code, onsCode: organisation.onsCode, name: organisation.name, type: organisation.type })
-      .from(organisation)
-      .where(eq(organisation.partnershipId, partnershipId))
-      .orderBy(asc(organisation.name)),
-    teams: await q
-      .select({ id: team.id, name: team.name, organisationName: organisation.name })
-      .from(team)
-      .innerJoin(organisation, eq(organisation.id, team.organisationId))
-      .where(eq(team.partnershipId, partnershipId))
-      .orderBy(asc(team.name)),
-    workers: await q
-      .selectDistinct({ id: appUser.id, name: appUser.displayName })
-      .from(appUser)
-      .innerJoin(membership, eq(membership.userId, appUser.id))
-      .where(
-        and(
-          eq(appUser.partnershipId, partnershipId),
-          eq(appUser.active, true),
-          sql`${membership.roles} && array['practitioner', 'senior-practitioner', 'team-manager']::role[]`,
-        ),
-      )
-      .orderBy(asc(appUser.displayName), asc(appUser.id)),
-  }));
+  // One statement (one round trip): the partnership's bodies, teams and workers as JSON arrays.
+  const [options] = await ctx.data.read(async (q) =>
+    rowsOf<{ organisations: OrganisationRef[]; teams: RegisterOptions['teams']; workers: RegisterOptions['workers'] }>(
+      await q.execute(sql`
+        select
+          (select coalesce(json_agg(json_build_object('id', o.id, 'code', o.code, 'onsCode', o.ons_code, 'name', o.name, 'type', o.type) order by o.name), '[]')
+             from ${organisation} o where o.partnership_id = ${partnershipId}) as organisations,
+          (select coalesce(json_agg(json_build_object('id', t.id, 'name', t.name, 'organisationName', o.name) order by t.name), '[]')
+             from ${team} t join ${organisation} o on o.id = t.organisation_id where t.partnership_id = ${partnershipId}) as teams,
+          (select coalesce(json_agg(json_build_object('id', w.id, 'name', w.display_name) order by w.display_name, w.id), '[]')
+             from (select distinct u.id, u.display_name from ${appUser} u join ${membership} m on m.user_id = u.id
+                    where u.partnership_id = ${partnershipId} and u.active
+                      and m.roles && array['practitioner', 'senior-practitioner', 'team-manager']::role[]) w) as workers`),
+    ),
+  );
+  const { organisations, teams, workers } = options!;
   const byCode = new Map<string, string>();
   for (const o of organisations) {
     byCode.set(o.code, o.name);

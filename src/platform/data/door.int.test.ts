@@ -266,3 +266,56 @@ describe('the clock on the context', () => {
     expect(after.body).toContain('Last saved by Charlie Novak on 3 Feb 2031, 12:00.');
   });
 });
+
+describe('one round trip for BEGIN and the tenant set-up (PostgreSQL)', () => {
+  it('sends a unit’s BEGIN with its set-up in one message, and a failing unit still rolls back', async () => {
+    if (t.database.engine === 'pglite') {
+      // PGlite runs in this process and begins its own transactions: there is no round trip to save.
+      expect(t.database.engine).toBe('pglite');
+      return;
+    }
+    const pg = await import('pg');
+    const sent: string[] = [];
+    const original = pg.default.Client.prototype.query;
+    pg.default.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
+      const config = args[0];
+      sent.push(typeof config === 'string' ? config : String((config as { text?: string }).text));
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof original;
+    try {
+      const names = await nv.data.read((q) => q.select({ familyName: person.familyName }).from(person).where(eq(person.familyName, 'Doorhome')));
+      expect(names).toEqual([{ familyName: 'Doorhome' }]);
+      // Three messages, not four: BEGIN travelled with the set-up.
+      expect(sent).toHaveLength(3);
+      expect(sent[0]).toMatch(/^begin read only; select current_setting\('role'\)/);
+      expect(sent[2]).toBe('commit');
+
+      sent.length = 0;
+      await expect(
+        nv.data.transaction(async (tx) => {
+          await tx.insert(team).values({ partnershipId: demoPartnershipId, organisationId: nv.actor.activeOrganisationId, name: 'One trip team' });
+          throw new Error('the unit failed');
+        }),
+      ).rejects.toThrow('the unit failed');
+      expect(sent[0]).toMatch(/^begin; select current_setting/);
+      expect(sent.at(-1)).toBe('rollback');
+      expect(await count(sql`select count(*)::int as n from team where name = 'One trip team'`)).toBe(0);
+    } finally {
+      pg.default.Client.prototype.query = original;
+    }
+  });
+
+  it('narrows the register’s index scan by status under row-level security (status is text, whose = is leakproof)', async () => {
+    const plan = await nv.data.read(async (q) => {
+      // The demo is small enough to scan whole: ask for the index the register uses at scale.
+      await q.execute(sql`set local enable_seqscan = off`);
+      return rowsOf<{ 'QUERY PLAN': string }>(
+        await q.execute(sql`explain select count(*) from person where partnership_id = ${demoPartnershipId} and responsible_local_authority = 'E06000901' and status = 'entitled'`),
+      );
+    });
+    const text = plan.map((r) => r['QUERY PLAN']).join('\n');
+    // With an enum column the status would be a Filter evaluated after the policy, row by row.
+    expect(text).toMatch(/Index Cond: .*status = 'entitled'/);
+    expect(text).not.toMatch(/Filter: .*status/);
+  });
+});

@@ -63,6 +63,8 @@ const openUnit = new AsyncLocalStorage<OpenUnit>();
 
 export class TenancyError extends Error {}
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * The door for one actor. `db` is the database, or a transaction a caller already holds (the
  * demo seed's): then each unit is a savepoint and the role is put back when it ends.
@@ -70,6 +72,8 @@ export class TenancyError extends Error {}
 export function openDoor(db: Db, actor: Actor, requestId: string, options: { separate?: boolean } = {}): DataDoor {
   const scope: AuditScope = { actor, requestId };
   const insideRawTransaction = db instanceof PgTransaction;
+
+  const partnershipLiteral = UUID.test(actor.partnershipId) ? actor.partnershipId.toLowerCase() : null;
 
   async function unit<T>(mode: Mode, fn: (tx: Tx) => Promise<T>): Promise<T> {
     const outer = options.separate ? undefined : openUnit.getStore();
@@ -82,13 +86,16 @@ export function openDoor(db: Db, actor: Actor, requestId: string, options: { sep
       }
       return fn(outer.tx);
     }
+    if (partnershipLiteral === null) throw new TenancyError('The actor has no valid partnership');
     return db.transaction(
       async (tx) => {
-        // One round trip: the tenant and the role, local to this transaction.
+        // One statement: the tenant and the role, local to this transaction. It carries no
+        // parameters (the partnership id, checked to be a UUID, is written into it) so that, on
+        // PostgreSQL, it travels with the BEGIN in one message (OneTripBeginClient).
         const before = rowsOf<{ role: string; partnership: string }>(
           await tx.execute(
-            sql`select current_setting('role') as role, coalesce(current_setting('aftercare.partnership_id', true), '') as partnership,
-                set_config('aftercare.partnership_id', ${actor.partnershipId}, true), set_config('role', ${TENANT_ROLE}, true)`,
+            sql.raw(`select current_setting('role') as role, coalesce(current_setting('aftercare.partnership_id', true), '') as partnership,
+                set_config('aftercare.partnership_id', '${partnershipLiteral}', true), set_config('role', '${TENANT_ROLE}', true)`),
           ),
         )[0]!;
         const result = await openUnit.run({ root: db, partnershipId: actor.partnershipId, tx, mode }, () => fn(tx));

@@ -62,8 +62,47 @@ async function openPglite(dataDir: string | undefined, loadDataDir: Blob | undef
   };
 }
 
+const BEGIN = /^begin( read only| read write)?$/i;
+
+/**
+ * A PostgreSQL connection that sends a transaction's BEGIN in the same message as the statement
+ * after it, when that statement has no parameters (the door's tenant set-up is written so): one
+ * round trip fewer for every unit of work (docs/decisions/0006-one-door-to-the-data.md). Both
+ * travel in one simple-protocol message, which PostgreSQL runs in order, stopping at an error.
+ */
+export class OneTripBeginClient extends pg.Client {
+  #pendingBegin: string | null = null;
+
+  // pg's query() has many overloads; this forwards every call unchanged except the two above.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override query(...args: any[]): any {
+    const [config, values, callback] = args as [unknown, unknown, unknown];
+    const cfg = typeof config === 'object' && config !== null ? (config as { text?: unknown; values?: unknown; name?: unknown; submit?: unknown }) : null;
+    const text = typeof config === 'string' ? config : cfg?.text;
+    const params = Array.isArray(values) ? values : Array.isArray(cfg?.values) ? cfg.values : [];
+    const plain =
+      typeof text === 'string' && params.length === 0 && typeof values !== 'function' && typeof callback !== 'function' && !cfg?.name && typeof cfg?.submit !== 'function';
+    if (this.#pendingBegin === null) {
+      if (plain && BEGIN.test(text.trim())) {
+        this.#pendingBegin = text;
+        return Promise.resolve({ command: 'BEGIN', rowCount: null, oid: 0, rows: [], fields: [] });
+      }
+      return super.query(...(args as Parameters<pg.Client['query']>));
+    }
+    const begin = this.#pendingBegin;
+    this.#pendingBegin = null;
+    if (plain) {
+      const combined = typeof config === 'string' ? `${begin}; ${text}` : { ...cfg, text: `${begin}; ${text}` };
+      return (super.query(combined as pg.QueryConfig) as Promise<pg.QueryResult | pg.QueryResult[]>).then((results) =>
+        Array.isArray(results) ? results[results.length - 1] : results,
+      );
+    }
+    return super.query(begin).then(() => super.query(...(args as Parameters<pg.Client['query']>)));
+  }
+}
+
 async function openPostgres(connectionString: string, max: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString, max, application_name: 'aftercare' });
+  const pool = new pg.Pool({ connectionString, max, application_name: 'aftercare', Client: OneTripBeginClient });
   // An idle connection can be dropped by the server (restart, failover, admin command). The
   // pool replaces it; without a listener the 'error' event would crash the process.
   pool.on('error', (error) => {
