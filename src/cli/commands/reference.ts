@@ -44,7 +44,7 @@ export const referenceRefresh: CliCommand = async (args, io) => {
   }
   // The list to refresh: the one at the target if there is one, else the shipped one.
   const current = JSON.parse(await fs.readFile(target, 'utf8').catch(() => fs.readFile(path.join(referenceDataDir, `${kind}.json`), 'utf8'))) as ReferenceFile;
-  const rows = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
+  const rows: string[][] = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true });
   const file = path.basename(options.from);
   const source = typeof options.source === 'string' ? options.source : `${defaultSources[kind as ReferenceKind]} (${file})`;
   try {
