@@ -110,7 +110,7 @@ describe.skipIf(!hasChromium)('going live: a partnership sets itself up', () => 
     await checkDeskAndPhone(page);
 
     await page.getByRole('link', { name: 'Users of Solihull Council' }).click();
-    await page.getByRole('link', { name: 'Add a user' }).click();
+    await page.getByRole('button', { name: 'Add a user' }).click(); // a GOV.UK button link
     await page.getByLabel('Full name').fill('Jamie Practitioner');
     await page.getByLabel('Email address').fill('jamie@solihull.example');
     await page.getByLabel('First password').fill('a first password for jamie');
