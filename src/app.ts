@@ -4,7 +4,7 @@ import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino, { type DestinationStream } from 'pino';
-import type { Clock } from './platform/clock.ts';
+import { systemClock, type Clock } from './platform/clock.ts';
 import type { Config } from './platform/config/config.ts';
 import type { Database } from './platform/db/database.ts';
 import { loggerOptions } from './platform/logging/logger.ts';
@@ -19,6 +19,8 @@ import { frameworkErrorHandler, setUpErrorHandling } from './platform/errors/han
 import { createNunjucksEnvironment, srcRoot } from './platform/views/nunjucks.ts';
 import { setUpViews } from './platform/views/render.ts';
 import { authRoutes } from './platform/auth/routes.ts';
+import { passwordLinkRoutes } from './platform/auth/password-link-routes.ts';
+import { setupRoutes } from './modules/setup/index.ts';
 import { homeRoutes } from './modules/home/routes.ts';
 import { adminRoutes } from './modules/admin/routes.ts';
 import { adminApiRoutes } from './modules/admin/api.ts';
@@ -128,6 +130,9 @@ export async function buildApp({ config, database, logger = true, logDestination
   setUpErrorHandling(app, config.env === 'production');
   guardPersonRoutes(app);
   authRoutes(app, db, config);
+  // Going live (issue 14, item 1): one-time set-password links and the first-run set-up page.
+  passwordLinkRoutes(app, db, clock ?? systemClock);
+  setupRoutes(app, db, config, clock ?? systemClock);
   homeRoutes(app);
   adminRoutes(app);
   adminApiRoutes(app);

@@ -49,6 +49,8 @@ const openRoutes: Record<string, string> = {
   'POST /notifications/read': 'marks only the signed-in user’s own notifications as read',
   'POST /api/v1/rules/evaluate': 'the rules engine on data sent in the request: no record is read or written',
   'POST /waiting/tasks': 'acts only on the tasks ticked, each checked (person:write on its person) before the rest of the form is read; the single-task routes below cover the refusals',
+  'POST /setup': 'first-run set-up: only while the database holds no partnership (404 here) and only with the SETUP_TOKEN, checked before the form is read (src/modules/setup/setup.int.test.ts)',
+  'POST /set-password/:token': 'the one-time link is the permission: a link that is unknown, used or expired is refused before the form is read (src/modules/setup/setup.int.test.ts)',
 };
 
 /**

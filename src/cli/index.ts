@@ -45,6 +45,14 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'ingest charges <file.csv> --org CODE   Load the charges a finance system has made to people (docs/charges.md)',
     load: async () => (await import('./commands/ingest-charges.ts')).ingestChargesCommand,
   },
+  'reference refresh': {
+    summary: 'reference refresh --from FILE.csv --kind local-authorities|icbs|trusts   Rebuild a shipped reference list from an official ONS or ODS download',
+    load: async () => (await import('./commands/reference.ts')).referenceRefresh,
+  },
+  'partnership create': {
+    summary: 'partnership create --name NAME --icb CODE --local-authorities CODE[,CODE] [--trusts CODE,…] --admin-email EMAIL   Set up a partnership; prints the administrator\'s set-password link last',
+    load: async () => (await import('./commands/partnership.ts')).partnershipCreate,
+  },
 };
 
 export function registerCommand(name: string, summary: string, load: () => Promise<CliCommand>): void {

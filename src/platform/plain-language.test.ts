@@ -20,7 +20,12 @@ describe('plain language', () => {
 
   it('names organisations, and says plainly when a body is outside the partnership', () => {
     expect(organisationLabel('E06000901', nameOf)).toBe('Northvale Council');
-    expect(organisationLabel('E06000030', nameOf)).toBe('a local authority outside this partnership (code E06000030)');
+    // Issue 14: a body outside the partnership is named from the shipped reference list; only a code
+    // the list does not hold is described with its code.
+    expect(organisationLabel('E06000030', nameOf)).toBe('Swindon Borough Council');
+    expect(organisationLabel('E54000040', nameOf)).toBe('NHS Bath and North East Somerset, Swindon and Wiltshire Integrated Care Board');
+    expect(organisationLabel('RXT', nameOf)).toBe('Birmingham and Solihull Mental Health NHS Foundation Trust');
+    expect(organisationLabel('E06000999', nameOf)).toBe('a local authority outside this partnership (code E06000999)');
     expect(organisationLabel('E54000902', nameOf)).toBe('an ICB outside this partnership (code E54000902)');
   });
 
@@ -28,7 +33,8 @@ describe('plain language', () => {
     expect(plainText('2023-06-16: E54000901 (GP registration when the detention began on 2023-06-16) is the responsible ICB.', nameOf)).toBe(
       '16 June 2023: NHS Northvale and Southmere Integrated Care Board (GP registration when the detention began on 16 June 2023) is the responsible ICB.',
     );
-    expect(plainText('discharged to E06000030', nameOf)).toBe('discharged to a local authority outside this partnership (code E06000030)');
+    expect(plainText('discharged to E06000030', nameOf)).toBe('discharged to Swindon Borough Council');
+    expect(plainText('discharged to E06000999', nameOf)).toBe('discharged to a local authority outside this partnership (code E06000999)');
   });
 
   it('reads a date typed as people write it, and refuses one that does not exist', () => {

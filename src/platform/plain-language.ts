@@ -7,6 +7,8 @@
  * Form inputs and machine outputs (CSV, JSON, the API, .ics) keep ISO dates and codes.
  */
 
+import { knownOrganisationName } from './reference/organisation-name.ts';
+
 const londonDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
 const londonDateTime = new Intl.DateTimeFormat('en-GB', {
   day: 'numeric',
@@ -68,11 +70,12 @@ export function withGovukDates(text: string): string {
 export const ONS_CODE = /\b[EW]\d{8}\b/g;
 
 /**
- * An organisation by name: the name when the partnership knows it, otherwise a plain description
- * with the code ("a local authority outside this partnership (code E06000030)").
+ * An organisation by name: the name when the partnership or the shipped reference list knows it,
+ * otherwise a plain description with the code ("a local authority outside this partnership (code E06000030)").
  */
 export function organisationLabel(code: string, nameOf: (code: string) => string | null | undefined): string {
-  const name = nameOf(code);
+  // The partnership's own name for a body first, then the shipped reference list (issue 14, item 1).
+  const name = nameOf(code) ?? knownOrganisationName(code);
   if (name) return name;
   const kind = /^E54/.test(code) ? 'an ICB' : /^(E0[6-9]|E10|W06)/.test(code) ? 'a local authority' : 'an organisation';
   return `${kind} outside this partnership (code ${code})`;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { referenceBody, referenceIcbs, referenceLocalAuthorities, referenceTrusts } from '../../domain/reference/organisations.ts';
 import { organisationTypes } from '../../platform/access/actor.ts';
 import { assertCan } from '../../platform/access/policy.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
@@ -78,4 +79,42 @@ export async function updateOrganisation(ctx: ServiceContext, id: string, versio
     await audit.change({ action: 'organisation.updated', subjectType: 'organisation', subjectId: id, before, after: updated });
     return updated;
   });
+}
+
+/**
+ * The reference list as the "add an organisation" page offers it (issue 14, item 1): local
+ * authorities, ICBs and health boards, and NHS trusts, by name, without those already in the
+ * partnership. A select with groups, which needs no JavaScript.
+ */
+export async function referenceGroups(ctx: ServiceContext, selected: string) {
+  assertCan(ctx.actor, 'organisations:read');
+  const taken = new Set((await ctx.data.read((q) => findOrganisations(q, ctx.actor.partnershipId))).map((o) => o.code));
+  const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, 'en-GB');
+  const group = (label: string, bodies: ReadonlyArray<{ code: string; name: string; odsCode?: string }>) => ({
+    label,
+    options: bodies
+      .filter((b) => !taken.has(b.odsCode ?? b.code))
+      .slice()
+      .sort(byName)
+      .map((b) => ({ value: b.code, text: b.name, selected: b.code === selected })),
+  });
+  return [group('Local authorities', referenceLocalAuthorities), group('ICBs and Welsh health boards', referenceIcbs), group('NHS trusts', referenceTrusts)];
+}
+
+/** Adds a body of the reference list by its code, with the list's name, type and codes. */
+export async function createOrganisationFromReference(ctx: ServiceContext, code: string) {
+  assertCan(ctx.actor, 'organisations:manage', { partnershipId: ctx.actor.partnershipId });
+  if (!code.trim()) throw new InputError([{ path: 'reference', message: 'Choose the organisation to add' }]);
+  const body = referenceBody(code);
+  if (!body) throw new InputError([{ path: 'reference', message: 'Choose an organisation from the list' }]);
+  const input =
+    body.kind === 'icb'
+      ? { type: 'icb', name: body.name, code: body.odsCode ?? body.code, onsCode: body.code }
+      : { type: body.kind, name: body.name, code: body.code };
+  try {
+    return await createOrganisation(ctx, input);
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(error.issues.map((i) => ({ path: 'reference', message: i.path === 'code' ? `${body.name} is already in this partnership` : i.message })));
+    throw error;
+  }
 }

@@ -5,7 +5,7 @@ import { InputError, ForbiddenError } from '../../platform/errors/errors.ts';
 import { asArray, asBoolean, asString, asVersion, formBody } from '../../platform/http/forms.ts';
 import { toGovukErrors } from '../../platform/http/validation.ts';
 import { AUDIT_PAGE_SIZE, searchAuditEvents } from './audit.service.ts';
-import { createOrganisation, getOrganisation, listOrganisations, updateOrganisation } from './organisations.service.ts';
+import { createOrganisation, createOrganisationFromReference, getOrganisation, listOrganisations, referenceGroups, updateOrganisation } from './organisations.service.ts';
 import { approveToken, createToken, listTokens, revokeToken } from './tokens.service.ts';
 import {
   administeredOrganisations,
@@ -68,15 +68,18 @@ export function adminRoutes(app: FastifyInstance): void {
   app.get('/admin/organisations/new', async (request, reply) => {
     const ctx = request.ctx();
     if (!can(ctx.actor, 'organisations:manage', { partnershipId: ctx.actor.partnershipId })) throw new ForbiddenError();
-    return reply.render(v('organisation-form'), { title: 'Add an organisation', values: { active: true }, typeItems: typeItems(undefined), action: '/admin/organisations/new' });
+    return reply.render(v('organisation-form'), { title: 'Add an organisation', values: { active: true }, typeItems: typeItems(undefined), action: '/admin/organisations/new', referenceGroups: await referenceGroups(ctx, '') });
   });
 
   app.post('/admin/organisations/new', async (request, reply) => {
     const ctx = request.ctx();
     const body = formBody(request.body);
-    const values = { type: asString(body.type) || undefined, name: asString(body.name), code: asString(body.code), onsCode: asString(body.onsCode), active: true };
-    return withInputErrors(reply, v('organisation-form'), { title: 'Add an organisation', values, typeItems: typeItems(values.type), action: '/admin/organisations/new' }, async () => {
-      const created = await createOrganisation(ctx, values);
+    // Chosen by name from the shipped reference list (issue 14, item 1), or typed in full (other providers).
+    const reference = body.reference === undefined ? null : asString(body.reference);
+    const values = reference === null ? { type: asString(body.type) || undefined, name: asString(body.name), code: asString(body.code), onsCode: asString(body.onsCode), active: true } : { active: true };
+    const page = { title: 'Add an organisation', values, typeItems: typeItems(values.type), action: '/admin/organisations/new', referenceGroups: await referenceGroups(ctx, reference ?? '') };
+    return withInputErrors(reply, v('organisation-form'), page, async () => {
+      const created = reference === null ? await createOrganisation(ctx, values) : await createOrganisationFromReference(ctx, reference);
       flash(request, `${created.name} has been added.`);
       return reply.redirect('/admin/organisations');
     });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { signIn } from './sign-in.ts';
+import { holdsNoPartnership } from './first-run.ts';
 import { destroyUserSessions } from './session-store.ts';
 import { recordChange } from '../audit/audit.ts';
 import { toGovukErrors, zodIssues } from '../http/validation.ts';
@@ -27,6 +28,8 @@ export function authRoutes(app: FastifyInstance, db: Db, config: Config): void {
   app.get('/sign-in', { config: { public: true } }, async (request, reply) => {
     if (request.actor) return reply.redirect('/');
     const query = request.query as { returnTo?: string };
+    // An empty database: say how to set up a partnership (issue 14, item 1) rather than offer a bare sign-in.
+    if (await holdsNoPartnership(db)) return reply.render('platform/auth/views/first-run.njk', { title: 'Set up Aftercare', setupPage: Boolean(config.setupToken) });
     return reply.render('platform/auth/views/sign-in.njk', { title: 'Sign in', withCsrf: true, returnTo: safeReturnTo(query.returnTo), values: {} });
   });
 

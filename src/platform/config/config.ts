@@ -33,6 +33,8 @@ const envSchema = z.object({
   SMTP_FROM: z.string().min(3).default('Aftercare <no-reply@aftercare.example>'),
   /** The address people reach Aftercare at, for links in emails and calendar invitations (issue 13, item 9). */
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'PUBLIC_BASE_URL must be an http:// or https:// address, like https://aftercare.example.nhs.uk' }).optional(),
+  /** First-run set-up as a page (issue 14, item 1): /setup asks for this token while the database holds no partnership. */
+  SETUP_TOKEN: z.string().min(20, 'SETUP_TOKEN must be at least 20 characters (`openssl rand -base64 24`)').optional(),
 });
 
 export interface Config {
@@ -60,6 +62,8 @@ export interface Config {
   smtpFrom: string;
   /** Where people reach Aftercare, without a trailing slash: links in emails and invitations are absolute on it. */
   publicBaseUrl: string;
+  /** The token /setup asks for while the database holds no partnership; unset, /setup does not exist. */
+  setupToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -110,5 +114,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    setupToken: e.SETUP_TOKEN,
   };
 }

@@ -220,3 +220,26 @@ export const job = pgTable(
     uniqueIndex('job_dedupe_uq').on(t.dedupeKey).where(sql`done_at is null`),
   ],
 );
+
+/**
+ * One-time links to set a password (issue 14, item 1): the first administrator of a new
+ * partnership gets one. Only the SHA-256 of the token is stored; a link works once, within its
+ * expiry (24 hours).
+ */
+export const passwordLink = pgTable(
+  'password_link',
+  {
+    partnershipId: uuid('partnership_id')
+      .notNull()
+      .references(() => partnership.id),
+    id: uuid('id').notNull().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => appUser.id),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.partnershipId, t.id] }), uniqueIndex('password_link_token_uq').on(t.tokenHash)],
+);
