@@ -19,6 +19,8 @@ import { frameworkErrorHandler, setUpErrorHandling } from './platform/errors/han
 import { createNunjucksEnvironment, srcRoot } from './platform/views/nunjucks.ts';
 import { setUpViews } from './platform/views/render.ts';
 import { authRoutes } from './platform/auth/routes.ts';
+import { setUpSecondFactorGate, twoFactorRoutes } from './platform/auth/two-factor.routes.ts';
+import { systemClock } from './platform/clock.ts';
 import { homeRoutes } from './modules/home/routes.ts';
 import { adminRoutes } from './modules/admin/routes.ts';
 import { adminApiRoutes } from './modules/admin/api.ts';
@@ -123,11 +125,13 @@ export async function buildApp({ config, database, logger = true, logDestination
   registerNavigation(...homeNavigation, ...workNavigation, ...reviewsNavigation, ...registerListNavigation, ...disputesNavigation, ...dashboardsNavigation, ...panelsNavigation, ...qualityNavigation, ...annualAuditNavigation, ...rulesNavigation, ...adminNavigation);
   await setUpApi(app, packageVersion);
   setUpAuthentication(app, db, config, clock);
+  setUpSecondFactorGate(app);
   await setUpCsrf(app);
   setUpControlCharacterCheck(app);
   setUpErrorHandling(app, config.env === 'production');
   guardPersonRoutes(app);
   authRoutes(app, db, config);
+  twoFactorRoutes(app, db, config, clock ?? systemClock);
   homeRoutes(app);
   adminRoutes(app);
   adminApiRoutes(app);
