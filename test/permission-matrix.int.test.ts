@@ -48,6 +48,9 @@ const openRoutes: Record<string, string> = {
   'POST /organisation': 'choosing which of one’s own organisations to act for (the choice is checked against one’s memberships)',
   'POST /notifications/read': 'marks only the signed-in user’s own notifications as read',
   'POST /api/v1/rules/evaluate': 'the rules engine on data sent in the request: no record is read or written',
+  'POST /sign-in/code': 'the code step of signing in, for someone whose password was right (issue 14, item 3)',
+  'POST /account/two-factor/start': 'anyone signed in with their own account sets up their own second factor',
+  'POST /account/two-factor/set-up': 'anyone signed in with their own account confirms their own second factor',
   'POST /waiting/tasks': 'acts only on the tasks ticked, each checked (person:write on its person) before the rest of the form is read; the single-task routes below cover the refusals',
 };
 
