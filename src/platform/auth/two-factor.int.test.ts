@@ -191,7 +191,7 @@ describe('signing in with a code', () => {
       expect(wrong.res.body).toContain('There is a problem');
     }
     const count = rowsOf<{ count: number }>(await t.database.db.execute(sql`select count from rate_limit where key = ${`sign-in-failures:account:${demo.quality}`}`))[0]!;
-    expect(Number(count.count)).toBe(4);
+    expect(count.count).toBe(4);
     const limited = await waiting.post('/sign-in/code', { code: await codeNow(demo.quality) });
     expect(limited.statusCode).toBe(429);
     expect(limited.body).toContain('Too many sign-in attempts');
