@@ -3,7 +3,7 @@ import { createdAt, updatedAt, version } from '../db/columns.ts';
 import { appUser, partnershipKey } from '../db/schema.ts';
 
 /*
- * Second factor for local accounts (issue 14, item 3; docs/decisions/0020-second-factor.md).
+ * Second factor for local accounts (issue 14, item 3; docs/decisions/0020-mfa.md).
  * Tenant tables: partnership_id leads each key and row-level security applies (migration 0020).
  */
 

@@ -31,7 +31,7 @@ import {
 import { acceptedStep, hashRecoveryCode, newRecoveryCodes, newTotpSecret, normaliseRecoveryCode, normaliseTotpCode, secretForReading, totpUri } from './totp.ts';
 
 /*
- * Second factor for local accounts (issue 14, item 3; docs/decisions/0020-second-factor.md).
+ * Second factor for local accounts (issue 14, item 3; docs/decisions/0020-mfa.md).
  *
  * After a correct password, an account with an authenticator app is half signed in: the session
  * holds only `secondFactorPending` (no user id), so no page but the code step can be reached.
