@@ -129,7 +129,7 @@ async function main(): Promise<number> {
 
     const database = await openDatabase({ databaseUrl: created.url, poolSize: 4 });
     cleanups.push(async () => database.close());
-    const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: created.url, SESSION_SECRET: randomBytes(48).toString('base64'), SEED_DEMO: 'false', LOG_LEVEL: 'warn' });
+    const config = loadConfig({ NODE_ENV: 'production', MFA_SECRET_KEY: randomBytes(48).toString('base64'), DATABASE_URL: created.url, SESSION_SECRET: randomBytes(48).toString('base64'), SEED_DEMO: 'false', LOG_LEVEL: 'warn' });
     const user = (await database.db.select().from(schema.appUser).where(eq(schema.appUser.email, COMMISSIONER)))[0]!;
     const actor = (await loadUserActor(database.db, user.id))!;
     const ctx: ServiceContext = serviceContext({ db: database.db, actor, requestId: 'bench-dashboard', config });

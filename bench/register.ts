@@ -337,6 +337,7 @@ async function main(): Promise<number> {
     cleanups.push(async () => database.close());
     const config = loadConfig({
       NODE_ENV: 'production',
+      MFA_SECRET_KEY: randomBytes(48).toString('base64'),
       DATABASE_URL: created.url,
       SESSION_SECRET: randomBytes(48).toString('base64'),
       SECURE_COOKIES: 'false',

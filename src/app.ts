@@ -21,6 +21,7 @@ import { setUpViews } from './platform/views/render.ts';
 import { authRoutes } from './platform/auth/routes.ts';
 import { passwordLinkRoutes } from './platform/auth/password-link-routes.ts';
 import { setupRoutes } from './modules/setup/index.ts';
+import { setUpSecondFactorGate, twoFactorRoutes } from './platform/auth/two-factor.routes.ts';
 import { homeRoutes } from './modules/home/routes.ts';
 import { adminRoutes } from './modules/admin/routes.ts';
 import { adminApiRoutes } from './modules/admin/api.ts';
@@ -125,6 +126,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   registerNavigation(...homeNavigation, ...workNavigation, ...reviewsNavigation, ...registerListNavigation, ...disputesNavigation, ...dashboardsNavigation, ...panelsNavigation, ...qualityNavigation, ...annualAuditNavigation, ...rulesNavigation, ...adminNavigation);
   await setUpApi(app, packageVersion);
   setUpAuthentication(app, db, config, clock);
+  setUpSecondFactorGate(app);
   await setUpCsrf(app);
   setUpControlCharacterCheck(app);
   setUpErrorHandling(app, config.env === 'production');
@@ -133,6 +135,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   // Going live (issue 14, item 1): one-time set-password links and the first-run set-up page.
   passwordLinkRoutes(app, db, clock ?? systemClock);
   setupRoutes(app, db, config, clock ?? systemClock);
+  twoFactorRoutes(app, db, config, clock ?? systemClock);
   homeRoutes(app);
   adminRoutes(app);
   adminApiRoutes(app);

@@ -29,6 +29,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'users create --email E --name N --org CODE --roles R[,R] [--password P]   Create a user',
     load: async () => (await import('./commands/admin.ts')).usersCreate,
   },
+  'users reset-second-factor': {
+    summary: 'users reset-second-factor --email E   Reset a person’s authenticator app (when no other administrator can)',
+    load: async () => (await import('./commands/second-factor.ts')).usersResetSecondFactor,
+  },
   'tokens create': {
     summary: 'tokens create --org CODE --name NAME   Create an API token (printed as the last line)',
     load: async () => (await import('./commands/admin.ts')).tokensCreate,

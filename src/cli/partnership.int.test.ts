@@ -33,7 +33,7 @@ describe('npx aftercare partnership create (the real command)', () => {
   let db: Awaited<ReturnType<typeof emptyDatabaseEnv>>;
   const production = Boolean(process.env.TEST_DATABASE_URL);
   const modeEnv: Record<string, string> = production
-    ? { NODE_ENV: 'production', SESSION_SECRET: 'a-session-secret-of-at-least-thirty-two-characters', SECURE_COOKIES: 'false' }
+    ? { NODE_ENV: 'production', MFA_SECRET_KEY: 'a-second-factor-key-of-at-least-thirty-two-characters', SESSION_SECRET: 'a-session-secret-of-at-least-thirty-two-characters', SECURE_COOKIES: 'false' }
     : { NODE_ENV: 'test' };
   beforeAll(async () => {
     db = await emptyDatabaseEnv();

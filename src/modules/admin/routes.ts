@@ -4,6 +4,7 @@ import { can } from '../../platform/access/policy.ts';
 import { InputError, ForbiddenError } from '../../platform/errors/errors.ts';
 import { asArray, asBoolean, asString, asVersion, formBody } from '../../platform/http/forms.ts';
 import { toGovukErrors } from '../../platform/http/validation.ts';
+import { resetSecondFactor, usersWithSecondFactor } from '../../platform/auth/two-factor.ts';
 import { AUDIT_PAGE_SIZE, searchAuditEvents } from './audit.service.ts';
 import { createOrganisation, createOrganisationFromReference, getOrganisation, listOrganisations, referenceGroups, updateOrganisation } from './organisations.service.ts';
 import { approveToken, createToken, listTokens, revokeToken } from './tokens.service.ts';
@@ -119,8 +120,19 @@ export function adminRoutes(app: FastifyInstance): void {
   app.get<{ Params: { id: string } }>('/admin/organisations/:id/users', async (request, reply) => {
     const ctx = request.ctx();
     const org = await getOrganisation(ctx, request.params.id);
-    const users = (await listUsersOfOrganisation(ctx, org.id)).map((u) => ({ ...u, isYou: isOwnAccount(ctx, u) }));
+    const listed = await listUsersOfOrganisation(ctx, org.id);
+    const withSecondFactor = await usersWithSecondFactor(ctx, listed.map((u) => u.id));
+    const users = listed.map((u) => ({ ...u, isYou: isOwnAccount(ctx, u), hasSecondFactor: withSecondFactor.has(u.id) }));
     return reply.render(v('users'), { title: `Users of ${org.name}`, organisation: org, users, now: new Date() });
+  });
+
+  // Issue 14, item 3: reset another user's second factor (never one's own), audited; they set it up again.
+  app.post<{ Params: { id: string } }>('/admin/memberships/:id/reset-second-factor', async (request, reply) => {
+    const ctx = request.ctx();
+    const member = await getMembership(ctx, request.params.id);
+    const reset = await resetSecondFactor(ctx, { userId: member.id, displayName: member.displayName });
+    flash(request, reset ? `${member.displayName}’s second factor has been reset. They have been signed out, and will set up an authenticator app again when they next sign in.` : `${member.displayName} had no second factor to reset.`);
+    return reply.redirect(`/admin/organisations/${member.organisationId}/users`);
   });
 
   app.get<{ Params: { id: string } }>('/admin/organisations/:id/users/new', async (request, reply) => {

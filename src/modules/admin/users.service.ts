@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { roles } from '../../platform/access/actor.ts';
 import { assertCan, can, organisationScope } from '../../platform/access/policy.ts';
-import { hashPassword, passwordRules } from '../../platform/auth/passwords.ts';
+import { hashPassword, newPasswordSchema } from '../../platform/auth/passwords.ts';
 import { destroyUserSessions } from '../../platform/auth/session-store.ts';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
@@ -29,10 +29,8 @@ const rolesSchema = z
 export const newUserSchema = z.object({
   displayName: z.string().trim().min(1, 'Enter the person’s full name').max(200, 'Full name must be 200 characters or fewer'),
   email: z.email('Enter an email address in the correct format, like name@example.org').trim().toLowerCase().max(320),
-  password: z
-    .string()
-    .min(passwordRules.minLength, `Password must be at least ${passwordRules.minLength} characters`)
-    .max(passwordRules.maxLength, `Password must be ${passwordRules.maxLength} characters or fewer`),
+  // Long enough and not a common breached password (issue 14, item 3).
+  password: newPasswordSchema,
   organisationId: z.uuid('Select the organisation'),
   roles: rolesSchema,
 });

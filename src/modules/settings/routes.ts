@@ -8,6 +8,7 @@ import { toGovukErrors, type GovukErrors } from '../../platform/http/validation.
 import { levelLabels, pointsField, settingsDifferences, settingsFormValues, settingsFromForm, type SettingsDifference, type SettingsFormValues } from './settings.form.ts';
 import { openPlanSettings, updatePlanSettings, type EditablePlanSettings } from './settings.service.ts';
 import { addServiceType, openServiceTypes, retireServiceType } from './service-types.service.ts';
+import { signInSettingsRoutes } from './sign-in-settings.routes.ts';
 
 const template = 'modules/settings/views/plan-settings.njk';
 
@@ -94,6 +95,7 @@ export function settingsRoutes(app: FastifyInstance): void {
   });
 
   serviceTypeRoutes(app);
+  signInSettingsRoutes(app);
 }
 
 const serviceTypesTemplate = 'modules/settings/views/service-types.njk';

@@ -150,6 +150,10 @@ describe('npx aftercare partnership create, and the set-password link', () => {
     const short = await visitor.post(pathOf(firstLink), { password: 'short', confirm: 'short' });
     expect(short.statusCode).toBe(422);
     expect(short.body).toContain('Password must be at least 12 characters');
+    // The same rule as every new password: a common breached one is refused (NCSC guidance).
+    const common = await visitor.post(pathOf(firstLink), { password: 'password1234', confirm: 'password1234' });
+    expect(common.statusCode).toBe(422);
+    expect(common.body).toContain('This password is too common');
 
     const set = await visitor.post(pathOf(firstLink), { password: 'correct horse battery staple', confirm: 'correct horse battery staple' });
     expect(set.statusCode).toBe(200);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Clock } from '../clock.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
 import { appUser, auditEvent, passwordLink } from '../db/schema.ts';
-import { hashPassword, passwordRules } from './passwords.ts';
+import { hashPassword, newPasswordSchema } from './passwords.ts';
 
 /*
  * One-time links to set a password (issue 14, item 1). The first administrator of a new
@@ -67,11 +67,8 @@ export async function passwordLinkState(db: Db, token: string, clock: Clock): Pr
 
 export const setPasswordSchema = z
   .object({
-    password: z
-      .string({ error: 'Enter a password' })
-      .min(1, 'Enter a password')
-      .min(passwordRules.minLength, `Password must be at least ${passwordRules.minLength} characters`)
-      .max(passwordRules.maxLength, `Password must be ${passwordRules.maxLength} characters or fewer`),
+    // The same rules as every new password: long enough, and not a common breached one.
+    password: z.string({ error: 'Enter a password' }).min(1, 'Enter a password').pipe(newPasswordSchema),
     confirm: z.string({ error: 'Enter the password again' }).min(1, 'Enter the password again'),
   })
   .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'The two passwords must match' });

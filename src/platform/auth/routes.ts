@@ -9,6 +9,7 @@ import { safeReturnTo } from '../http/return-to.ts';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
 import { UnauthenticatedError } from '../errors/errors.ts';
+import { nextAfterPasswordSignIn, startCodeStep } from './two-factor.routes.ts';
 
 const signInSchema = z.object({
   email: z.string().trim().min(1, 'Enter your email address').max(320, 'Email address must be 320 characters or fewer'),
@@ -58,6 +59,8 @@ export function authRoutes(app: FastifyInstance, db: Db, config: Config): void {
         errors: toGovukErrors([{ path: 'email', message: REFUSED }]),
       });
     }
+    // Issue 14, item 3: an account with an authenticator app enters its code next.
+    if (result.outcome === 'second-factor') return startCodeStep(request, reply, result.actor, parsed.data.email, returnTo);
     // A new session id on sign-in, so a session fixed before sign-in is worthless.
     await request.session.regenerate();
     const now = Date.now();
@@ -66,7 +69,8 @@ export function authRoutes(app: FastifyInstance, db: Db, config: Config): void {
     request.session.authMethod = 'local';
     request.session.signedInAt = now;
     request.session.lastSeenAt = now;
-    return reply.redirect(returnTo);
+    // An account that must have a second factor and has none sets one up before anything else.
+    return reply.redirect(await nextAfterPasswordSignIn(db, config, request, result.actor, returnTo));
   });
 
   app.post('/sign-out', { config: { public: true } }, async (request, reply) => {

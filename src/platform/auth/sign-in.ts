@@ -6,10 +6,13 @@ import { recordChange } from '../audit/audit.ts';
 import { loadUserActor } from './actor-loader.ts';
 import { dummyPasswordHash, verifyPassword } from './passwords.ts';
 import { clear, hit, peek } from './rate-limit.ts';
+import { hasSecondFactor } from './two-factor.ts';
 import type { Actor } from '../access/actor.ts';
 
 export type SignInResult =
   | { outcome: 'signed-in'; actor: Actor }
+  /** The password was right and the account has an authenticator app: the code comes next (two-factor.ts). */
+  | { outcome: 'second-factor'; actor: Actor }
   /** Wrong email, wrong password, locked or inactive account: one answer, so nothing is revealed. */
   | { outcome: 'refused' }
   | { outcome: 'rate-limited'; retryAfterSeconds: number };
@@ -80,13 +83,17 @@ export async function signIn(
     return failed();
   }
 
+  // Issue 14, item 3: with an authenticator app, the password alone signs nobody in, and the
+  // account's failure count stays until the code is right (so wrong codes add up across tries).
+  const codeNext = await hasSecondFactor(db, user.id);
   await db.transaction(async (tx) => {
     await tx
       .update(appUser)
       .set({ failedSignIns: 0, lockedUntil: null, lastSignInAt: new Date() })
       .where(eq(appUser.id, user.id));
-    await recordChange(tx, scope, { action: 'user.signed-in', subjectType: 'user', subjectId: user.id });
+    await recordChange(tx, scope, { action: codeNext ? 'user.password-accepted' : 'user.signed-in', subjectType: 'user', subjectId: user.id });
   });
+  if (codeNext) return { outcome: 'second-factor', actor };
   await clear(db, keys.account);
   return { outcome: 'signed-in', actor };
 }

@@ -14,12 +14,23 @@ describe('configuration', () => {
   it('stops a production boot that is missing its secrets, naming them', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET[\s\S]*DATABASE_URL/);
+    // Issue 14, item 3: the second-factor key too, so a production boot never uses the development one.
+    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(48), DATABASE_URL: 'postgres://u:p@db:5432/aftercare' })).toThrow(/MFA_SECRET_KEY/);
   });
 
   it('starts in production with its secrets, secure cookies on and no demo data', () => {
-    const c = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(48), DATABASE_URL: 'postgres://u:p@db:5432/aftercare' });
+    const c = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(48), DATABASE_URL: 'postgres://u:p@db:5432/aftercare', MFA_SECRET_KEY: 'y'.repeat(48) });
     expect(c.secureCookies).toBe(true);
     expect(c.seedDemo).toBe(false);
+    // Local administrators must use a second factor in production unless told otherwise (issue 14, item 3).
+    expect(c.requireSecondFactorForAdministrators).toBe(true);
+    expect(c.mfaSecretKey).toBe('y'.repeat(48));
+  });
+
+  it('leaves the second factor for administrators off outside production, so the demo accounts sign in with their password', () => {
+    expect(loadConfig({}).requireSecondFactorForAdministrators).toBe(false);
+    expect(loadConfig({ REQUIRE_SECOND_FACTOR_FOR_ADMINISTRATORS: 'true' }).requireSecondFactorForAdministrators).toBe(true);
+    expect(() => loadConfig({ MFA_SECRET_KEY: 'short' })).toThrow(/MFA_SECRET_KEY must be at least 32 characters/);
   });
 
   it('explains a bad value', () => {

@@ -35,6 +35,10 @@ const envSchema = z.object({
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'PUBLIC_BASE_URL must be an http:// or https:// address, like https://aftercare.example.nhs.uk' }).optional(),
   /** First-run set-up as a page (issue 14, item 1): /setup asks for this token while the database holds no partnership. */
   SETUP_TOKEN: z.string().min(20, 'SETUP_TOKEN must be at least 20 characters (`openssl rand -base64 24`)').optional(),
+  /** Issue 14, item 3: the key that encrypts second-factor secrets at rest (AES-256-GCM). */
+  MFA_SECRET_KEY: z.string().min(32, 'MFA_SECRET_KEY must be at least 32 characters').optional(),
+  /** Issue 14, item 3: local administrators must set up a second factor (true in production unless set). */
+  REQUIRE_SECOND_FACTOR_FOR_ADMINISTRATORS: booleanish.optional(),
 });
 
 export interface Config {
@@ -64,6 +68,10 @@ export interface Config {
   publicBaseUrl: string;
   /** The token /setup asks for while the database holds no partnership; unset, /setup does not exist. */
   setupToken: string | undefined;
+  /** The key that encrypts second-factor secrets (at least 32 characters; a development value outside production). */
+  mfaSecretKey: string;
+  /** Local accounts with the administrator role must use a second factor (issue 14, item 3). */
+  requireSecondFactorForAdministrators: boolean;
 }
 
 export class ConfigError extends Error {
@@ -71,6 +79,7 @@ export class ConfigError extends Error {
 }
 
 const DEVELOPMENT_SESSION_SECRET = 'development-only-session-secret-not-for-production-use';
+const DEVELOPMENT_MFA_SECRET_KEY = 'development-only-second-factor-key-not-for-production-use';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings count as unset, as they do in most deployment tools.
@@ -86,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const missing = [
       !e.SESSION_SECRET && 'SESSION_SECRET (at least 32 random characters, e.g. `openssl rand -base64 48`)',
       !e.DATABASE_URL && 'DATABASE_URL (postgres://user:password@host:5432/aftercare)',
+      !e.MFA_SECRET_KEY && 'MFA_SECRET_KEY (at least 32 random characters, e.g. `openssl rand -base64 48`; keep it: second factors cannot be read without it)',
     ].filter(Boolean);
     if (missing.length > 0) {
       throw new ConfigError(
@@ -115,5 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpFrom: e.SMTP_FROM,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     setupToken: e.SETUP_TOKEN,
+    mfaSecretKey: e.MFA_SECRET_KEY ?? DEVELOPMENT_MFA_SECRET_KEY,
+    requireSecondFactorForAdministrators: e.REQUIRE_SECOND_FACTOR_FOR_ADMINISTRATORS ?? production,
   };
 }
