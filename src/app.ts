@@ -19,6 +19,8 @@ import { frameworkErrorHandler, setUpErrorHandling } from './platform/errors/han
 import { createNunjucksEnvironment, srcRoot } from './platform/views/nunjucks.ts';
 import { setUpViews } from './platform/views/render.ts';
 import { authRoutes } from './platform/auth/routes.ts';
+import { ssoRoutes } from './platform/sso/routes.ts';
+import { signInProviderRoutes } from './modules/admin/sign-in-providers.routes.ts';
 import { homeRoutes } from './modules/home/routes.ts';
 import { adminRoutes } from './modules/admin/routes.ts';
 import { adminApiRoutes } from './modules/admin/api.ts';
@@ -128,9 +130,11 @@ export async function buildApp({ config, database, logger = true, logDestination
   setUpErrorHandling(app, config.env === 'production');
   guardPersonRoutes(app);
   authRoutes(app, db, config);
+  ssoRoutes(app, db, config, clock); // single sign-on per organisation (issue 14, item 2)
   homeRoutes(app);
   adminRoutes(app);
   adminApiRoutes(app);
+  signInProviderRoutes(app);
   settingsRoutes(app);
   peopleApiRoutes(app);
   plansApiRoutes(app);

@@ -8,6 +8,7 @@ import { safeReturnTo } from '../http/return-to.ts';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
 import { UnauthenticatedError } from '../errors/errors.ts';
+import { signInProviderLinks } from '../sso/routes.ts';
 
 const signInSchema = z.object({
   email: z.string().trim().min(1, 'Enter your email address').max(320, 'Email address must be 320 characters or fewer'),
@@ -27,7 +28,7 @@ export function authRoutes(app: FastifyInstance, db: Db, config: Config): void {
   app.get('/sign-in', { config: { public: true } }, async (request, reply) => {
     if (request.actor) return reply.redirect('/');
     const query = request.query as { returnTo?: string };
-    return reply.render('platform/auth/views/sign-in.njk', { title: 'Sign in', withCsrf: true, returnTo: safeReturnTo(query.returnTo), values: {} });
+    return reply.render('platform/auth/views/sign-in.njk', { title: 'Sign in', withCsrf: true, returnTo: safeReturnTo(query.returnTo), values: {}, ssoProviders: await signInProviderLinks(db) });
   });
 
   app.post('/sign-in', { config: { public: true } }, async (request, reply) => {

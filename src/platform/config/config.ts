@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -33,6 +34,11 @@ const envSchema = z.object({
   SMTP_FROM: z.string().min(3).default('Aftercare <no-reply@aftercare.example>'),
   /** The address people reach Aftercare at, for links in emails and calendar invitations (issue 13, item 9). */
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'PUBLIC_BASE_URL must be an http:// or https:// address, like https://aftercare.example.nhs.uk' }).optional(),
+  /** Encrypts organisations' OpenID Connect client secrets at rest (issue 14, item 2): 32 random bytes, base64. */
+  SSO_SECRET_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'SSO_SECRET_KEY must be 32 random bytes in base64 (`openssl rand -base64 32`)')
+    .optional(),
 });
 
 export interface Config {
@@ -60,6 +66,8 @@ export interface Config {
   smtpFrom: string;
   /** Where people reach Aftercare, without a trailing slash: links in emails and invitations are absolute on it. */
   publicBaseUrl: string;
+  /** The key for client secrets of single sign-on (AES-256-GCM); unset in production means no secrets can be stored. */
+  ssoSecretKey: Buffer | undefined;
 }
 
 export class ConfigError extends Error {
@@ -110,5 +118,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    // Outside production a key derived from the session secret will do; production must set its own.
+    ssoSecretKey: e.SSO_SECRET_KEY
+      ? Buffer.from(e.SSO_SECRET_KEY, 'base64')
+      : production
+        ? undefined
+        : createHash('sha256').update(`aftercare-sso:${e.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET}`).digest(),
   };
 }
