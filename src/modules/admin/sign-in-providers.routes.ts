@@ -4,7 +4,7 @@ import { ForbiddenError, InputError } from '../../platform/errors/errors.ts';
 import { asBoolean, asString, asVersion, formBody } from '../../platform/http/forms.ts';
 import { toGovukErrors } from '../../platform/http/validation.ts';
 import { getOrganisation } from './organisations.service.ts';
-import { getSignInProvider, saveSignInProvider, testSignInProvider } from './sign-in-providers.service.ts';
+import { getSignInProvider, linkSignInIdentity, saveSignInProvider, testSignInProvider } from './sign-in-providers.service.ts';
 
 /*
  * Single sign-on settings of one organisation (issue 14, item 2): its administrators' page.
@@ -69,5 +69,33 @@ export function signInProviderRoutes(app: FastifyInstance): void {
     const result = await testSignInProvider(ctx, organisation.id);
     request.session.flash = { type: result.ok ? 'success' : 'important', text: result.message };
     return reply.redirect(`/admin/organisations/${organisation.id}/sign-in`);
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/organisations/:id/sign-in/links', async (request, reply) => {
+    const ctx = request.ctx();
+    const organisation = await getOrganisation(ctx, request.params.id);
+    if (!can(ctx.actor, 'organisations:manage', { partnershipId: organisation.partnershipId, organisationId: organisation.id })) throw new ForbiddenError();
+    const body = formBody(request.body);
+    const link = { email: asString(body.email), subject: asString(body.subject) };
+    try {
+      const linked = await linkSignInIdentity(ctx, organisation.id, link);
+      request.session.flash = { type: 'success', text: `${linked.email} is now linked to that identity: they can sign in with ${organisation.name}’s account.` };
+      return await reply.redirect(`/admin/organisations/${organisation.id}/sign-in`);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      const current = await getSignInProvider(ctx, organisation.id);
+      const provider = current.provider;
+      reply.status(422);
+      return reply.render(view, {
+        title: `Single sign-on for ${organisation.name}`,
+        organisation,
+        provider,
+        redirectUri: current.redirectUri,
+        values: provider ? { ...provider, allowedDomains: provider.allowedDomains.join(', ') } : {},
+        version: provider?.version ?? 0,
+        link,
+        errors: toGovukErrors(error.issues, { email: 'link-email', subject: 'link-subject' }),
+      });
+    }
   });
 }

@@ -5,7 +5,7 @@ import { expectOneUpdated, type ServiceContext } from '../../platform/http/conte
 import { parseInput } from '../../platform/http/validation.ts';
 import { discoverIssuer, issuerProblem, redirectUri } from '../../platform/sso/oidc.ts';
 import { encryptSecret, SecretKeyMissingError } from '../../platform/sso/secrets.ts';
-import { findProvider, insertProvider, updateProviderAtVersion, type SignInProviderRow } from '../../platform/sso/sso.queries.ts';
+import { findIdentityOfUser, findLinkedUser, findMemberByEmail, findProvider, insertIdentity, insertProvider, updateProviderAtVersion, type SignInProviderRow } from '../../platform/sso/sso.queries.ts';
 import { getOrganisation } from './organisations.service.ts';
 
 /*
@@ -130,4 +130,37 @@ export async function testSignInProvider(ctx: ServiceContext, organisationId: st
     const reason = error instanceof Error ? error.message : String(error);
     return { ok: false, message: `Aftercare could not read ${provider.issuer}/.well-known/openid-configuration: ${reason}. Check the issuer address and that this server can reach it.` };
   }
+}
+
+const linkSchema = z.object({
+  email: z.string().trim().toLowerCase().min(1, 'Enter the email address of the person’s Aftercare account').max(320, 'The email address must be 320 characters or fewer'),
+  subject: z
+    .string()
+    .trim()
+    .min(1, 'Enter the person’s identifier at the provider')
+    .max(255, 'The identifier must be 255 characters or fewer')
+    .regex(/^\S+$/, 'The identifier cannot contain spaces'),
+});
+
+/**
+ * Link an account to the person's identifier at the provider (its `sub`), for providers that do
+ * not send an email address Aftercare can match, such as NHS CIS2 (its UUID, `nhsid_useruid`).
+ */
+export async function linkSignInIdentity(ctx: ServiceContext, organisationId: string, input: unknown): Promise<{ email: string }> {
+  const { organisation, provider } = await getSignInProvider(ctx, organisationId);
+  const data = parseInput(linkSchema, input);
+  if (!provider) throw new InputError([{ path: 'subject', message: 'Save the provider’s settings first, then link accounts.' }]);
+  return ctx.data.transaction(async (tx, audit) => {
+    const member = await findMemberByEmail(tx, ctx.actor.partnershipId, organisation.id, data.email);
+    if (!member) throw new InputError([{ path: 'email', message: `No account with that email address belongs to ${organisation.name}` }]);
+    if (await findLinkedUser(tx, ctx.actor.partnershipId, provider.issuer, data.subject)) {
+      throw new InputError([{ path: 'subject', message: 'That identifier is already linked to an account' }]);
+    }
+    if (await findIdentityOfUser(tx, ctx.actor.partnershipId, provider.issuer, member.userId)) {
+      throw new InputError([{ path: 'email', message: 'That account is already linked to an identity at this provider' }]);
+    }
+    await insertIdentity(tx, { partnershipId: ctx.actor.partnershipId, issuer: provider.issuer, subject: data.subject, userId: member.userId, organisationId: organisation.id, linkedAt: ctx.clock.now() });
+    await audit.change({ action: 'user.sign-in-linked', subjectType: 'user', subjectId: member.userId, after: { issuer: provider.issuer, subject: data.subject, organisationId: organisation.id, matchedBy: 'administrator' } });
+    return { email: data.email };
+  });
 }

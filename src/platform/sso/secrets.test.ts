@@ -31,3 +31,17 @@ describe('client secrets encrypted at rest', () => {
     expect(() => encryptSecret(undefined, 'x', 'org-1')).toThrow(/SSO_SECRET_KEY/);
   });
 });
+
+describe('SSO_SECRET_KEY', () => {
+  it('is read as 32 bytes of base64; anything else stops the app with a clear message; production without it stores no secrets', async () => {
+    const { loadConfig, ConfigError } = await import('../config/config.ts');
+    const key = randomBytes(32).toString('base64');
+    expect(loadConfig({ SSO_SECRET_KEY: key }).ssoSecretKey?.equals(Buffer.from(key, 'base64'))).toBe(true);
+    expect(() => loadConfig({ SSO_SECRET_KEY: 'too-short' })).toThrow(ConfigError);
+    expect(() => loadConfig({ SSO_SECRET_KEY: 'too-short' })).toThrow(/SSO_SECRET_KEY must be 32 random bytes/);
+    const production = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://a:b@localhost:5432/c' };
+    expect(loadConfig(production).ssoSecretKey).toBeUndefined();
+    expect(loadConfig({ ...production, SSO_SECRET_KEY: key }).ssoSecretKey).toHaveLength(32);
+    expect(loadConfig({}).ssoSecretKey).toHaveLength(32);
+  });
+});

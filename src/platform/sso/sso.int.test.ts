@@ -36,6 +36,8 @@ beforeAll(async () => {
       { sub: 'sub-stranger', email: 'stranger@sso.test.example', email_verified: true },
       { sub: 'sub-unverified', email: p.users.administrator, email_verified: false },
       { sub: 'sub-other-domain', email: 'commissioner@elsewhere.example', email_verified: true },
+      // Like NHS CIS2 often: no email address at all.
+      { sub: 'sub-no-email', name: 'No email at the provider' },
     ],
   });
 });
@@ -281,6 +283,35 @@ describe('signing in with the organisation’s provider', () => {
     const again = await b.get(callback);
     expect(again.statusCode).toBe(400);
     expect(again.body).toContain('This sign-in has already been used or has run out of time');
+  });
+
+  it('signs in someone the provider sends no email for once an administrator links their account to the identifier (NHS CIS2)', async () => {
+    const b = new Browser(t.app, '10.9.0.10');
+    expect((await b.get(await throughProvider(b, 'sub-no-email'))).statusCode).toBe(403);
+    expect(await lastRefusal()).toMatchObject({ reason: 'no-email' });
+
+    const commissioner = await signedIn(t, p.users.commissioner);
+    await commissioner.get('/');
+    expect((await commissioner.post(`/admin/organisations/${orgId}/sign-in/links`, { email: p.users.administrator, subject: 'sub-no-email' })).statusCode).toBe(403);
+
+    const admin = await signedIn(t, p.users.administrator);
+    await admin.get(`/admin/organisations/${orgId}/sign-in`);
+    const unknown = await admin.post(`/admin/organisations/${orgId}/sign-in/links`, { email: 'nobody@sso.test.example', subject: 'sub-no-email' });
+    expect(unknown.statusCode).toBe(422);
+    expect(unknown.body).toContain('There is a problem');
+    expect(unknown.body).toContain('No account with that email address belongs to');
+    expect(unknown.body).toContain('href="#link-email"');
+    const taken = await admin.post(`/admin/organisations/${orgId}/sign-in/links`, { email: p.users.administrator, subject: 'sub-commissioner' });
+    expect(taken.statusCode).toBe(422);
+    expect(taken.body).toContain('That identifier is already linked to an account');
+    const linked = await admin.post(`/admin/organisations/${orgId}/sign-in/links`, { email: p.users.administrator, subject: 'sub-no-email' });
+    expect(linked.statusCode).toBe(302);
+
+    const again = new Browser(t.app, '10.9.0.11');
+    expect((await again.get(await throughProvider(again, 'sub-no-email'))).statusCode).toBe(302);
+    const home = await again.get('/');
+    expect(home.statusCode).toBe(200);
+    expect(home.body).toContain('Sso administrator');
   });
 
   it('offers nothing for an organisation whose provider is turned off', async () => {
