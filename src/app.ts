@@ -22,6 +22,8 @@ import { authRoutes } from './platform/auth/routes.ts';
 import { passwordLinkRoutes } from './platform/auth/password-link-routes.ts';
 import { setupRoutes } from './modules/setup/index.ts';
 import { setUpSecondFactorGate, twoFactorRoutes } from './platform/auth/two-factor.routes.ts';
+import { ssoRoutes } from './platform/sso/routes.ts';
+import { signInProviderRoutes } from './modules/admin/sign-in-providers.routes.ts';
 import { homeRoutes } from './modules/home/routes.ts';
 import { adminRoutes } from './modules/admin/routes.ts';
 import { adminApiRoutes } from './modules/admin/api.ts';
@@ -136,9 +138,11 @@ export async function buildApp({ config, database, logger = true, logDestination
   passwordLinkRoutes(app, db, clock ?? systemClock);
   setupRoutes(app, db, config, clock ?? systemClock);
   twoFactorRoutes(app, db, config, clock ?? systemClock);
+  ssoRoutes(app, db, config, clock); // single sign-on per organisation (issue 14, item 2)
   homeRoutes(app);
   adminRoutes(app);
   adminApiRoutes(app);
+  signInProviderRoutes(app);
   settingsRoutes(app);
   peopleApiRoutes(app);
   plansApiRoutes(app);

@@ -23,7 +23,7 @@ export interface ChangeEvent {
 }
 
 /** Fields never copied into the audit trail. */
-const secretFields = new Set(['passwordHash', 'tokenHash', 'password', 'token']);
+const secretFields = new Set(['passwordHash', 'tokenHash', 'password', 'token', 'clientSecret', 'clientSecretEncrypted']);
 
 function scrub(value: unknown): unknown {
   if (value === undefined || value === null) return null;

@@ -10,6 +10,7 @@ import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
 import { UnauthenticatedError } from '../errors/errors.ts';
 import { nextAfterPasswordSignIn, startCodeStep } from './two-factor.routes.ts';
+import { signInProviderLinks } from '../sso/routes.ts';
 
 const signInSchema = z.object({
   email: z.string().trim().min(1, 'Enter your email address').max(320, 'Email address must be 320 characters or fewer'),
@@ -31,7 +32,7 @@ export function authRoutes(app: FastifyInstance, db: Db, config: Config): void {
     const query = request.query as { returnTo?: string };
     // An empty database: say how to set up a partnership (issue 14, item 1) rather than offer a bare sign-in.
     if (await holdsNoPartnership(db)) return reply.render('platform/auth/views/first-run.njk', { title: 'Set up Aftercare', setupPage: Boolean(config.setupToken) });
-    return reply.render('platform/auth/views/sign-in.njk', { title: 'Sign in', withCsrf: true, returnTo: safeReturnTo(query.returnTo), values: {} });
+    return reply.render('platform/auth/views/sign-in.njk', { title: 'Sign in', withCsrf: true, returnTo: safeReturnTo(query.returnTo), values: {}, ssoProviders: await signInProviderLinks(db) });
   });
 
   app.post('/sign-in', { config: { public: true } }, async (request, reply) => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -39,6 +40,11 @@ const envSchema = z.object({
   MFA_SECRET_KEY: z.string().min(32, 'MFA_SECRET_KEY must be at least 32 characters').optional(),
   /** Issue 14, item 3: local administrators must set up a second factor (true in production unless set). */
   REQUIRE_SECOND_FACTOR_FOR_ADMINISTRATORS: booleanish.optional(),
+  /** Encrypts organisations' OpenID Connect client secrets at rest (issue 14, item 2): 32 random bytes, base64. */
+  SSO_SECRET_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'SSO_SECRET_KEY must be 32 random bytes in base64 (`openssl rand -base64 32`)')
+    .optional(),
 });
 
 export interface Config {
@@ -72,6 +78,8 @@ export interface Config {
   mfaSecretKey: string;
   /** Local accounts with the administrator role must use a second factor (issue 14, item 3). */
   requireSecondFactorForAdministrators: boolean;
+  /** The key for client secrets of single sign-on (AES-256-GCM); unset in production means no secrets can be stored. */
+  ssoSecretKey: Buffer | undefined;
 }
 
 export class ConfigError extends Error {
@@ -127,5 +135,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     setupToken: e.SETUP_TOKEN,
     mfaSecretKey: e.MFA_SECRET_KEY ?? DEVELOPMENT_MFA_SECRET_KEY,
     requireSecondFactorForAdministrators: e.REQUIRE_SECOND_FACTOR_FOR_ADMINISTRATORS ?? production,
+    // Outside production a key derived from the session secret will do; production must set its own.
+    ssoSecretKey: e.SSO_SECRET_KEY
+      ? Buffer.from(e.SSO_SECRET_KEY, 'base64')
+      : production
+        ? undefined
+        : createHash('sha256').update(`aftercare-sso:${e.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET}`).digest(),
   };
 }

@@ -21,6 +21,7 @@ export const redactPaths = [
   '*.postcode',
   '*.dateOfBirth',
   '*.token',
+  '*.clientSecret',
   'password',
   'nhsNumber',
   'email',
