@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -33,6 +34,8 @@ const envSchema = z.object({
   SMTP_FROM: z.string().min(3).default('Aftercare <no-reply@aftercare.example>'),
   /** The address people reach Aftercare at, for links in emails and calendar invitations (issue 13, item 9). */
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'PUBLIC_BASE_URL must be an http:// or https:// address, like https://aftercare.example.nhs.uk' }).optional(),
+  /** The key webhook signing secrets are encrypted with (issue 14, item 5): at least 32 characters; derived from SESSION_SECRET when unset. */
+  WEBHOOK_SECRET_KEY: z.string().min(32, 'WEBHOOK_SECRET_KEY must be at least 32 characters').optional(),
 });
 
 export interface Config {
@@ -60,6 +63,8 @@ export interface Config {
   smtpFrom: string;
   /** Where people reach Aftercare, without a trailing slash: links in emails and invitations are absolute on it. */
   publicBaseUrl: string;
+  /** 32 bytes that encrypt webhook signing secrets (AES-256-GCM): from WEBHOOK_SECRET_KEY, else derived from the session secret. */
+  webhookSecretKey: Buffer;
 }
 
 export class ConfigError extends Error {
@@ -110,5 +115,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    webhookSecretKey: Buffer.from(hkdfSync('sha256', e.WEBHOOK_SECRET_KEY ?? e.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET, 'aftercare', 'webhook-secret-key', 32)),
   };
 }
