@@ -67,6 +67,7 @@ import { exportsRoutes } from './modules/exports/exports.routes.ts';
 import { importRoutes } from './modules/imports/routes.ts';
 import { reportsRoutes } from './modules/reports/routes.ts';
 import { guardPersonRoutes } from './modules/register/person-guard.ts';
+import { feedsRoutes } from './modules/feeds/index.ts';
 import './platform/http/types.ts';
 
 export interface AppDeps {
@@ -162,6 +163,8 @@ export async function buildApp({ config, database, logger = true, logDestination
   populationRoutes(app);
   reportsRoutes(app);
   rulesRoutes(app);
+  // Feeds to finance and case systems (issue 14, item 5): the daily finance file and webhooks.
+  feedsRoutes(app);
   apiDocsRoutes(app);
 
   return app;

@@ -45,6 +45,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'ingest charges <file.csv> --org CODE   Load the charges a finance system has made to people (docs/charges.md)',
     load: async () => (await import('./commands/ingest-charges.ts')).ingestChargesCommand,
   },
+  'feed finance': {
+    summary: 'feed finance --out FILE [--date YYYY-MM-DD]   Write the finance file of section 117 services and who pays (docs/finance-feed.md)',
+    load: async () => (await import('./commands/feed-finance.ts')).feedFinanceCommand,
+  },
 };
 
 export function registerCommand(name: string, summary: string, load: () => Promise<CliCommand>): void {
