@@ -68,6 +68,7 @@ import { importRoutes } from './modules/imports/routes.ts';
 import { reportsRoutes } from './modules/reports/routes.ts';
 import { guardPersonRoutes } from './modules/register/person-guard.ts';
 import { feedsRoutes } from './modules/feeds/index.ts';
+import { dashboardsApiRoutes } from './modules/dashboards/api.ts';
 import './platform/http/types.ts';
 
 export interface AppDeps {
@@ -165,6 +166,8 @@ export async function buildApp({ config, database, logger = true, logDestination
   rulesRoutes(app);
   // Feeds to finance and case systems (issue 14, item 5): the daily finance file and webhooks.
   feedsRoutes(app);
+  // The assurance API: the dashboard's figures (and, in exportsRoutes, the monthly return) as JSON.
+  dashboardsApiRoutes(app);
   apiDocsRoutes(app);
 
   return app;
