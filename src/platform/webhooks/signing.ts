@@ -29,7 +29,7 @@ export function signWebhook(secret: string, id: string, timestamp: number, body:
  */
 export function verifyWebhook(
   secret: string,
-  headers: { 'webhook-id'?: string | string[] | undefined; 'webhook-timestamp'?: string | string[] | undefined; 'webhook-signature'?: string | string[] | undefined },
+  headers: Readonly<Record<string, string | string[] | undefined>>,
   body: string,
   options: { now?: Date; toleranceSeconds?: number } = {},
 ): boolean {
