@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import { buildFinanceFile } from '../../modules/feeds/index.ts';
 import { todayInLondon } from '../../platform/clock.ts';
 import { InputError } from '../../platform/errors/errors.ts';
+import { countOf } from '../../platform/plain-language.ts';
 import { organisation } from '../../platform/db/schema.ts';
 import { cliContext, CliError, parseOptions, resolvePartnership, withDatabase } from '../context.ts';
 import type { CliCommand } from '../io.ts';
@@ -34,7 +35,7 @@ export const feedFinanceCommand: CliCommand = async (args, io) => {
       if (out === '-') io.stdout.write(file.content);
       else {
         await fs.writeFile(out, file.content, 'utf8');
-        io.stdout.write(`Wrote ${out}: the finance file for ${date}, ${file.rows} rows for ${file.people} people.\n`);
+        io.stdout.write(`Wrote ${out}: the finance file for ${date}, ${countOf(file.rows, 'row')} for ${countOf(file.people, 'person', 'people')}.\n`);
       }
       return 0;
     });

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { InputError } from '../../platform/errors/errors.ts';
 import { asArray, asString, asVersion, formBody } from '../../platform/http/forms.ts';
 import { toGovukErrors } from '../../platform/http/validation.ts';
+import { countOf } from '../../platform/plain-language.ts';
 import { webhookEventLabels, webhookEventTypes } from '../../platform/webhooks/events.ts';
 import { assertCanManageFeeds, downloadFinanceFile, listFinanceFiles, produceFinanceFileNow } from './finance.service.ts';
 import { createSubscription, deliveryLog, listSubscriptions, setSubscriptionActive } from './webhooks.service.ts';
@@ -46,7 +47,7 @@ export function feedsRoutes(app: FastifyInstance): void {
 
   app.post('/admin/feeds/finance', async (request, reply) => {
     const { stored, file } = await produceFinanceFileNow(request.ctx());
-    request.session.flash = { type: 'success', text: stored ? `Today’s finance file has been made: ${file.rows} rows for ${file.people} people.` : 'Today’s finance file had already been made: it is in the list below.' };
+    request.session.flash = { type: 'success', text: stored ? `Today’s finance file has been made: ${countOf(file.rows, 'row')} for ${countOf(file.people, 'person', 'people')}.` : 'Today’s finance file had already been made: it is in the list below.' };
     return reply.redirect('/admin/feeds');
   });
 
