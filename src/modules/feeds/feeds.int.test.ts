@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aftercarePlan, approvePlan, addNeed, addService, planService, startPlan, submitPlan } from '../plans/index.ts';
 import { person } from '../register/index.ts';
 import { createToken } from '../admin/index.ts';
+import { endingProposal } from '../endings/index.ts';
 import { seedDemoPeople } from '../demo/people.ts';
 import { seedDemoPlans } from '../demo/plans.ts';
 import { cliContext } from '../../cli/context.ts';
@@ -18,7 +19,7 @@ import { webhookSubscription } from '../../platform/webhooks/schema.ts';
 import { verifyWebhook } from '../../platform/webhooks/signing.ts';
 import { createTestApp, demo, type TestApp } from '../../../test/app.ts';
 import { clockAt, contextFor, entitledPerson, nhsNumbers, signedIn } from '../../../test/fixtures.ts';
-import { buildFinanceFile, financeFields, financeHeader, produceDailyFinanceFiles } from './index.ts';
+import { buildFinanceFile, createSubscription, financeFields, financeHeader, produceDailyFinanceFiles } from './index.ts';
 
 /*
  * Issue 14, item 5: the daily finance file validated against its documented layout, webhooks to a
@@ -313,6 +314,41 @@ describe('signed webhooks (issue 14, item 5)', () => {
       expect((await other.get('/admin/feeds/webhooks/deliveries')).statusCode, email).toBe(403);
     }
     expect(await t.database.db.select().from(webhookSubscription)).toHaveLength(1);
+  });
+  it('sends entitlement.ended, with the end date, when both bodies approve an ending', async () => {
+    const admin = await contextFor(t, demo.admin, { clock });
+    const { secret } = await createSubscription(admin, { name: 'Mosaic Finance', url, eventTypes: ['entitlement.ended'] });
+    const practitioner = await contextFor(t, demo.practitioner, { clock });
+    const nhsNumber = nextNhs();
+    const personId = await entitledPerson(practitioner, { nhsNumber, detainedOn: '2025-01-10', dischargedOn: '2025-03-01' });
+    const northvale = (await t.database.db.select().from(organisation).where(eq(organisation.code, 'E06000901')))[0]!;
+    const { token } = await createToken(cliContext(t.database, t.config, northvale.partnershipId, northvale), { organisationId: northvale.id, name: 'Northvale case system' });
+    const proposed = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/people/${personId}/endings`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: { effectiveOn: '2026-12-01', reasonCodes: ['no-longer-in-need'], reasons: 'Settled for a year with no mental health support needed; agreed at the joint review.', personInvolved: true, personView: 'Happy to stop.', otherCarePlan: 'GP reviews medication every six months.', messageToPerson: 'You are well and settled, so your aftercare is ending.' },
+    });
+    expect(proposed.statusCode, proposed.body).toBe(201);
+    const endingId = proposed.json<{ id: string }>().id;
+    for (const [email, body] of [[demo.manager, 'local-authority'], [demo.commissioner, 'icb']] as const) {
+      const b = await signedIn(t, email);
+      await b.get(`/people/${personId}/endings/${endingId}`);
+      const version = (await t.database.db.select({ v: endingProposal.version }).from(endingProposal).where(eq(endingProposal.id, endingId)))[0]!.v;
+      expect((await b.post(`/people/${personId}/endings/${endingId}/decide`, { version: String(version), decision: 'approve', body })).statusCode).toBe(302);
+    }
+    expect((await t.database.db.select({ status: person.status }).from(person).where(eq(person.id, personId)))[0]!.status).toBe('ended');
+
+    const before = received.length;
+    clock.set(new Date(clock.now().getTime() + 60 * 60_000));
+    expect(await deliverWebhooks(t.database.db, { key: t.config.webhookSecretKey, now: clock.now() })).toEqual({ sent: 0, retrying: 1, failed: 0 });
+    clock.set(new Date(clock.now().getTime() + 2 * 60_000));
+    expect(await deliverWebhooks(t.database.db, { key: t.config.webhookSecretKey, now: clock.now() })).toEqual({ sent: 1, retrying: 0, failed: 0 });
+    const mine = received.slice(before);
+    expect(mine.map((r) => r.answered)).toEqual([500, 200]);
+    for (const r of mine) expect(verifyWebhook(secret, r.headers, r.body, { now: clock.now() })).toBe(true);
+    const ended = JSON.parse(mine[1]!.body) as { type: string; data: Record<string, unknown> };
+    expect(ended).toMatchObject({ type: 'entitlement.ended', data: { personId, nhsNumber, status: 'ended', previousStatus: 'entitled', entitlementStart: '2025-03-01', entitlementEnd: '2026-12-01' } });
   });
 });
 
