@@ -72,6 +72,8 @@ import { exportsRoutes } from './modules/exports/exports.routes.ts';
 import { importRoutes } from './modules/imports/routes.ts';
 import { reportsRoutes } from './modules/reports/routes.ts';
 import { guardPersonRoutes } from './modules/register/person-guard.ts';
+import { feedsRoutes } from './modules/feeds/index.ts';
+import { dashboardsApiRoutes } from './modules/dashboards/api.ts';
 import './platform/http/types.ts';
 
 export interface AppDeps {
@@ -174,6 +176,10 @@ export async function buildApp({ config, database, logger = true, logDestination
   populationRoutes(app);
   reportsRoutes(app);
   rulesRoutes(app);
+  // Feeds to finance and case systems (issue 14, item 5): the daily finance file and webhooks.
+  feedsRoutes(app);
+  // The assurance API: the dashboard's figures (and, in exportsRoutes, the monthly return) as JSON.
+  dashboardsApiRoutes(app);
   apiDocsRoutes(app);
 
   return app;

@@ -10,6 +10,8 @@ import { queueReviewReminders } from './modules/reviews/index.ts';
 import { sendScheduledReports } from './modules/reports/index.ts';
 import { deliverPending } from './platform/notifications/outbox.ts';
 import { smtpTransport } from './platform/notifications/mailer.ts';
+import { produceDailyFinanceFiles } from './modules/feeds/index.ts';
+import { deliverWebhooks } from './platform/webhooks/deliver.ts';
 
 /** Starts Aftercare: migrate, seed the demo if empty and allowed, listen, and shut down cleanly. */
 export async function startServer(config: Config, out: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<{ app: FastifyInstance; database: Database; stop: () => Promise<void> }> {
@@ -55,7 +57,27 @@ export async function startServer(config: Config, out: (line: string) => void = 
     'deliver-notifications': async (db) => {
       await deliverPending(db, mail);
     },
+    // The daily finance file (issue 14, item 5): today's file for each partnership, made by the
+    // first run of the day (the file's date is unique, so the hourly runs after it make nothing).
+    'finance-feed': async (db) => {
+      await produceDailyFinanceFiles(db, config);
+    },
+
   });
+  // Signed webhooks to finance and case systems (issue 14, item 5): every 30 seconds, not hourly
+  // like the housekeeping jobs, so a change reaches them within a minute and a failed delivery is
+  // retried on the outbox's backoff (1, 2, 4 … minutes). Claimed with SKIP LOCKED: safe on many instances.
+  let sendingWebhooks = false;
+  const webhookTimer = setInterval(() => {
+    if (sendingWebhooks) return;
+    sendingWebhooks = true;
+    deliverWebhooks(database.db, { key: config.webhookSecretKey })
+      .catch((error: unknown) => app.log.error({ err: error }, 'webhook delivery failed'))
+      .finally(() => {
+        sendingWebhooks = false;
+      });
+  }, 30_000);
+  webhookTimer.unref();
   await app.listen({ port: config.port, host: config.host });
 
   const url = `http://localhost:${config.port}`;
@@ -69,6 +91,7 @@ export async function startServer(config: Config, out: (line: string) => void = 
   const stop = () => {
     stopping ??= (async () => {
       housekeeping.stop();
+      clearInterval(webhookTimer);
       await app.close();
       await database.close();
     })();

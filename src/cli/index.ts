@@ -57,6 +57,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'partnership create --name NAME --icb CODE --local-authorities CODE[,CODE] [--trusts CODE,…] --admin-email EMAIL   Set up a partnership; prints the administrator\'s set-password link last',
     load: async () => (await import('./commands/partnership.ts')).partnershipCreate,
   },
+  'feed finance': {
+    summary: 'feed finance --out FILE [--date YYYY-MM-DD]   Write the finance file of section 117 services and who pays (docs/finance-feed.md)',
+    load: async () => (await import('./commands/feed-finance.ts')).feedFinanceCommand,
+  },
 };
 
 export function registerCommand(name: string, summary: string, load: () => Promise<CliCommand>): void {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { InputError } from '../../platform/errors/errors.ts';
 import { problemSchema } from '../../platform/http/problem-schema.ts';
 import { assertCanReadPeople, exportMonthlyReturn, MAX_FHIR_PEOPLE, personFhirBundle, registerFhirBundle } from './exports.service.ts';
-import { monthBounds, returnCsv, returnFilename, returnXlsx } from './monthly-return.ts';
+import { monthBounds, RETURN_LAYOUT_VERSION, returnCsv, returnFilename, returnXlsx } from './monthly-return.ts';
 
 /*
  * Exports (issue 7, item 5): the monthly partnership return as CSV or XLSX, the register and
@@ -82,6 +82,58 @@ export function exportsRoutes(app: FastifyInstance): void {
 
 export function exportsApiRoutes(app: FastifyInstance): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
+  const count = z.number().int();
+  api.get(
+    '/api/v1/assurance/monthly-return',
+    {
+      schema: {
+        tags: ['assurance'],
+        summary: 'The monthly partnership return',
+        description:
+          'The monthly return (docs/monthly-return.md) as JSON: one line per responsible local authority, counted over the people the caller may see (a user’s organisations and relationships; an API token’s organisation), money in pence. The same figures as the CSV and XLSX downloads on the Exports page; each request is recorded in the audit trail like a download.',
+        querystring: z.object({ month: z.string().describe('The month, YYYY-MM, like 2026-11') }).partial(),
+        response: {
+          200: z.object({
+            layoutVersion: z.string(),
+            month: z.string(),
+            first: z.string().describe('The first day of the month'),
+            last: z.string().describe('The last day of the month'),
+            lines: z.array(
+              z.object({
+                localAuthorityCode: z.string().nullable(),
+                localAuthorityName: z.string(),
+                entitledAtMonthEnd: count,
+                newEntitlementsInMonth: count,
+                endingsInMonth: count,
+                reviewsOverdueAtMonthEnd: count,
+                reviewsHeldInMonth: count,
+                approvedPlansAtMonthEnd: count,
+                weeklyCostLocalAuthorityPence: count,
+                weeklyCostIcbPence: count,
+                weeklyCostTotalPence: count,
+                openDisputesAtMonthEnd: count,
+                peopleWithDirectPayment: count,
+                peopleWithPersonalHealthBudget: count,
+              }),
+            ),
+          }),
+          401: problemSchema.describe('No valid API token or session'),
+          403: problemSchema.describe('No permission to read the register'),
+          422: problemSchema.describe('The month is missing or not a real month'),
+        },
+      },
+    },
+    async (request) => {
+      const ctx = request.ctx();
+      assertCanReadPeople(ctx);
+      const month = request.query.month?.trim() ?? '';
+      const problem = month === '' ? 'Enter the month as year and month, like 2026-01' : monthProblem(month);
+      if (problem) throw new InputError([{ path: 'month', message: problem }]);
+      const ret = await exportMonthlyReturn(ctx, month, 'json');
+      return { layoutVersion: RETURN_LAYOUT_VERSION, month: ret.month, first: ret.first, last: ret.last, lines: ret.lines };
+    },
+  );
+
   api.get(
     '/api/v1/people/:id/fhir',
     {

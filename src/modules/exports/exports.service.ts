@@ -128,7 +128,7 @@ export async function monthlyReturn(ctx: ServiceContext, month: string): Promise
 }
 
 /** The monthly return as a download (CSV or XLSX), audited in the same unit of work that reads it. */
-export async function exportMonthlyReturn(ctx: ServiceContext, month: string, format: 'csv' | 'xlsx'): Promise<MonthlyReturn> {
+export async function exportMonthlyReturn(ctx: ServiceContext, month: string, format: 'csv' | 'xlsx' | 'json'): Promise<MonthlyReturn> {
   assertCanReadPeople(ctx);
   const { first, last } = monthBounds(month);
   const options = await loadRegisterOptions(ctx);

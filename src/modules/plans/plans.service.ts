@@ -31,6 +31,7 @@ import type { DbOrTx, Tx } from '../../platform/db/database.ts';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
+import { publishDomainEvent } from '../../platform/webhooks/events.ts';
 import { storeDocument, type OrganisationContact, type StoreDocumentInput } from '../documents/index.ts';
 import { loadPerson, type PersonRow } from '../register/index.ts';
 import { getPlanSettings, serviceTypeChoices, type ServiceTypeChoices } from '../settings/index.ts';
@@ -685,7 +686,46 @@ export async function approvePlan(ctx: ServiceContext, personId: string, planId:
     );
     await audit.change({ action: 'plan.approved', subjectType: 'person', subjectId: personId, before, after: { ...after, superseded: previous, agreement, agreedBefore: state.agreed.map((a) => ({ body: a.body, agreedBy: a.agreedBy, panelCaseId: a.panelCaseId })) } });
     await notifySubmitterApproved(tx, ctx, p, after);
+    await publishPlanApproved(tx, p, after, now);
     return { plan: after, approved: true, agreedFor, waitingFor: [] };
+  });
+}
+
+/**
+ * Tell finance and case systems that a plan was approved (issue 14, item 5): its services with
+ * their weekly cost, the split between the local authority and the ICB and whether the person
+ * may be charged, queued in the approval's transaction (src/platform/webhooks/events.ts).
+ */
+async function publishPlanApproved(tx: Tx, p: PersonRow, plan: PlanRow, at: Date): Promise<void> {
+  const { services } = await findPlanParts(tx, p.partnershipId, plan.id);
+  const totals = planTotals(services);
+  await publishDomainEvent(tx, {
+    type: 'plan.approved',
+    partnershipId: p.partnershipId,
+    personId: p.id,
+    occurredAt: at,
+    data: {
+      personId: p.id,
+      nhsNumber: p.nhsNumber,
+      status: p.status,
+      entitlementStart: p.entitlementStart,
+      responsibleLocalAuthority: p.responsibleLocalAuthority,
+      responsibleIcb: p.responsibleIcb,
+      plan: { id: plan.id, version: plan.planNumber, approvedOn: at.toISOString().slice(0, 10) },
+      services: services.map((s) => ({
+        id: s.id,
+        serviceType: s.serviceType,
+        serviceTypeCode: s.serviceTypeCode,
+        provider: s.provider,
+        startOn: s.startOn,
+        endOn: s.endOn,
+        weeklyCostPence: s.weeklyCostPence,
+        localAuthorityPercent: s.localAuthorityBasisPoints / 100,
+        icbPercent: (10000 - s.localAuthorityBasisPoints) / 100,
+        doNotCharge: s.s117,
+      })),
+      weeklyTotalPence: { localAuthority: totals.weekly.localAuthorityPence, icb: totals.weekly.icbPence, total: totals.weekly.totalPence },
+    },
   });
 }
 

@@ -36,6 +36,11 @@ export async function organisationIdByCode(q: DbOrTx, partnershipId: string, cod
   return rows[0]?.id ?? null;
 }
 
+/** The person's stored status and NHS number, before a new decision is written (for the status-change event). */
+export async function statusBeforeDecision(q: DbOrTx, partnershipId: string, personId: string): Promise<{ status: string; nhsNumber: string } | undefined> {
+  return (await q.select({ status: person.status, nhsNumber: person.nhsNumber }).from(person).where(and(eq(person.partnershipId, partnershipId), eq(person.id, personId))))[0];
+}
+
 /** Write the decision, its summary columns and the legal position on the person (the version moves on). */
 export async function updatePersonDecision(q: DbOrTx, partnershipId: string, personId: string, decision: Decision, legalPosition: LegalPosition[], asOf: string, at: Date): Promise<void> {
   await q

@@ -3,7 +3,8 @@ import { addDays } from '../../domain/calendar-date.ts';
 import { evaluate, flagMeanings, legalPositionOf, parseCase, type Decision, type Flag, type LegalEvent, type LegalPosition } from '../../domain/rules/index.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import { InputError, type FieldIssue } from '../../platform/errors/errors.ts';
-import { cancelFlagTask, insertFlagTask, loadHistory, openFlagTasks, organisationIdByCode, updatePersonDecision, type StoredEvent } from './decision.queries.ts';
+import { publishDomainEvent, statusChangeType } from '../../platform/webhooks/events.ts';
+import { cancelFlagTask, insertFlagTask, loadHistory, openFlagTasks, organisationIdByCode, statusBeforeDecision, updatePersonDecision, type StoredEvent } from './decision.queries.ts';
 
 export { loadHistory, type StoredEvent } from './decision.queries.ts';
 
@@ -97,6 +98,34 @@ export function legalPositionFor(history: StoredEvent[], asOf: string): LegalPos
  * position is read from the history as it now stands in the transaction.
  * `at` is when (the caller's clock). Returns the decision.
  */
+/**
+ * Tell the systems outside (finance, case systems; issue 14, item 5) when the section 117 status
+ * changes: every decision is stored here, whichever path changed the history (the one path for
+ * legal events, an ending or reinstatement through it, the daily re-evaluation), so no change is
+ * missed. The event is queued in this transaction: it goes only if the change commits.
+ */
+async function publishStatusChange(tx: DbOrTx, partnershipId: string, personId: string, before: { status: string; nhsNumber: string }, decision: Decision, at: Date): Promise<void> {
+  const type = statusChangeType(before.status, decision.status);
+  if (!type) return;
+  const last = decision.episodes.at(-1);
+  await publishDomainEvent(tx, {
+    type,
+    partnershipId,
+    personId,
+    occurredAt: at,
+    data: {
+      personId,
+      nhsNumber: before.nhsNumber,
+      status: decision.status,
+      previousStatus: before.status,
+      entitlementStart: decision.entitlementStart,
+      entitlementEnd: decision.status === 'ended' ? (last?.end ?? null) : null,
+      responsibleLocalAuthority: decision.responsibleLocalAuthority,
+      responsibleIcb: decision.responsibleIcb,
+    },
+  });
+}
+
 export async function storeDecision(
   tx: DbOrTx,
   partnershipId: string,
@@ -107,7 +136,9 @@ export async function storeDecision(
   at: Date,
 ): Promise<Decision> {
   const legalPosition = legalPositionFor(await loadHistory(tx, partnershipId, personId), asOf);
+  const before = await statusBeforeDecision(tx, partnershipId, personId);
   await updatePersonDecision(tx, partnershipId, personId, decision, legalPosition, asOf, at);
+  if (before) await publishStatusChange(tx, partnershipId, personId, before, decision, at);
   const open = await openFlagTasks(tx, partnershipId, personId);
   const wanted = decision.flags.filter((f) => taskForFlag[f]);
   for (const t of open) {

@@ -40,7 +40,9 @@ export type Permission =
    */
   | 'register:import'
   /** Set up reports emailed on a schedule (each recipient's copy is built with their own access). */
-  | 'reports:schedule';
+  | 'reports:schedule'
+  /** The feeds to finance and case systems (issue 14, item 5): the daily finance file and webhook subscriptions, for the whole partnership. */
+  | 'feeds:manage';
 
 const everyRole: Role[] = [...roles];
 
@@ -70,6 +72,7 @@ const grants: Record<Permission, { roles: Role[]; scope: 'partnership' | 'organi
   'case-audit:manage': { roles: ['quality-audit'], scope: 'partnership' },
   'register:import': { roles: ['administrator'], scope: 'organisation' },
   'reports:schedule': { roles: ['team-manager', 'commissioner', 'quality-audit', 'senior-practitioner'], scope: 'partnership' },
+  'feeds:manage': { roles: ['administrator'], scope: 'lead' },
 };
 
 const tokenPermissions: ReadonlySet<Permission> = new Set(['rules:evaluate', 'organisations:read', 'person:read', 'person:write']);

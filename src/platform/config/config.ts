@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { hkdfSync } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -45,6 +46,8 @@ const envSchema = z.object({
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'SSO_SECRET_KEY must be 32 random bytes in base64 (`openssl rand -base64 32`)')
     .optional(),
+  /** The key webhook signing secrets are encrypted with (issue 14, item 5): at least 32 characters; derived from SESSION_SECRET when unset. */
+  WEBHOOK_SECRET_KEY: z.string().min(32, 'WEBHOOK_SECRET_KEY must be at least 32 characters').optional(),
 });
 
 export interface Config {
@@ -80,6 +83,8 @@ export interface Config {
   requireSecondFactorForAdministrators: boolean;
   /** The key for client secrets of single sign-on (AES-256-GCM); unset in production means no secrets can be stored. */
   ssoSecretKey: Buffer | undefined;
+  /** 32 bytes that encrypt webhook signing secrets (AES-256-GCM): from WEBHOOK_SECRET_KEY, else derived from the session secret. */
+  webhookSecretKey: Buffer;
 }
 
 export class ConfigError extends Error {
@@ -141,5 +146,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : production
         ? undefined
         : createHash('sha256').update(`aftercare-sso:${e.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET}`).digest(),
+    webhookSecretKey: Buffer.from(hkdfSync('sha256', e.WEBHOOK_SECRET_KEY ?? e.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET, 'aftercare', 'webhook-secret-key', 32)),
   };
 }

@@ -79,12 +79,13 @@ async function claim(db: Db, limit: number, now: Date): Promise<Array<{ partners
     update notification set next_attempt_at = ${new Date(now.getTime() + 5 * 60_000).toISOString()}::timestamptz
     where (partnership_id, id) in (
       select partnership_id, id from notification
-      where status = 'pending' and next_attempt_at <= ${now.toISOString()}::timestamptz
+      where status = 'pending' and channel <> 'webhook' and next_attempt_at <= ${now.toISOString()}::timestamptz
       order by next_attempt_at
       limit ${limit}
       for update skip locked
     )
     returning partnership_id, id`);
+  // Webhooks are sent by src/platform/webhooks/deliver.ts, signed, to their subscription.
   return rowsOf<{ partnership_id: string; id: string }>(result).map((r) => ({ partnershipId: r.partnership_id, id: r.id }));
 }
 

@@ -30,8 +30,12 @@ export const notification = pgTable(
     attachmentName: text('attachment_name'),
     attachmentType: text('attachment_type'),
     attachmentBase64: text('attachment_base64'),
-    /** email or in-app */
+    /** email, in-app or webhook (a signed delivery to a subscription: src/platform/webhooks) */
     channel: text('channel').notNull(),
+    /** For a webhook: the subscription it goes to (its address and secret are read when it is sent). */
+    webhookSubscriptionId: uuid('webhook_subscription_id'),
+    /** For a webhook: the receiver's status code at the last attempt (null when none came back). */
+    lastStatusCode: integer('last_status_code'),
     status: notificationStatus('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
