@@ -70,6 +70,7 @@ import { qualityRoutes } from './modules/quality/quality.routes.ts';
 import { annualAuditRoutes } from './modules/annual-audit/routes.ts';
 import { exportsRoutes } from './modules/exports/exports.routes.ts';
 import { importRoutes } from './modules/imports/routes.ts';
+import { importedFundingSection } from './modules/imports/index.ts';
 import { reportsRoutes } from './modules/reports/routes.ts';
 import { guardPersonRoutes } from './modules/register/person-guard.ts';
 import { feedsRoutes } from './modules/feeds/index.ts';
@@ -157,6 +158,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   disputesRoutes(app);
   registerPersonSection(openDisputesSection); // its section of the person page
   registerPersonSection(bookedReviewsSection); // booked reviews on the person page
+  registerPersonSection(importedFundingSection); // funding brought from an imported register
   personRoutes(app);
   chargesRoutes(app);
   chargesApiRoutes(app);

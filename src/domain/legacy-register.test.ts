@@ -12,11 +12,15 @@ import {
   parseLegacyDate,
   parseNhsNumber,
   parseS117Status,
+  parseFundingSplit,
   parseSectionLabel,
+  parseWeeklyCost,
   resolveIcb,
   resolveLocalAuthority,
+  type CcgSuccessor,
   type KnownOrganisation,
   type LegacyRecord,
+  type SectionMeaning,
 } from './legacy-register.ts';
 
 const uk = { dayFirst: true, pivotYear: 26 };
@@ -101,11 +105,31 @@ describe('sections', () => {
     ['s5(2)', '05'],
     ['s45A', '37'],
   ])('%s is legal status code %s', (label, code) => {
-    expect(parseSectionLabel(label)?.code).toBe(code);
+    expect((parseSectionLabel(label) as SectionMeaning | null)?.code).toBe(code);
   });
 
   it('reads CTO as a detention under s3 followed by a CTO', () => {
-    expect(parseSectionLabel('CTO')).toEqual({ code: '03', section: 's3', cto: true });
+    expect(parseSectionLabel('CTO')).toEqual({ code: '03', section: 's3', cto: true, sectionStated: false });
+  });
+
+  it.each([
+    ['CTO (s3)', '03', 's3'],
+    ['CTO (37)', '10', 's37'],
+    ['s37 CTO', '10', 's37'],
+    ['CTO s.3', '03', 's3'],
+    ['Community Treatment Order (s3)', '03', 's3'],
+    ['community treatment order under section 37', '10', 's37'],
+    ['CTO - S3', '03', 's3'],
+    ['S3/CTO', '03', 's3'],
+    ['s17A (s37)', '10', 's37'],
+  ])('reads the legacy label %s as a detention under the section stated, then a CTO', (label, code, section) => {
+    expect(parseSectionLabel(label)).toEqual({ code, section, cto: true, sectionStated: true });
+  });
+
+  it('refuses a CTO after a section no CTO can follow, naming it', () => {
+    expect(parseSectionLabel('CTO (s2)')).toEqual({ error: expect.stringContaining('not s2') });
+    expect(parseSectionLabel('CTO (37/41)')).toEqual({ error: expect.stringContaining('not s37/41') });
+    expect(parseSectionLabel('CTO (s999)')).toBeNull();
   });
 
   it('knows nothing of other labels', () => {
@@ -130,6 +154,53 @@ describe('organisations', () => {
     expect(resolveIcb('QZV', orgs)).toEqual({ code: 'E54000901' });
     expect(resolveIcb('NHS Northvale and Southmere ICB', orgs)).toEqual({ code: 'E54000901' });
     expect(resolveIcb('Northvale CCG', orgs)).toEqual({ error: expect.stringContaining('CCG') });
+  });
+
+  const successor: CcgSuccessor = { ccg: 'NHS Northumberland CCG (00L)', icbName: 'NHS North East and North Cumbria Integrated Care Board', icbOdsCode: 'QHM', icbOnsCode: 'E54000050' };
+  const formerCcg = (text: string) => (['00L', 'NHS Northumberland CCG'].includes(text) ? successor : null);
+
+  it('reads a former CCG as the ICB of the partnership that replaced it, with a note', () => {
+    const withIcb: KnownOrganisation[] = [...orgs, { type: 'icb', code: 'QHM', onsCode: 'E54000050', name: 'NHS North East and North Cumbria ICB' }];
+    expect(resolveIcb('NHS Northumberland CCG', withIcb, formerCcg)).toEqual({ code: 'E54000050', warning: expect.stringContaining('read as NHS North East and North Cumbria ICB') });
+    expect(resolveIcb('00L', withIcb, formerCcg)).toEqual({ code: 'E54000050', warning: expect.stringContaining('former NHS Northumberland CCG (00L)') });
+  });
+
+  it('keeps the successor ICB of a former CCG outside the partnership, and warns', () => {
+    expect(resolveIcb('NHS Northumberland CCG', orgs, formerCcg)).toEqual({ code: 'E54000050', warning: expect.stringContaining('which is not an ICB of this partnership') });
+    expect(resolveIcb('NHS Atlantis CCG', orgs, formerCcg)).toEqual({ error: expect.stringContaining("'NHS Atlantis CCG'") });
+  });
+});
+
+describe('funding', () => {
+  it('reads a weekly cost written any usual way, in pence', () => {
+    expect(parseWeeklyCost('£1,250.50')).toEqual({ pence: 125050 });
+    expect(parseWeeklyCost('1250')).toEqual({ pence: 125000 });
+    expect(parseWeeklyCost('£420 pw')).toEqual({ pence: 42000 });
+    expect(parseWeeklyCost(380.2)).toEqual({ pence: 38020 });
+    expect(parseWeeklyCost('')).toBeNull();
+    expect(parseWeeklyCost('lots')).toEqual({ error: expect.stringContaining("weekly cost 'lots' is not an amount of money") });
+    expect(parseWeeklyCost('£250,000')).toEqual({ error: expect.stringContaining('more than £100,000 a week') });
+  });
+
+  it('reads the council and ICB shares as percentages or fractions', () => {
+    expect(parseFundingSplit('60%', '40%')).toEqual({ localAuthorityBasisPoints: 6000 });
+    expect(parseFundingSplit('60', '40')).toEqual({ localAuthorityBasisPoints: 6000 });
+    expect(parseFundingSplit(0.6, 0.4)).toEqual({ localAuthorityBasisPoints: 6000 });
+    expect(parseFundingSplit('33.33', '66.67')).toEqual({ localAuthorityBasisPoints: 3333 });
+    expect(parseFundingSplit('100', '0')).toEqual({ localAuthorityBasisPoints: 10000 });
+    expect(parseFundingSplit('', '')).toBeNull();
+  });
+
+  it('takes one share alone as giving the other', () => {
+    expect(parseFundingSplit('70%', '')).toEqual({ localAuthorityBasisPoints: 7000 });
+    expect(parseFundingSplit('', '25')).toEqual({ localAuthorityBasisPoints: 7500 });
+  });
+
+  it('refuses shares that do not add up to 100%, saying what they add up to', () => {
+    expect(parseFundingSplit('70%', '50%')).toEqual({ error: 'the council and ICB shares add up to 120%; they must add up to 100%' });
+    expect(parseFundingSplit('50', '49.5')).toEqual({ error: 'the council and ICB shares add up to 99.5%; they must add up to 100%' });
+    expect(parseFundingSplit('half', '50')).toEqual({ error: expect.stringContaining("'half' is not a percentage") });
+    expect(parseFundingSplit('150', '')).toEqual({ error: expect.stringContaining('from 0 to 100') });
   });
 });
 
@@ -163,6 +234,15 @@ describe('mapping', () => {
     const m = guessMapping(headings);
     expect(m).toMatchObject({ nhsNumber: 'NHS No', dateOfBirth: 'DOB', localAuthority: 'Responsible LA', icb: 'Responsible ICB/CCG', s117Status: 'S117 Status', aftercareEndedOn: 'Date Aftercare Ended', detainedOn: 'Date Detained' });
     expect(Object.keys(m)).toHaveLength(17);
+  });
+
+  it('guesses the funding columns, and tells "LA %" from "LA"', () => {
+    expect(guessMapping(['NHS No', 'LA', 'Weekly cost (£)', 'LA %', 'ICB %'])).toMatchObject({ localAuthority: 'LA', weeklyCost: 'Weekly cost (£)', laShare: 'LA %', icbShare: 'ICB %' });
+    expect(guessMapping(['Cost per week', 'LA share', 'Health %'])).toEqual({ weeklyCost: 'Cost per week', laShare: 'LA share', icbShare: 'Health %' });
+  });
+
+  it('guesses only the columns a file has', () => {
+    expect(guessMapping(['NHS Number', 'Section', 'Date detained'])).toEqual({ nhsNumber: 'NHS Number', section: 'Section', detainedOn: 'Date detained' });
   });
 });
 
@@ -212,6 +292,47 @@ describe('rows', () => {
       'import:9990000018:reviewed:2023-09-01',
     ]);
     expect(events.some((e) => (e.type as string) === 'aftercare-ended')).toBe(false);
+  });
+
+  it('records a "CTO (37)" row as a detention under s37 then a CTO on the date discharged', () => {
+    const n = normaliseRow(row({ Section: 'CTO (37)' }), mapping, context);
+    if (!n.ok) throw new Error(n.errors.join());
+    expect(n.record).toMatchObject({ legalStatusCode: '10', section: 's37', cto: true });
+    expect(eventsForRecord(n.record).map((e) => [e.type, e.date, e.payload])).toEqual([
+      ['detention-started', '2023-02-01', { legalStatusCode: '10', ordinaryResidence: 'E06000901', icbOfGpRegistration: 'E54000901' }],
+      ['detention-ended', '2023-03-03', { reason: 'cto' }],
+      ['left-hospital', '2023-03-03', {}],
+      ['reviewed', '2023-09-01', {}],
+    ]);
+    expect(n.warnings.join()).toContain('recorded as a detention under s37, then a community treatment order');
+  });
+
+  it('rejects a row whose section gives no right to aftercare, or imports it with a warning when told to accept it', () => {
+    const rejected = normaliseRow(row({ Section: 's136' }), mapping, context);
+    expect(rejected.ok).toBe(false);
+    if (rejected.ok) return;
+    expect(rejected.errors.join()).toContain("section 's136' (s136) gives no right to section 117 aftercare");
+    const accepted = normaliseRow(row({ Section: 's2' }), mapping, { ...context, noEntitlement: 'accept' });
+    if (!accepted.ok) throw new Error(accepted.errors.join());
+    expect(accepted.record.legalStatusCode).toBe('02');
+    expect(accepted.warnings.join()).toContain("section 's2' (s2) gives no right to section 117 aftercare: imported as accepted");
+  });
+
+  it('keeps the weekly cost and the split, and rejects a split that is not 100%', () => {
+    const funded = guessMapping([...headings, 'Weekly cost', 'LA %', 'ICB %']);
+    const ok = normaliseRow({ ...row(), 'Weekly cost': '£1,200', 'LA %': '60%', 'ICB %': '40%' }, funded, context);
+    if (!ok.ok) throw new Error(ok.errors.join());
+    expect(ok.record).toMatchObject({ weeklyCostPence: 120000, localAuthorityBasisPoints: 6000 });
+    const bad = normaliseRow({ ...row(), 'Weekly cost': '£1,200', 'LA %': '70%', 'ICB %': '50%' }, funded, context);
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors).toContain('the council and ICB shares add up to 120%; they must add up to 100%');
+  });
+
+  it('reads a row with only the required columns', () => {
+    const only = { 'NHS No': '999 000 0018', Forename: 'Ann', Surname: 'Able', DOB: '03/04/1980', Section: 'S3', 'Date Detained': '1/2/2023', 'Responsible LA': 'Northvale Council', 'Responsible ICB/CCG': 'QZV' };
+    const n = normaliseRow(only, guessMapping(Object.keys(only)), context);
+    if (!n.ok) throw new Error(n.errors.join());
+    expect(n.record).toMatchObject({ nhsNumber: '9990000018', dischargedOn: null, s117Status: 'not-stated', weeklyCostPence: null, localAuthorityBasisPoints: null });
   });
 
   it('finds duplicates and conflicting duplicates within a file', () => {

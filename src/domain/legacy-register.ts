@@ -44,6 +44,9 @@ export const importFields = [
   'nextReviewOn',
   's117Status',
   'aftercareEndedOn',
+  'weeklyCost',
+  'laShare',
+  'icbShare',
   'notes',
 ] as const;
 export type ImportField = (typeof importFields)[number];
@@ -65,11 +68,41 @@ export const importFieldLabels: Record<ImportField, string> = {
   nextReviewOn: 'Next review date',
   s117Status: 'Section 117 status',
   aftercareEndedOn: 'Date aftercare ended',
+  weeklyCost: 'Weekly cost',
+  laShare: 'Council share (LA %)',
+  icbShare: 'ICB share (ICB %)',
   notes: 'Notes',
 };
 
-/** Fields without which no row can be imported. */
-export const requiredFields: readonly ImportField[] = ['nhsNumber', 'section', 'detainedOn', 'localAuthority', 'icb'];
+/** Each field in words for messages ("the file has no column for date of birth"). */
+export const importFieldWords: Record<ImportField, string> = {
+  nhsNumber: 'NHS number',
+  givenName: 'forename',
+  familyName: 'surname',
+  dateOfBirth: 'date of birth',
+  postcode: 'postcode',
+  section: 'section',
+  detainedOn: 'date detained',
+  dischargedOn: 'date discharged',
+  localAuthority: 'responsible local authority',
+  icb: 'responsible ICB',
+  team: 'team',
+  careCoordinator: 'care coordinator',
+  lastReviewOn: 'last review date',
+  nextReviewOn: 'next review date',
+  s117Status: 'section 117 status',
+  aftercareEndedOn: 'date aftercare ended',
+  weeklyCost: 'weekly cost',
+  laShare: 'council share',
+  icbShare: 'ICB share',
+  notes: 'notes',
+};
+
+/**
+ * Columns a file must have: without them no row can be imported (the name and date of birth
+ * are needed to add anyone new). Every other column is optional: a file may have any of them.
+ */
+export const requiredFields: readonly ImportField[] = ['nhsNumber', 'givenName', 'familyName', 'dateOfBirth', 'section', 'detainedOn', 'localAuthority', 'icb'];
 
 /** What people call each field in their spreadsheets, compared with letters and digits only. */
 const headingSynonyms: Record<ImportField, string[]> = {
@@ -89,10 +122,14 @@ const headingSynonyms: Record<ImportField, string[]> = {
   nextReviewOn: ['nextreviewdate', 'nextreview', 'reviewdue', 'nextreviewdue'],
   s117Status: ['s117status', 'section117status', 'status', '117status', 'aftercarestatus'],
   aftercareEndedOn: ['dateaftercareended', 'aftercareended', 's117enddate', 'dateended', 'enddate', 'dates117ended'],
+  weeklyCost: ['weeklycost', 'costperweek', 'costpw', 'weeklyamount', 'weeklypackagecost', 'packagecostperweek', 'packagecost', 'costweekly', 'weeklyfunding', 'totalweeklycost'],
+  laShare: ['lapercent', 'lashare', 'lasharepercent', 'lasplit', 'lasplitpercent', 'lacontribution', 'lacontributionpercent', 'councilpercent', 'councilshare', 'councilsharepercent', 'socialcarepercent', 'socialcareshare', 'lafundingpercent', 'lafunding', 'localauthoritypercent', 'localauthorityshare'],
+  icbShare: ['icbpercent', 'icbshare', 'icbsharepercent', 'icbsplit', 'icbsplitpercent', 'icbcontribution', 'icbcontributionpercent', 'healthpercent', 'healthshare', 'healthsharepercent', 'healthsplit', 'nhspercent', 'nhsshare', 'ccgpercent', 'ccgshare', 'icbfundingpercent', 'icbfunding', 'icbccgpercent'],
   notes: ['notes', 'comments', 'comment', 'note'],
 };
 
-const headingKey = (heading: string): string => heading.toLowerCase().replace(/[^a-z0-9]/g, '');
+/** A heading compared by letters and digits only; "%" counts, as "LA %" is not "LA". */
+const headingKey = (heading: string): string => heading.toLowerCase().replace(/%/g, 'percent').replace(/[^a-z0-9]/g, '');
 
 /** The mapping a spreadsheet's headings suggest: each field to the first heading that names it. */
 export function guessMapping(headings: readonly string[]): Partial<Record<ImportField, string>> {
@@ -259,6 +296,8 @@ export interface SectionMeaning {
   section: string;
   /** The register says the person is on a CTO (after a detention under s3 or s37). */
   cto: boolean;
+  /** For a CTO: whether the label said which section the detention was under ("CTO (s37)"), or s3 was assumed ("CTO"). */
+  sectionStated: boolean;
 }
 
 const sectionCodes: Record<string, string> = {
@@ -268,15 +307,8 @@ const sectionCodes: Record<string, string> = {
   '45a': '37',
 };
 
-/**
- * A section as registers write it ("S3", "s.3", "Section 3", "sec 37/41", "37-41", "s47/49",
- * "CTO", "3") as its legal status code, or null when it is not a Mental Health Act section the
- * register knows.
- */
-export function parseSectionLabel(value: CellValue): SectionMeaning | null {
-  const raw = cellText(value).toLowerCase();
-  if (raw === '') return null;
-  if (/^(cto|community treatment order|s\.?\s*17a|section 17a)$/.test(raw)) return { code: '03', section: 's3', cto: true };
+/** A section label without any CTO words, as its legal status code. */
+function plainSection(raw: string): { code: string; section: string } | null {
   const stripped = raw
     .replace(/mental health act|mha|1983/g, ' ')
     .replace(/^\s*(section|sect|sec|s)\b\.?\s*/, '')
@@ -285,8 +317,111 @@ export function parseSectionLabel(value: CellValue): SectionMeaning | null {
     .replace(/\s+/g, '');
   const code = sectionCodes[stripped];
   if (!code) return null;
-  const entry = lookupLegalStatusCode(code);
-  return { code, section: entry?.section ?? `s${stripped}`, cto: false };
+  return { code, section: lookupLegalStatusCode(code)?.section ?? `s${stripped}` };
+}
+
+/** The words by which registers say "community treatment order". */
+const CTO_WORDS = /\bcto\b|community treatment order|\b(?:s|sec|section)\.?\s*17a\b/;
+
+/** Sections a community treatment order can follow (MHA 1983 s17A(1)): s3, and s37 without restrictions. */
+const CTO_AFTER = new Set(['03', '10']);
+
+/**
+ * A section as registers write it ("S3", "s.3", "Section 3", "sec 37/41", "37-41", "s47/49",
+ * "3") as its legal status code; a community treatment order with or without its section
+ * ("CTO", "CTO (s3)", "CTO (37)", "s37 CTO", "CTO s.3", "Community Treatment Order (s3)") as the
+ * detention it followed, marked as a CTO. Null when it is not a Mental Health Act section the
+ * register knows; an error for a CTO under a section no CTO can follow ("CTO (s2)").
+ */
+export function parseSectionLabel(value: CellValue): SectionMeaning | { error: string } | null {
+  const raw = cellText(value).toLowerCase();
+  if (raw === '') return null;
+  if (CTO_WORDS.test(raw)) {
+    const rest = raw
+      .replace(new RegExp(CTO_WORDS.source, 'g'), ' ')
+      .replace(/\b(on|under|after|following|from|of|via|then)\b/g, ' ')
+      .replace(/[()[\]{}:;,]/g, ' ')
+      .replace(/^[\s/&+\\-]+|[\s/&+\\-]+$/g, '')
+      .trim();
+    if (rest === '') return { code: '03', section: 's3', cto: true, sectionStated: false };
+    const under = plainSection(rest);
+    if (!under) return null;
+    if (!CTO_AFTER.has(under.code)) {
+      return { error: `section '${cellText(value)}': a community treatment order can follow only a detention under s3 or s37 without restrictions (MHA 1983 s17A), not ${under.section}` };
+    }
+    return { ...under, cto: true, sectionStated: true };
+  }
+  const plain = plainSection(raw);
+  return plain ? { ...plain, cto: false, sectionStated: true } : null;
+}
+
+/** Whether a legal status gives no right to aftercare at all (s2, s4, s5, s135, s136…: MHA 1983 s117(1)). */
+export function givesNoRightToAftercare(code: string): boolean {
+  return lookupLegalStatusCode(code)?.classification === 'not-qualifying';
+}
+
+// ---------------------------------------------------------------------------
+// Funding: weekly cost and the split between the council and the ICB
+// ---------------------------------------------------------------------------
+
+/** The most a week's package can cost before the figure is taken for a typing error: £100,000. */
+const MAX_WEEKLY_PENCE = 10_000_000;
+
+/** A weekly cost as registers write it ("£1,250.00", "1250", "1,250 pw", a number cell) in pence. */
+export function parseWeeklyCost(value: CellValue): { pence: number } | { error: string } | null {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || value < 0) return { error: `weekly cost '${value}' is not an amount of money` };
+    const pence = Math.round(value * 100);
+    return pence > MAX_WEEKLY_PENCE ? { error: `weekly cost '${value}' is more than £100,000 a week: check it` } : { pence };
+  }
+  const raw = cellText(value);
+  if (raw === '') return null;
+  const m = /^£?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\s*(?:p\.?w\.?|per week|a week|\/\s*wk|\/\s*week|pw)?$/i.exec(raw.replace(/^gbp\s*/i, '£'));
+  if (!m) return { error: `weekly cost '${raw}' is not an amount of money: write it as 1250.00 or £1,250` };
+  const pence = Number(m[1]!.replace(/,/g, '')) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
+  return pence > MAX_WEEKLY_PENCE ? { error: `weekly cost '${raw}' is more than £100,000 a week: check it` } : { pence };
+}
+
+/** A share as written: its number, and whether it can only be a percentage ("60%") or may be a fraction (0.6). */
+function readShare(value: CellValue, label: string): { value: number; fractionPossible: boolean; raw: string } | { error: string } | null {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return { error: `${label} '${value}' is not a percentage` };
+    // A percentage cell in a workbook holds a fraction (60% is 0.6).
+    return { value, fractionPossible: value <= 1, raw: String(value) };
+  }
+  const raw = cellText(value);
+  if (raw === '') return null;
+  const m = /^(\d{1,3}(?:\.\d+)?)\s*(%)?$/.exec(raw);
+  if (!m) return { error: `${label} '${raw}' is not a percentage: write it as 60 or 60%` };
+  return { value: Number(m[1]), fractionPossible: !m[2] && Number(m[1]) <= 1, raw };
+}
+
+const formatPercent = (basisPoints: number): string => `${Number((basisPoints / 100).toFixed(2))}%`;
+
+/**
+ * The council's and the ICB's shares of the cost, as the council's share in basis points
+ * (6000 = 60%; the ICB pays the rest). Written as percentages ("60", "60%") or as fractions
+ * (0.6, as a workbook's percentage cells hold them, when both shares are fractions that add up
+ * to 1). One share alone gives the other. Shares must add up to 100% (rule R26: there is no
+ * default split). Null when neither is given.
+ */
+export function parseFundingSplit(laValue: CellValue, icbValue: CellValue): { localAuthorityBasisPoints: number } | { error: string } | null {
+  const la = readShare(laValue, 'the council share');
+  const icb = readShare(icbValue, 'the ICB share');
+  if (la && 'error' in la) return la;
+  if (icb && 'error' in icb) return icb;
+  if (!la && !icb) return null;
+  const fractions = la && icb ? la.fractionPossible && icb.fractionPossible && Math.abs(la.value + icb.value - 1) < 1e-9 && la.value + icb.value > 0 : (la ?? icb)!.fractionPossible && typeof (la ? laValue : icbValue) === 'number';
+  const toBasisPoints = (share: { value: number }) => Math.round(share.value * (fractions ? 10_000 : 100));
+  for (const [share, label] of [[la, 'council'], [icb, 'ICB']] as const) {
+    if (share && (toBasisPoints(share) < 0 || toBasisPoints(share) > 10_000)) return { error: `the ${label} share '${share.raw}' is not a percentage from 0 to 100` };
+  }
+  if (la && icb) {
+    const total = toBasisPoints(la) + toBasisPoints(icb);
+    if (total !== 10_000) return { error: `the council and ICB shares add up to ${formatPercent(total)}; they must add up to 100%` };
+    return { localAuthorityBasisPoints: toBasisPoints(la) };
+  }
+  return { localAuthorityBasisPoints: la ? toBasisPoints(la) : 10_000 - toBasisPoints(icb!) };
 }
 
 // ---------------------------------------------------------------------------
@@ -328,8 +463,27 @@ export function resolveLocalAuthority(value: CellValue, organisations: readonly 
   return { error: `responsible local authority '${raw}' is not a local authority of this partnership: give its name as Aftercare knows it or its 9-character ONS code (E06…)` };
 }
 
-/** A responsible ICB (or the CCG a register still names) by ONS code, ODS code or name. */
-export function resolveIcb(value: CellValue, organisations: readonly KnownOrganisation[]): { code: string } | { error: string } | null {
+/** The ICB that replaced a former CCG, as the caller's reference list gives it. */
+export interface CcgSuccessor {
+  /** The CCG as the reference list names it, e.g. "NHS Northumberland CCG (00L)". */
+  ccg: string;
+  icbName: string;
+  icbOdsCode: string;
+  /** The ICB's ONS code (E54…), the code the register and the rules engine use. */
+  icbOnsCode: string;
+}
+
+/**
+ * A responsible ICB by ONS code, ODS code or name; a former CCG (by its code or name, through
+ * `formerCcg`) as the ICB that replaced it, with a warning: the partnership's own ICB when that
+ * is the successor, or the successor's ONS code (kept, and warned about) when it is outside the
+ * partnership.
+ */
+export function resolveIcb(
+  value: CellValue,
+  organisations: readonly KnownOrganisation[],
+  formerCcg?: (text: string) => CcgSuccessor | null,
+): { code: string; warning?: string } | { error: string } | null {
   const raw = cellText(value);
   if (raw === '') return null;
   const upper = raw.toUpperCase();
@@ -340,7 +494,16 @@ export function resolveIcb(value: CellValue, organisations: readonly KnownOrgani
   const key = nameKey(raw);
   const byName = key ? icbs.filter((o) => nameKey(o.name) === key) : [];
   if (byName.length === 1 && byName[0]!.onsCode) return { code: byName[0]!.onsCode.toUpperCase() };
-  return { error: `responsible ICB '${raw}' is not an ICB of this partnership: give its name, its ODS code or its ONS code (E54…); a CCG must be given as the ICB that replaced it` };
+  const successor = formerCcg?.(raw);
+  if (successor) {
+    const own = icbs.find((o) => o.onsCode && (o.code.toUpperCase() === successor.icbOdsCode || o.onsCode.toUpperCase() === successor.icbOnsCode));
+    if (own) return { code: own.onsCode!.toUpperCase(), warning: `'${raw}' is the former ${successor.ccg}: read as ${own.name}, the ICB that replaced it on 1 July 2022` };
+    return {
+      code: successor.icbOnsCode,
+      warning: `'${raw}' is the former ${successor.ccg}, replaced on 1 July 2022 by ${successor.icbName} (${successor.icbOdsCode}), which is not an ICB of this partnership: recorded as that ICB; check that the person belongs to this register`,
+    };
+  }
+  return { error: `responsible ICB '${raw}' is not an ICB of this partnership or a former CCG Aftercare knows: give its name, its ODS code or its ONS code (E54…)` };
 }
 
 // ---------------------------------------------------------------------------
@@ -381,6 +544,10 @@ export interface LegacyRecord {
   nextReviewOn: IsoDate | null;
   s117Status: LegacyStatus;
   aftercareEndedOn: IsoDate | null;
+  /** The weekly cost of the person's package in the old register, in pence. */
+  weeklyCostPence: number | null;
+  /** The council's share of that cost in basis points (6000 = 60%); the ICB pays the rest. Null when the register gives no split. */
+  localAuthorityBasisPoints: number | null;
   notes: string | null;
 }
 
@@ -388,6 +555,10 @@ export type Mapping = Partial<Record<ImportField, string>>;
 
 export interface NormaliseContext extends DateOptions {
   organisations: readonly KnownOrganisation[];
+  /** Rows whose section gives no right to aftercare: imported with a warning, or rejected (the default). */
+  noEntitlement?: 'accept' | 'reject';
+  /** The ICB that replaced a former CCG named in the register (from the shipped reference list). */
+  formerCcg?: (text: string) => CcgSuccessor | null;
 }
 
 export type NormalisedRow = { ok: true; record: LegacyRecord; warnings: string[] } | { ok: false; errors: string[]; warnings: string[]; nhsNumber: string | null };
@@ -443,19 +614,30 @@ export function normaliseRow(cells: Record<string, CellValue>, mapping: Mapping,
     }
   }
   const sectionRaw = cellText(cell('section'));
-  const section = parseSectionLabel(sectionRaw);
+  const parsedSection = parseSectionLabel(sectionRaw);
+  const section = parsedSection && !('error' in parsedSection) ? parsedSection : null;
   if (sectionRaw === '') errors.push('the section is empty');
+  else if (parsedSection && 'error' in parsedSection) errors.push(parsedSection.error);
   else if (!section) errors.push(`section '${sectionRaw}' is not a Mental Health Act section Aftercare knows`);
-  else if (section.cto) warnings.push(`section '${sectionRaw}': a CTO follows a detention under s3 or s37 (MHA s17A); recorded as s3 detention then CTO — check the section`);
+  else if (section.cto && !section.sectionStated) warnings.push(`section '${sectionRaw}': a CTO follows a detention under s3 or s37 (MHA s17A); recorded as s3 detention then CTO — check the section`);
+  else if (section.cto) warnings.push(`section '${sectionRaw}': recorded as a detention under ${section.section}, then a community treatment order from the date discharged`);
+  if (section && givesNoRightToAftercare(section.code)) {
+    if ((context.noEntitlement ?? 'reject') === 'reject') {
+      errors.push(`section '${sectionRaw}' (${section.section}) gives no right to section 117 aftercare (MHA 1983 s117(1): only detention under s3, s37, s45A, s47 or s48 does): rejected, as the import was told to reject such rows; to import them with a warning, choose to accept them`);
+    } else {
+      warnings.push(`section '${sectionRaw}' (${section.section}) gives no right to section 117 aftercare: imported as accepted, recorded as that detention, which gives no entitlement`);
+    }
+  }
   const detainedOn = date('detainedOn');
   if (!detainedOn && cellText(cell('detainedOn')) === '') errors.push('the date detained is empty');
   const dischargedOn = date('dischargedOn');
   const la = resolveLocalAuthority(cell('localAuthority'), context.organisations);
   if (la === null) errors.push('the responsible local authority is empty');
   else if ('error' in la) errors.push(la.error);
-  const icb = resolveIcb(cell('icb'), context.organisations);
+  const icb = resolveIcb(cell('icb'), context.organisations, context.formerCcg);
   if (icb === null) errors.push('the responsible ICB is empty');
   else if ('error' in icb) errors.push(icb.error);
+  else if (icb.warning) warnings.push(icb.warning);
   const team = text('team');
   const careCoordinator = text('careCoordinator');
   const lastReviewOn = date('lastReviewOn');
@@ -464,6 +646,10 @@ export function normaliseRow(cells: Record<string, CellValue>, mapping: Mapping,
   if (typeof status === 'object') errors.push(status.error);
   const aftercareEndedOn = date('aftercareEndedOn');
   const notes = text('notes', 2000);
+  const cost = parseWeeklyCost(cell('weeklyCost'));
+  if (cost && 'error' in cost) errors.push(cost.error);
+  const split = parseFundingSplit(cell('laShare'), cell('icbShare'));
+  if (split && 'error' in split) errors.push(split.error);
 
   if (detainedOn && dischargedOn && dischargedOn < detainedOn) errors.push(`the date discharged (${dischargedOn}) is before the date detained (${detainedOn})`);
   if (dateOfBirth && detainedOn && detainedOn < dateOfBirth) errors.push(`the date detained (${detainedOn}) is before the date of birth (${dateOfBirth})`);
@@ -496,6 +682,8 @@ export function normaliseRow(cells: Record<string, CellValue>, mapping: Mapping,
       nextReviewOn,
       s117Status: status,
       aftercareEndedOn,
+      weeklyCostPence: cost && 'pence' in cost ? cost.pence : null,
+      localAuthorityBasisPoints: split && 'localAuthorityBasisPoints' in split ? split.localAuthorityBasisPoints : null,
       notes,
     },
   };

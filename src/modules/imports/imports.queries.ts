@@ -3,7 +3,7 @@ import type { DbOrTx } from '../../platform/db/database.ts';
 import { appUser, organisation } from '../../platform/db/schema.ts';
 import { legalEvent, person, task, team } from '../register/index.ts';
 import type { CellValue, Mapping } from '../../domain/legacy-register.ts';
-import { importMapping, registerImport, registerImportRow } from './schema.ts';
+import { importedFunding, importMapping, registerImport, registerImportRow } from './schema.ts';
 
 /*
  * The register import's data layer: every statement the import makes, each taking the handle
@@ -274,4 +274,47 @@ export async function markRowsApplied(q: DbOrTx, partnershipId: string, importId
     update register_import_row set applied_at = now()
     where partnership_id = ${partnershipId} and import_id = ${importId}
       and row_number in (select jsonb_array_elements_text(${asJson(rowNumbers)})::int)`);
+}
+
+// ---------------------------------------------------------------------------
+// The funding the old register gave each person
+// ---------------------------------------------------------------------------
+
+export type ImportedFundingRow = typeof importedFunding.$inferSelect;
+
+/** The imported funding already recorded for these people. */
+export async function findImportedFunding(q: DbOrTx, partnershipId: string, personIds: string[]) {
+  return q
+    .select({ personId: importedFunding.personId, weeklyCostPence: importedFunding.weeklyCostPence, localAuthorityBasisPoints: importedFunding.localAuthorityBasisPoints })
+    .from(importedFunding)
+    .where(and(eq(importedFunding.partnershipId, partnershipId), inArray(importedFunding.personId, personIds)));
+}
+
+export interface ImportedFundingWrite { person: string; cost: number | null; la: number | null; row: number }
+
+/** Record (or replace) each person's imported funding, in one statement for the batch. */
+export async function upsertImportedFunding(q: DbOrTx, partnershipId: string, importId: string, rows: ImportedFundingWrite[]): Promise<void> {
+  await q.execute(sql`
+    insert into imported_funding (partnership_id, person_id, weekly_cost_pence, local_authority_basis_points, import_id, row_number)
+    select ${partnershipId}, x.person, x.cost, x.la, ${importId}, x.row
+    from jsonb_to_recordset(${asJson(rows)}) as x(person uuid, cost int, la int, row int)
+    on conflict (partnership_id, person_id) do update set
+      weekly_cost_pence = excluded.weekly_cost_pence, local_authority_basis_points = excluded.local_authority_basis_points,
+      import_id = excluded.import_id, row_number = excluded.row_number, updated_at = now(), version = imported_funding.version + 1`);
+}
+
+/** One person's imported funding with the file it came from, or undefined. */
+export async function findPersonImportedFunding(q: DbOrTx, partnershipId: string, personId: string) {
+  const [row] = await q
+    .select({
+      weeklyCostPence: importedFunding.weeklyCostPence,
+      localAuthorityBasisPoints: importedFunding.localAuthorityBasisPoints,
+      rowNumber: importedFunding.rowNumber,
+      fileName: registerImport.fileName,
+      importedAt: importedFunding.updatedAt,
+    })
+    .from(importedFunding)
+    .innerJoin(registerImport, and(eq(registerImport.partnershipId, importedFunding.partnershipId), eq(registerImport.id, importedFunding.importId)))
+    .where(and(eq(importedFunding.partnershipId, partnershipId), eq(importedFunding.personId, personId)));
+  return row;
 }

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import { escapeFormula, guessMapping, importFields, requiredFields, type ImportField, type Mapping } from '../../domain/legacy-register.ts';
+import { escapeFormula, guessMapping, importFields, importFieldWords, requiredFields, type ImportField, type Mapping } from '../../domain/legacy-register.ts';
 import { assertCan, organisationScope } from '../../platform/access/policy.ts';
 import type { ChangeEvent } from '../../platform/audit/audit.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
@@ -27,6 +27,7 @@ import {
   storeRowOutcomes,
   updateImport,
   updatePeople,
+  upsertImportedFunding,
   upsertMapping,
   type ImportRow,
 } from './imports.queries.ts';
@@ -47,9 +48,14 @@ export type ImportContext = Pick<ServiceContext, 'actor' | 'requestId' | 'data' 
 
 export type { ImportRow };
 export type ImportMode = 'all-or-nothing' | 'valid-only';
+/** What to do with rows whose section gives no right to aftercare (s2, s136…): import them with a warning, or reject them (the default). */
+export type NoEntitlementChoice = 'accept' | 'reject';
+export const noEntitlementChoices: readonly NoEntitlementChoice[] = ['reject', 'accept'];
+
 export interface ImportOptions {
   headings: string[];
   dayFirst: boolean;
+  noEntitlement: NoEntitlementChoice;
 }
 
 const STAGE_BATCH = 5000;
@@ -71,7 +77,7 @@ export async function importableOrganisations(ctx: ImportContext): Promise<Array
 
 export function importOptions(row: ImportRow): ImportOptions {
   const o = (row.options ?? {}) as Partial<ImportOptions>;
-  return { headings: o.headings ?? [], dayFirst: o.dayFirst ?? true };
+  return { headings: o.headings ?? [], dayFirst: o.dayFirst ?? true, noEntitlement: o.noEntitlement === 'accept' ? 'accept' : 'reject' };
 }
 
 /** Stage an uploaded file's rows: nothing on the register changes. */
@@ -85,7 +91,7 @@ export async function createImport(ctx: ImportContext, file: ReadFile, fileName:
       fileSha256: file.sha256,
       format: file.format,
       columns: guessMapping(file.headings),
-      options: { headings: file.headings, dayFirst: true },
+      options: { headings: file.headings, dayFirst: true, noEntitlement: 'reject' },
       organisationId,
       totalRows: file.rows.length,
       createdBy: ctx.actor.userId,
@@ -119,28 +125,49 @@ export async function listMappings(ctx: Pick<ImportContext, 'data' | 'actor'>) {
   return ctx.data.read((q) => listMappingRows(q, ctx.actor.partnershipId));
 }
 
-const mappingSchema = z.record(z.enum(importFields), z.string().max(200)).transform((m) => Object.fromEntries(Object.entries(m).filter(([, v]) => v !== '')) as Mapping);
+/** A mapping as given: field → heading, any subset of the fields (blank headings mean "not in this file"). */
+const mappingSchema = z.record(z.string(), z.string().max(200, 'A column heading is at most 200 characters'));
 
-/** Check a mapping against the file's headings: every required field mapped, to a heading the file has. */
-export function checkMapping(input: unknown, headings: string[]): Mapping {
-  const parsed = mappingSchema.safeParse(input);
-  if (!parsed.success) throw new InputError([{ path: 'columns', message: 'The mapping must name a column heading for each field' }]);
-  const issues = [];
-  for (const field of requiredFields) {
-    if (!parsed.data[field]) issues.push({ path: `columns.${field}`, message: `Select the column that holds the ${fieldLabel(field)}` });
+/**
+ * Check a mapping against the file's headings: it may name any subset of the fields, each to a
+ * heading the file has; every required field must be there. `from` says how the user gives it,
+ * for the message: the mapping page (choose the column) or a mapping file (name the field).
+ * Every problem is reported at once, each naming its field.
+ */
+export function checkMapping(input: unknown, headings: string[], from: 'page' | 'file' = 'page'): Mapping {
+  const parsed = mappingSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    throw new InputError([{ path: 'columns', message: from === 'file' ? 'The mapping must be a JSON object naming, for each field, the heading of its column, such as {"nhsNumber": "NHS No"}' : 'Choose a column for each field, or leave it as not in this file' }]);
   }
-  for (const [field, heading] of Object.entries(parsed.data)) {
-    if (!headings.includes(heading)) issues.push({ path: `columns.${field}`, message: `The file has no column headed '${heading}'` });
+  const issues: Array<{ path: string; message: string }> = [];
+  const known = new Set<string>(importFields);
+  const unknown = Object.keys(parsed.data).filter((k) => !known.has(k));
+  if (unknown.length) {
+    issues.push({ path: 'columns', message: `The mapping names ${unknown.length === 1 ? 'a field' : 'fields'} Aftercare does not know: ${unknown.map((k) => `\`${k}\``).join(', ')}. The fields are ${importFields.map((f) => `\`${f}\``).join(', ')}` });
+  }
+  const mapping = Object.fromEntries(Object.entries(parsed.data).filter(([k, v]) => known.has(k) && v.trim() !== '')) as Mapping;
+  for (const field of requiredFields) {
+    if (mapping[field]) continue;
+    issues.push({
+      path: `columns.${field}`,
+      message:
+        from === 'file'
+          ? `The file has no column for ${fieldLabel(field)}: add it, or name it in the mapping as \`${field}\``
+          : `Select the column that holds the ${fieldLabel(field)}: the file must have one`,
+    });
+  }
+  for (const [field, heading] of Object.entries(mapping)) {
+    if (!headings.includes(heading)) issues.push({ path: `columns.${field}`, message: `The file has no column headed '${heading}' (for ${fieldLabel(field as ImportField)})` });
   }
   if (issues.length) throw new InputError(issues);
-  return parsed.data;
+  return mapping;
 }
 
 function fieldLabel(field: ImportField): string {
-  return field === 'nhsNumber' ? 'NHS number' : field === 'icb' ? 'responsible ICB' : field.replace(/([A-Z])/g, ' $1').toLowerCase().replace(/ on$/, ' date');
+  return importFieldWords[field];
 }
 
-async function saveMapping(tx: DbOrTx, audit: AuditRecorder, ctx: ImportContext, name: string, columns: Mapping, options: { dayFirst: boolean }): Promise<string> {
+async function saveMapping(tx: DbOrTx, audit: AuditRecorder, ctx: ImportContext, name: string, columns: Mapping, options: { dayFirst: boolean; noEntitlement: NoEntitlementChoice }): Promise<string> {
   const trimmed = name.trim();
   if (!trimmed || trimmed.length > 100) throw new InputError([{ path: 'mappingName', message: 'Enter a name for the mapping, 100 characters or fewer' }]);
   const saved = await upsertMapping(tx, { partnershipId: ctx.actor.partnershipId, name: trimmed, columns, options, updatedBy: ctx.actor.userId });
@@ -163,19 +190,24 @@ async function storeOutcomes(q: DbOrTx, partnershipId: string, importId: string,
  * The dry run: check every row against the mapping and the register as it is now, and store
  * each row's outcome. Nothing on the register changes. `saveAs` also saves the mapping by name.
  */
-export async function checkImport(ctx: ImportContext, id: string, input: { columns: unknown; dayFirst: boolean; saveAs?: string }): Promise<ImportRow> {
+export async function checkImport(
+  ctx: ImportContext,
+  id: string,
+  input: { columns: unknown; dayFirst: boolean; noEntitlement?: NoEntitlementChoice; saveAs?: string; mappingFrom?: 'page' | 'file' },
+): Promise<ImportRow> {
   const row = await getImport(ctx, id);
   if (row.status === 'applying' || row.status === 'applied') throw new InputError([{ path: 'columns', message: 'This import has been applied: upload the file again to check it again' }]);
   const options = importOptions(row);
-  const columns = checkMapping(input.columns, options.headings);
+  const columns = checkMapping(input.columns, options.headings, input.mappingFrom);
+  const noEntitlement = input.noEntitlement ?? 'reject';
   const partnershipId = ctx.actor.partnershipId;
   const today = ctx.today();
-  const plan = await ctx.data.read(async (q) => planImport(q, ctx.actor, await findStagedRows(q, partnershipId, id), columns, { dayFirst: input.dayFirst, today, organisationId: row.organisationId }));
+  const plan = await ctx.data.read(async (q) => planImport(q, ctx.actor, await findStagedRows(q, partnershipId, id), columns, { dayFirst: input.dayFirst, today, organisationId: row.organisationId, noEntitlement }));
   return ctx.data.transaction(async (tx, audit) => {
-    const mappingId = input.saveAs?.trim() ? await saveMapping(tx, audit, ctx, input.saveAs, columns, { dayFirst: input.dayFirst }) : row.mappingId;
+    const mappingId = input.saveAs?.trim() ? await saveMapping(tx, audit, ctx, input.saveAs, columns, { dayFirst: input.dayFirst, noEntitlement }) : row.mappingId;
     await storeOutcomes(tx, partnershipId, id, plan);
-    const updated = await updateImport(tx, partnershipId, id, { columns, options: { ...options, dayFirst: input.dayFirst }, mappingId, status: 'checked', counts: plan.counts, checkedAt: new Date(), error: null });
-    await audit.change({ action: 'register-import.checked', subjectType: 'register-import', subjectId: id, after: { counts: plan.counts, columns, dayFirst: input.dayFirst } });
+    const updated = await updateImport(tx, partnershipId, id, { columns, options: { ...options, dayFirst: input.dayFirst, noEntitlement }, mappingId, status: 'checked', counts: plan.counts, checkedAt: new Date(), error: null });
+    await audit.change({ action: 'register-import.checked', subjectType: 'register-import', subjectId: id, after: { counts: plan.counts, columns, dayFirst: input.dayFirst, noEntitlement } });
     return updated!;
   });
 }
@@ -265,7 +297,7 @@ export async function runApply(ctx: ImportContext, id: string, options: ApplyOpt
     await audit.change({ action: 'register-import.applied', subjectType: 'register-import', subjectId: id, after: { mode, counts: plan.counts, fileName: row.fileName, sha256: row.fileSha256 } });
     return done!;
   };
-  const planFor = (q: DbOrTx) => planImport(q, ctx.actor, staged, row.columns as Mapping, { dayFirst: opts.dayFirst, today, organisationId: row.organisationId });
+  const planFor = (q: DbOrTx) => planImport(q, ctx.actor, staged, row.columns as Mapping, { dayFirst: opts.dayFirst, today, organisationId: row.organisationId, noEntitlement: opts.noEntitlement });
   try {
     if (mode === 'all-or-nothing') {
       return await ctx.data.transaction(async (tx, audit) => {
@@ -345,6 +377,8 @@ async function writeBatch(tx: DbOrTx, audit: AuditRecorder, ctx: ImportContext, 
     ctx,
     batch.flatMap((w) => w.events.map((e) => ({ id: e.id, partnershipId, personId: w.personId, type: e.type, occurredOn: e.occurredOn, sequence: e.sequence, payload: e.payload, externalId: e.externalId, source: 'import', recordedBy: ctx.actor.userId }))),
   );
+  const funding = batch.flatMap((w) => (w.funding ? [{ person: w.personId, cost: w.funding.weeklyCostPence, la: w.funding.localAuthorityBasisPoints, row: w.rowNumber }] : []));
+  if (funding.length) await upsertImportedFunding(tx, partnershipId, row.id, funding);
   const cancel = batch.flatMap((w) => w.cancelTaskIds);
   if (cancel.length) await cancelTasks(tx, partnershipId, cancel, 'Closed automatically: the legal history no longer raises this question.');
   const tasks = batch.flatMap((w) => [
@@ -371,6 +405,7 @@ async function writeBatch(tx: DbOrTx, audit: AuditRecorder, ctx: ImportContext, 
         events: w.events.map((e) => ({ type: e.type, date: e.occurredOn, externalId: e.externalId })),
         decision: summarise(w.decision),
         endingTaskRaised: w.endingTask !== null,
+        ...(w.funding ? { importedFunding: w.funding } : {}),
       },
     })),
   );

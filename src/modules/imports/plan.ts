@@ -13,10 +13,12 @@ import {
 import { evaluate, flagMeanings, legalPositionOf, parseCase, type Decision, type Flag, type LegalPosition } from '../../domain/rules/index.ts';
 import type { Actor } from '../../platform/access/actor.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
+import { successorOfFormerCcg } from '../../platform/reference/former-ccgs.ts';
 import { caseFor, reviewPolicyFor, taskForFlag, TASK_DUE_DAYS, type DecisionSummary, type StoredEvent } from '../register/index.ts';
 import {
   findEventsByExternalIds,
   findHistories,
+  findImportedFunding,
   findOpenFlagTasks,
   findPartnershipOrganisations,
   findPartnershipTeams,
@@ -75,6 +77,8 @@ export interface PersonWrite {
   /** Who the flag tasks go to. */
   ownerLocalAuthorityId: string | null;
   ownerIcbId: string | null;
+  /** The weekly cost and split the row gives, when they differ from what is recorded (null: nothing to record). */
+  funding: { weeklyCostPence: number | null; localAuthorityBasisPoints: number | null } | null;
 }
 
 export interface ImportPlan {
@@ -107,6 +111,14 @@ export interface PlanOptions {
   today: string;
   /** The organisation the import acts for: recorded-by on new people, owner of tasks with no responsible body. */
   organisationId: string;
+  /** Rows whose section gives no right to aftercare: imported with a warning, or rejected. */
+  noEntitlement: 'accept' | 'reject';
+}
+
+/** A former CCG named in a register, as the ICB that replaced it (the shipped reference list). */
+function formerCcg(text: string) {
+  const found = successorOfFormerCcg(text);
+  return found ? { ccg: `${found.ccg.name ?? 'CCG'} (${found.ccg.code})`, icbName: found.icb.name, icbOdsCode: found.icb.odsCode, icbOnsCode: found.icb.code } : null;
 }
 
 export async function planImport(db: DbOrTx, actor: Actor, staged: StagedRow[], mapping: Mapping, options: PlanOptions): Promise<ImportPlan> {
@@ -125,7 +137,7 @@ export async function planImport(db: DbOrTx, actor: Actor, staged: StagedRow[], 
 
   const results = new Map<number, RowResult>();
   const valid: Array<{ rowNumber: number; record: LegacyRecord; warnings: string[] }> = [];
-  const context = { organisations, dayFirst: options.dayFirst, pivotYear: pivotYearFor(options.today) };
+  const context = { organisations, dayFirst: options.dayFirst, pivotYear: pivotYearFor(options.today), noEntitlement: options.noEntitlement, formerCcg };
   for (const row of staged) {
     const n = normaliseRow(row.cells, mapping, context);
     if (n.ok) valid.push({ rowNumber: row.rowNumber, record: n.record, warnings: n.warnings });
@@ -167,6 +179,18 @@ export async function planImport(db: DbOrTx, actor: Actor, staged: StagedRow[], 
     const rows = await findEventsByExternalIds(db, partnershipId, batch);
     for (const r of rows) known.set(r.externalId!, r);
   }
+  // Funding already recorded for people the file gives funding for.
+  const hasFunding = (r: LegacyRecord) => r.weeklyCostPence !== null || r.localAuthorityBasisPoints !== null;
+  const fundingOf = new Map<string, { weeklyCostPence: number | null; localAuthorityBasisPoints: number | null }>();
+  for (const batch of chunks(firsts.filter((f) => hasFunding(f.record)).flatMap((f) => existing.get(f.record.nhsNumber)?.id ?? []))) {
+    for (const row of await findImportedFunding(db, partnershipId, batch)) fundingOf.set(row.personId, row);
+  }
+  const fundingChange = (r: LegacyRecord, personId: string | undefined) => {
+    if (!hasFunding(r)) return null;
+    const recorded = personId ? fundingOf.get(personId) : undefined;
+    if (recorded && recorded.weeklyCostPence === r.weeklyCostPence && recorded.localAuthorityBasisPoints === r.localAuthorityBasisPoints) return null;
+    return { weeklyCostPence: r.weeklyCostPence, localAuthorityBasisPoints: r.localAuthorityBasisPoints };
+  };
   const teamFor = (r: LegacyRecord) => (r.team ? teams.find((t) => nameKey(t.name) === nameKey(r.team!)) : undefined);
   const coordinatorsFor = (r: LegacyRecord) => (r.careCoordinator ? users.filter((u) => nameKey(u.name) === nameKey(r.careCoordinator!)) : []);
 
@@ -186,7 +210,7 @@ export async function planImport(db: DbOrTx, actor: Actor, staged: StagedRow[], 
     const fresh = planned.get(f.rowNumber)!.some((e) => !known.has(e.externalId));
     const coordinators = coordinatorsFor(r);
     const fills = (!found.postcode && r.postcode) || (!found.allocatedTeamId && teamFor(r)) || (!found.leadPractitionerId && coordinators.length === 1);
-    return fresh || fills || (r.s117Status === 'ended' && !endingTasks.has(found.id)) ? [found.id] : [];
+    return fresh || fills || fundingChange(r, found.id) || (r.s117Status === 'ended' && !endingTasks.has(found.id)) ? [found.id] : [];
   });
   const histories = new Map<string, Array<StoredEvent & { sequence: number }>>();
   const openFlagTasks = new Map<string, Array<{ id: string; flag: string | null }>>();
@@ -297,7 +321,8 @@ export async function planImport(db: DbOrTx, actor: Actor, staged: StagedRow[], 
     const open = found ? (openFlagTasks.get(found.id) ?? []) : [];
     const openFlags = eventWrites.length || !found ? wanted.filter((fl) => !open.some((t) => t.flag === fl)) : [];
     const cancelTaskIds = eventWrites.length ? open.filter((t) => t.flag && !wanted.includes(t.flag as Flag)).map((t) => t.id) : [];
-    const outcome: Outcome = !found ? 'create' : eventWrites.length || fieldsChanged || endingTask ? 'update' : 'unchanged';
+    const funding = fundingChange(r, found?.id);
+    const outcome: Outcome = !found ? 'create' : eventWrites.length || fieldsChanged || endingTask || funding ? 'update' : 'unchanged';
     results.set(f.rowNumber, { rowNumber: f.rowNumber, outcome, reasons, record: r, nhsNumber: r.nhsNumber });
     if (outcome === 'unchanged') continue;
     writes.push({
@@ -322,6 +347,7 @@ export async function planImport(db: DbOrTx, actor: Actor, staged: StagedRow[], 
       endingTask,
       ownerLocalAuthorityId: laId,
       ownerIcbId: icbId,
+      funding,
     });
   }
 

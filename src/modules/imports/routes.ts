@@ -27,6 +27,7 @@ import {
   rowsPage,
   startApply,
   type ImportRow,
+  type NoEntitlementChoice,
 } from './imports.service.ts';
 import { queueApply } from './jobs.ts';
 import type { Outcome } from './plan.ts';
@@ -75,7 +76,13 @@ function mappingItems(headings: string[], selected: string | undefined, field: I
   ];
 }
 
-async function renderMapping(request: FastifyRequest, reply: FastifyReply, row: ImportRow, values: { columns: Record<string, string>; dayFirst: boolean; saveAs: string; mappingId?: string }, errors?: unknown) {
+async function renderMapping(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  row: ImportRow,
+  values: { columns: Record<string, string>; dayFirst: boolean; noEntitlement: NoEntitlementChoice; saveAs: string; mappingId?: string },
+  errors?: unknown,
+) {
   const ctx = request.ctx();
   const options = importOptions(row);
   const mappings = await listMappings(ctx);
@@ -93,6 +100,7 @@ async function renderMapping(request: FastifyRequest, reply: FastifyReply, row: 
     mappingItems: [{ value: '', text: 'Choose a saved mapping' }, ...mappings.map((m) => ({ value: m.id, text: m.name, selected: m.id === values.mappingId }))],
     hasMappings: mappings.length > 0,
     dayFirst: values.dayFirst,
+    noEntitlement: values.noEntitlement,
     saveAs: values.saveAs,
     errors,
   });
@@ -149,7 +157,8 @@ export function importRoutes(app: FastifyInstance): void {
     // A saved mapping's headings that this file does not have are left unselected.
     const usable = Object.fromEntries(Object.entries(columns).filter(([, h]) => options.headings.includes(h)));
     const dayFirst = saved ? (saved.options as { dayFirst?: boolean }).dayFirst !== false : options.dayFirst;
-    return renderMapping(request, reply, row, { columns: usable, dayFirst, saveAs: saved?.name ?? '', mappingId: saved?.id });
+    const noEntitlement = saved ? ((saved.options as { noEntitlement?: string }).noEntitlement === 'accept' ? 'accept' : 'reject') : options.noEntitlement;
+    return renderMapping(request, reply, row, { columns: usable, dayFirst, noEntitlement, saveAs: saved?.name ?? '', mappingId: saved?.id });
   });
 
   app.post<{ Params: { id: string } }>('/admin/import/:id/mapping', async (request, reply) => {
@@ -158,16 +167,19 @@ export function importRoutes(app: FastifyInstance): void {
     const body = formBody(request.body);
     const columns = columnsFrom(body);
     const dayFirst = asString(body.dayFirst) !== 'false';
+    const choice = asString(body.noEntitlement);
+    const noEntitlement: NoEntitlementChoice = choice === 'accept' ? 'accept' : 'reject';
     const saveAs = asString(body.save) === 'yes' ? asString(body.mappingName) : '';
     try {
+      if (choice !== '' && choice !== 'accept' && choice !== 'reject') throw new InputError([{ path: 'noEntitlement', message: 'Choose whether to reject or import the rows whose section gives no right to aftercare' }]);
       if (asString(body.save) === 'yes' && !saveAs.trim()) throw new InputError([{ path: 'mappingName', message: 'Enter a name to save the mapping under' }]);
-      await checkImport(ctx, row.id, { columns, dayFirst, saveAs });
+      await checkImport(ctx, row.id, { columns, dayFirst, noEntitlement, saveAs });
       return await reply.redirect(`/admin/import/${row.id}`);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       reply.status(422);
       const ids = Object.fromEntries(importFields.map((f) => [`columns.${f}`, `column-${f}`]));
-      return renderMapping(request, reply, row, { columns, dayFirst, saveAs: asString(body.mappingName) }, toGovukErrors(error.issues, ids));
+      return renderMapping(request, reply, row, { columns, dayFirst, noEntitlement, saveAs: asString(body.mappingName) }, toGovukErrors(error.issues, ids));
     }
   });
 

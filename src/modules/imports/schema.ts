@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt, version } from '../../platform/db/columns.ts';
 import { appUser, organisation, partnershipKey } from '../../platform/db/schema.ts';
+import { person } from '../register/index.ts';
 
 /*
  * Import of an existing register (issue 7, item 6). A spreadsheet is uploaded, its columns mapped
@@ -94,5 +95,35 @@ export const registerImportRow = pgTable(
   (t) => [
     primaryKey({ columns: [t.partnershipId, t.importId, t.rowNumber] }),
     index('register_import_row_outcome_idx').on(t.partnershipId, t.importId, t.outcome),
+  ],
+);
+
+/**
+ * The funding a person's row in the old register gave (issue 14, item 4): the weekly cost of
+ * their package and how it was split between the council and the ICB, one record a person
+ * (the latest import that gave it). Shown on the person page, and carried into the person's
+ * first draft aftercare plan as a service to confirm (src/modules/plans, startPlan).
+ */
+export const importedFunding = pgTable(
+  'imported_funding',
+  {
+    partnershipId: partnershipId(),
+    personId: uuid('person_id').notNull(),
+    /** The weekly cost in pence; null when the register gave none. */
+    weeklyCostPence: integer('weekly_cost_pence'),
+    /** The council's share in basis points (6000 = 60%); the ICB pays the rest. Null when the register gave no split. */
+    localAuthorityBasisPoints: integer('local_authority_basis_points'),
+    /** The import and row it came from. */
+    importId: uuid('import_id').notNull(),
+    rowNumber: integer('row_number').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    version: version(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.partnershipId, t.personId] }),
+    foreignKey({ columns: [t.partnershipId, t.personId], foreignColumns: [person.partnershipId, person.id] }),
+    check('imported_funding_la_share', sql`${t.localAuthorityBasisPoints} is null or ${t.localAuthorityBasisPoints} between 0 and 10000`),
+    check('imported_funding_cost', sql`${t.weeklyCostPence} is null or ${t.weeklyCostPence} >= 0`),
   ],
 );

@@ -33,6 +33,7 @@ import { expectOneUpdated, type ServiceContext } from '../../platform/http/conte
 import { parseInput } from '../../platform/http/validation.ts';
 import { publishDomainEvent } from '../../platform/webhooks/events.ts';
 import { storeDocument, type OrganisationContact, type StoreDocumentInput } from '../documents/index.ts';
+import { findPersonImportedFunding, importedFundingWords } from '../imports/index.ts';
 import { loadPerson, type PersonRow } from '../register/index.ts';
 import { getPlanSettings, serviceTypeChoices, type ServiceTypeChoices } from '../settings/index.ts';
 import { OTHER_SERVICE_TYPE, serviceTypeFromText } from '../../domain/reference/service-types.ts';
@@ -302,8 +303,45 @@ export async function startPlan(ctx: ServiceContext, personId: string): Promise<
     if (open) throw new InputError([{ path: 'plan', message: `Plan ${open.planNumber} is already ${open.status === 'draft' ? 'in draft' : 'waiting for approval'}: carry on with it` }]);
     const approved = existing.find((x) => x.status === 'approved');
     const plan = await insertNextVersion(tx, ctx, p, approved, { status: 'draft', createdBy: ctx.actor.userId });
-    await audit.change({ action: 'plan.started', subjectType: 'person', subjectId: personId, after: { plan, from: approved?.id ?? null } });
+    // The first plan for someone brought in from an old register starts with the funding it gave.
+    const carried = existing.length === 0 ? await carryImportedFunding(tx, ctx, p, plan) : null;
+    await audit.change({ action: 'plan.started', subjectType: 'person', subjectId: personId, after: { plan, from: approved?.id ?? null, ...(carried ? { importedFundingService: carried } : {}) } });
     return plan;
+  });
+}
+
+/** The words of the service a first plan is started with from the old register's funding. */
+export const IMPORTED_FUNDING_SERVICE = 'Funding brought from the old register';
+
+/**
+ * Carry the funding an imported register gave (weekly cost and the council/ICB split) into the
+ * person's first draft plan as one service, for the planner to confirm: its type, provider and
+ * the needs it meets are theirs to say (the plan cannot be submitted until it meets a need).
+ * Only a cost with its split is carried: there is no default split to assume (R26).
+ */
+async function carryImportedFunding(tx: Tx, ctx: ServiceContext, p: PersonRow, plan: PlanRow): Promise<ServiceRow | null> {
+  const funding = await findPersonImportedFunding(tx, ctx.actor.partnershipId, p.id);
+  if (!funding || funding.weeklyCostPence === null || funding.localAuthorityBasisPoints === null) return null;
+  return insertService(tx, {
+    partnershipId: ctx.actor.partnershipId,
+    planId: plan.id,
+    personId: p.id,
+    needIds: [],
+    serviceType: IMPORTED_FUNDING_SERVICE,
+    serviceTypeCode: OTHER_SERVICE_TYPE,
+    provider: 'Not given in the old register',
+    startOn: ctx.today(),
+    endOn: null,
+    frequency: 'Weekly',
+    unitsPerWeek: 1,
+    unitCostPence: funding.weeklyCostPence,
+    weeklyCostPence: funding.weeklyCostPence,
+    deliveryRoute: 'commissioned',
+    s117: false,
+    localAuthorityBasisPoints: funding.localAuthorityBasisPoints,
+    splitBasis: `As in the old register (${funding.fileName}, row ${funding.rowNumber}: ${importedFundingWords(funding)}): confirm it`,
+    chargePence: 0,
+    position: 0,
   });
 }
 
