@@ -6,13 +6,15 @@ import { buildApp } from '../src/app.ts';
 import { runPartnershipCreate } from '../src/cli/commands/partnership.ts';
 import { loadConfig } from '../src/platform/config/config.ts';
 import { openDatabase, type Database } from '../src/platform/db/database.ts';
+import { startTestProvider, type TestProvider } from '../test/oidc-provider.ts';
 import { checkDeskAndPhone, hasChromium, launch, newContext } from './support.ts';
 
 /*
  * Issue 14, item 1 and the first half of its first acceptance point, in a browser: on a database
  * with no partnership, `npx aftercare partnership create` (its command function), then the printed
  * link sets the administrator's password, they sign in, add an organisation by name and a user
- * to it. A server of its own (the suite's shared one holds the demo), every page checked with axe
+ * to it, and set up single sign-on for that organisation with a real OpenID provider, through
+ * which the new user signs in. A server of its own (the suite's shared one holds the demo), every page checked with axe
  * at a phone's width and a desk's.
  */
 
@@ -31,6 +33,7 @@ describe.skipIf(!hasChromium)('going live: a partnership sets itself up', () => 
   let database: Database;
   let app: FastifyInstance;
   let base = '';
+  let provider: TestProvider | undefined;
 
   beforeAll(async () => {
     const port = await freePort();
@@ -43,6 +46,7 @@ describe.skipIf(!hasChromium)('going live: a partnership sets itself up', () => 
     browser = await launch();
   });
   afterAll(async () => {
+    await provider?.close();
     await browser?.close();
     await app?.close();
     await database?.close();
@@ -119,6 +123,35 @@ describe.skipIf(!hasChromium)('going live: a partnership sets itself up', () => 
     await page.getByRole('button', { name: 'Add user' }).click();
     expect(await page.locator('main').textContent()).toContain('Jamie Practitioner can now sign in to Solihull Council.');
     await checkDeskAndPhone(page);
+
+    // Single sign-on for the new organisation, with its OpenID provider (a real one, started here).
+    await page.goto(`${base}/admin/organisations`);
+    const ssoLink = page.getByRole('link', { name: 'Single sign-on for Solihull Council' });
+    const organisationId = (await ssoLink.getAttribute('href'))!.split('/')[3]!;
+    provider = await startTestProvider({
+      redirectUris: [`${base}/sign-in/sso/${organisationId}/callback`],
+      accounts: [{ sub: 'solihull-jamie', email: 'jamie@solihull.example', email_verified: true }],
+    });
+    await ssoLink.click();
+    await page.getByLabel('Issuer address').fill(provider.issuer);
+    await page.getByLabel('Client ID').fill(provider.clientId);
+    await page.getByLabel('Client secret').fill(provider.clientSecret);
+    await page.getByLabel('Email domains').fill('solihull.example');
+    await page.getByRole('group', { name: 'Can people sign in with this provider?' }).getByLabel('Yes').check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('can now sign in with their organisation’s account');
+    await checkDeskAndPhone(page);
     await context.close();
+
+    // The new user signs in with their organisation's account, not a password.
+    const jamieContext = await newContext(browser);
+    const jamie = await jamieContext.newPage();
+    await jamie.goto(`${base}/sign-in`);
+    provider.signInAs('solihull-jamie');
+    await jamie.getByRole('button', { name: 'Sign in with Solihull Council' }).click();
+    await expect.poll(() => new URL(jamie.url()).pathname).toBe('/');
+    expect(await jamie.getByTestId('account-bar').textContent()).toContain('Jamie Practitioner');
+    await checkDeskAndPhone(jamie);
+    await jamieContext.close();
   });
 });
