@@ -100,7 +100,7 @@ describe.skipIf(!hasChromium)('going live: a partnership sets itself up', () => 
     await page.goto(`${base}/sign-in`);
     await page.getByLabel('Email address').fill('admin@cw.example');
     await page.getByLabel('Password').fill('six long words make a password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect.poll(() => new URL(page.url()).pathname).toBe('/');
     expect(await page.getByTestId('account-bar').textContent()).toContain('Robin Admin');
 

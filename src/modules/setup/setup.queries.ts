@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Role } from '../../platform/access/actor.ts';
 import type { Db, DbOrTx, Tx } from '../../platform/db/database.ts';
-import { appUser, auditEvent, membership, organisation, partnership } from '../../platform/db/schema.ts';
+import { recordSystemChange } from '../../platform/audit/audit.ts';
+import { appUser, membership, organisation, partnership } from '../../platform/db/schema.ts';
 
 /*
  * Partnership set-up's data layer: raw queries, deliberately NOT through the door.
@@ -52,7 +53,7 @@ export async function insertAdministrator(tx: Tx, values: { partnershipId: strin
 
 /** The set-up's own audit event (there is no actor yet). */
 export async function insertCreatedEvent(tx: Tx, partnershipId: string, requestId: string, after: Record<string, unknown>): Promise<void> {
-  await tx.insert(auditEvent).values({ partnershipId, action: 'partnership.created', subjectType: 'partnership', subjectId: partnershipId, after, requestId });
+  await recordSystemChange(tx, { partnershipId, requestId }, { action: 'partnership.created', subjectType: 'partnership', subjectId: partnershipId, after });
 }
 
 export type { Db };

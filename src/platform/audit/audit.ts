@@ -60,6 +60,27 @@ export async function recordChanges(tx: DbOrTx, scope: AuditScope, events: Chang
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(action text, subject_type text, subject_id text, before jsonb, after jsonb)`);
 }
 
+/**
+ * A change made before there is an actor to open a door for: partnership set-up (no user yet) and
+ * a one-time set-password link (the person is not signed in). Scrubbed like every other row.
+ */
+export async function recordSystemChange(
+  tx: DbOrTx,
+  scope: { partnershipId: string; actorUserId?: string | null; requestId: string },
+  event: ChangeEvent,
+): Promise<void> {
+  await tx.insert(auditEvent).values({
+    partnershipId: scope.partnershipId,
+    actorUserId: scope.actorUserId ?? null,
+    action: event.action,
+    subjectType: event.subjectType,
+    subjectId: event.subjectId,
+    before: scrub(event.before),
+    after: scrub(event.after),
+    requestId: scope.requestId,
+  });
+}
+
 export async function recordView(
   db: DbOrTx,
   scope: AuditScope,

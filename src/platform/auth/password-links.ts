@@ -3,7 +3,8 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Clock } from '../clock.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
-import { appUser, auditEvent, passwordLink } from '../db/schema.ts';
+import { recordSystemChange } from '../audit/audit.ts';
+import { appUser, passwordLink } from '../db/schema.ts';
 import { hashPassword, newPasswordSchema } from './passwords.ts';
 
 /*
@@ -26,13 +27,11 @@ export async function issuePasswordLink(tx: DbOrTx, input: { partnershipId: stri
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(input.now.getTime() + PASSWORD_LINK_HOURS * 3_600_000);
   const [row] = await tx.insert(passwordLink).values({ partnershipId: input.partnershipId, userId: input.userId, tokenHash: hashToken(token), expiresAt, createdAt: input.now }).returning({ id: passwordLink.id });
-  await tx.insert(auditEvent).values({
-    partnershipId: input.partnershipId,
+  await recordSystemChange(tx, { partnershipId: input.partnershipId, requestId: input.requestId }, {
     action: 'user.password-link-created',
     subjectType: 'user',
     subjectId: input.userId,
     after: { passwordLinkId: row!.id, expiresAt: expiresAt.toISOString() },
-    requestId: input.requestId,
   });
   return { token, expiresAt };
 }
@@ -93,14 +92,11 @@ export async function setPasswordWithLink(db: Db, token: string, password: strin
       .returning({ id: passwordLink.id });
     if (claimed.length === 0) return { state: 'used' };
     await tx.update(appUser).set({ passwordHash, failedSignIns: 0, lockedUntil: null, updatedAt: now }).where(eq(appUser.id, link.userId));
-    await tx.insert(auditEvent).values({
-      partnershipId: link.partnershipId,
-      actorUserId: link.userId,
+    await recordSystemChange(tx, { partnershipId: link.partnershipId, actorUserId: link.userId, requestId }, {
       action: 'user.password-set',
       subjectType: 'user',
       subjectId: link.userId,
       after: { passwordLinkId: link.id },
-      requestId,
     });
     return state;
   });

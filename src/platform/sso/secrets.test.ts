@@ -39,7 +39,7 @@ describe('SSO_SECRET_KEY', () => {
     expect(loadConfig({ SSO_SECRET_KEY: key }).ssoSecretKey?.equals(Buffer.from(key, 'base64'))).toBe(true);
     expect(() => loadConfig({ SSO_SECRET_KEY: 'too-short' })).toThrow(ConfigError);
     expect(() => loadConfig({ SSO_SECRET_KEY: 'too-short' })).toThrow(/SSO_SECRET_KEY must be 32 random bytes/);
-    const production = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://a:b@localhost:5432/c' };
+    const production = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://a:b@localhost:5432/c', MFA_SECRET_KEY: 'm'.repeat(40) };
     expect(loadConfig(production).ssoSecretKey).toBeUndefined();
     expect(loadConfig({ ...production, SSO_SECRET_KEY: key }).ssoSecretKey).toHaveLength(32);
     expect(loadConfig({}).ssoSecretKey).toHaveLength(32);
