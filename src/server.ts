@@ -80,7 +80,8 @@ export async function startServer(config: Config, out: (line: string) => void = 
   webhookTimer.unref();
   await app.listen({ port: config.port, host: config.host });
 
-  const url = `http://localhost:${config.port}`;
+  // Listening on every address: localhost reaches it; otherwise the address it listens on.
+  const url = `http://${['0.0.0.0', '::', ''].includes(config.host) ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   out('');
   out(`Aftercare is running at ${url}`);
   out(`Database: ${database.engine === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`);
