@@ -53,7 +53,6 @@ describe('npx aftercare backup verify without a PostgreSQL server', () => {
 
 const pgUrl = process.env.TEST_DATABASE_URL;
 if (!pgUrl) {
-  // eslint-disable-next-line no-console
   console.info('backup verify on PostgreSQL: skipped because TEST_DATABASE_URL is unset (CI’s PostgreSQL run sets it; see scripts/test-postgres.sh).');
 }
 
