@@ -72,8 +72,8 @@ function readable(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
   if (typeof value === 'string') {
-    if (isoDate.test(value)) return govukDate(value);
-    if (isoDateTime.test(value)) return govukDateTime(value);
+    if (isoDate.test(value)) return govukDate(value) || value;
+    if (isoDateTime.test(value)) return govukDateTime(value) || value;
     return value;
   }
   if (Array.isArray(value)) return value.length ? value.map(readable).join(', ') : '—';
