@@ -50,8 +50,11 @@ describe('retention (issue 14, item 6)', () => {
     expect(page.body).toMatch(/name="yearsAfterDeath"[^>]*value="8"/);
 
     const bad = await admin.post('/admin/plan-settings/retention', { retentionVersion: '0', yearsAfterEntitlementEnded: 'twenty', yearsAfterDeath: '8' });
-    expect(bad.statusCode).toBe(302);
-    expect((await admin.get('/admin/plan-settings')).body).toContain('The retention periods were not saved: Enter the number of years after the last entitlement ended as a whole number, like 20');
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toContain('There is a problem');
+    expect(bad.body).toContain('Enter the number of years after the last entitlement ended as a whole number, like 20');
+    expect(bad.body).toMatch(/name="yearsAfterEntitlementEnded"[^>]*value="twenty"/);
+    expect((await t.database.db.select().from(retentionPolicy)).length).toBe(0);
 
     const saved = await admin.post('/admin/plan-settings/retention', { retentionVersion: '0', yearsAfterEntitlementEnded: '20', yearsAfterDeath: '8' });
     expect(saved.statusCode).toBe(302);
@@ -62,6 +65,7 @@ describe('retention (issue 14, item 6)', () => {
     // A form opened before that save carries the old version: refused, nothing changed.
     const stale = await admin.post('/admin/plan-settings/retention', { retentionVersion: '0', yearsAfterEntitlementEnded: '25', yearsAfterDeath: '8' });
     expect(stale.statusCode).toBe(409);
+    expect(stale.body).toContain('Somebody else saved the retention periods after you opened this page');
     expect((await t.database.db.select().from(retentionPolicy))[0]!.yearsAfterEntitlementEnded).toBe(20);
 
     const laAdmin = await signedIn(t, demo.laAdmin);

@@ -3,7 +3,7 @@ import { ForbiddenError, InputError } from '../../platform/errors/errors.ts';
 import { asString, asVersion, formBody } from '../../platform/http/forms.ts';
 import { toGovukErrors } from '../../platform/http/validation.ts';
 import { countOf, govukDate } from '../../platform/plain-language.ts';
-import { basisLabels, decideRetention, listRecordsDueNow, mayReviewRetention, openRetentionReview, retentionReviewPage, updateRetentionSettings } from './retention.service.ts';
+import { basisLabels, decideRetention, listRecordsDueNow, mayReviewRetention, openRetentionReview, retentionReviewPage } from './retention.service.ts';
 import { findForSubjectAccess, mayExportSubjectAccess, openSubjectAccess, produceSubjectAccessExport } from './subject-access.service.ts';
 
 /*
@@ -107,20 +107,5 @@ export function governanceRoutes(app: FastifyInstance): void {
       if (error instanceof InputError) return renderDecision(reply, await openRetentionReview(ctx, request.params.reviewId), values, error);
       throw error;
     }
-  });
-
-  // The retention periods, on the partnership's settings page (lead-organisation administrators).
-  app.post('/admin/plan-settings/retention', async (request, reply) => {
-    const ctx = request.ctx();
-    const body = formBody(request.body);
-    try {
-      await updateRetentionSettings(ctx, asVersion(body.retentionVersion), { yearsAfterEntitlementEnded: asString(body.yearsAfterEntitlementEnded), yearsAfterDeath: asString(body.yearsAfterDeath) });
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      request.session.flash = { type: 'important', text: `The retention periods were not saved: ${error.issues.map((i) => i.message).join('; ')}.` };
-      return reply.redirect('/admin/plan-settings#retention');
-    }
-    request.session.flash = { type: 'success', text: 'The retention periods have been saved.' };
-    return reply.redirect('/admin/plan-settings#retention');
   });
 }

@@ -9,7 +9,7 @@ import { levelLabels, pointsField, settingsDifferences, settingsFormValues, sett
 import { openPlanSettings, updatePlanSettings, type EditablePlanSettings } from './settings.service.ts';
 import { addServiceType, openServiceTypes, retireServiceType } from './service-types.service.ts';
 import { signInSettingsRoutes } from './sign-in-settings.routes.ts';
-import { retentionSettings } from '../governance/index.ts';
+import { retentionSettings, updateRetentionSettings } from '../governance/index.ts';
 
 const template = 'modules/settings/views/plan-settings.njk';
 
@@ -28,7 +28,7 @@ function allocationRows(values: SettingsFormValues, errors: GovukErrors | undefi
 interface PageData {
   settings: EditablePlanSettings;
   /** The retention periods (issue 14, item 6), saved by their own form on this page. */
-  retention: Awaited<ReturnType<typeof retentionSettings>>;
+  retention: Awaited<ReturnType<typeof retentionSettings>> & { values?: { yearsAfterEntitlementEnded: string; yearsAfterDeath: string } };
   values: SettingsFormValues;
   version: number;
   errors?: GovukErrors;
@@ -97,6 +97,29 @@ export function settingsRoutes(app: FastifyInstance): void {
     }
     request.session.flash = { type: 'success', text: 'The planning settings have been saved.' };
     return reply.redirect('/admin/plan-settings');
+  });
+
+  // The retention periods (issue 14, item 6): their own form on this page, saved on their own.
+  app.post('/admin/plan-settings/retention', async (request, reply) => {
+    const ctx = request.ctx();
+    if (!can(ctx.actor, 'settings:manage')) throw new ForbiddenError();
+    const body = formBody(request.body);
+    const entered = { yearsAfterEntitlementEnded: asString(body.yearsAfterEntitlementEnded), yearsAfterDeath: asString(body.yearsAfterDeath) };
+    try {
+      await updateRetentionSettings(ctx, asVersion(body.retentionVersion), entered);
+    } catch (error) {
+      if (!(error instanceof InputError) && !(error instanceof ConflictError)) throw error;
+      const settings = await openPlanSettings(ctx);
+      const retention = { ...(await retentionSettings(ctx)), values: entered };
+      reply.status(error instanceof InputError ? 422 : 409);
+      const errors =
+        error instanceof InputError
+          ? toGovukErrors(error.issues)
+          : { list: [{ text: 'Somebody else saved the retention periods after you opened this page. Yours have not been saved: check theirs, then save again.', href: '#yearsAfterEntitlementEnded' }], fields: {} };
+      return render(reply, { settings, values: settingsFormValues(settings), version: settings.version, retention, errors });
+    }
+    request.session.flash = { type: 'success', text: 'The retention periods have been saved.' };
+    return reply.redirect('/admin/plan-settings#retention');
   });
 
   serviceTypeRoutes(app);
