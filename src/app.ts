@@ -74,6 +74,7 @@ import { importedFundingSection } from './modules/imports/index.ts';
 import { reportsRoutes } from './modules/reports/routes.ts';
 import { guardPersonRoutes } from './modules/register/person-guard.ts';
 import { feedsRoutes } from './modules/feeds/index.ts';
+import { governanceRoutes, subjectAccessSection } from './modules/governance/index.ts';
 import { dashboardsApiRoutes } from './modules/dashboards/api.ts';
 import './platform/http/types.ts';
 
@@ -159,6 +160,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   registerPersonSection(openDisputesSection); // its section of the person page
   registerPersonSection(bookedReviewsSection); // booked reviews on the person page
   registerPersonSection(importedFundingSection); // funding brought from an imported register
+  registerPersonSection(subjectAccessSection); // the subject access export link (issue 14, item 6)
   personRoutes(app);
   chargesRoutes(app);
   chargesApiRoutes(app);
@@ -180,6 +182,8 @@ export async function buildApp({ config, database, logger = true, logDestination
   rulesRoutes(app);
   // Feeds to finance and case systems (issue 14, item 5): the daily finance file and webhooks.
   feedsRoutes(app);
+  // Information governance (issue 14, item 6): subject access exports and the retention review.
+  governanceRoutes(app);
   // The assurance API: the dashboard's figures (and, in exportsRoutes, the monthly return) as JSON.
   dashboardsApiRoutes(app);
   apiDocsRoutes(app);

@@ -11,6 +11,7 @@ import { sendScheduledReports } from './modules/reports/index.ts';
 import { deliverPending } from './platform/notifications/outbox.ts';
 import { smtpTransport } from './platform/notifications/mailer.ts';
 import { produceDailyFinanceFiles } from './modules/feeds/index.ts';
+import { listRecordsDueMonthly } from './modules/governance/index.ts';
 import { deliverWebhooks } from './platform/webhooks/deliver.ts';
 
 /** Starts Aftercare: migrate, seed the demo if empty and allowed, listen, and shut down cleanly. */
@@ -61,6 +62,12 @@ export async function startServer(config: Config, out: (line: string) => void = 
     // first run of the day (the file's date is unique, so the hourly runs after it make nothing).
     'finance-feed': async (db) => {
       await produceDailyFinanceFiles(db, config);
+    },
+    // Retention (issue 14, item 6): once a London month, the records past the retention period
+    // are listed for review and the lead organisation's administrators and quality staff told.
+    // It never deletes anything.
+    'retention-review': async (db) => {
+      await listRecordsDueMonthly(db, config);
     },
 
   });

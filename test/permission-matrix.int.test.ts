@@ -93,6 +93,12 @@ const rules: Rule[] = [
     refused: [...personWriters.filter((w) => w !== 'commissioner'), 'practitioner'],
     why: 'plan approval: team managers and senior practitioners of a responsible body, and commissioners of the responsible ICB',
   },
+  {
+    match: (_m, url) => url === '/people/:id/subject-access',
+    // Issue 14, item 6: the person's organisations' administrators (both here: Northvale's and the lead ICB's) and quality and audit staff.
+    refused: ['readOnly', 'commissioner', 'otherOrgPractitioner', 'practitioner', 'senior'],
+    why: 'a subject access export: person:subject-access on that person',
+  },
   { match: (_m, url) => isPersonRoute(url), refused: [...personWriters, 'otherOrgToken'], why: 'a person’s record: person:write on that person' },
   { match: (_m, url) => url.startsWith('/waiting/tasks/:taskId/'), refused: [...personWriters, 'otherOrgToken'], why: 'a task about a person: person:write on that person' },
   { match: (_m, url) => url === '/people/new', refused: ['readOnly', 'commissioner', 'icbAdmin', 'laAdmin'], why: 'adding a person: person:write' },
@@ -101,7 +107,7 @@ const rules: Rule[] = [
   { match: (_m, url) => url.startsWith('/panels/'), refused: ['readOnly', 'practitioner', 'otherOrgPractitioner', 'icbAdmin'], why: 'funding panels: panel:decide' },
   { match: (_m, url) => url.startsWith('/audits/'), refused: ['readOnly', 'practitioner', 'commissioner', 'icbAdmin'], why: 'annual case audit: case-audit:manage' },
   {
-    match: (_m, url) => url.startsWith('/settings/') || url === '/admin/plan-settings',
+    match: (_m, url) => url.startsWith('/settings/') || url === '/admin/plan-settings' || url.startsWith('/admin/plan-settings/'),
     refused: ['readOnly', 'practitioner', 'commissioner', 'laAdmin'],
     why: 'partnership settings: lead-organisation administrators only',
   },
@@ -115,6 +121,11 @@ const rules: Rule[] = [
     // The :id records below belong to Southmere, so Northvale's administrator is refused too.
     refused: ['readOnly', 'practitioner', 'commissioner', 'laAdmin'],
     why: 'administration: administrators of the record’s organisation (or the lead organisation)',
+  },
+  {
+    match: (_m, url) => url.startsWith('/governance/retention'),
+    refused: ['readOnly', 'practitioner', 'senior', 'commissioner', 'otherOrgPractitioner', 'laAdmin'],
+    why: 'the retention review: administrators and quality and audit staff of the lead organisation',
   },
   { match: (_m, url) => url === '/reports/schedules/new', refused: ['readOnly', 'practitioner', 'icbAdmin'], why: 'scheduled reports: reports:schedule' },
   {

@@ -61,6 +61,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'feed finance --out FILE [--date YYYY-MM-DD]   Write the finance file of section 117 services and who pays (docs/finance-feed.md)',
     load: async () => (await import('./commands/feed-finance.ts')).feedFinanceCommand,
   },
+  'backup verify': {
+    summary: 'backup verify [--database-url URL]   The restore drill: pg_dump, restore into a scratch database, compare every table (docs/operations/restore-drill.md)',
+    load: async () => (await import('./commands/backup-verify.ts')).backupVerifyCommand,
+  },
 };
 
 export function registerCommand(name: string, summary: string, load: () => Promise<CliCommand>): void {

@@ -46,8 +46,10 @@ export function adminRoutes(app: FastifyInstance): void {
     const canAudit = can(ctx.actor, 'audit:read', { partnershipId: ctx.actor.partnershipId, organisationId: ctx.actor.activeOrganisationId });
     const canManageSettings = can(ctx.actor, 'settings:manage');
     const canImport = ctx.actor.memberships.some((m) => can(ctx.actor, 'register:import', { partnershipId: ctx.actor.partnershipId, organisationId: m.organisationId }));
+    // Information governance (issue 14, item 6): subject access exports and the retention review.
+    const canGovern = can(ctx.actor, 'person:subject-access') || can(ctx.actor, 'retention:review');
     if (organisations.length === 0 && !canAudit && !canManageSettings) throw new ForbiddenError();
-    return reply.render(v('index'), { title: 'Administration', organisations, canAudit, canManageSettings, canImport });
+    return reply.render(v('index'), { title: 'Administration', organisations, canAudit, canManageSettings, canImport, canGovern });
   });
 
   // Organisations

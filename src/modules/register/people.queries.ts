@@ -21,7 +21,7 @@ export type ContactRow = typeof personContact.$inferSelect;
 export type TaskRow = typeof task.$inferSelect;
 
 /** Load a person for an actor: 404 if there is no such person in their partnership, 403 if they have no relationship. */
-export async function loadPerson(db: DbOrTx, ctx: Pick<ServiceContext, 'actor'>, personId: string, permission: 'person:read' | 'person:write' | 'person:audit', lock = false): Promise<PersonRow> {
+export async function loadPerson(db: DbOrTx, ctx: Pick<ServiceContext, 'actor'>, personId: string, permission: 'person:read' | 'person:write' | 'person:audit' | 'person:subject-access', lock = false): Promise<PersonRow> {
   if (!z.uuid().safeParse(personId).success) throw new NotFoundError('Person not found');
   const query = db.select().from(person).where(and(eq(person.partnershipId, ctx.actor.partnershipId), eq(person.id, personId)));
   const row = (await (lock ? query.for('update') : query))[0];

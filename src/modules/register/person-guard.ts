@@ -21,7 +21,7 @@ import { loadPerson } from './people.queries.ts';
 const stateChanging = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const personUrl = /^\/(?:api\/v1\/)?people\/:(?:id|personId)(?:\/|$)|^\/lost-to-follow-up\/:id\//;
 
-type GuardPermission = 'person:read' | 'person:write';
+type GuardPermission = 'person:read' | 'person:write' | 'person:subject-access';
 
 /**
  * Routes whose decision is not "may change this person's record", each with why. The route's
@@ -36,9 +36,21 @@ const readIsEnough: Record<string, string> = {
   'POST /people/:id/plans/:planId/approve': 'plan agreements are given by the paying bodies’ approvers',
 };
 
+/**
+ * Routes that neither read nor change the record but act on it under another permission, each
+ * with why. The service checks the same permission again.
+ */
+const otherPermission: Record<string, { permission: GuardPermission; why: string }> = {
+  // Issue 14, item 6: the organisation's administrators and quality staff answer a subject access
+  // request; the export changes nothing in the record (policy.ts 'person:subject-access').
+  'POST /people/:id/subject-access': { permission: 'person:subject-access', why: 'a subject access export is made by administrators and quality and audit staff' },
+};
+
 /** The permission the guard asks for on a route, or null if the route is not about one person. */
 export function personGuardPermission(method: string, url: string): GuardPermission | null {
   if (!stateChanging.has(method) || !personUrl.test(url)) return null;
+  const other = otherPermission[`${method} ${url}`];
+  if (other) return other.permission;
   return readIsEnough[`${method} ${url}`] ? 'person:read' : 'person:write';
 }
 

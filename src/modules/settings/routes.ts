@@ -9,6 +9,7 @@ import { levelLabels, pointsField, settingsDifferences, settingsFormValues, sett
 import { openPlanSettings, updatePlanSettings, type EditablePlanSettings } from './settings.service.ts';
 import { addServiceType, openServiceTypes, retireServiceType } from './service-types.service.ts';
 import { signInSettingsRoutes } from './sign-in-settings.routes.ts';
+import { retentionSettings, updateRetentionSettings } from '../governance/index.ts';
 
 const template = 'modules/settings/views/plan-settings.njk';
 
@@ -26,6 +27,8 @@ function allocationRows(values: SettingsFormValues, errors: GovukErrors | undefi
 
 interface PageData {
   settings: EditablePlanSettings;
+  /** The retention periods (issue 14, item 6), saved by their own form on this page. */
+  retention: Awaited<ReturnType<typeof retentionSettings>> & { values?: { yearsAfterEntitlementEnded: string; yearsAfterDeath: string } };
   values: SettingsFormValues;
   version: number;
   errors?: GovukErrors;
@@ -42,6 +45,7 @@ function render(reply: FastifyReply, data: PageData) {
     levels: needLevels.map((level) => levelLabels[level]),
     errors: data.errors,
     conflict: data.conflict,
+    retention: data.retention,
   });
 }
 
@@ -51,8 +55,9 @@ function render(reply: FastifyReply, data: PageData) {
  */
 export function settingsRoutes(app: FastifyInstance): void {
   app.get('/admin/plan-settings', async (request, reply) => {
-    const settings = await openPlanSettings(request.ctx());
-    return render(reply, { settings, values: settingsFormValues(settings), version: settings.version });
+    const ctx = request.ctx();
+    const settings = await openPlanSettings(ctx);
+    return render(reply, { retention: await retentionSettings(ctx), settings, values: settingsFormValues(settings), version: settings.version });
   });
 
   app.post('/admin/plan-settings', async (request, reply) => {
@@ -64,14 +69,14 @@ export function settingsRoutes(app: FastifyInstance): void {
     const { values, input, issues } = settingsFromForm(body);
     if (!input) {
       reply.status(422);
-      return render(reply, { settings: await openPlanSettings(ctx), values, version, errors: toGovukErrors(issues) });
+      return render(reply, { retention: await retentionSettings(ctx), settings: await openPlanSettings(ctx), values, version, errors: toGovukErrors(issues) });
     }
     try {
       await updatePlanSettings(ctx, version, input);
     } catch (error) {
       if (error instanceof InputError) {
         reply.status(422);
-        return render(reply, { settings: await openPlanSettings(ctx), values, version, errors: toGovukErrors(issues.length ? issues : error.issues) });
+        return render(reply, { retention: await retentionSettings(ctx), settings: await openPlanSettings(ctx), values, version, errors: toGovukErrors(issues.length ? issues : error.issues) });
       }
       if (!(error instanceof ConflictError)) throw error;
       // Somebody saved first. Nothing was written; the administrator's entries stay in the form,
@@ -79,7 +84,7 @@ export function settingsRoutes(app: FastifyInstance): void {
       // version, so saving again (after checking) replaces theirs knowingly.
       const current = await openPlanSettings(ctx);
       reply.status(409);
-      return render(reply, {
+      return render(reply, { retention: await retentionSettings(ctx),
         settings: current,
         values,
         version: current.version,
@@ -92,6 +97,29 @@ export function settingsRoutes(app: FastifyInstance): void {
     }
     request.session.flash = { type: 'success', text: 'The planning settings have been saved.' };
     return reply.redirect('/admin/plan-settings');
+  });
+
+  // The retention periods (issue 14, item 6): their own form on this page, saved on their own.
+  app.post('/admin/plan-settings/retention', async (request, reply) => {
+    const ctx = request.ctx();
+    if (!can(ctx.actor, 'settings:manage')) throw new ForbiddenError();
+    const body = formBody(request.body);
+    const entered = { yearsAfterEntitlementEnded: asString(body.yearsAfterEntitlementEnded), yearsAfterDeath: asString(body.yearsAfterDeath) };
+    try {
+      await updateRetentionSettings(ctx, asVersion(body.retentionVersion), entered);
+    } catch (error) {
+      if (!(error instanceof InputError) && !(error instanceof ConflictError)) throw error;
+      const settings = await openPlanSettings(ctx);
+      const retention = { ...(await retentionSettings(ctx)), values: entered };
+      reply.status(error instanceof InputError ? 422 : 409);
+      const errors =
+        error instanceof InputError
+          ? toGovukErrors(error.issues)
+          : { list: [{ text: 'Somebody else saved the retention periods after you opened this page. Yours have not been saved: check theirs, then save again.', href: '#yearsAfterEntitlementEnded' }], fields: {} };
+      return render(reply, { settings, values: settingsFormValues(settings), version: settings.version, retention, errors });
+    }
+    request.session.flash = { type: 'success', text: 'The retention periods have been saved.' };
+    return reply.redirect('/admin/plan-settings#retention');
   });
 
   serviceTypeRoutes(app);

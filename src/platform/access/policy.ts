@@ -42,7 +42,15 @@ export type Permission =
   /** Set up reports emailed on a schedule (each recipient's copy is built with their own access). */
   | 'reports:schedule'
   /** The feeds to finance and case systems (issue 14, item 5): the daily finance file and webhook subscriptions, for the whole partnership. */
-  | 'feeds:manage';
+  | 'feeds:manage'
+  /**
+   * Information governance (issue 14, item 6): a subject access export of everything held about a
+   * person, for administrators and quality and audit staff of an organisation responsible for or
+   * involved with the person (the organisation answering the request as controller).
+   */
+  | 'person:subject-access'
+  /** The retention review of records past their retention period: administrators and quality and audit staff of the lead organisation. */
+  | 'retention:review';
 
 const everyRole: Role[] = [...roles];
 
@@ -73,6 +81,8 @@ const grants: Record<Permission, { roles: Role[]; scope: 'partnership' | 'organi
   'register:import': { roles: ['administrator'], scope: 'organisation' },
   'reports:schedule': { roles: ['team-manager', 'commissioner', 'quality-audit', 'senior-practitioner'], scope: 'partnership' },
   'feeds:manage': { roles: ['administrator'], scope: 'lead' },
+  'person:subject-access': { roles: ['administrator', 'quality-audit'], scope: 'relationship' },
+  'retention:review': { roles: ['administrator', 'quality-audit'], scope: 'lead' },
 };
 
 const tokenPermissions: ReadonlySet<Permission> = new Set(['rules:evaluate', 'organisations:read', 'person:read', 'person:write']);

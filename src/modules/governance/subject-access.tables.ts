@@ -1,0 +1,85 @@
+/**
+ * Every table that holds something about one person, and how its rows are found, for the subject
+ * access export (issue 14, item 6). `subject-access.completeness.int.test.ts` reads the database's
+ * own list of tables (information_schema) and fails if a table with a `person_id` or an NHS number
+ * column is neither here nor in `notExported` with a reason: a table added tomorrow cannot be left
+ * out of a subject access export by accident.
+ *
+ * `from` names the table as `t` (joined to what finds the person, if it has no person column);
+ * `personColumn` is compared with the person's id (or NHS number, for `match: 'nhs-number'`).
+ * `omit` lists columns left out of person.json, each for a stated reason (documents' bytes are
+ * added to the zip as files instead). These strings are constants of the code, never input.
+ */
+export interface ExportedTable {
+  table: string;
+  /** Plain English, for the PDF summary and the page. */
+  label: string;
+  from: string;
+  personColumn: string;
+  match: 'person-id' | 'nhs-number';
+  orderBy: string;
+  omit?: readonly string[];
+}
+
+/** Oldest first, for tables with or without a created_at column. */
+const BY_CREATION = "to_jsonb(t)->>'created_at', to_jsonb(t)->>'id'";
+
+const byPerson = (table: string, label: string, orderBy = BY_CREATION, omit?: readonly string[]): ExportedTable => ({
+  table,
+  label,
+  from: `${table} t`,
+  personColumn: 't.person_id',
+  match: 'person-id',
+  orderBy,
+  ...(omit ? { omit } : {}),
+});
+
+export const exportedTables: readonly ExportedTable[] = [
+  { table: 'person', label: 'The person’s record', from: 'person t', personColumn: 't.id', match: 'person-id', orderBy: 't.id' },
+  byPerson('legal_event', 'Legal history (detentions, discharges, orders, endings)', 't.occurred_on, t.sequence'),
+  byPerson('person_contact', 'Contacts (nearest relative, carers, advocates)'),
+  byPerson('task', 'Tasks about the person'),
+  byPerson('aftercare_plan', 'Aftercare plans'),
+  byPerson('plan_need', 'Needs in the aftercare plans'),
+  byPerson('plan_service', 'Services in the aftercare plans'),
+  byPerson('plan_agreement', 'Agreements to the aftercare plans'),
+  byPerson('budget_request', 'Direct payment and personal health budget requests'),
+  byPerson('review', 'Reviews'),
+  byPerson('review_booking', 'Booked reviews'),
+  byPerson('meeting', 'Meetings'),
+  byPerson('meeting_action', 'Actions agreed at meetings'),
+  byPerson('ending_proposal', 'Proposals to end section 117 aftercare'),
+  byPerson('panel_case', 'Funding panel cases'),
+  byPerson('dispute', 'Disputes between bodies about the person'),
+  byPerson('person_charge', 'Charges and refunds'),
+  byPerson('imported_funding', 'Funding brought from the old register'),
+  byPerson('person_document', 'Documents produced for the person (the files themselves are in the documents folder)', BY_CREATION, ['content']),
+  byPerson('information_given', 'Information given to the person'),
+  byPerson('audit_case', 'Annual case audits that sampled the person'),
+  {
+    table: 'audit_finding',
+    label: 'Findings of those case audits',
+    from: 'audit_finding t join audit_case c on c.partnership_id = t.partnership_id and c.id = t.audit_case_id',
+    personColumn: 'c.person_id',
+    match: 'person-id',
+    orderBy: BY_CREATION,
+  },
+  // Attachments are staff's scheduled reports about many people, not this person's data.
+  byPerson('notification', 'Notifications and messages about the person', BY_CREATION, ['attachment_base64']),
+  byPerson('retention_review', 'Retention reviews of the record'),
+  {
+    table: 'register_import_row',
+    label: 'Rows of imported registers about the person',
+    from: 'register_import_row t',
+    personColumn: 't.nhs_number',
+    match: 'nhs-number',
+    orderBy: 't.import_id, t.row_number',
+  },
+];
+
+/**
+ * Tables with a person or NHS number column that are deliberately not in the export, each with
+ * why. (audit_event is not listed: its `subject_id` is text, and the audit of the record is
+ * exported on its own, as views.json.)
+ */
+export const notExported: Readonly<Record<string, string>> = {};
