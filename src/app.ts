@@ -75,6 +75,7 @@ import { reportsRoutes } from './modules/reports/routes.ts';
 import { guardPersonRoutes } from './modules/register/person-guard.ts';
 import { feedsRoutes } from './modules/feeds/index.ts';
 import { governanceRoutes, subjectAccessSection } from './modules/governance/index.ts';
+import { caseNotesSection, notesRoutes } from './modules/notes/index.ts';
 import { dashboardsApiRoutes } from './modules/dashboards/api.ts';
 import './platform/http/types.ts';
 
@@ -161,6 +162,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   registerPersonSection(bookedReviewsSection); // booked reviews on the person page
   registerPersonSection(importedFundingSection); // funding brought from an imported register
   registerPersonSection(subjectAccessSection); // the subject access export link (issue 14, item 6)
+  registerPersonSection(caseNotesSection); // case notes: the count and the link (issue 15, item 1)
   personRoutes(app);
   chargesRoutes(app);
   chargesApiRoutes(app);
@@ -184,6 +186,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   feedsRoutes(app);
   // Information governance (issue 14, item 6): subject access exports and the retention review.
   governanceRoutes(app);
+  notesRoutes(app);
   // The assurance API: the dashboard's figures (and, in exportsRoutes, the monthly return) as JSON.
   dashboardsApiRoutes(app);
   apiDocsRoutes(app);

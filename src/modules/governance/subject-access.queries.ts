@@ -13,10 +13,21 @@ import type { ExportedTable } from './subject-access.tables.ts';
 export async function rowsAboutPerson(q: DbOrTx, table: ExportedTable, partnershipId: string, person: { id: string; nhsNumber: string }): Promise<Array<Record<string, unknown>>> {
   const omit = table.omit?.length ? sql.raw(` - array[${table.omit.map((c) => `'${c}'`).join(', ')}]::text[]`) : sql.raw('');
   const value = table.match === 'nhs-number' ? person.nhsNumber : person.id;
+  const exported = table.withheldWhen ? sql.raw(` and not ${table.withheldWhen}`) : sql.raw('');
   const rows = rowsOf<{ row: Record<string, unknown> }>(
-    await q.execute(sql`select (to_jsonb(t)${omit}) as row from ${sql.raw(table.from)} where t.partnership_id = ${partnershipId} and ${sql.raw(table.personColumn)} = ${value} order by ${sql.raw(table.orderBy)}`),
+    await q.execute(sql`select (to_jsonb(t)${omit}) as row from ${sql.raw(table.from)} where t.partnership_id = ${partnershipId} and ${sql.raw(table.personColumn)} = ${value}${exported} order by ${sql.raw(table.orderBy)}`),
   );
   return rows.map((r) => r.row);
+}
+
+/** How many rows of one table about the person are withheld from the export pending review (0 if the table withholds none). */
+export async function withheldAboutPerson(q: DbOrTx, table: ExportedTable, partnershipId: string, person: { id: string; nhsNumber: string }): Promise<number> {
+  if (!table.withheldWhen) return 0;
+  const value = table.match === 'nhs-number' ? person.nhsNumber : person.id;
+  const rows = rowsOf<{ n: number }>(
+    await q.execute(sql`select count(*)::int as n from ${sql.raw(table.from)} where t.partnership_id = ${partnershipId} and ${sql.raw(table.personColumn)} = ${value} and ${sql.raw(table.withheldWhen)}`),
+  );
+  return rows[0]?.n ?? 0;
 }
 
 export interface AuditEntry {

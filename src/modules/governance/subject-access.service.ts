@@ -7,7 +7,7 @@ import { formatNhsNumber, isValidNhsNumber, normaliseNhsNumber } from '../../dom
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { govukDate, govukDateTime } from '../../platform/plain-language.ts';
 import { loadPerson, type PersonRow } from '../register/index.ts';
-import { auditOfRecord, documentFiles, findPersonIdByNhsNumber, rowsAboutPerson, type AuditEntry } from './subject-access.queries.ts';
+import { auditOfRecord, documentFiles, findPersonIdByNhsNumber, rowsAboutPerson, withheldAboutPerson, type AuditEntry } from './subject-access.queries.ts';
 import { exportedTables, notExported } from './subject-access.tables.ts';
 
 /*
@@ -91,7 +91,7 @@ function auditWhat(e: AuditEntry): string {
   return e.subjectType === 'person' ? `${verb} (the record)` : `${verb} (${e.subjectType.replace(/[-_]/g, ' ')})`;
 }
 
-function summaryPdf(person: PersonRow, tables: Array<{ label: string; rows: Array<Record<string, unknown>> }>, audit: AuditEntry[], documents: number, madeBy: string, madeOn: string): Promise<Buffer> {
+function summaryPdf(person: PersonRow, tables: Array<{ label: string; rows: Array<Record<string, unknown>> }>, audit: AuditEntry[], documents: number, madeBy: string, madeOn: string, withheld: string[] = []): Promise<Buffer> {
   const blocks: Block[] = [
     { kind: 'heading', level: 1, text: `Subject access export: ${person.givenName} ${person.familyName}` },
     {
@@ -109,6 +109,10 @@ function summaryPdf(person: PersonRow, tables: Array<{ label: string; rows: Arra
       text: 'This summary lists everything Aftercare holds about the person: each kind of record with every field, then who viewed or changed the record. The same data is in person.json (every row of every table) and views.json (the audit), and the documents produced for the person are in the documents folder, byte for byte.',
     },
   ];
+  if (withheld.length > 0) {
+    blocks.push({ kind: 'heading', level: 2, text: 'Withheld pending review' });
+    for (const w of withheld) blocks.push({ kind: 'paragraph', text: `${w}: restricted information (about other people, or safeguarding) is released only after review.` });
+  }
   for (const t of tables) {
     blocks.push({ kind: 'heading', level: 2, text: `${t.label} (${t.rows.length})` });
     if (t.rows.length === 0) blocks.push({ kind: 'paragraph', text: 'None held.' });
@@ -144,6 +148,13 @@ export async function produceSubjectAccessExport(ctx: ServiceContext, personId: 
     const partnershipId = ctx.actor.partnershipId;
     const tables: Array<{ table: string; label: string; rows: Array<Record<string, unknown>> }> = [];
     for (const table of exportedTables) tables.push({ table: table.table, label: table.label, rows: await rowsAboutPerson(tx, table, partnershipId, person) });
+    // Restricted case notes (third-party or safeguarding information) are never exported without
+    // review: they are counted and the export says so (docs/operations/information-governance.md).
+    const withheld: Record<string, string> = {};
+    for (const table of exportedTables) {
+      const n = await withheldAboutPerson(tx, table, partnershipId, person);
+      if (n > 0 && table.withheldLabel) withheld[table.table] = table.withheldLabel(n);
+    }
     const subjectIds = new Set<string>([person.id]);
     for (const t of tables) for (const row of t.rows) if (typeof row.id === 'string') subjectIds.add(row.id);
     const trail = await auditOfRecord(tx, partnershipId, [...subjectIds]);
@@ -161,18 +172,19 @@ export async function produceSubjectAccessExport(ctx: ServiceContext, personId: 
       person: tables[0]!.rows[0],
       tables: Object.fromEntries(tables.map((t) => [t.table, { description: t.label, rows: t.rows }])),
       notExported,
+      withheld,
     };
     zip.file('person.json', JSON.stringify(personJson, null, 2));
     zip.file('views.json', JSON.stringify({ about: 'The audit of the record: who viewed or changed it, for which organisation, when and what (oldest first).', events: trail }, null, 2));
     files.forEach((f, i) => zip.file(`documents/${String(i + 1).padStart(3, '0')}-${safeName(f.fileName)}`, f.content));
-    zip.file('summary.pdf', await summaryPdf(person, tables, trail, files.length, madeBy, madeOn));
+    zip.file('summary.pdf', await summaryPdf(person, tables, trail, files.length, madeBy, madeOn, Object.values(withheld)));
     const content = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
     const sha256 = sha256Hex(content);
     await audit.change({
       action: 'person.subject_access_exported',
       subjectType: 'person',
       subjectId: person.id,
-      after: { sha256, bytes: content.length, documents: files.length, auditEvents: trail.length, rows: Object.fromEntries(tables.map((t) => [t.table, t.rows.length])) },
+      after: { sha256, bytes: content.length, documents: files.length, auditEvents: trail.length, rows: Object.fromEntries(tables.map((t) => [t.table, t.rows.length])), withheld },
     });
     const day = now.toISOString().slice(0, 10);
     return { filename: `subject-access-${day}-${person.id.slice(0, 8)}.zip`, content, sha256 };

@@ -19,6 +19,13 @@ export interface ExportedTable {
   match: 'person-id' | 'nhs-number';
   orderBy: string;
   omit?: readonly string[];
+  /**
+   * Rows NOT exported automatically, as an SQL condition on the same `from` (restricted case notes:
+   * third-party or safeguarding information, released only after review). They are counted and the
+   * export says so, as `withheldLabel` with the count.
+   */
+  withheldWhen?: string;
+  withheldLabel?: (count: number) => string;
 }
 
 /** Oldest first, for tables with or without a created_at column. */
@@ -67,6 +74,21 @@ export const exportedTables: readonly ExportedTable[] = [
   // Attachments are staff's scheduled reports about many people, not this person's data.
   byPerson('notification', 'Notifications and messages about the person', BY_CREATION, ['attachment_base64']),
   byPerson('retention_review', 'Retention reviews of the record'),
+  {
+    ...byPerson('case_note', 'Case notes', 't.contact_at, t.created_at'),
+    withheldWhen: 't.restricted',
+    withheldLabel: (n) => `${n} restricted ${n === 1 ? 'note' : 'notes'} withheld pending review`,
+  },
+  {
+    table: 'case_note_version',
+    label: 'Earlier versions of corrected case notes',
+    from: 'case_note_version t join case_note n on n.partnership_id = t.partnership_id and n.id = t.note_id',
+    personColumn: 't.person_id',
+    match: 'person-id',
+    orderBy: 't.note_id, t.note_version',
+    withheldWhen: '(n.restricted or t.restricted)',
+    withheldLabel: (n) => `${n} earlier ${n === 1 ? 'version' : 'versions'} of restricted notes withheld pending review`,
+  },
   {
     table: 'register_import_row',
     label: 'Rows of imported registers about the person',

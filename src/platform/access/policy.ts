@@ -278,3 +278,26 @@ export function scheduleAccess(actor: Actor, schedule: { partnershipId: string; 
   const governance = actor.memberships.some((m) => m.isLead && m.roles.includes('quality-audit'));
   return { change: owner, stop: owner || governance };
 }
+
+/**
+ * Restricted case notes (issue 15, item 1): third-party or safeguarding information, seen only by
+ * holders of the roles the partnership chose (case_note_settings; by default team managers, senior
+ * practitioners and quality and audit staff) in an organisation that may read the person.
+ */
+export function canSeeRestrictedNotes(actor: Actor, person: PersonRelationships, restrictedRoles: readonly string[]): boolean {
+  if (actor.kind !== 'user' || !canOnPerson(actor, 'person:read', person)) return false;
+  const scope = relationshipScope(actor, 'person:read');
+  return actor.memberships.some(
+    (m) =>
+      m.roles.some((r) => restrictedRoles.includes(r)) &&
+      (scope.organisationIds.includes(m.organisationId) &&
+        ((person.responsibleLocalAuthority !== null && (m.organisationCode === person.responsibleLocalAuthority || m.organisationOnsCode === person.responsibleLocalAuthority)) ||
+          (person.responsibleIcb !== null && (m.organisationCode === person.responsibleIcb || m.organisationOnsCode === person.responsibleIcb)) ||
+          person.involvedOrganisations.includes(m.organisationId))),
+  );
+}
+
+/** The roles a partnership may choose to see restricted case notes (those who may read records). */
+export function restrictedNoteRoleChoices(): Role[] {
+  return [...personReaders];
+}
