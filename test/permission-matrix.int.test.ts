@@ -99,6 +99,12 @@ const rules: Rule[] = [
     refused: ['readOnly', 'commissioner', 'otherOrgPractitioner', 'practitioner', 'senior'],
     why: 'a subject access export: person:subject-access on that person',
   },
+  {
+    match: (_m, url) => url === '/people/:id/notes/new' || url.startsWith('/people/:id/notes/:noteId/'),
+    // Issue 15, item 1: case notes are written by those who may write to the record; read-only staff and commissioners read them.
+    refused: [...personWriters, 'otherOrgToken'],
+    why: 'case notes: person:write on that person',
+  },
   { match: (_m, url) => isPersonRoute(url), refused: [...personWriters, 'otherOrgToken'], why: 'a person’s record: person:write on that person' },
   { match: (_m, url) => url.startsWith('/waiting/tasks/:taskId/'), refused: [...personWriters, 'otherOrgToken'], why: 'a task about a person: person:write on that person' },
   { match: (_m, url) => url === '/people/new', refused: ['readOnly', 'commissioner', 'icbAdmin', 'laAdmin'], why: 'adding a person: person:write' },
