@@ -214,4 +214,23 @@ describe('case notes (issue 15, item 1)', () => {
     expect(list.body).not.toContain('Write a case note');
     expect((await commissioner.post(`/people/${personId}/notes/new`, { ...noteForm(), action: 'finish' })).statusCode).toBe(403);
   });
+
+  it('lets the lead organisation’s administrator choose who sees restricted notes on the settings page, audited', async () => {
+    const admin = await signedIn(t, demo.admin);
+    const page = await admin.get('/admin/plan-settings');
+    expect(page.body).toContain('Roles that see restricted case notes');
+    expect(page.body).toMatch(/name="restrictedRoles" type="checkbox" value="team-manager" checked/);
+    const none = await admin.post('/admin/plan-settings/restricted-notes', { restrictedNotesVersion: '0' });
+    expect(none.statusCode).toBe(422);
+    expect(none.body).toContain('Choose at least one role that sees restricted notes');
+    const saved = await admin.post('/admin/plan-settings/restricted-notes', { restrictedNotesVersion: '0', restrictedRoles: ['team-manager', 'practitioner'] });
+    expect(saved.statusCode).toBe(302);
+    const stale = await admin.post('/admin/plan-settings/restricted-notes', { restrictedNotesVersion: '1', restrictedRoles: ['team-manager'] });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.body).toContain('Somebody else saved who sees restricted case notes');
+    const practitioner = await signedIn(t, demo.practitioner);
+    expect((await practitioner.get(`/people/${personId}/notes`)).body).toContain('3 notes, newest contact first');
+    const manager = await signedIn(t, demo.manager);
+    expect((await manager.post('/admin/plan-settings/restricted-notes', { restrictedNotesVersion: '2', restrictedRoles: ['practitioner'] })).statusCode).toBe(403);
+  });
 });

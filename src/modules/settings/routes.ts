@@ -10,6 +10,7 @@ import { openPlanSettings, updatePlanSettings, type EditablePlanSettings } from 
 import { addServiceType, openServiceTypes, retireServiceType } from './service-types.service.ts';
 import { signInSettingsRoutes } from './sign-in-settings.routes.ts';
 import { retentionSettings, updateRetentionSettings } from '../governance/index.ts';
+import { restrictedNoteSettings, updateRestrictedNoteSettings } from '../notes/index.ts';
 
 const template = 'modules/settings/views/plan-settings.njk';
 
@@ -29,6 +30,8 @@ interface PageData {
   settings: EditablePlanSettings;
   /** The retention periods (issue 14, item 6), saved by their own form on this page. */
   retention: Awaited<ReturnType<typeof retentionSettings>> & { values?: { yearsAfterEntitlementEnded: string; yearsAfterDeath: string } };
+  /** Who sees restricted case notes (issue 15, item 1), saved by its own form on this page. */
+  restrictedNotes: Awaited<ReturnType<typeof restrictedNoteSettings>> & { chosen?: string[] };
   values: SettingsFormValues;
   version: number;
   errors?: GovukErrors;
@@ -46,6 +49,7 @@ function render(reply: FastifyReply, data: PageData) {
     errors: data.errors,
     conflict: data.conflict,
     retention: data.retention,
+    restrictedNotes: data.restrictedNotes,
   });
 }
 
@@ -57,7 +61,7 @@ export function settingsRoutes(app: FastifyInstance): void {
   app.get('/admin/plan-settings', async (request, reply) => {
     const ctx = request.ctx();
     const settings = await openPlanSettings(ctx);
-    return render(reply, { retention: await retentionSettings(ctx), settings, values: settingsFormValues(settings), version: settings.version });
+    return render(reply, { retention: await retentionSettings(ctx), restrictedNotes: await restrictedNoteSettings(ctx), settings, values: settingsFormValues(settings), version: settings.version });
   });
 
   app.post('/admin/plan-settings', async (request, reply) => {
@@ -69,14 +73,14 @@ export function settingsRoutes(app: FastifyInstance): void {
     const { values, input, issues } = settingsFromForm(body);
     if (!input) {
       reply.status(422);
-      return render(reply, { retention: await retentionSettings(ctx), settings: await openPlanSettings(ctx), values, version, errors: toGovukErrors(issues) });
+      return render(reply, { retention: await retentionSettings(ctx), restrictedNotes: await restrictedNoteSettings(ctx), settings: await openPlanSettings(ctx), values, version, errors: toGovukErrors(issues) });
     }
     try {
       await updatePlanSettings(ctx, version, input);
     } catch (error) {
       if (error instanceof InputError) {
         reply.status(422);
-        return render(reply, { retention: await retentionSettings(ctx), settings: await openPlanSettings(ctx), values, version, errors: toGovukErrors(issues.length ? issues : error.issues) });
+        return render(reply, { retention: await retentionSettings(ctx), restrictedNotes: await restrictedNoteSettings(ctx), settings: await openPlanSettings(ctx), values, version, errors: toGovukErrors(issues.length ? issues : error.issues) });
       }
       if (!(error instanceof ConflictError)) throw error;
       // Somebody saved first. Nothing was written; the administrator's entries stay in the form,
@@ -84,7 +88,7 @@ export function settingsRoutes(app: FastifyInstance): void {
       // version, so saving again (after checking) replaces theirs knowingly.
       const current = await openPlanSettings(ctx);
       reply.status(409);
-      return render(reply, { retention: await retentionSettings(ctx),
+      return render(reply, { retention: await retentionSettings(ctx), restrictedNotes: await restrictedNoteSettings(ctx),
         settings: current,
         values,
         version: current.version,
@@ -116,10 +120,32 @@ export function settingsRoutes(app: FastifyInstance): void {
         error instanceof InputError
           ? toGovukErrors(error.issues)
           : { list: [{ text: 'Somebody else saved the retention periods after you opened this page. Yours have not been saved: check theirs, then save again.', href: '#yearsAfterEntitlementEnded' }], fields: {} };
-      return render(reply, { settings, values: settingsFormValues(settings), version: settings.version, retention, errors });
+      return render(reply, { settings, values: settingsFormValues(settings), version: settings.version, retention, restrictedNotes: await restrictedNoteSettings(ctx), errors });
     }
     request.session.flash = { type: 'success', text: 'The retention periods have been saved.' };
     return reply.redirect('/admin/plan-settings#retention');
+  });
+
+  // Who sees restricted case notes (issue 15, item 1): its own form on this page, saved on its own.
+  app.post('/admin/plan-settings/restricted-notes', async (request, reply) => {
+    const ctx = request.ctx();
+    if (!can(ctx.actor, 'settings:manage')) throw new ForbiddenError();
+    const body = formBody(request.body);
+    const chosen = [body.restrictedRoles ?? []].flat().map(String);
+    try {
+      await updateRestrictedNoteSettings(ctx, asVersion(body.restrictedNotesVersion), { roles: chosen });
+    } catch (error) {
+      if (!(error instanceof InputError) && !(error instanceof ConflictError)) throw error;
+      const settings = await openPlanSettings(ctx);
+      reply.status(error instanceof InputError ? 422 : 409);
+      const errors =
+        error instanceof InputError
+          ? toGovukErrors(error.issues.map((i) => ({ ...i, path: 'restrictedRoles' })), { restrictedRoles: 'restrictedRoles' })
+          : { list: [{ text: 'Somebody else saved who sees restricted case notes after you opened this page. Your choice has not been saved: check theirs, then save again.', href: '#restrictedRoles' }], fields: {} };
+      return render(reply, { settings, values: settingsFormValues(settings), version: settings.version, retention: await retentionSettings(ctx), restrictedNotes: { ...(await restrictedNoteSettings(ctx)), chosen }, errors });
+    }
+    request.session.flash = { type: 'success', text: 'The roles that see restricted case notes have been saved.' };
+    return reply.redirect('/admin/plan-settings#restricted-notes');
   });
 
   serviceTypeRoutes(app);
