@@ -61,7 +61,7 @@ describe.skipIf(!hasChromium)('case notes', () => {
     await page.getByRole('button', { name: 'Edit or finish this note' }).click();
     await checkDeskAndPhone(page);
     await page.getByRole('button', { name: 'Save and finish' }).click();
-    await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain('saved and finished');
+    await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain('has been finished');
     await expect(page.getByTestId('note-state').textContent()).resolves.toBe('Finished');
     await expect(page.getByTestId('significant').textContent()).resolves.toBe('Significant');
     await expect(page.getByTestId('note-body').locator('li').allTextContents()).resolves.toEqual(['Eating well', 'Sleeping badly']);

@@ -233,4 +233,17 @@ describe('case notes (issue 15, item 1)', () => {
     const manager = await signedIn(t, demo.manager);
     expect((await manager.post('/admin/plan-settings/restricted-notes', { restrictedNotesVersion: '2', restrictedRoles: ['practitioner'] })).statusCode).toBe(403);
   });
+
+  it('lets the author of a restricted note see it, while a role the partnership did not choose does not', async () => {
+    const admin = await signedIn(t, demo.admin);
+    await admin.get('/admin/plan-settings');
+    expect((await admin.post('/admin/plan-settings/restricted-notes', { restrictedNotesVersion: '2', restrictedRoles: ['team-manager'] })).statusCode).toBe(302);
+    const practitioner = await signedIn(t, demo.practitioner);
+    const id = await write(practitioner, { body: 'A neighbour’s confidence.', restricted: 'yes', restrictedReason: 'Third-party information' }, 'finish');
+    expect((await practitioner.get(`/people/${personId}/notes/${id}`)).statusCode).toBe(200);
+    expect((await practitioner.get(`/people/${personId}/notes`)).body).toContain(id);
+    const quality = await signedIn(t, demo.quality);
+    expect((await quality.get(`/people/${personId}/notes/${id}`)).statusCode).toBe(404);
+    expect((await quality.get(`/people/${personId}/notes`)).body).not.toContain(id);
+  });
 });

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, or, sql } from 'drizzle-orm';
 import { rowsOf, type DbOrTx } from '../../platform/db/database.ts';
 import { appUser, organisation } from '../../platform/db/schema.ts';
 import { caseNote, caseNoteSettings, caseNoteVersion } from './schema.ts';
@@ -10,8 +10,8 @@ export type CaseNoteVersionRow = typeof caseNoteVersion.$inferSelect;
 
 const noteColumns = { note: caseNote, authorName: appUser.displayName, authorOrganisationName: organisation.name };
 
-/** A person's notes, newest contact first; restricted ones only if `withRestricted`. */
-export async function findNotes(q: DbOrTx, partnershipId: string, personId: string, options: { withRestricted: boolean; significantOnly: boolean }) {
+/** A person's notes, newest contact first; restricted ones only if `withRestricted` (or written by `authorUserId`). */
+export async function findNotes(q: DbOrTx, partnershipId: string, personId: string, options: { withRestricted: boolean; significantOnly: boolean; authorUserId: string | null }) {
   return q
     .select(noteColumns)
     .from(caseNote)
@@ -21,7 +21,7 @@ export async function findNotes(q: DbOrTx, partnershipId: string, personId: stri
       and(
         eq(caseNote.partnershipId, partnershipId),
         eq(caseNote.personId, personId),
-        options.withRestricted ? undefined : eq(caseNote.restricted, false),
+        options.withRestricted ? undefined : options.authorUserId ? or(eq(caseNote.restricted, false), eq(caseNote.authorUserId, options.authorUserId)) : eq(caseNote.restricted, false),
         options.significantOnly ? eq(caseNote.significant, true) : undefined,
       ),
     )

@@ -5,8 +5,8 @@
  *
  * Who may do what:
  * - read notes: person:read on the person; restricted notes only for the roles the partnership
- *   chose (policy.ts canSeeRestrictedNotes). Others are never told they exist: not listed, not
- *   counted, and a link to one answers 404.
+ *   chose (policy.ts canSeeRestrictedNotes) and for the note's own author. Others are never told
+ *   they exist: not listed, not counted, and a link to one answers 404.
  * - write notes: person:write (practitioners, senior practitioners, team managers).
  * - edit a draft, or a finished note within 24 hours of finishing: its author only.
  * - correct a locked note (a new version with a reason): anyone who may write to the record.
@@ -174,7 +174,7 @@ export async function notesPage(ctx: ServiceContext, personId: string, options: 
   return ctx.data.transaction(async (tx, audit) => {
     const person = await loadPerson(tx, ctx, personId, 'person:read');
     const seesRestricted = canSeeRestrictedNotes(ctx.actor, person, await restrictedRoles(tx, ctx.actor.partnershipId));
-    const rows = await findNotes(tx, ctx.actor.partnershipId, personId, { withRestricted: seesRestricted, significantOnly: options.significantOnly });
+    const rows = await findNotes(tx, ctx.actor.partnershipId, personId, { withRestricted: seesRestricted, significantOnly: options.significantOnly, authorUserId: ctx.actor.userId });
     const mayWrite = canOnPerson(ctx.actor, 'person:write', person);
     const labels = new Map((await linkChoices(tx, ctx, personId)).map((c) => [c.value, c.text]));
     await audit.viewPerson(personId, { page: 'case-notes', significantOnly: options.significantOnly, notes: rows.map((r) => r.note.id) });
@@ -186,7 +186,7 @@ export async function notesPage(ctx: ServiceContext, personId: string, options: 
 export async function notesSummary(ctx: ServiceContext, person: PersonRow) {
   return ctx.data.read(async (q) => {
     const seesRestricted = canSeeRestrictedNotes(ctx.actor, person, await restrictedRoles(q, ctx.actor.partnershipId));
-    const rows = await findNotes(q, ctx.actor.partnershipId, person.id, { withRestricted: seesRestricted, significantOnly: false });
+    const rows = await findNotes(q, ctx.actor.partnershipId, person.id, { withRestricted: seesRestricted, significantOnly: false, authorUserId: ctx.actor.userId });
     return { count: rows.length, significant: rows.filter((r) => r.note.significant).length, drafts: rows.filter((r) => r.note.status === 'draft' && r.note.authorUserId === ctx.actor.userId).length };
   });
 }
@@ -228,7 +228,7 @@ async function loadNote(q: DbOrTx, ctx: ServiceContext, person: PersonRow, noteI
   if (!isUuid(noteId)) throw new NotFoundError(NOT_FOUND);
   const row = await findNote(q, ctx.actor.partnershipId, person.id, noteId, lock);
   if (!row) throw new NotFoundError(NOT_FOUND);
-  if (row.note.restricted && !canSeeRestrictedNotes(ctx.actor, person, await restrictedRoles(q, ctx.actor.partnershipId))) throw new NotFoundError(NOT_FOUND);
+  if (row.note.restricted && !(ctx.actor.userId !== null && row.note.authorUserId === ctx.actor.userId) && !canSeeRestrictedNotes(ctx.actor, person, await restrictedRoles(q, ctx.actor.partnershipId))) throw new NotFoundError(NOT_FOUND);
   return row;
 }
 
