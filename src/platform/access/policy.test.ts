@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor, ActorMembership, Role } from './actor.ts';
-import { can, endingApprovalOrganisation, organisationScope, planApprovalBodies, scheduleAccess } from './policy.ts';
+import { can, canSeeRestrictedNotes, endingApprovalOrganisation, organisationScope, planApprovalBodies, scheduleAccess } from './policy.ts';
 
 const P = 'partnership-1';
 const membership = (organisationId: string, roles: Role[], isLead = false): ActorMembership => ({
@@ -190,5 +190,24 @@ describe('who may agree an aftercare plan for each body that pays (issue 13)', (
     expect(planApprovalBodies(user(membership('northvale', ['team-manager'])), { ...person, partnershipId: 'other' })).toEqual([]);
     const token: Actor = { ...user(icbMembership(['commissioner'])), kind: 'token', userId: null, tokenId: 't1' };
     expect(planApprovalBodies(token, person)).toEqual([]);
+  });
+});
+
+describe('restricted case notes (issue 15, item 1)', () => {
+  const person = { partnershipId: P, responsibleLocalAuthority: 'NORTHVALE', responsibleIcb: 'ICB', involvedOrganisations: [] as string[] };
+  const chosen = ['team-manager', 'quality-audit'];
+
+  it('shows them to a chosen role in an organisation responsible for the person', () => {
+    expect(canSeeRestrictedNotes(user(membership('northvale', ['team-manager'])), person, chosen)).toBe(true);
+    expect(canSeeRestrictedNotes(user(membership('icb', ['quality-audit'], true)), person, chosen)).toBe(true);
+  });
+
+  it('hides them from a role not chosen, from a chosen role elsewhere, and from another partnership', () => {
+    expect(canSeeRestrictedNotes(user(membership('northvale', ['practitioner'])), person, chosen)).toBe(false);
+    expect(canSeeRestrictedNotes(user(membership('eastbridge', ['team-manager'])), person, chosen)).toBe(false);
+    // A chosen role in one organisation does not carry over to a practitioner membership of the person's.
+    expect(canSeeRestrictedNotes(user(membership('northvale', ['practitioner']), membership('eastbridge', ['team-manager'])), person, chosen)).toBe(false);
+    expect(canSeeRestrictedNotes(user(membership('northvale', ['team-manager'])), { ...person, partnershipId: 'other' }, chosen)).toBe(false);
+    expect(canSeeRestrictedNotes(user(membership('northvale', ['administrator'])), person, ['administrator'])).toBe(false);
   });
 });
