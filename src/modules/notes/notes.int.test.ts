@@ -246,4 +246,22 @@ describe('case notes (issue 15, item 1)', () => {
     expect((await quality.get(`/people/${personId}/notes/${id}`)).statusCode).toBe(404);
     expect((await quality.get(`/people/${personId}/notes`)).body).not.toContain(id);
   });
+  it('keeps a restricted note’s words out of the audit trail, which roles not chosen may read; an edit before the lock keeps the earlier words as a version', async () => {
+    const practitioner = await signedIn(t, demo.practitioner);
+    const id = await write(practitioner, { body: 'Brother disclosed a debt to a lender.', present: 'Sasha’s brother', restricted: 'yes', restrictedReason: 'Third-party information' }, 'finish');
+    await practitioner.get(`/people/${personId}/notes/${id}/edit`);
+    const edited = await practitioner.post(`/people/${personId}/notes/${id}/edit`, { ...noteForm({ body: 'Brother disclosed a debt.', restricted: 'yes', restrictedReason: 'Third-party information' }), version: '1', action: 'draft' });
+    expect(edited.statusCode, edited.body.slice(0, 2000)).toBe(302);
+    const versions = await t.database.db.select().from(caseNoteVersion).where(eq(caseNoteVersion.noteId, id));
+    expect(versions.map((v) => v.body)).toEqual(['Brother disclosed a debt to a lender.']);
+    const rows = await t.database.db.select().from(auditEvent).where(eq(auditEvent.subjectId, id));
+    expect(rows.map((r) => r.action).sort()).toEqual(['case-note.edited', 'case-note.finished']);
+    expect(JSON.stringify(rows)).not.toMatch(/debt|brother/i);
+    expect(JSON.stringify(rows)).toContain('bodySha256');
+    // Quality and audit staff read the person's audit trail but were not chosen for restricted notes.
+    const quality = await signedIn(t, demo.quality);
+    const trail = await quality.get(`/people/${personId}/audit`);
+    expect(trail.statusCode).toBe(200);
+    expect(trail.body).not.toMatch(/debt|lender/i);
+  });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * Case notes (issue 15, item 1; docs/case-notes.md). Every read goes through the door and is
  * audited as a view of the person's record; every write is one transaction with its audit event
@@ -201,6 +202,35 @@ export async function newNoteForm(ctx: ServiceContext, personId: string) {
   });
 }
 
+/**
+ * What the audit trail keeps of a note. A restricted note's words (and who was present) stay out
+ * of it: the audit trail is read by roles the partnership may not have chosen for restricted
+ * notes (the person's audit page, the administrators' audit search). A hash proves which text it
+ * was; the words themselves are kept in the note and its earlier versions, behind the same check.
+ */
+function auditable<T extends { restricted: boolean; body: string; present: string | null }>(note: T, alsoRestricted = false): T | (Omit<T, 'body' | 'present'> & { body: string; present: string | null; bodySha256: string }) {
+  if (!note.restricted && !alsoRestricted) return note;
+  return { ...note, body: '[restricted note: words not kept in the audit trail]', present: note.present === null ? null : '[withheld]', bodySha256: createHash('sha256').update(note.body, 'utf8').digest('hex') };
+}
+
+/** The fields of an earlier version, from the note as it was. */
+function versionOf(before: CaseNoteRow) {
+  return {
+    partnershipId: before.partnershipId,
+    noteVersion: before.version,
+    type: before.type,
+    contactAt: before.contactAt,
+    present: before.present,
+    body: before.body,
+    significant: before.significant,
+    restricted: before.restricted,
+    restrictedReason: before.restrictedReason,
+    linkedKind: before.linkedKind,
+    linkedId: before.linkedId,
+    authorUserId: before.authorUserId,
+  };
+}
+
 /** Write a note, as a draft or finished. */
 export async function createNote(ctx: ServiceContext, personId: string, input: NoteInput, finish: boolean): Promise<CaseNoteRow> {
   // Permission before input (issue 12, finding 10).
@@ -218,7 +248,7 @@ export async function createNote(ctx: ServiceContext, personId: string, input: N
       authorUserId: ctx.actor.userId,
       authorOrganisationId: ctx.actor.activeOrganisationId,
     });
-    await audit.change({ action: finish ? 'case-note.finished' : 'case-note.drafted', subjectType: 'case-note', subjectId: created.id, after: { ...created, personId } });
+    await audit.change({ action: finish ? 'case-note.finished' : 'case-note.drafted', subjectType: 'case-note', subjectId: created.id, after: { ...auditable(created), personId } });
     return created;
   });
 }
@@ -307,7 +337,11 @@ export async function editNote(ctx: ServiceContext, personId: string, noteId: st
     await assertLinkable(tx, ctx, personId, values);
     const finishing = finish && before.status === 'draft';
     const after = expectOneUpdated(await updateNoteAtVersion(tx, ctx.actor.partnershipId, noteId, version, { ...values, ...(finishing ? { status: 'finished', finishedAt: ctx.clock.now() } : {}) }));
-    await audit.change({ action: finishing ? 'case-note.finished' : 'case-note.edited', subjectType: 'case-note', subjectId: noteId, before, after });
+    const restricted = before.restricted || after.restricted;
+    // A restricted note's earlier words are not in the audit trail, so a finished one edited within
+    // its 24 hours keeps them as an earlier version (never deleted; seen only by those who may see it).
+    if (restricted && before.status === 'finished') await insertVersion(tx, { ...versionOf(before), noteId, personId, replacedBy: ctx.actor.userId, reason: 'Edited by its author within 24 hours of finishing' });
+    await audit.change({ action: finishing ? 'case-note.finished' : 'case-note.edited', subjectType: 'case-note', subjectId: noteId, before: auditable(before, restricted), after: auditable(after, restricted) });
     return after;
   });
 }
@@ -339,25 +373,9 @@ export async function correctNote(ctx: ServiceContext, personId: string, noteId:
     assertMode(ctx, before, 'correct');
     await assertLinkable(tx, ctx, personId, change);
     const after = expectOneUpdated(await updateNoteAtVersion(tx, ctx.actor.partnershipId, noteId, version, { ...change, corrections: before.corrections + 1 }));
-    await insertVersion(tx, {
-      partnershipId: ctx.actor.partnershipId,
-      noteId,
-      personId,
-      noteVersion: before.version,
-      type: before.type,
-      contactAt: before.contactAt,
-      present: before.present,
-      body: before.body,
-      significant: before.significant,
-      restricted: before.restricted,
-      restrictedReason: before.restrictedReason,
-      linkedKind: before.linkedKind,
-      linkedId: before.linkedId,
-      authorUserId: before.authorUserId,
-      replacedBy: ctx.actor.userId,
-      reason,
-    });
-    await audit.change({ action: 'case-note.corrected', subjectType: 'case-note', subjectId: noteId, before, after: { ...after, reason } });
+    await insertVersion(tx, { ...versionOf(before), noteId, personId, replacedBy: ctx.actor.userId, reason });
+    const restricted = before.restricted || after.restricted;
+    await audit.change({ action: 'case-note.corrected', subjectType: 'case-note', subjectId: noteId, before: auditable(before, restricted), after: { ...auditable(after, restricted), reason } });
     return after;
   });
 }
