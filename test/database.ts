@@ -8,7 +8,8 @@ import { PG_TEMPLATE_DB, pgliteTemplate } from './global-setup.ts';
 
 /**
  * A fresh, migrated database for one test file, on the engine under test:
- * PGlite by default, PostgreSQL when TEST_DATABASE_URL is set (CI runs both).
+ * PGlite by default, PostgreSQL when TEST_DATABASE_URL is set (as CI does; its browser suite
+ * runs the app on PGlite, so both engines are exercised).
  */
 export async function freshDatabase(): Promise<Database> {
   const url = process.env.TEST_DATABASE_URL;
