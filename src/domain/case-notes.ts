@@ -163,28 +163,8 @@ export function parseTimeOfDay(text: string): string | null {
   return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
 }
 
-const wallClock = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-
-function londonWallClockMs(instant: Date): number {
-  const p = Object.fromEntries(wallClock.formatToParts(instant).map((x) => [x.type, x.value]));
-  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute));
-}
-
-/** The instant of a wall-clock date (YYYY-MM-DD) and time (HH:MM) in England. */
-export function londonInstant(date: string, time: string): Date {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const [hh, mm] = time.split(':').map(Number) as [number, number];
-  const wanted = Date.UTC(y, m - 1, d, hh, mm);
-  let guess = wanted;
-  for (let i = 0; i < 2; i += 1) guess += wanted - londonWallClockMs(new Date(guess));
-  return new Date(guess);
-}
-
-/** The wall-clock date (YYYY-MM-DD) and time (HH:MM) in England of an instant, to refill a form. */
-export function londonWallClock(instant: Date): { date: string; time: string } {
-  const p = Object.fromEntries(wallClock.formatToParts(instant).map((x) => [x.type, x.value]));
-  return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
-}
+/** England's wall-clock helpers live with the other calendar rules. */
+export { londonInstant, londonWallClock } from './calendar-date.ts';
 
 /* ---------- Restricted notes ---------- */
 

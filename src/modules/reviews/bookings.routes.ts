@@ -10,7 +10,7 @@ import { asArray, asString, asVersion, dateFromParts, dateParts, formBody, type 
 import { toGovukErrors } from '../../platform/http/validation.ts';
 import type { PersonRow } from '../register/index.ts';
 import { aftercareOrganizer, bookingForm, bookingWhen, calendarFor, bookReview, cancelBooking, changeBooking, getBooking, inviteesOf, type BookingRow, type Invitee, type StaffMember } from './bookings.service.ts';
-import { londonLocal } from './ics.ts';
+import { londonWallClock } from '../../domain/calendar-date.ts';
 
 const v = (name: string) => `modules/reviews/views/${name}.njk`;
 const EXTERNAL_ROWS = 3;
@@ -60,7 +60,7 @@ function formPage(p: PersonRow, staff: StaffMember[], booking: BookingRow | null
   const external = invitees.filter((i) => i.kind === 'external');
   const personInvitee = invitees.find((i) => i.kind === 'person');
   const carer = invitees.find((i) => i.kind === 'carer');
-  const local = booking ? londonLocal(booking.startsAt) : null;
+  const local = booking ? londonWallClock(booking.startsAt) : null;
   const chosen = body ? new Set(asArray(body.staff)) : new Set(invitees.filter((i) => i.kind === 'staff').map((i) => i.userId));
   const value = (name: string, fromBooking: string | null | undefined) => (body ? asString(body[name]) : (fromBooking ?? ''));
   return {
@@ -169,7 +169,7 @@ export function bookingRoutes(app: FastifyInstance): void {
     const ics = calendarFor(ctx, booking, aftercareOrganizer(ctx), booking.updatedAt);
     return reply
       .type('text/calendar; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="review-${londonLocal(booking.startsAt).date}.ics"`)
+      .header('Content-Disposition', `attachment; filename="review-${londonWallClock(booking.startsAt).date}.ics"`)
       .header('Cache-Control', 'no-store')
       .send(ics);
   });

@@ -10,7 +10,7 @@
  * (reviews.service.ts). Permission is checked before input; each write is audited.
  */
 import { z } from 'zod';
-import { isRealDate } from '../../domain/calendar-date.ts';
+import { isRealDate, londonInstant, londonWallClock } from '../../domain/calendar-date.ts';
 import type { DbOrTx, Tx } from '../../platform/db/database.ts';
 import { ConflictError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
@@ -19,7 +19,7 @@ import { queueNotification } from '../../platform/notifications/outbox.ts';
 import { govukDate } from '../../platform/plain-language.ts';
 import { loadPerson, type PersonRow } from '../register/index.ts';
 import { findBooking, findBookingsForUser, findPersonBookings, findStaff, findUserEmail, insertBooking, updateBookingAtVersion, type BookingRow } from './bookings.queries.ts';
-import { bookingInvite, londonLocal, londonLocalToInstant } from './ics.ts';
+import { bookingInvite } from './ics.ts';
 import { scheduleReview } from './reviews.service.ts';
 
 export type { BookingRow };
@@ -112,8 +112,8 @@ export function govukTime(hhmm: string): string {
 
 /** When a booking is, in England, as people say it: "15 January 2027, 2:30pm to 4pm". */
 export function bookingWhen(b: Pick<BookingRow, 'startsAt' | 'durationMinutes'>): { date: string; time: string; text: string } {
-  const start = londonLocal(b.startsAt);
-  const end = londonLocal(new Date(b.startsAt.getTime() + b.durationMinutes * 60_000));
+  const start = londonWallClock(b.startsAt);
+  const end = londonWallClock(new Date(b.startsAt.getTime() + b.durationMinutes * 60_000));
   const endText = end.date === start.date ? govukTime(end.time) : `${govukDate(end.date)}, ${govukTime(end.time)}`;
   return { date: start.date, time: start.time, text: `${govukDate(start.date)}, ${govukTime(start.time)} to ${endText}` };
 }
@@ -165,7 +165,7 @@ async function inviteesFrom(q: DbOrTx, ctx: ServiceContext, p: PersonRow, data: 
 }
 
 function startOf(ctx: ServiceContext, data: ParsedBooking): Date {
-  const startsAt = londonLocalToInstant(data.date, data.time.replace('.', ':'));
+  const startsAt = londonInstant(data.date, data.time.replace('.', ':'));
   if (startsAt.getTime() <= ctx.clock.now().getTime()) throw new InputError([{ path: 'date', message: 'The review must be booked for a date and time in the future' }]);
   return startsAt;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bookingInvite, londonLocalToInstant } from './ics.ts';
+import { bookingInvite } from './ics.ts';
+import { londonInstant } from '../../domain/calendar-date.ts';
 
 const base = {
   uid: 'booking-1@aftercare',
@@ -19,16 +20,16 @@ const unfold = (ics: string) => ics.replace(/\r\n /g, '');
 
 describe('the invitation to a booked review', () => {
   it('gives the start and end in England’s time with the Europe/London zone, in summer and in winter', () => {
-    const summer = unfold(bookingInvite({ ...base, startsAt: londonLocalToInstant('2027-07-15', '14:30') }));
+    const summer = unfold(bookingInvite({ ...base, startsAt: londonInstant('2027-07-15', '14:30') }));
     expect(summer).toContain('DTSTART;TZID=Europe/London:20270715T143000\r\n');
     expect(summer).toContain('DTEND;TZID=Europe/London:20270715T160000\r\n');
     expect(summer).toContain('TZID:Europe/London');
-    const winter = unfold(bookingInvite({ ...base, startsAt: londonLocalToInstant('2027-01-15', '09:00') }));
+    const winter = unfold(bookingInvite({ ...base, startsAt: londonInstant('2027-01-15', '09:00') }));
     expect(winter).toContain('DTSTART;TZID=Europe/London:20270115T090000\r\n');
   });
 
   it('is a request with its UID and sequence, escaped, folded at 75 octets, with the organiser and invitees', () => {
-    const ics = bookingInvite({ ...base, sequence: 2, startsAt: londonLocalToInstant('2027-01-15', '09:00') });
+    const ics = bookingInvite({ ...base, sequence: 2, startsAt: londonInstant('2027-01-15', '09:00') });
     for (const line of ics.split('\r\n')) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(75);
     const text = unfold(ics);
     expect(text).toContain('METHOD:REQUEST\r\n');
@@ -42,7 +43,7 @@ describe('the invitation to a booked review', () => {
   });
 
   it('is a cancellation with the same UID, a higher sequence and a cancelled status', () => {
-    const text = unfold(bookingInvite({ ...base, method: 'CANCEL', sequence: 3, startsAt: londonLocalToInstant('2027-01-15', '09:00') }));
+    const text = unfold(bookingInvite({ ...base, method: 'CANCEL', sequence: 3, startsAt: londonInstant('2027-01-15', '09:00') }));
     expect(text).toContain('METHOD:CANCEL\r\n');
     expect(text).toContain('UID:booking-1@aftercare\r\n');
     expect(text).toContain('SEQUENCE:3\r\n');

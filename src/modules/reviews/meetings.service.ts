@@ -5,13 +5,12 @@
  * an action is ticked off against its version.
  */
 import { z } from 'zod';
-import { isRealDate } from '../../domain/calendar-date.ts';
+import { isRealDate, londonInstant } from '../../domain/calendar-date.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import { InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
 import { loadPerson, type PersonRow } from '../register/index.ts';
-import { londonLocalToInstant } from './ics.ts';
 import {
   findAction,
   findActionsOfMeetings,
@@ -74,7 +73,7 @@ export const meetingInputSchema = z
 
 export async function createMeeting(ctx: ServiceContext, personId: string, input: unknown): Promise<MeetingRow> {
   const data = parseInput(meetingInputSchema, input);
-  const startsAt = londonLocalToInstant(data.date, data.time.replace('.', ':'));
+  const startsAt = londonInstant(data.date, data.time.replace('.', ':'));
   return ctx.data.transaction(async (tx, audit) => {
     const p = await loadPerson(tx, ctx, personId, 'person:write');
     const ownerIds = [...new Set(data.actions.map((a) => a.ownerUserId).filter((x): x is string => !!x))];

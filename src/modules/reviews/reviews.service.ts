@@ -6,15 +6,13 @@
  * stored next review date (R27) changes with the review, or neither is saved.
  */
 import { z } from 'zod';
-import { isRealDate } from '../../domain/calendar-date.ts';
+import { addMonths, isRealDate, londonWallClock } from '../../domain/calendar-date.ts';
 import { defaultNextReview, MAX_REVIEW_INTERVAL_MONTHS } from '../../domain/reviews.ts';
-import { addMonths } from '../../domain/calendar-date.ts';
 import type { AuditRecorder } from '../../platform/data/door.ts';
 import type { DbOrTx, Tx } from '../../platform/db/database.ts';
 import { ConflictError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
-import { londonLocal } from './ics.ts';
 import { startPlan } from '../plans/index.ts';
 import { getPlanSettings } from '../settings/index.ts';
 import { loadPerson, recordEvent, type PersonRow } from '../register/index.ts';
@@ -167,7 +165,7 @@ export async function reviewForm(ctx: ServiceContext, personId: string, reviewId
     scheduled,
     booking,
     // A booked review held on its day (or earlier than booked, if recorded early: then today).
-    defaultHeldOn: booking && londonLocal(booking.startsAt).date <= today ? londonLocal(booking.startsAt).date : today,
+    defaultHeldOn: booking && londonWallClock(booking.startsAt).date <= today ? londonWallClock(booking.startsAt).date : today,
     defaultNextReview: defaultNextReview(today, policy.reviewIntervalMonths),
     canWrite: true,
   };

@@ -16,7 +16,8 @@ import { waitingSummary } from '../work/index.ts';
 import { statusLabels } from '../register/index.ts';
 import { bookingRoutes } from './bookings.routes.ts';
 import { bookingWhen, inviteesOf, myBookedReviews, personBookings, type Invitee } from './bookings.service.ts';
-import { meetingInvite, londonLocal } from './ics.ts';
+import { meetingInvite } from './ics.ts';
+import { londonWallClock } from '../../domain/calendar-date.ts';
 import { createMeeting, getMeeting, listMeetings, meetingKindLabels, meetingKinds, setActionDone } from './meetings.service.ts';
 import { loadMyWork, myTeams, parseMyWorkQuery, type MyWorkQuery } from './mywork.queries.ts';
 import { formatLongDate } from './reminders.ts';
@@ -244,7 +245,7 @@ export function reviewRoutes(app: FastifyInstance): void {
       today: ctx.today(),
       personStatus: statusLabels[p.status],
       kindLabels: meetingKindLabels,
-      when: (d: Date) => londonLocal(d),
+      when: (d: Date) => londonWallClock(d),
     });
   });
   app.get<PersonParams & { Querystring: { review?: string; booking?: string } }>('/people/:id/reviews/new', async (request, reply) => {
@@ -305,7 +306,7 @@ export function reviewRoutes(app: FastifyInstance): void {
   app.get<MeetingParams>('/people/:id/meetings/:meetingId', async (request, reply) => {
     const ctx = request.ctx();
     const { person: p, meeting, actions } = await getMeeting(ctx, request.params.id, request.params.meetingId);
-    const local = londonLocal(meeting.startsAt);
+    const local = londonWallClock(meeting.startsAt);
     return reply.render(v('meeting'), {
       title: `${meetingKindLabels[meeting.kind]} on ${formatLongDate(local.date)}`,
       p,
@@ -344,7 +345,7 @@ export function reviewRoutes(app: FastifyInstance): void {
     });
     return reply
       .type('text/calendar; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="meeting-${londonLocal(meeting.startsAt).date}.ics"`)
+      .header('Content-Disposition', `attachment; filename="meeting-${londonWallClock(meeting.startsAt).date}.ics"`)
       .header('Cache-Control', 'no-store')
       .send(ics);
   });
