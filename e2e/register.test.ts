@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../src/domain/calendar-date.ts';
 import { syntheticNhsNumbers } from '../src/domain/nhs-number.ts';
 import { todayInLondon } from '../src/platform/clock.ts';
-import { baseUrl, checkA11y, hasChromium, launch, newContext, showFilter, signIn } from './support.ts';
+import { baseUrl, checkA11y, checkDeskAndPhone, hasChromium, launch, newContext, showFilter, signIn } from './support.ts';
 
 /*
  * The register list, its downloads, the hospital pipeline and the lost-to-follow-up finder
@@ -90,6 +90,25 @@ describe.skipIf(!hasChromium)('the register, its downloads, the hospital pipelin
 
   afterAll(async () => {
     await browser?.close();
+  });
+
+  it('a practitioner finds a person from the header of any page, straight to them when one matches (issue 15, item 5)', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signIn(page, 'practitioner@demo.aftercare.example');
+    await page.goto('/work');
+    const find = page.getByRole('search', { name: 'Find a person' });
+    await find.getByLabel('Find a person by NHS number or name').fill(`carys ${FAMILY}`);
+    await find.getByRole('button', { name: 'Find' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/people\/[0-9a-f-]{36}$/);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Carys');
+    await checkDeskAndPhone(page);
+    // Several people share the name: the register lists them, the search kept.
+    await page.getByRole('search', { name: 'Find a person' }).getByLabel('Find a person by NHS number or name').fill(FAMILY);
+    await page.getByRole('search', { name: 'Find a person' }).getByRole('button', { name: 'Find' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/register');
+    await expect.poll(() => page.getByTestId('showing').textContent()).toMatch(/of\s+4\s+people/);
+    await context.close();
   });
 
   it('a practitioner searches, filters, sorts and pages through the register', async () => {

@@ -508,6 +508,18 @@ export async function registerPage(ctx: ServiceContext, filter: RegisterFilter, 
   });
 }
 
+/**
+ * The header's "Find a person" (issue 15, item 5): the ids of at most two people the register's
+ * search finds, with the register's own rules (the actor's partnership and who they may see), so
+ * one match can go straight to the person and more go to the register.
+ */
+export async function findPeopleIds(ctx: ServiceContext, filter: RegisterFilter, options: RegisterOptions, today: string): Promise<string[]> {
+  return ctx.data.read(async (q) => {
+    const rows = await q.select({ id: person.id }).from(person).where(registerWhere(ctx, filter, options, today)).orderBy(person.id).limit(2);
+    return rows.map((r) => r.id);
+  });
+}
+
 /** Every row of the view, for a download; `tooMany` when it is over MAX_EXPORT_ROWS. */
 export async function registerExportRows(ctx: ServiceContext, filter: RegisterFilter, options: RegisterOptions, today: string): Promise<{ rows: RegisterRow[]; total: number; tooMany: boolean }> {
   return ctx.data.read(async (q) => {

@@ -38,6 +38,7 @@ import {
   pipelinePage,
   pipelineRows,
   registerExportRows,
+  findPeopleIds,
   registerPage,
   reviewWindowLabels,
   rightsWindowLabels,
@@ -403,6 +404,29 @@ export function registerListRoutes(app: FastifyInstance): void {
       pagination: pagination(result.page, pages, (p) => href('/register', filterParams({ ...filter, page: p }, { page: true })), 'Pages of results'),
       emailMonthlyHref: emailMonthlyHref(ctx.actor, 'register', filterParams(filter)),
     });
+  });
+
+  /**
+   * The header's "Find a person": one match goes straight to the person's page; none, several or
+   * a search that is not valid goes to the register with the same search, which lists them or
+   * says what is wrong. The person's page records the read as any visit does.
+   */
+  app.get('/search', async (request, reply) => {
+    const ctx = request.ctx();
+    assertCanReadPeople(ctx);
+    const raw = queryOf(request).q;
+    const first = Array.isArray(raw) ? (raw[0] as unknown) : raw;
+    const q = typeof first === 'string' ? first.trim() : '';
+    const toRegister = () => reply.redirect(href('/register', q === '' ? [] : [['q', q.slice(0, 100)]]), 303);
+    if (q === '') return toRegister();
+    const today = todayInLondon();
+    const ids = await ctx.data.read(async () => {
+      const options = await loadRegisterOptions(ctx);
+      const parsed = parseRegisterQuery({ q }, options);
+      return parsed.searchError ? [] : findPeopleIds(ctx, parsed.filter, options, today);
+    });
+    if (ids.length === 1) return reply.redirect(`/people/${ids[0]}`, 303);
+    return toRegister();
   });
 
   app.get('/register.csv', async (request, reply) => exportView(request, reply, 'csv'));

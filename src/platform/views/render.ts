@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type nunjucks from 'nunjucks';
 import { activeMembership } from '../access/actor.ts';
+import { can } from '../access/policy.ts';
 import { navigationFor } from './navigation.ts';
 
 export function setUpViews(app: FastifyInstance, env: nunjucks.Environment): void {
@@ -25,6 +26,8 @@ export function setUpViews(app: FastifyInstance, env: nunjucks.Environment): voi
         : null,
       currentOrganisation: membership ? { id: membership.organisationId, name: membership.organisationName, roles: membership.roles } : null,
       navigation: actor ? navigationFor(actor, currentPath) : [],
+      /** The header's "Find a person" box (issue 15, item 5): for everyone who may read people's records. */
+      canFindPeople: actor ? can(actor, 'person:read') : false,
       currentPath,
       flash,
       ...data,
