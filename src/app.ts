@@ -75,7 +75,7 @@ import { reportsRoutes } from './modules/reports/routes.ts';
 import { guardPersonRoutes } from './modules/register/person-guard.ts';
 import { feedsRoutes } from './modules/feeds/index.ts';
 import { governanceRoutes, subjectAccessSection } from './modules/governance/index.ts';
-import { caseNotesSection, notesRoutes } from './modules/notes/index.ts';
+import { caseNotesSection, notesApiRoutes, notesRoutes } from './modules/notes/index.ts';
 import { dashboardsApiRoutes } from './modules/dashboards/api.ts';
 import './platform/http/types.ts';
 
@@ -187,6 +187,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   // Information governance (issue 14, item 6): subject access exports and the retention review.
   governanceRoutes(app);
   notesRoutes(app);
+  notesApiRoutes(app);
   // The assurance API: the dashboard's figures (and, in exportsRoutes, the monthly return) as JSON.
   dashboardsApiRoutes(app);
   apiDocsRoutes(app);

@@ -409,3 +409,86 @@ export function mayManageNoteSettings(ctx: Pick<ServiceContext, 'actor'>): boole
 }
 
 
+
+/* ---------- The API (issue 15, item 6): the same reads, rules and audit as the pages ---------- */
+
+export interface NoteForApi {
+  id: string;
+  version: number;
+  type: string;
+  typeLabel: string;
+  contactAt: string;
+  present: string;
+  body: string;
+  significant: boolean;
+  restricted: boolean;
+  restrictedReason: string | null;
+  linked: { kind: string; id: string } | null;
+  status: 'draft' | 'finished';
+  state: 'draft' | 'finished' | 'locked';
+  lockedAt: string | null;
+  author: string | null;
+  corrections: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function forApi(ctx: ServiceContext, row: { note: CaseNoteRow; authorName: string | null; authorOrganisationName: string | null }): NoteForApi {
+  const n = row.note;
+  const e = editability({ status: n.status as NoteStatus, finishedAt: n.finishedAt }, ctx.clock.now());
+  return {
+    id: n.id,
+    version: n.version,
+    type: n.type,
+    typeLabel: noteTypeLabel(n.type),
+    contactAt: n.contactAt.toISOString(),
+    present: n.present,
+    body: n.body,
+    significant: n.significant,
+    restricted: n.restricted,
+    restrictedReason: n.restrictedReason,
+    linked: n.linkedKind && n.linkedId ? { kind: n.linkedKind, id: n.linkedId } : null,
+    status: n.status as NoteStatus,
+    state: e.kind === 'draft' ? 'draft' : e.kind === 'open' ? 'finished' : 'locked',
+    lockedAt: e.kind === 'draft' ? null : e.lockedAt.toISOString(),
+    author: row.authorName ? `${row.authorName}${row.authorOrganisationName ? `, ${row.authorOrganisationName}` : ''}` : null,
+    corrections: n.corrections,
+    createdAt: n.createdAt.toISOString(),
+    updatedAt: n.updatedAt.toISOString(),
+  };
+}
+
+/** The person's notes for the API, newest contact first: restricted ones only for those who see them; audited. */
+export async function notesForApi(ctx: ServiceContext, personId: string, options: { significantOnly: boolean }): Promise<NoteForApi[]> {
+  return ctx.data.transaction(async (tx, audit) => {
+    const person = await loadPerson(tx, ctx, personId, 'person:read');
+    const seesRestricted = canSeeRestrictedNotes(ctx.actor, person, await restrictedRoles(tx, ctx.actor.partnershipId));
+    const rows = await findNotes(tx, ctx.actor.partnershipId, personId, { withRestricted: seesRestricted, significantOnly: options.significantOnly, authorUserId: ctx.actor.userId });
+    await audit.viewPerson(personId, { page: 'api-case-notes', significantOnly: options.significantOnly, notes: rows.map((r) => r.note.id) });
+    return rows.map((r) => forApi(ctx, r));
+  });
+}
+
+/** One note for the API, with its earlier versions for those with person:audit; a restricted note others may not see is 404; audited. */
+export async function noteForApi(ctx: ServiceContext, personId: string, noteId: string) {
+  return ctx.data.transaction(async (tx, audit) => {
+    const person = await loadPerson(tx, ctx, personId, 'person:read');
+    const row = await loadNote(tx, ctx, person, noteId);
+    const seesVersions = canOnPerson(ctx.actor, 'person:audit', person);
+    const versions = seesVersions
+      ? (await findVersions(tx, ctx.actor.partnershipId, noteId)).map((v) => ({
+          noteVersion: v.version.noteVersion,
+          type: v.version.type,
+          contactAt: v.version.contactAt.toISOString(),
+          present: v.version.present,
+          body: v.version.body,
+          significant: v.version.significant,
+          reason: v.version.reason,
+          replacedBy: v.replacedByName,
+          replacedAt: v.version.createdAt.toISOString(),
+        }))
+      : null;
+    await audit.viewPerson(personId, { page: 'api-case-note', noteId, versionsShown: versions?.length ?? 0 });
+    return { ...forApi(ctx, row), earlierVersions: versions };
+  });
+}
