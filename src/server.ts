@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
+import { offsetClock, systemClock } from './platform/clock.ts';
 import type { Config } from './platform/config/config.ts';
 import { openDatabase, type Database } from './platform/db/database.ts';
 import { snapshotDataQuality } from './modules/quality/index.ts';
@@ -21,7 +22,8 @@ export async function startServer(config: Config, out: (line: string) => void = 
   // The demo module is loaded only when the demo may be seeded (never in production).
   const demo = config.seedDemo ? await import('./modules/demo/index.ts') : null;
   const seeded = demo ? await demo.seedDemoIfEmpty(database, config, out) : null;
-  const app = await buildApp({ config, database });
+  const clock = config.clockOffsetMs === 0 ? systemClock : offsetClock(config.clockOffsetMs);
+  const app = await buildApp({ config, database, clock });
   const mail = config.smtpUrl ? smtpTransport(config.smtpUrl, config.smtpFrom) : null;
   const housekeeping = startHousekeeping(database.db, app.log, {
     // Hourly: re-evaluate people whose stored decision is older than today, in batches of
@@ -92,6 +94,7 @@ export async function startServer(config: Config, out: (line: string) => void = 
   out('');
   out(`Aftercare is running at ${url}`);
   out(`Database: ${database.engine === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`);
+  if (config.clockOffsetMs !== 0) out(`The app's clock runs ${config.clockOffsetMs / 3_600_000} hours ${config.clockOffsetMs > 0 ? 'ahead of' : 'behind'} the system's (CLOCK_OFFSET_HOURS): a training or test environment, never production.`);
   if (demo) demo.printDemoAccounts(out, seeded);
   out('Press Ctrl+C to stop.');
 

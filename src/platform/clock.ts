@@ -55,3 +55,15 @@ export class SettableClock implements Clock {
     this.current = new Date(this.current.getTime() + days * 86_400_000);
   }
 }
+
+/**
+ * The system clock moved on (or back) by a fixed time: for training and test environments that
+ * need "tomorrow" (a case note locked 24 hours after it was finished, a review falling due) without
+ * waiting. Set by CLOCK_OFFSET_HOURS, which production refuses (src/platform/config/config.ts).
+ */
+export function offsetClock(offsetMs: number): Clock {
+  return {
+    now: () => new Date(Date.now() + offsetMs),
+    today: () => todayInLondon(new Date(Date.now() + offsetMs)),
+  };
+}

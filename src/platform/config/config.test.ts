@@ -18,6 +18,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(48), DATABASE_URL: 'postgres://u:p@db:5432/aftercare' })).toThrow(/MFA_SECRET_KEY/);
   });
 
+  it('runs the clock ahead only outside production (CLOCK_OFFSET_HOURS, for training and tests)', () => {
+    expect(loadConfig({ CLOCK_OFFSET_HOURS: '25' }).clockOffsetMs).toBe(25 * 3_600_000);
+    expect(loadConfig({}).clockOffsetMs).toBe(0);
+    expect(() => loadConfig({ CLOCK_OFFSET_HOURS: 'tomorrow' })).toThrow(/CLOCK_OFFSET_HOURS must be a number of hours/);
+    const production = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(48), DATABASE_URL: 'postgres://u:p@db:5432/aftercare', MFA_SECRET_KEY: 'y'.repeat(48) };
+    expect(() => loadConfig({ ...production, CLOCK_OFFSET_HOURS: '25' })).toThrow(/cannot start in production with CLOCK_OFFSET_HOURS/);
+  });
+
   it('starts in production with its secrets, secure cookies on and no demo data', () => {
     const c = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(48), DATABASE_URL: 'postgres://u:p@db:5432/aftercare', MFA_SECRET_KEY: 'y'.repeat(48) });
     expect(c.secureCookies).toBe(true);

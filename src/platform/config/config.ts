@@ -48,6 +48,8 @@ const envSchema = z.object({
     .optional(),
   /** The key webhook signing secrets are encrypted with (issue 14, item 5): at least 32 characters; derived from SESSION_SECRET when unset. */
   WEBHOOK_SECRET_KEY: z.string().min(32, 'WEBHOOK_SECRET_KEY must be at least 32 characters').optional(),
+  /** Training and test environments only: run the app's clock this many hours ahead (or behind, negative). Refused in production. */
+  CLOCK_OFFSET_HOURS: z.coerce.number({ error: 'CLOCK_OFFSET_HOURS must be a number of hours, like 25' }).min(-8784).max(8784).optional(),
 });
 
 export interface Config {
@@ -85,6 +87,8 @@ export interface Config {
   ssoSecretKey: Buffer | undefined;
   /** 32 bytes that encrypt webhook signing secrets (AES-256-GCM): from WEBHOOK_SECRET_KEY, else derived from the session secret. */
   webhookSecretKey: Buffer;
+  /** How far the app's clock runs ahead of the system's (0 unless CLOCK_OFFSET_HOURS is set outside production). */
+  clockOffsetMs: number;
 }
 
 export class ConfigError extends Error {
@@ -114,6 +118,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError(
         `Aftercare cannot start in production: these settings are missing:\n${missing.map((m) => `  - ${m}`).join('\n')}`,
       );
+    }
+    // Every record's date and time, and every audit event's, must be the real one.
+    if (e.CLOCK_OFFSET_HOURS !== undefined && e.CLOCK_OFFSET_HOURS !== 0) {
+      throw new ConfigError('Aftercare cannot start in production with CLOCK_OFFSET_HOURS set: it is for training and test environments only. Remove it.');
     }
   }
   return {
@@ -147,5 +155,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? undefined
         : createHash('sha256').update(`aftercare-sso:${e.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET}`).digest(),
     webhookSecretKey: Buffer.from(hkdfSync('sha256', e.WEBHOOK_SECRET_KEY ?? e.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET, 'aftercare', 'webhook-secret-key', 32)),
+    clockOffsetMs: Math.round((e.CLOCK_OFFSET_HOURS ?? 0) * 3_600_000),
   };
 }
