@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { startAftercare, type AftercareProcess } from './aftercare-process.ts';
 
 /**
  * Starts Aftercare exactly as the README says (`node bin/aftercare.mjs serve`, which is
@@ -16,56 +15,16 @@ declare module 'vitest' {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-let child: ChildProcess | undefined;
+let app: AftercareProcess | undefined;
 let dataDir: string | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  const port = await freePort();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aftercare-e2e-'));
-  const root = path.resolve(import.meta.dirname, '..');
-  child = spawn(process.execPath, ['bin/aftercare.mjs', 'serve'], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', AFTERCARE_DATA_DIR: dataDir, NODE_ENV: 'test', LOG_LEVEL: 'warn', SEED_DEMO: 'true',
-      // Every journey signs in from 127.0.0.1; the sign-in limit itself is tested in the integration suite.
-      SIGN_IN_MAX_PER_15_MIN: '10000', DATABASE_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  // First start seeds the demo partnership and its 400 people: allow for a slow, busy machine.
-  const deadline = Date.now() + 240_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`Aftercare exited during start-up:\n${output}`);
-    try {
-      const res = await fetch(`${baseUrl}/health`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`Aftercare did not start within 240 s:\n${output}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  project.provide('baseUrl', baseUrl);
+  app = await startAftercare(dataDir);
+  project.provide('baseUrl', app.baseUrl);
 }
 
 export async function teardown(): Promise<void> {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((r) => child!.once('exit', r));
-    child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-    if (child.exitCode === null) child.kill('SIGKILL');
-  }
+  await app?.stop();
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 }

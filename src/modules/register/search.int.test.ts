@@ -36,7 +36,8 @@ describe('find a person from the header (issue 15, item 5)', () => {
     const b = await signedIn(t, demo.practitioner);
     const home = await b.get('/');
     expect(home.body).toContain('action="/search"');
-    expect(home.body).toContain('Find a person by NHS number or name');
+    expect(home.body).toContain('>Find a person</label>');
+    expect(home.body).toContain('NHS number or name');
     const register = await b.get('/register');
     expect(register.body).toContain('id="header-search"');
   });
