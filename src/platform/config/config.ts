@@ -48,6 +48,14 @@ const envSchema = z.object({
     .optional(),
   /** The key webhook signing secrets are encrypted with (issue 14, item 5): at least 32 characters; derived from SESSION_SECRET when unset. */
   WEBHOOK_SECRET_KEY: z.string().min(32, 'WEBHOOK_SECRET_KEY must be at least 32 characters').optional(),
+  /** Issue 15, item 3: the largest document that may be uploaded to a person's record, in megabytes. */
+  UPLOAD_MAX_MB: z.coerce.number().int('UPLOAD_MAX_MB must be a whole number of megabytes').min(1).max(200, 'UPLOAD_MAX_MB must be 200 or less').default(20),
+  /** Keep uploaded files in this directory instead of the database. */
+  DOCUMENT_STORE_DIR: z.string().min(1).optional(),
+  /** ClamAV's clamd, over a Unix socket (CLAMD_SOCKET) or TCP (CLAMD_HOST and CLAMD_PORT). */
+  CLAMD_SOCKET: z.string().min(1).optional(),
+  CLAMD_HOST: z.string().min(1).optional(),
+  CLAMD_PORT: z.coerce.number().int().min(1).max(65535).default(3310),
 });
 
 export interface Config {
@@ -85,6 +93,14 @@ export interface Config {
   ssoSecretKey: Buffer | undefined;
   /** 32 bytes that encrypt webhook signing secrets (AES-256-GCM): from WEBHOOK_SECRET_KEY, else derived from the session secret. */
   webhookSecretKey: Buffer;
+  /** Uploaded documents (issue 15, item 3): the size limit, where files are kept, and the virus scanner. */
+  uploads: {
+    maxBytes: number;
+    /** A directory for the files; unset, they are kept in the database. */
+    storeDir: string | undefined;
+    /** clamd's address: a Unix socket path, or a host and port; unset, the built-in EICAR check only. */
+    clamd: { socket: string } | { host: string; port: number } | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -147,5 +163,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? undefined
         : createHash('sha256').update(`aftercare-sso:${e.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET}`).digest(),
     webhookSecretKey: Buffer.from(hkdfSync('sha256', e.WEBHOOK_SECRET_KEY ?? e.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET, 'aftercare', 'webhook-secret-key', 32)),
+    uploads: {
+      maxBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
+      storeDir: e.DOCUMENT_STORE_DIR ? path.resolve(e.DOCUMENT_STORE_DIR) : undefined,
+      clamd: e.CLAMD_SOCKET ? { socket: e.CLAMD_SOCKET } : e.CLAMD_HOST ? { host: e.CLAMD_HOST, port: e.CLAMD_PORT } : undefined,
+    },
   };
 }
