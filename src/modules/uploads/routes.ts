@@ -167,7 +167,15 @@ export function uploadsRoutes(app: FastifyInstance, config: Config): void {
 
   app.get<{ Params: { id: string; documentId: string } }>('/people/:id/uploads/:documentId/file', async (request, reply) => {
     const answer = await openUploadedFile(request.ctx(), request.params.id, request.params.documentId);
-    if (!answer.served) throw new NotFoundError(QUARANTINED);
+    if (!answer.served) {
+      reply.status(404);
+      return reply.render(v('quarantined'), {
+        title: 'This file cannot be downloaded',
+        message: QUARANTINED,
+        personId: request.params.id,
+        breadcrumbs: [{ text: 'Home', href: '/' }, { text: 'Uploaded documents', href: `/people/${request.params.id}/uploads` }],
+      });
+    }
     return sendFile(reply, answer.document, answer.content);
   });
 
