@@ -125,6 +125,7 @@ describe('uploading a document on the page, and downloading it (issue 15, item 3
     expect(res.headers['content-type']).toBe('application/pdf');
     expect(res.headers['content-disposition']).toBe(`attachment; filename="Tribunal report _ Robin.pdf"; filename*=UTF-8''Tribunal%20report%20%E2%80%93%20Robin.pdf`);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toBe("default-src 'none'; sandbox");
     const views = (await audits('person.viewed', personId)).filter((a) => (a.after as { page?: string } | null)?.page === 'uploaded-document-download');
     expect(views.map((v) => (v.after as { documentId: string }).documentId)).toContain(documentId);
   });
