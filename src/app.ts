@@ -76,6 +76,7 @@ import { guardPersonRoutes } from './modules/register/person-guard.ts';
 import { feedsRoutes } from './modules/feeds/index.ts';
 import { governanceRoutes, subjectAccessSection } from './modules/governance/index.ts';
 import { caseNotesSection, notesApiRoutes, notesRoutes } from './modules/notes/index.ts';
+import { uploadedDocumentsSection, uploadsRoutes } from './modules/uploads/index.ts';
 import { dashboardsApiRoutes } from './modules/dashboards/api.ts';
 import './platform/http/types.ts';
 
@@ -163,6 +164,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   registerPersonSection(importedFundingSection); // funding brought from an imported register
   registerPersonSection(subjectAccessSection); // the subject access export link (issue 14, item 6)
   registerPersonSection(caseNotesSection); // case notes: the count and the link (issue 15, item 1)
+  registerPersonSection(uploadedDocumentsSection); // uploaded documents: the count and the links (issue 15, item 3)
   personRoutes(app);
   chargesRoutes(app);
   chargesApiRoutes(app);
@@ -188,6 +190,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   governanceRoutes(app);
   notesRoutes(app);
   notesApiRoutes(app);
+  uploadsRoutes(app, config); // documents uploaded to a person's record (issue 15, item 3)
   // The assurance API: the dashboard's figures (and, in exportsRoutes, the monthly return) as JSON.
   dashboardsApiRoutes(app);
   apiDocsRoutes(app);

@@ -7,6 +7,7 @@ import { formatNhsNumber, isValidNhsNumber, normaliseNhsNumber } from '../../dom
 import type { ServiceContext } from '../../platform/http/context.ts';
 import { govukDate, govukDateTime } from '../../platform/plain-language.ts';
 import { loadPerson, type PersonRow } from '../register/index.ts';
+import { uploadedFilesOfPerson } from '../uploads/index.ts';
 import { auditOfRecord, documentFiles, findPersonIdByNhsNumber, rowsAboutPerson, withheldAboutPerson, type AuditEntry } from './subject-access.queries.ts';
 import { exportedTables, notExported } from './subject-access.tables.ts';
 
@@ -91,7 +92,7 @@ function auditWhat(e: AuditEntry): string {
   return e.subjectType === 'person' ? `${verb} (the record)` : `${verb} (${e.subjectType.replace(/[-_]/g, ' ')})`;
 }
 
-function summaryPdf(person: PersonRow, tables: Array<{ label: string; rows: Array<Record<string, unknown>> }>, audit: AuditEntry[], documents: number, madeBy: string, madeOn: string, withheld: string[] = []): Promise<Buffer> {
+function summaryPdf(person: PersonRow, tables: Array<{ label: string; rows: Array<Record<string, unknown>> }>, audit: AuditEntry[], documents: number, madeBy: string, madeOn: string, withheld: string[] = [], leftOut: string[] = []): Promise<Buffer> {
   const blocks: Block[] = [
     { kind: 'heading', level: 1, text: `Subject access export: ${person.givenName} ${person.familyName}` },
     {
@@ -106,12 +107,16 @@ function summaryPdf(person: PersonRow, tables: Array<{ label: string; rows: Arra
     },
     {
       kind: 'paragraph',
-      text: 'This summary lists everything Aftercare holds about the person: each kind of record with every field, then who viewed or changed the record. The same data is in person.json (every row of every table) and views.json (the audit), and the documents produced for the person are in the documents folder, byte for byte.',
+      text: 'This summary lists everything Aftercare holds about the person: each kind of record with every field, then who viewed or changed the record. The same data is in person.json (every row of every table) and views.json (the audit), the documents produced for the person are in the documents folder and those uploaded to the record in the uploaded-documents folder, byte for byte.',
     },
   ];
   if (withheld.length > 0) {
     blocks.push({ kind: 'heading', level: 2, text: 'Withheld pending review' });
     for (const w of withheld) blocks.push({ kind: 'paragraph', text: `${w}: restricted information (about other people, or safeguarding) is released only after review.` });
+  }
+  if (leftOut.length > 0) {
+    blocks.push({ kind: 'heading', level: 2, text: 'Files left out' });
+    for (const w of leftOut) blocks.push({ kind: 'paragraph', text: `${w}. Their details are listed with the uploaded documents below; the files are never opened or released.` });
   }
   for (const t of tables) {
     blocks.push({ kind: 'heading', level: 2, text: `${t.label} (${t.rows.length})` });
@@ -159,6 +164,10 @@ export async function produceSubjectAccessExport(ctx: ServiceContext, personId: 
     for (const t of tables) for (const row of t.rows) if (typeof row.id === 'string') subjectIds.add(row.id);
     const trail = await auditOfRecord(tx, partnershipId, [...subjectIds]);
     const files = await documentFiles(tx, partnershipId, person.id);
+    // Uploaded documents (issue 15, item 3): the files that may be served; quarantined ones are counted, never included.
+    const uploads = await uploadedFilesOfPerson(tx, ctx, person.id);
+    const leftOut: Record<string, string> = {};
+    if (uploads.quarantined > 0) leftOut.uploaded_document = `${uploads.quarantined} uploaded ${uploads.quarantined === 1 ? 'file' : 'files'} left out: flagged by the virus check and kept in quarantine`;
 
     const now = ctx.clock.now();
     const madeOn = govukDateTime(now);
@@ -166,25 +175,27 @@ export async function produceSubjectAccessExport(ctx: ServiceContext, personId: 
     const madeBy = `${ctx.actor.displayName}${membership ? `, ${membership.organisationName}` : ''}`;
     const zip = new JSZip();
     const personJson = {
-      about: 'Everything Aftercare holds about this person: every row of every table that holds something about them, by table (columns as the database names them). Documents are in the documents folder; who viewed or changed the record is in views.json.',
+      about: 'Everything Aftercare holds about this person: every row of every table that holds something about them, by table (columns as the database names them). Documents produced for the person are in the documents folder, documents uploaded to the record in the uploaded-documents folder; who viewed or changed the record is in views.json.',
       madeAt: now.toISOString(),
       madeBy,
       person: tables[0]!.rows[0],
       tables: Object.fromEntries(tables.map((t) => [t.table, { description: t.label, rows: t.rows }])),
       notExported,
       withheld,
+      leftOut,
     };
     zip.file('person.json', JSON.stringify(personJson, null, 2));
     zip.file('views.json', JSON.stringify({ about: 'The audit of the record: who viewed or changed it, for which organisation, when and what (oldest first).', events: trail }, null, 2));
     files.forEach((f, i) => zip.file(`documents/${String(i + 1).padStart(3, '0')}-${safeName(f.fileName)}`, f.content));
-    zip.file('summary.pdf', await summaryPdf(person, tables, trail, files.length, madeBy, madeOn, Object.values(withheld)));
+    uploads.files.forEach((f, i) => zip.file(`uploaded-documents/${String(i + 1).padStart(3, '0')}-${safeName(f.fileName)}`, f.content));
+    zip.file('summary.pdf', await summaryPdf(person, tables, trail, files.length + uploads.files.length, madeBy, madeOn, Object.values(withheld), Object.values(leftOut)));
     const content = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
     const sha256 = sha256Hex(content);
     await audit.change({
       action: 'person.subject_access_exported',
       subjectType: 'person',
       subjectId: person.id,
-      after: { sha256, bytes: content.length, documents: files.length, auditEvents: trail.length, rows: Object.fromEntries(tables.map((t) => [t.table, t.rows.length])), withheld },
+      after: { sha256, bytes: content.length, documents: files.length, uploadedDocuments: uploads.files.length, auditEvents: trail.length, rows: Object.fromEntries(tables.map((t) => [t.table, t.rows.length])), withheld, leftOut },
     });
     const day = now.toISOString().slice(0, 10);
     return { filename: `subject-access-${day}-${person.id.slice(0, 8)}.zip`, content, sha256 };

@@ -62,6 +62,9 @@ export const exportedTables: readonly ExportedTable[] = [
   byPerson('imported_funding', 'Funding brought from the old register'),
   byPerson('person_document', 'Documents produced for the person (the files themselves are in the documents folder)', BY_CREATION, ['content']),
   byPerson('information_given', 'Information given to the person'),
+  // Issue 15, item 3: the files themselves are in the uploaded-documents folder; quarantined files
+  // (flagged by the virus check) are listed here but never put in the zip, and are counted.
+  byPerson('uploaded_document', 'Documents uploaded to the record (the files themselves are in the uploaded-documents folder; quarantined files are left out)'),
   byPerson('audit_case', 'Annual case audits that sampled the person'),
   {
     table: 'audit_finding',

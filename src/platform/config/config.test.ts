@@ -50,4 +50,12 @@ describe('configuration', () => {
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).port).toBe(3000);
   });
+
+  it('sets up uploads: 20 MB, files in the database and the built-in check by default; a directory and clamd when configured', () => {
+    expect(loadConfig({}).uploads).toEqual({ maxBytes: 20 * 1024 * 1024, storeDir: undefined, clamd: undefined });
+    const c = loadConfig({ UPLOAD_MAX_MB: '5', DOCUMENT_STORE_DIR: '/var/lib/aftercare/documents', CLAMD_HOST: 'clamav.internal' });
+    expect(c.uploads).toEqual({ maxBytes: 5 * 1024 * 1024, storeDir: '/var/lib/aftercare/documents', clamd: { host: 'clamav.internal', port: 3310 } });
+    expect(loadConfig({ CLAMD_SOCKET: '/run/clamav/clamd.ctl', CLAMD_HOST: 'ignored' }).uploads.clamd).toEqual({ socket: '/run/clamav/clamd.ctl' });
+    expect(() => loadConfig({ UPLOAD_MAX_MB: '500' })).toThrow(/UPLOAD_MAX_MB must be 200 or less/);
+  });
 });

@@ -50,6 +50,14 @@ const envSchema = z.object({
   WEBHOOK_SECRET_KEY: z.string().min(32, 'WEBHOOK_SECRET_KEY must be at least 32 characters').optional(),
   /** Training and test environments only: run the app's clock this many hours ahead (or behind, negative). Refused in production. */
   CLOCK_OFFSET_HOURS: z.coerce.number({ error: 'CLOCK_OFFSET_HOURS must be a number of hours, like 25' }).min(-8784).max(8784).optional(),
+  /** Issue 15, item 3: the largest document that may be uploaded to a person's record, in megabytes. */
+  UPLOAD_MAX_MB: z.coerce.number().int('UPLOAD_MAX_MB must be a whole number of megabytes').min(1).max(200, 'UPLOAD_MAX_MB must be 200 or less').default(20),
+  /** Keep uploaded files in this directory instead of the database. */
+  DOCUMENT_STORE_DIR: z.string().min(1).optional(),
+  /** ClamAV's clamd, over a Unix socket (CLAMD_SOCKET) or TCP (CLAMD_HOST and CLAMD_PORT). */
+  CLAMD_SOCKET: z.string().min(1).optional(),
+  CLAMD_HOST: z.string().min(1).optional(),
+  CLAMD_PORT: z.coerce.number().int().min(1).max(65535).default(3310),
 });
 
 export interface Config {
@@ -89,6 +97,14 @@ export interface Config {
   webhookSecretKey: Buffer;
   /** How far the app's clock runs ahead of the system's (0 unless CLOCK_OFFSET_HOURS is set outside production). */
   clockOffsetMs: number;
+  /** Uploaded documents (issue 15, item 3): the size limit, where files are kept, and the virus scanner. */
+  uploads: {
+    maxBytes: number;
+    /** A directory for the files; unset, they are kept in the database. */
+    storeDir: string | undefined;
+    /** clamd's address: a Unix socket path, or a host and port; unset, the built-in EICAR check only. */
+    clamd: { socket: string } | { host: string; port: number } | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -156,5 +172,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : createHash('sha256').update(`aftercare-sso:${e.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET}`).digest(),
     webhookSecretKey: Buffer.from(hkdfSync('sha256', e.WEBHOOK_SECRET_KEY ?? e.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET, 'aftercare', 'webhook-secret-key', 32)),
     clockOffsetMs: Math.round((e.CLOCK_OFFSET_HOURS ?? 0) * 3_600_000),
+    uploads: {
+      maxBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
+      storeDir: e.DOCUMENT_STORE_DIR ? path.resolve(e.DOCUMENT_STORE_DIR) : undefined,
+      clamd: e.CLAMD_SOCKET ? { socket: e.CLAMD_SOCKET } : e.CLAMD_HOST ? { host: e.CLAMD_HOST, port: e.CLAMD_PORT } : undefined,
+    },
   };
 }
