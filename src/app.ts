@@ -76,6 +76,7 @@ import { guardPersonRoutes } from './modules/register/person-guard.ts';
 import { feedsRoutes } from './modules/feeds/index.ts';
 import { governanceRoutes, subjectAccessSection } from './modules/governance/index.ts';
 import { caseNotesSection, notesRoutes } from './modules/notes/index.ts';
+import { riskRoutes, riskSection } from './modules/risk/index.ts';
 import { dashboardsApiRoutes } from './modules/dashboards/api.ts';
 import './platform/http/types.ts';
 
@@ -163,6 +164,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   registerPersonSection(importedFundingSection); // funding brought from an imported register
   registerPersonSection(subjectAccessSection); // the subject access export link (issue 14, item 6)
   registerPersonSection(caseNotesSection); // case notes: the count and the link (issue 15, item 1)
+  registerPersonSection(riskSection); // risk: the level, the review date, open escalations (issue 15, item 4)
   personRoutes(app);
   chargesRoutes(app);
   chargesApiRoutes(app);
@@ -187,6 +189,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   // Information governance (issue 14, item 6): subject access exports and the retention review.
   governanceRoutes(app);
   notesRoutes(app);
+  riskRoutes(app);
   // The assurance API: the dashboard's figures (and, in exportsRoutes, the monthly return) as JSON.
   dashboardsApiRoutes(app);
   apiDocsRoutes(app);
