@@ -38,18 +38,18 @@ describe('learning reviews prompted', () => {
   let n = 0;
   const e = (type: string, occurredOn: string, sequence = 0): HospitalEvent => ({ id: `e${++n}`, type, occurredOn, sequence });
 
-  it('prompts for an admission within twelve calendar months of the previous discharge', () => {
+  it('prompts for an admission within 365 days of the previous discharge', () => {
     const events = [e('detention-started', '2025-01-10'), e('left-hospital', '2025-03-31'), e('detention-started', '2026-03-31')];
     expect(readmissionsWithinTwelveMonths(events)).toEqual([{ admissionEventId: events[2]!.id, admittedOn: '2026-03-31', dischargedOn: '2025-03-31' }]);
   });
 
-  it('does not prompt a day after the twelve months', () => {
+  it('does not prompt 366 days after', () => {
     expect(readmissionsWithinTwelveMonths([e('left-hospital', '2025-03-31'), e('detention-started', '2026-04-01')])).toEqual([]);
   });
 
-  it('uses the last day of the month when the day does not exist (29 February)', () => {
-    expect(readmissionsWithinTwelveMonths([e('left-hospital', '2028-02-29'), e('admitted-informally', '2029-02-28')])).toHaveLength(1);
-    expect(readmissionsWithinTwelveMonths([e('left-hospital', '2028-02-29'), e('admitted-informally', '2029-03-01')])).toHaveLength(0);
+  it('counts days, not calendar months, across 29 February (as the dashboard does)', () => {
+    expect(readmissionsWithinTwelveMonths([e('left-hospital', '2027-03-01'), e('admitted-informally', '2028-02-29')])).toHaveLength(1);
+    expect(readmissionsWithinTwelveMonths([e('left-hospital', '2027-03-01'), e('admitted-informally', '2028-03-01')])).toHaveLength(0);
   });
 
   it('does not count the first admission, nor a detention of someone already in hospital', () => {

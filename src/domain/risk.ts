@@ -19,7 +19,10 @@
  * - The level (low, medium, high) is the issue's own specification; what each level means is the
  *   partnership's, kept as text on the settings page (defaults below).
  */
-import { addMonths, compareDates, type IsoDate } from './calendar-date.ts';
+import { compareDates, toDayNumber, type IsoDate } from './calendar-date.ts';
+
+/** A readmission is within this many days of the previous discharge (see readmissionsWithinTwelveMonths). */
+export const READMISSION_DAYS = 365;
 
 export const riskLevels = ['low', 'medium', 'high'] as const;
 export type RiskLevel = (typeof riskLevels)[number];
@@ -103,12 +106,14 @@ export function escalationReasonText(reason: EscalationReason, from: RiskLevel |
  * from crises and readmissions") by:
  * 1. a crisis: an escalation whose outcome is "crisis team involved";
  * 2. a readmission within twelve months: an admission to hospital (a detention starting, or an
- *    informal admission) on a date no later than twelve calendar months after the person's latest
- *    earlier discharge (leaving hospital). "Twelve months" is calendar months: a discharge on
- *    31 March 2026 prompts for an admission on or before 31 March 2027; a discharge on
- *    29 February 2028 for one on or before 28 February 2029. An admission on the day of the
- *    discharge counts (the person went back the same day). The first admission in a history,
- *    with no discharge before it, is not a readmission.
+ *    informal admission) on a day no more than 365 days after the person's latest earlier
+ *    discharge (leaving hospital): the same definition as the dashboard's readmissions figure
+ *    (src/modules/dashboards, "Readmissions within 12 months of discharge"), so the learning
+ *    reviews prompted and the readmissions counted are the same events. An admission on the day
+ *    of the discharge counts (the person went back the same day); one 366 days after does not.
+ *    A detention of someone already in hospital (informal to section 3, section 2 to 3) is not a
+ *    new admission. The first admission in a history, with no discharge before it, is not a
+ *    readmission.
  */
 export const admissionEventTypes = ['detention-started', 'admitted-informally'] as const;
 export const dischargeEventTypes = ['left-hospital'] as const;
@@ -144,7 +149,7 @@ export function readmissionsWithinTwelveMonths(events: readonly HospitalEvent[])
     } else if (isAdmission(e.type)) {
       // A detention of someone already in hospital (informal to section 3, or section 2 to 3)
       // is not a new admission.
-      if (!inHospital && lastDischarge !== null && compareDates(e.occurredOn, addMonths(lastDischarge, 12)) <= 0) {
+      if (!inHospital && lastDischarge !== null && toDayNumber(e.occurredOn) - toDayNumber(lastDischarge) <= READMISSION_DAYS) {
         out.push({ admissionEventId: e.id, admittedOn: e.occurredOn, dischargedOn: lastDischarge });
       }
       inHospital = true;
