@@ -231,6 +231,12 @@ describe('risk assessment and escalation (issue 15, item 4)', () => {
     expect(queue.body).toContain('readmitted on 20 November 2026, within 12 months of leaving hospital on 1 February 2026');
     const practitioner = await signedIn(t, demo.practitioner);
     expect((await practitioner.get('/waiting')).body).not.toContain(`/people/${readmitted}/risk/learning-reviews`);
+    // Counted on the dashboard (competency domain 4): the crisis review done, this one still to do.
+    const dashboard = await manager.get('/dashboards');
+    expect(dashboard.body).toContain('Learning from crises and readmissions (competency domain 4, leader level)');
+    expect(dashboard.body).toMatch(/data-qa="learning-reviews-completed">1</);
+    const outstanding = Number(/data-qa="learning-reviews-outstanding">(\d+)</.exec(dashboard.body)![1]);
+    expect(outstanding).toBeGreaterThanOrEqual(1);
   });
 
   it('serves GET /api/v1/people/{id}/risk with the current assessment and the history, and refuses another organisation', async () => {
