@@ -217,6 +217,10 @@ describe('risk assessment and escalation (issue 15, item 4)', () => {
     const done = await manager.post(`/people/${personId}/risk/learning-reviews/new`, { trigger: 'crisis', for: escalationId, whatHappened: 'Crisis after a visit from her former partner.', whatPlanSaid: 'Weekly checks.', whatChanges: 'Safeguarding plan for contact with him.' });
     expect(done.statusCode).toBe(302);
     expect(await t.database.db.select().from(learningReview).where(eq(learningReview.triggerId, escalationId))).toHaveLength(1);
+    const twice = await manager.post(`/people/${personId}/risk/learning-reviews/new`, { trigger: 'crisis', for: escalationId, whatHappened: 'Again', whatPlanSaid: 'Again', whatChanges: 'Again' });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.body).toContain('A learning review has already been completed for this.');
+    expect(await t.database.db.select().from(learningReview).where(eq(learningReview.triggerId, escalationId))).toHaveLength(1);
     expect((await manager.get('/waiting?kind=learning-review')).body).not.toContain(`for=${escalationId}`);
     expect((await manager.get(`/people/${personId}/risk`)).body).toContain('Safeguarding plan for contact with him.');
   });

@@ -191,11 +191,8 @@ export function riskRoutes(app: FastifyInstance): void {
       request.session.flash = { type: 'success', text: 'The learning review has been saved.' };
       return await reply.redirect(`/people/${id}/risk#learning-reviews`);
     } catch (error) {
-      if (error instanceof ConflictError) {
-        reply.status(409);
-        request.session.flash = { type: 'success', text: `${error.message} Yours has not been saved.` };
-        return reply.redirect(`/people/${id}/risk#learning-reviews`);
-      }
+      // Somebody completed it first: the error page says so (409); nothing of this form was saved.
+      if (error instanceof ConflictError) throw error;
       const errors = failed(reply, error, { whatHappened: 'whatHappened', whatPlanSaid: 'whatPlanSaid', whatChanges: 'whatChanges' }, (e) => e.message);
       return renderReview(reply, id, trigger, triggerId, { values, errors });
     }
