@@ -77,6 +77,7 @@ import { feedsRoutes } from './modules/feeds/index.ts';
 import { governanceRoutes, subjectAccessSection } from './modules/governance/index.ts';
 import { caseNotesSection, notesApiRoutes, notesRoutes } from './modules/notes/index.ts';
 import { uploadedDocumentsSection, uploadsRoutes } from './modules/uploads/index.ts';
+import { riskRoutes, riskSection } from './modules/risk/index.ts';
 import { dashboardsApiRoutes } from './modules/dashboards/api.ts';
 import './platform/http/types.ts';
 
@@ -165,6 +166,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   registerPersonSection(subjectAccessSection); // the subject access export link (issue 14, item 6)
   registerPersonSection(caseNotesSection); // case notes: the count and the link (issue 15, item 1)
   registerPersonSection(uploadedDocumentsSection); // uploaded documents: the count and the links (issue 15, item 3)
+  registerPersonSection(riskSection); // risk: the level, the review date, open escalations (issue 15, item 4)
   personRoutes(app);
   chargesRoutes(app);
   chargesApiRoutes(app);
@@ -191,6 +193,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   notesRoutes(app);
   notesApiRoutes(app);
   uploadsRoutes(app, config); // documents uploaded to a person's record (issue 15, item 3)
+  riskRoutes(app);
   // The assurance API: the dashboard's figures (and, in exportsRoutes, the monthly return) as JSON.
   dashboardsApiRoutes(app);
   apiDocsRoutes(app);

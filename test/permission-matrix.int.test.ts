@@ -105,6 +105,12 @@ const rules: Rule[] = [
     refused: [...personWriters, 'otherOrgToken'],
     why: 'case notes: person:write on that person',
   },
+  {
+    match: (_m, url) => url.startsWith('/people/:id/risk/escalations/') || url.startsWith('/people/:id/risk/learning-reviews/'),
+    // Issue 15, item 4: an escalation's outcome and a learning review are the team managers' (policy.ts 'risk:escalation:decide').
+    refused: [...personWriters, 'practitioner', 'senior', 'otherOrgToken'],
+    why: 'risk escalation outcomes and learning reviews: risk:escalation:decide on that person',
+  },
   { match: (_m, url) => isPersonRoute(url), refused: [...personWriters, 'otherOrgToken'], why: 'a person’s record: person:write on that person' },
   { match: (_m, url) => url.startsWith('/waiting/tasks/:taskId/'), refused: [...personWriters, 'otherOrgToken'], why: 'a task about a person: person:write on that person' },
   { match: (_m, url) => url === '/people/new', refused: ['readOnly', 'commissioner', 'icbAdmin', 'laAdmin'], why: 'adding a person: person:write' },

@@ -80,6 +80,20 @@ export function assuranceBlocks(d: Dashboard): ChartBlock[] {
       'A readmission is a detention or informal admission recorded on a day within 365 days after the discharge. Recent discharges have had less than a year to be readmitted, so the rate uses only those followed up for a full year.',
     ),
     chartBlock(
+      'learning-reviews',
+      'Learning from crises and readmissions (competency domain 4, leader level)',
+      measure,
+      [
+        [{ text: 'Learning reviews completed in the last 12 months' }, value(d.learningReviews.completed, 'learning-reviews-completed')],
+        [{ text: 'Learning reviews still to do' }, value(d.learningReviews.outstanding, 'learning-reviews-outstanding')],
+      ],
+      [
+        { label: 'Completed', value: d.learningReviews.completed },
+        { label: 'Still to do', value: d.learningReviews.outstanding },
+      ],
+      'A learning review (what happened, what the plan said, what changes) is due after a readmission within 365 days of a discharge, counted from readmissions in the last 12 months, and after a risk escalation whose outcome was that the crisis team was involved. The partnership competency framework, domain 4 (review, risk and prevention), asks leaders to ensure learning from crises and readmissions. These figures are for the people you may see, whatever the period chosen above.',
+    ),
+    chartBlock(
       'panels',
       'Funding panel decisions in the period',
       [{ text: 'Decision' }, { text: 'Cases', numeric: true }],
@@ -161,9 +175,9 @@ export const dashboardViewLabels: Record<DashboardView, string> = {
 
 /** The sections of each view, in order; the director sees every section in the page's order. */
 export const viewSections: Record<Exclude<DashboardView, 'director'>, readonly string[]> = {
-  manager: ['reviews', 'teams', 'first-review', 'information', 'plans-at-discharge', 'plans', 'entitlement'],
+  manager: ['reviews', 'teams', 'first-review', 'information', 'plans-at-discharge', 'learning-reviews', 'plans', 'entitlement'],
   commissioner: ['cost-funder', 'cost-type', 'panels', 'plans', 'disputes', 'entitlement', 'population'],
-  quality: ['information', 'reviews', 'first-review', 'plans-at-discharge', 'endings', 'declined-endings', 'readmissions'],
+  quality: ['information', 'reviews', 'first-review', 'plans-at-discharge', 'endings', 'declined-endings', 'readmissions', 'learning-reviews'],
 };
 
 /** The view a viewer starts on, from their roles (a presentation default, not access). */

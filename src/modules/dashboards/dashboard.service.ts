@@ -12,6 +12,7 @@ import { declinedEndingFigures, dischargeFigures, panelFigures, type DeclinedEnd
 import { govukDate, parseDateInput } from '../../platform/plain-language.ts';
 import { effectiveServiceType, OTHER_SERVICE_TYPE, OTHER_SERVICE_TYPE_LABEL, serviceTypeLabel } from '../../domain/reference/service-types.ts';
 import { serviceTypeChoices } from '../settings/index.ts';
+import { learningReviewCounts } from '../risk/index.ts';
 
 /*
  * The assurance dashboard (issue 7, item 1). Every figure is counted over the people the actor
@@ -91,6 +92,8 @@ export interface Dashboard {
   teams: Array<{ id: string; name: string; entitled: Figure; overdue: Figure }>;
   discharges: DischargeFigures;
   panels: PanelFigures;
+  /** Learning reviews after readmissions and crises (issue 15, item 4): completed in the last 12 months, and still to do. */
+  learningReviews: { completed: number; outstanding: number };
   /** People entitled now per 100,000 population; null when no population figures are configured. */
   population: {
     overall: { entitled: number; population: number | null; rate: SafePopulationRate };
@@ -120,7 +123,7 @@ export async function computeDashboard(ctx: ServiceContext, parsed: ParsedDashbo
   // on the pool's connections (one unit ran them one after another and took 1.7–1.9× as long).
   // The figures are counts of the same moment, not one snapshot; the queries are in
   // dashboard.queries.ts and episode.queries.ts.
-  const [countRows, endedRows, disputeRows, planResult, serviceGroupRows, settingsRows, endingRows, panels, declinedEndings, populationRows, discharges, types] = await Promise.all([
+  const [learningReviews, [countRows, endedRows, disputeRows, planResult, serviceGroupRows, settingsRows, endingRows, panels, declinedEndings, populationRows, discharges, types]] = await Promise.all([learningReviewCounts(ctx), Promise.all([
     ctx.data.read((q) => countPeople(q, base, { from, to, today, dueBy })),
     ctx.data.read((q) => countEndedPeople(q, partnershipId, base, from, to)),
     ctx.data.read((q) => countOpenDisputes(q, partnershipId, base, { twoMonthsAgo: addMonths(today, -2), fourMonthsAgo: addMonths(today, -4) })),
@@ -133,7 +136,7 @@ export async function computeDashboard(ctx: ServiceContext, parsed: ParsedDashbo
     ctx.data.read((q) => loadPopulation(q, partnershipId)),
     ctx.data.read((q) => dischargeFigures(q, partnershipId, base, from, to, today)),
     ctx.data.read((q) => serviceTypeChoices(q, partnershipId)),
-  ]);
+  ])]);
 
   const weeksPerYear = settingsRows[0]?.weeksPerYear ?? 52;
   const counts = countRows.find((r) => !r.byLocalAuthority && !r.byTeam)!;
@@ -230,6 +233,7 @@ export async function computeDashboard(ctx: ServiceContext, parsed: ParsedDashbo
       .sort((a, b) => b.overdue.count - a.overdue.count || a.name.localeCompare(b.name, 'en-GB')),
     discharges,
     panels,
+    learningReviews,
     population,
     computedAt: ctx.clock.now().toISOString(),
   };

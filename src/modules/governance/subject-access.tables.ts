@@ -92,6 +92,9 @@ export const exportedTables: readonly ExportedTable[] = [
     withheldWhen: '(n.restricted or t.restricted)',
     withheldLabel: (n) => `${n} earlier ${n === 1 ? 'version' : 'versions'} of restricted notes withheld pending review`,
   },
+  byPerson('risk_assessment', 'Risk assessments (every one, the current and those replaced)'),
+  byPerson('risk_escalation', 'Risk escalations and their outcomes', 't.raised_at, t.created_at'),
+  byPerson('learning_review', 'Learning reviews after a readmission or a crisis', 't.completed_at, t.created_at'),
   {
     table: 'register_import_row',
     label: 'Rows of imported registers about the person',

@@ -22,6 +22,7 @@ import { expectOneUpdated, type ServiceContext } from '../../platform/http/conte
 import { parseInput } from '../../platform/http/validation.ts';
 import { govukDate } from '../../platform/plain-language.ts';
 import { loadPerson, type PersonRow } from '../register/index.ts';
+import { escalateSignificantNote } from '../risk/index.ts';
 import {
   ensureNoteSettings,
   findLinkables,
@@ -231,6 +232,14 @@ function versionOf(before: CaseNoteRow) {
   };
 }
 
+/**
+ * A finished note marked significant, or of the type "significant event", raises a risk escalation
+ * for the person's team managers (issue 15, item 4), in the note's own transaction.
+ */
+function raisesEscalation(note: Pick<CaseNoteRow, 'significant' | 'type'>): boolean {
+  return note.significant || note.type === 'significant-event';
+}
+
 /** Write a note, as a draft or finished. */
 export async function createNote(ctx: ServiceContext, personId: string, input: NoteInput, finish: boolean): Promise<CaseNoteRow> {
   // Permission before input (issue 12, finding 10).
@@ -249,6 +258,7 @@ export async function createNote(ctx: ServiceContext, personId: string, input: N
       authorOrganisationId: ctx.actor.activeOrganisationId,
     });
     await audit.change({ action: finish ? 'case-note.finished' : 'case-note.drafted', subjectType: 'case-note', subjectId: created.id, after: { ...auditable(created), personId } });
+    if (finish && raisesEscalation(created)) await escalateSignificantNote(ctx, personId, created.id);
     return created;
   });
 }
@@ -342,6 +352,7 @@ export async function editNote(ctx: ServiceContext, personId: string, noteId: st
     // its 24 hours keeps them as an earlier version (never deleted; seen only by those who may see it).
     if (restricted && before.status === 'finished') await insertVersion(tx, { ...versionOf(before), noteId, personId, replacedBy: ctx.actor.userId, reason: 'Edited by its author within 24 hours of finishing' });
     await audit.change({ action: finishing ? 'case-note.finished' : 'case-note.edited', subjectType: 'case-note', subjectId: noteId, before: auditable(before, restricted), after: auditable(after, restricted) });
+    if (finishing && raisesEscalation(after)) await escalateSignificantNote(ctx, personId, noteId);
     return after;
   });
 }

@@ -11,6 +11,7 @@ import { addServiceType, openServiceTypes, retireServiceType } from './service-t
 import { signInSettingsRoutes } from './sign-in-settings.routes.ts';
 import { retentionSettings, updateRetentionSettings } from '../governance/index.ts';
 import { restrictedNoteSettings, updateRestrictedNoteSettings } from '../notes/index.ts';
+import { riskLevelSettings } from '../risk/index.ts';
 
 const template = 'modules/settings/views/plan-settings.njk';
 
@@ -38,8 +39,11 @@ interface PageData {
   conflict?: { differences: SettingsDifference[] };
 }
 
-function render(reply: FastifyReply, data: PageData) {
+async function render(reply: FastifyReply, data: PageData) {
+  // The risk level definitions (issue 15, item 4) have their own form on this page, saved by the risk module.
+  const riskLevels = await riskLevelSettings(reply.request.ctx());
   return reply.render(template, {
+    riskLevels,
     title: 'Planning settings',
     settings: data.settings,
     values: data.values,

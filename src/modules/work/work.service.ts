@@ -21,6 +21,7 @@ import { tellEach } from '../../platform/notifications/recipients.ts';
 import { govukDate } from '../../platform/plain-language.ts';
 import { plansAwaitingMyAgreement } from '../plans/index.ts';
 import { loadPerson, visiblePeople } from '../register/index.ts';
+import { riskWaitingOn } from '../risk/index.ts';
 import {
   countSnoozedTasks,
   findAssignees,
@@ -36,13 +37,15 @@ import {
   type TaskOwnership,
 } from './work.queries.ts';
 
-export const waitingKinds = ['plan', 'ending', 'panel-case', 'dispute', 'task', 'information'] as const;
+export const waitingKinds = ['plan', 'ending', 'panel-case', 'dispute', 'escalation', 'learning-review', 'task', 'information'] as const;
 export type WaitingKind = (typeof waitingKinds)[number];
 export const waitingKindLabels: Record<WaitingKind, string> = {
   plan: 'Plans to approve',
   ending: 'Endings to decide',
   'panel-case': 'Funding panel cases',
   dispute: 'Disputes',
+  escalation: 'Risk escalations',
+  'learning-review': 'Learning reviews',
   task: 'Tasks',
   information: 'Information to offer again',
 };
@@ -108,7 +111,7 @@ const dayOf = (d: Date | string) => (typeof d === 'string' ? d.slice(0, 10) : to
 export async function waitingForYou(ctx: ServiceContext, query: WaitingQuery): Promise<WaitingForYou> {
   const actor = ctx.actor;
   const today = ctx.today();
-  const empty = (): WaitingForYou => ({ items: [], counts: { plan: 0, ending: 0, 'panel-case': 0, dispute: 0, task: 0, information: 0 }, total: 0, snoozedTasks: 0 });
+  const empty = (): WaitingForYou => ({ items: [], counts: { plan: 0, ending: 0, 'panel-case': 0, dispute: 0, escalation: 0, 'learning-review': 0, task: 0, information: 0 }, total: 0, snoozedTasks: 0 });
   if (actor.kind !== 'user') return empty();
   const pid = actor.partnershipId;
   const visible = visiblePeople(actor);
@@ -119,6 +122,8 @@ export async function waitingForYou(ctx: ServiceContext, query: WaitingQuery): P
   const push = (item: Omit<WaitingItem, 'kindLabel' | 'ageDays' | 'overdue'>) => items.push({ ...item, kindLabel: waitingKindLabels[item.kind], ageDays: age(item.since), overdue: item.dueOn !== null && item.dueOn < today });
 
   const plans = await plansAwaitingMyAgreement(ctx);
+  // Risk escalations and learning reviews (issue 15, item 4), read from the risk module's records.
+  const risk = await riskWaitingOn(ctx);
   const { tasks, snoozedTasks, proposals, cases, disputes, information } = await ctx.data.read(async (q) => {
     const teamIds = await findTeamIdsOf(q, pid, writerOrgs);
     const who: TaskOwnership = { userId: actor.userId, organisationIds: writerOrgs, teamIds };
@@ -201,6 +206,9 @@ export async function waitingForYou(ctx: ServiceContext, query: WaitingQuery): P
       dueOn: wait.dueOn,
       task: null,
     });
+  }
+  for (const r of risk) {
+    push({ kind: r.kind, key: r.key, personId: r.personId, personName: r.personName, nhsNumber: r.nhsNumber, what: r.what, href: r.href, since: r.since, dueOn: null, task: null });
   }
   for (const r of tasks) {
     const t = r.task;

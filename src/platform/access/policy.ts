@@ -50,7 +50,13 @@ export type Permission =
    */
   | 'person:subject-access'
   /** The retention review of records past their retention period: administrators and quality and audit staff of the lead organisation. */
-  | 'retention:review';
+  | 'retention:review'
+  /**
+   * Risk (issue 15, item 4): record the outcome of an escalation and complete a learning review,
+   * for team managers of an organisation responsible for or involved with the person (competency
+   * framework domain 4, leader level: "oversees escalation where risk is increasing").
+   */
+  | 'risk:escalation:decide';
 
 const everyRole: Role[] = [...roles];
 
@@ -83,6 +89,7 @@ const grants: Record<Permission, { roles: Role[]; scope: 'partnership' | 'organi
   'feeds:manage': { roles: ['administrator'], scope: 'lead' },
   'person:subject-access': { roles: ['administrator', 'quality-audit'], scope: 'relationship' },
   'retention:review': { roles: ['administrator', 'quality-audit'], scope: 'lead' },
+  'risk:escalation:decide': { roles: ['team-manager'], scope: 'relationship' },
 };
 
 const tokenPermissions: ReadonlySet<Permission> = new Set(['rules:evaluate', 'organisations:read', 'person:read', 'person:write']);
