@@ -2,6 +2,7 @@ import { and, asc, desc, eq, ne, sql, getTableColumns } from 'drizzle-orm';
 import { z } from 'zod';
 import { assertCanOnPerson } from '../../platform/access/policy.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
+import { selectTogether } from '../../platform/db/together.ts';
 import { appUser, auditEvent, membership, organisation } from '../../platform/db/schema.ts';
 import { NotFoundError } from '../../platform/errors/errors.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
@@ -106,24 +107,30 @@ export async function updatePersonAtVersion(q: DbOrTx, partnershipId: string, pe
 /** What the person page shows besides the person: their history (removed events too), contacts, tasks, team, lead and the partnership's organisations. */
 export async function personPageParts(q: DbOrTx, row: PersonRow) {
   const { partnershipId, id: personId } = row;
-  const events = await q
-    .select({ ...getTableColumns(legalEvent), recordedByName: appUser.displayName })
-    .from(legalEvent)
-    .leftJoin(appUser, eq(appUser.id, legalEvent.recordedBy))
-    .where(and(eq(legalEvent.partnershipId, partnershipId), eq(legalEvent.personId, personId)))
-    .orderBy(desc(legalEvent.occurredOn), desc(legalEvent.sequence));
-  const contacts = await q.select().from(personContact).where(and(eq(personContact.partnershipId, partnershipId), eq(personContact.personId, personId))).orderBy(asc(personContact.relationship));
-  const tasks = await q
-    .select({ task, ownerName: organisation.name })
-    .from(task)
-    .leftJoin(organisation, eq(organisation.id, task.ownerOrganisationId))
-    .where(and(eq(task.partnershipId, partnershipId), eq(task.personId, personId)))
-    .orderBy(desc(task.createdAt));
-  const teamRow = row.allocatedTeamId
-    ? await q.select({ name: team.name, organisationName: organisation.name }).from(team).innerJoin(organisation, eq(organisation.id, team.organisationId)).where(and(eq(team.partnershipId, partnershipId), eq(team.id, row.allocatedTeamId)))
-    : [];
-  const lead = row.leadPractitionerId ? await q.select({ name: appUser.displayName }).from(appUser).where(eq(appUser.id, row.leadPractitionerId)) : [];
-  const orgs = await q.select({ id: organisation.id, code: organisation.code, onsCode: organisation.onsCode, name: organisation.name }).from(organisation).where(eq(organisation.partnershipId, partnershipId));
+  // One statement for the page's reads (decision 0017): each query as written, carried together.
+  const teamQuery = q.select({ name: team.name, organisationName: organisation.name }).from(team).innerJoin(organisation, eq(organisation.id, team.organisationId)).where(and(eq(team.partnershipId, partnershipId), eq(team.id, row.allocatedTeamId ?? '')));
+  const leadQuery = q.select({ name: appUser.displayName }).from(appUser).where(eq(appUser.id, row.leadPractitionerId ?? ''));
+  const parts = await selectTogether(q, {
+    events: q
+      .select({ ...getTableColumns(legalEvent), recordedByName: appUser.displayName })
+      .from(legalEvent)
+      .leftJoin(appUser, eq(appUser.id, legalEvent.recordedBy))
+      .where(and(eq(legalEvent.partnershipId, partnershipId), eq(legalEvent.personId, personId)))
+      .orderBy(desc(legalEvent.occurredOn), desc(legalEvent.sequence)),
+    contacts: q.select().from(personContact).where(and(eq(personContact.partnershipId, partnershipId), eq(personContact.personId, personId))).orderBy(asc(personContact.relationship)),
+    tasks: q
+      .select({ task, ownerName: organisation.name })
+      .from(task)
+      .leftJoin(organisation, eq(organisation.id, task.ownerOrganisationId))
+      .where(and(eq(task.partnershipId, partnershipId), eq(task.personId, personId)))
+      .orderBy(desc(task.createdAt)),
+    orgs: q.select({ id: organisation.id, code: organisation.code, onsCode: organisation.onsCode, name: organisation.name }).from(organisation).where(eq(organisation.partnershipId, partnershipId)),
+    ...(row.allocatedTeamId ? { team: teamQuery } : {}),
+    ...(row.leadPractitionerId ? { lead: leadQuery } : {}),
+  });
+  const { events, contacts, tasks, orgs } = parts;
+  const teamRow = (parts as { team?: Awaited<typeof teamQuery> }).team ?? [];
+  const lead = (parts as { lead?: Awaited<typeof leadQuery> }).lead ?? [];
   return { events, contacts, tasks, team: teamRow[0] ?? null, leadName: lead[0]?.name ?? null, orgs };
 }
 
