@@ -27,7 +27,8 @@ import { rowsOf, type DbOrTx } from './database.ts';
  * ORDER BY of its own, which would need the query's sort keys by name).
  */
 
-type Selectable = SQLWrapper & PromiseLike<unknown[]>;
+/** A Drizzle select, built and not awaited. */
+export type Selectable = SQLWrapper & PromiseLike<unknown[]>;
 interface Field {
   path: string[];
   field: unknown;

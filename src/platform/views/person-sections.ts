@@ -38,8 +38,8 @@ export interface LoadingPersonSection extends SectionBase {
 }
 
 export interface ReadingPersonSection<R extends Reads> extends SectionBase {
-  /** The section's selects on the door's handle `q` (not awaited), or null when it needs none for this actor. */
-  reads(q: DbOrTx, ctx: ServiceContext, person: SectionPerson, today: string): R | null;
+  /** The section's selects on the door's handle `q` (not awaited), or null when it needs none for this actor; made before the person's row is read (in the same statement). */
+  reads(q: DbOrTx, ctx: ServiceContext, person: { readonly id: string }, today: string): R | null;
   /** The section's data from its reads' rows (each key as awaiting its select would give). */
   show(rows: RowsOf<R>, ctx: ServiceContext, person: SectionPerson, today: string): SectionData;
 }
@@ -58,35 +58,40 @@ export function registerPersonSection(section: PersonSection): void {
   sections.set(section.name, section);
 }
 
-/** The registered sections for one person (already read-checked by the caller), in registration order. */
-export async function loadPersonSections(ctx: ServiceContext, person: SectionPerson, today: string): Promise<Array<{ name: string; template: string; data: Record<string, unknown> }>> {
-  const all = [...sections.values()];
-  const reading = all.filter((s): s is ReadingPersonSection<Reads> => 'reads' in s);
-  const loading = all.filter((s): s is LoadingPersonSection => 'load' in s);
-  // One statement for every reading section's selects, keyed "section/read" (through the door: the page's unit of work).
-  const shown = new Map<PersonSection, SectionData>();
-  const together = async () => {
-    if (reading.length === 0) return;
-    await ctx.data.read(async (q) => {
-      const wanted = reading.map((s) => ({ s, reads: s.reads(q, ctx, person, today) }));
-      const combined: Reads = {};
-      for (const { s, reads } of wanted) for (const [key, select] of Object.entries(reads ?? {})) combined[`${s.name}/${key}`] = select;
-      const rows = await selectTogether(q, combined);
-      for (const { s, reads } of wanted) {
-        if (reads === null) {
-          shown.set(s, null);
-          continue;
-        }
-        const own = Object.fromEntries(Object.keys(reads).map((key) => [key, rows[`${s.name}/${key}`]]));
-        shown.set(s, s.show(own as RowsOf<Reads>, ctx, person, today));
-      }
-    });
-  };
-  // One after another: the page's unit of work has one connection, which runs one statement at a time.
-  await together();
-  for (const s of loading) shown.set(s, await s.load(ctx, person, today));
-  return all.flatMap((s) => {
-    const data = shown.get(s) ?? null;
-    return data === null ? [] : [{ name: s.name, template: s.template, data }];
-  });
+type Shown = Array<{ name: string; template: string; data: Record<string, unknown> }>;
+
+/**
+ * The reading sections' selects for one person, keyed "section/read", to run in one statement:
+ * with the page's own reads (the person page, through `getPersonRecord`'s `alsoRead`) or alone.
+ */
+export function personSectionReads(q: DbOrTx, ctx: ServiceContext, person: { readonly id: string }, today: string): Reads {
+  const combined: Reads = {};
+  for (const s of sections.values()) {
+    if (!('reads' in s)) continue;
+    for (const [key, select] of Object.entries((s.reads(q, ctx, person, today) ?? {}) as Reads)) combined[`${s.name}/${key}`] = select;
+  }
+  return combined;
+}
+
+/** The sections to show, in registration order, from the rows of `personSectionReads` (the person already read-checked). */
+export async function showPersonSections(ctx: ServiceContext, person: SectionPerson, today: string, rows: Record<string, unknown[]>): Promise<Shown> {
+  const shown: Shown = [];
+  for (const s of sections.values()) {
+    let data: SectionData;
+    if ('reads' in s) {
+      const prefix = `${s.name}/`;
+      const keys = Object.keys(rows).filter((k) => k.startsWith(prefix));
+      // A section that named no reads for this actor shows nothing.
+      data = keys.length === 0 ? null : s.show(Object.fromEntries(keys.map((k) => [k.slice(prefix.length), rows[k]])) as RowsOf<Reads>, ctx, person, today);
+    } else data = await s.load(ctx, person, today);
+    if (data !== null) shown.push({ name: s.name, template: s.template, data });
+  }
+  return shown;
+}
+
+/** The registered sections for one person (already read-checked by the caller), their reads in one statement of their own. */
+export async function loadPersonSections(ctx: ServiceContext, person: SectionPerson, today: string): Promise<Shown> {
+  const hasReads = [...sections.values()].some((s) => 'reads' in s);
+  const rows = hasReads ? await ctx.data.read((q) => selectTogether(q, personSectionReads(q, ctx, person, today))) : {};
+  return showPersonSections(ctx, person, today, rows);
 }
