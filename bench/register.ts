@@ -20,7 +20,7 @@
  *      (c) the person page                  GET /people/<id>
  *    and, as the floor, the same queries run directly with the same concurrency: the session
  *    and actor look-ups every request makes, then the very query functions the route calls
- *    (loadRegisterOptions + registerPage, or getPersonRecord and the other modules' sections of the page) with the same context. Before
+ *    (loadRegisterOptions + registerPage, or getPersonRecord with the other modules' sections' reads, then the sections) with the same context. Before
  *    measuring, the SQL of one request is captured through Drizzle's logger and compared with
  *    the floor's, so the floor runs the same statements.
  * 4. Prints p50/p95/p99 latency and throughput of each, and the ratio page/floor. Targets (issue 4):
@@ -54,7 +54,7 @@ import { serviceContext, type ServiceContext } from '../src/platform/http/contex
 import { visiblePeople } from '../src/modules/register/access.queries.ts';
 import { loadRegisterOptions, parseRegisterQuery, registerPage } from '../src/modules/register/list.queries.ts';
 import { getPersonRecord } from '../src/modules/register/people.service.ts';
-import { loadPersonSections } from '../src/platform/views/person-sections.ts';
+import { personSectionReads, showPersonSections } from '../src/platform/views/person-sections.ts';
 import { person } from '../src/modules/register/schema.ts';
 import { bulkLoad } from './register/bulk-load.ts';
 import { describeFigures, figures, httpLoad, runConcurrent, type Figures, type HttpTarget, type Limits } from './register/load.ts';
@@ -414,11 +414,13 @@ async function main(): Promise<number> {
         targets: sample.map((p) => ({ path: `/people/${p.id}`, expect: `/people/${p.id}/history` })),
         floor: async (i) => {
           await authenticate();
-          // As the route does: the record and the other modules' sections in one unit of work.
+          // As the route does: the record and the other modules' sections in one unit of work, their reads in one statement.
           const ctx = ctxFor(i);
+          const id = sample[i % sample.length]!.id;
+          const today = ctx.today();
           await ctx.data.transaction(async () => {
-            const record = await getPersonRecord(ctx, sample[i % sample.length]!.id);
-            await loadPersonSections(ctx, record.person, ctx.today());
+            const record = await getPersonRecord(ctx, id, (q) => personSectionReads(q, ctx, { id }, today));
+            await showPersonSections(ctx, record.person, today, record.also);
           });
         },
       },

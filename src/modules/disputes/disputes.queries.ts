@@ -62,12 +62,8 @@ export async function findPersonDisputes(q: DbOrTx, partnershipId: string, perso
     .orderBy(desc(dispute.aroseOn));
 }
 
-/** The person's open disputes, oldest first, with the name of the interim lead funder (the person page). */
-export async function findOpenDisputesWithInterimLead(
-  q: DbOrTx,
-  partnershipId: string,
-  personId: string,
-): Promise<Array<Pick<DisputeRow, 'id' | 'kind' | 'stage' | 'aroseOn'> & { interimLeadName: string | null }>> {
+/** A person's open disputes with the name of the body funding care meanwhile, oldest first (not awaited: the person page runs it with its other sections' reads, platform/db/together.ts). */
+export function openDisputesWithInterimLeadQuery(q: DbOrTx, partnershipId: string, personId: string) {
   return q
     .select({ id: dispute.id, kind: dispute.kind, stage: dispute.stage, aroseOn: dispute.aroseOn, interimLeadName: organisation.name })
     .from(dispute)

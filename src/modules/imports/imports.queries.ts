@@ -305,7 +305,13 @@ export async function upsertImportedFunding(q: DbOrTx, partnershipId: string, im
 
 /** One person's imported funding with the file it came from, or undefined. */
 export async function findPersonImportedFunding(q: DbOrTx, partnershipId: string, personId: string) {
-  const [row] = await q
+  const [row] = await personImportedFundingQuery(q, partnershipId, personId);
+  return row;
+}
+
+/** The same select, not awaited: the person page runs it with its other sections' reads (platform/db/together.ts). */
+export function personImportedFundingQuery(q: DbOrTx, partnershipId: string, personId: string) {
+  return q
     .select({
       weeklyCostPence: importedFunding.weeklyCostPence,
       localAuthorityBasisPoints: importedFunding.localAuthorityBasisPoints,
@@ -316,5 +322,4 @@ export async function findPersonImportedFunding(q: DbOrTx, partnershipId: string
     .from(importedFunding)
     .innerJoin(registerImport, and(eq(registerImport.partnershipId, importedFunding.partnershipId), eq(registerImport.id, importedFunding.importId)))
     .where(and(eq(importedFunding.partnershipId, partnershipId), eq(importedFunding.personId, personId)));
-  return row;
 }

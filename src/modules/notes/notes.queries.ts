@@ -28,6 +28,23 @@ export async function findNotes(q: DbOrTx, partnershipId: string, personId: stri
     .orderBy(desc(caseNote.contactAt), desc(caseNote.createdAt));
 }
 
+/**
+ * For the count on the person page, not awaited (it runs with the page's other sections' reads,
+ * platform/db/together.ts): each of the person's notes, only what the count needs. The caller
+ * leaves out the restricted notes the actor may not see, as `findNotes` does.
+ */
+export function noteTalliesQuery(q: DbOrTx, partnershipId: string, personId: string) {
+  return q
+    .select({ restricted: caseNote.restricted, significant: caseNote.significant, status: caseNote.status, authorUserId: caseNote.authorUserId })
+    .from(caseNote)
+    .where(and(eq(caseNote.partnershipId, partnershipId), eq(caseNote.personId, personId)));
+}
+
+/** The partnership's note settings as a select, not awaited (the person page's count). */
+export function noteSettingsQuery(q: DbOrTx, partnershipId: string) {
+  return q.select().from(caseNoteSettings).where(eq(caseNoteSettings.partnershipId, partnershipId));
+}
+
 export async function findNote(q: DbOrTx, partnershipId: string, personId: string, noteId: string, lock = false) {
   const query = q
     .select(noteColumns)
@@ -91,7 +108,7 @@ export async function linkableExists(q: DbOrTx, partnershipId: string, personId:
 }
 
 export async function findNoteSettings(q: DbOrTx, partnershipId: string) {
-  return (await q.select().from(caseNoteSettings).where(eq(caseNoteSettings.partnershipId, partnershipId)))[0] ?? null;
+  return (await noteSettingsQuery(q, partnershipId))[0] ?? null;
 }
 
 export async function ensureNoteSettings(q: DbOrTx, partnershipId: string, defaultRoles: string[]) {

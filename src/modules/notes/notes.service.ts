@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
  */
 import { z } from 'zod';
 import { DEFAULT_RESTRICTED_NOTE_ROLES, editability, linkKindLabels, londonInstant, londonWallClock, noteDateTime, noteTypeLabel, noteTypes, parseTimeOfDay, renderNote, type LinkKind, type NoteStatus } from '../../domain/case-notes.ts';
-import { assertCan, can, canOnPerson, canSeeRestrictedNotes, restrictedNoteRoleChoices } from '../../platform/access/policy.ts';
+import { assertCan, can, canOnPerson, canSeeRestrictedNotes, restrictedNoteRoleChoices, type PersonRelationships } from '../../platform/access/policy.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
@@ -185,12 +185,20 @@ export async function notesPage(ctx: ServiceContext, personId: string, options: 
 }
 
 /** The count and link for the person page's section (no text of any note; restricted ones counted only for those who see them). */
-export async function notesSummary(ctx: ServiceContext, person: PersonRow) {
-  return ctx.data.read(async (q) => {
-    const seesRestricted = canSeeRestrictedNotes(ctx.actor, person, await restrictedRoles(q, ctx.actor.partnershipId));
-    const rows = await findNotes(q, ctx.actor.partnershipId, person.id, { withRestricted: seesRestricted, significantOnly: false, authorUserId: ctx.actor.userId });
-    return { count: rows.length, significant: rows.filter((r) => r.note.significant).length, drafts: rows.filter((r) => r.note.status === 'draft' && r.note.authorUserId === ctx.actor.userId).length };
-  });
+/**
+ * The count on the person page, from the partnership's note settings and a tally of the person's
+ * notes (notes.queries.ts: noteSettingsQuery, noteTalliesQuery): restricted notes are counted only
+ * for those who see them (the roles the partnership chose) and for their own author, as `findNotes` lists them.
+ */
+export function notesSummary(
+  actor: ServiceContext['actor'],
+  person: PersonRelationships,
+  settings: { restrictedRoles: string[] } | undefined,
+  tallies: ReadonlyArray<{ restricted: boolean; significant: boolean; status: string; authorUserId: string | null }>,
+) {
+  const seesRestricted = canSeeRestrictedNotes(actor, person, settings?.restrictedRoles ?? [...DEFAULT_RESTRICTED_NOTE_ROLES]);
+  const rows = tallies.filter((n) => seesRestricted || !n.restricted || (actor.userId !== null && n.authorUserId === actor.userId));
+  return { count: rows.length, significant: rows.filter((r) => r.significant).length, drafts: rows.filter((r) => r.status === 'draft' && r.authorUserId === actor.userId).length };
 }
 
 /** The form for a new note (person:write). */

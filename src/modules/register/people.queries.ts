@@ -2,6 +2,7 @@ import { and, asc, desc, eq, ne, sql, getTableColumns } from 'drizzle-orm';
 import { z } from 'zod';
 import { assertCanOnPerson } from '../../platform/access/policy.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
+import { selectTogether, type Selectable } from '../../platform/db/together.ts';
 import { appUser, auditEvent, membership, organisation } from '../../platform/db/schema.ts';
 import { NotFoundError } from '../../platform/errors/errors.ts';
 import type { ServiceContext } from '../../platform/http/context.ts';
@@ -104,27 +105,49 @@ export async function updatePersonAtVersion(q: DbOrTx, partnershipId: string, pe
 }
 
 /** What the person page shows besides the person: their history (removed events too), contacts, tasks, team, lead and the partnership's organisations. */
-export async function personPageParts(q: DbOrTx, row: PersonRow) {
-  const { partnershipId, id: personId } = row;
-  const events = await q
-    .select({ ...getTableColumns(legalEvent), recordedByName: appUser.displayName })
-    .from(legalEvent)
-    .leftJoin(appUser, eq(appUser.id, legalEvent.recordedBy))
-    .where(and(eq(legalEvent.partnershipId, partnershipId), eq(legalEvent.personId, personId)))
-    .orderBy(desc(legalEvent.occurredOn), desc(legalEvent.sequence));
-  const contacts = await q.select().from(personContact).where(and(eq(personContact.partnershipId, partnershipId), eq(personContact.personId, personId))).orderBy(asc(personContact.relationship));
-  const tasks = await q
-    .select({ task, ownerName: organisation.name })
-    .from(task)
-    .leftJoin(organisation, eq(organisation.id, task.ownerOrganisationId))
-    .where(and(eq(task.partnershipId, partnershipId), eq(task.personId, personId)))
-    .orderBy(desc(task.createdAt));
-  const teamRow = row.allocatedTeamId
-    ? await q.select({ name: team.name, organisationName: organisation.name }).from(team).innerJoin(organisation, eq(organisation.id, team.organisationId)).where(and(eq(team.partnershipId, partnershipId), eq(team.id, row.allocatedTeamId)))
-    : [];
-  const lead = row.leadPractitionerId ? await q.select({ name: appUser.displayName }).from(appUser).where(eq(appUser.id, row.leadPractitionerId)) : [];
-  const orgs = await q.select({ id: organisation.id, code: organisation.code, onsCode: organisation.onsCode, name: organisation.name }).from(organisation).where(eq(organisation.partnershipId, partnershipId));
-  return { events, contacts, tasks, team: teamRow[0] ?? null, leadName: lead[0]?.name ?? null, orgs };
+/**
+ * The person page's reads in one statement (decision 0017): the person, their legal events,
+ * contacts, tasks, team, lead practitioner and the partnership's organisations, and whatever
+ * else the caller adds (`alsoRead`: the other modules' sections). 404 if there is no such person,
+ * 403 if the actor has no relationship (checked on the row, as `loadPerson` does: what else was
+ * read is then dropped unseen).
+ */
+export async function loadPersonPage(q: DbOrTx, ctx: Pick<ServiceContext, 'actor'>, personId: string, alsoRead: Record<string, Selectable> = {}) {
+  if (!z.uuid().safeParse(personId).success) throw new NotFoundError('Person not found');
+  const partnershipId = ctx.actor.partnershipId;
+  const ofPerson = (column: typeof person.allocatedTeamId | typeof person.leadPractitionerId) =>
+    sql`(select ${column} from ${person} where ${person.partnershipId} = ${partnershipId} and ${person.id} = ${personId})`;
+  const own = {
+    person: q.select().from(person).where(and(eq(person.partnershipId, partnershipId), eq(person.id, personId))),
+    events: q
+      .select({ ...getTableColumns(legalEvent), recordedByName: appUser.displayName })
+      .from(legalEvent)
+      .leftJoin(appUser, eq(appUser.id, legalEvent.recordedBy))
+      .where(and(eq(legalEvent.partnershipId, partnershipId), eq(legalEvent.personId, personId)))
+      .orderBy(desc(legalEvent.occurredOn), desc(legalEvent.sequence)),
+    contacts: q.select().from(personContact).where(and(eq(personContact.partnershipId, partnershipId), eq(personContact.personId, personId))).orderBy(asc(personContact.relationship)),
+    tasks: q
+      .select({ task, ownerName: organisation.name })
+      .from(task)
+      .leftJoin(organisation, eq(organisation.id, task.ownerOrganisationId))
+      .where(and(eq(task.partnershipId, partnershipId), eq(task.personId, personId)))
+      .orderBy(desc(task.createdAt)),
+    team: q
+      .select({ name: team.name, organisationName: organisation.name })
+      .from(team)
+      .innerJoin(organisation, eq(organisation.id, team.organisationId))
+      .where(and(eq(team.partnershipId, partnershipId), eq(team.id, ofPerson(person.allocatedTeamId)))),
+    lead: q.select({ name: appUser.displayName }).from(appUser).where(eq(appUser.id, ofPerson(person.leadPractitionerId))),
+    orgs: q.select({ id: organisation.id, code: organisation.code, onsCode: organisation.onsCode, name: organisation.name }).from(organisation).where(eq(organisation.partnershipId, partnershipId)),
+  };
+  const extra = Object.fromEntries(Object.entries(alsoRead).map(([key, select]) => [`also/${key}`, select]));
+  const rows = (await selectTogether(q, { ...extra, ...own })) as Awaited<ReturnType<typeof selectTogether<typeof own>>> & Record<string, unknown[]>;
+  const row = rows.person[0];
+  if (!row) throw new NotFoundError('Person not found');
+  assertCanOnPerson(ctx.actor, 'person:read', row);
+  const { events, contacts, tasks, orgs } = rows;
+  const also = Object.fromEntries(Object.keys(alsoRead).map((key) => [key, rows[`also/${key}`]!]));
+  return { row, parts: { events, contacts, tasks, team: rows.team[0] ?? null, leadName: rows.lead[0]?.name ?? null, orgs }, also };
 }
 
 /** Who viewed and changed a person's record, latest first (at most 200). */

@@ -1,6 +1,7 @@
 import type { Decision } from '../../domain/rules/index.ts';
 import { assertCan, canOnPerson } from '../../platform/access/policy.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
+import type { Selectable } from '../../platform/db/together.ts';
 import { InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
@@ -18,7 +19,7 @@ import {
   organisationIdWithCode,
   peopleWithNameAndBirth,
   personAuditTrail,
-  personPageParts,
+  loadPersonPage,
   personWithNhsNumber,
   practitionersOf,
   teamOrganisationId,
@@ -199,12 +200,12 @@ export async function updatePerson(ctx: ServiceContext, personId: string, versio
  * Everything the person page shows. Every view is audited: the reads and the record of the view
  * are one unit of work (one transaction, one set-up), the page's hot path (bench/register.ts).
  */
-export async function getPersonRecord(ctx: ServiceContext, personId: string) {
-  const { row, parts } = await ctx.data.transaction(async (tx, audit) => {
-    const person = await loadPerson(tx, ctx, personId, 'person:read');
-    const pageParts = await personPageParts(tx, person);
+export async function getPersonRecord(ctx: ServiceContext, personId: string, alsoRead?: (q: DbOrTx) => Record<string, Selectable>) {
+  const { row, parts, also } = await ctx.data.transaction(async (tx, audit) => {
+    // One statement: the record, and what the caller adds (the other modules' sections of the page).
+    const page = await loadPersonPage(tx, ctx, personId, alsoRead?.(tx));
     await audit.viewPerson(personId);
-    return { row: person, parts: pageParts };
+    return page;
   });
   // The partnership's name for its own bodies, the reference list's for any other English or Welsh body.
   const nameOf = (code: string) => parts.orgs.find((o) => o.code === code || o.onsCode === code)?.name ?? referenceName(code);
@@ -222,6 +223,8 @@ export async function getPersonRecord(ctx: ServiceContext, personId: string) {
     organisationNameOf: nameOf,
     canWrite: canOnPerson(ctx.actor, 'person:write', row),
     canSeeAudit: canOnPerson(ctx.actor, 'person:audit', row),
+    /** The rows of the caller's `alsoRead` selects, by key. */
+    also,
   };
 }
 

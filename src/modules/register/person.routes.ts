@@ -6,7 +6,7 @@ import { can } from '../../platform/access/policy.ts';
 import { ForbiddenError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { asArray, asBoolean, asString, asVersion, dateFromParts, dateParts, formBody, type FormBody } from '../../platform/http/forms.ts';
 import { toGovukErrors, zodIssues } from '../../platform/http/validation.ts';
-import { loadPersonSections } from '../../platform/views/person-sections.ts';
+import { personSectionReads, showPersonSections } from '../../platform/views/person-sections.ts';
 import {
   answersFor,
   DISCHARGED_AND_LEFT,
@@ -151,10 +151,12 @@ function subNavigation(personId: string, current: string, canSeeAudit: boolean) 
 
 async function renderRecord(request: FastifyRequest, reply: FastifyReply, personId: string, template: string, extra: Record<string, unknown> = {}) {
   const ctx = request.ctx();
-  // One unit of work for the whole page: the record (its view audited) and the other modules' sections.
+  // One unit of work for the whole page: the record (its view audited) and the other modules' sections,
+  // whose reads go in the record's one statement (decision 0017).
+  const today = ctx.today();
   const { record, personSections } = await ctx.data.transaction(async () => {
-    const found = await getPersonRecord(ctx, personId);
-    return { record: found, personSections: await loadPersonSections(ctx, found.person, ctx.today()) };
+    const found = await getPersonRecord(ctx, personId, (q) => personSectionReads(q, ctx, { id: personId }, today));
+    return { record: found, personSections: await showPersonSections(ctx, found.person, today, found.also) };
   });
   const p = record.person;
   const decision = record.decision;

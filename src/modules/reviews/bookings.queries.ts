@@ -40,6 +40,11 @@ export async function findBooking(q: DbOrTx, partnershipId: string, personId: st
 
 /** The person's bookings, soonest first; `statuses` to confine them. */
 export async function findPersonBookings(q: DbOrTx, partnershipId: string, personId: string, statuses?: Array<BookingRow['status']>): Promise<BookingRow[]> {
+  return personBookingsQuery(q, partnershipId, personId, statuses);
+}
+
+/** The same select, not awaited: the person page runs it with its other sections' reads (platform/db/together.ts). */
+export function personBookingsQuery(q: DbOrTx, partnershipId: string, personId: string, statuses?: Array<BookingRow['status']>) {
   return q
     .select()
     .from(reviewBooking)

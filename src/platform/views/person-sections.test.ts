@@ -3,7 +3,7 @@ import type { ServiceContext } from '../http/context.ts';
 import { loadPersonSections, registerPersonSection } from './person-sections.ts';
 
 const ctx = {} as ServiceContext;
-const someone = { id: 'p1', partnershipId: 'x' };
+const someone = { id: 'p1', partnershipId: 'x', responsibleLocalAuthority: null, responsibleIcb: null, involvedOrganisations: [] };
 
 describe('person page sections registered by other modules', () => {
   it('loads each registered section for the person, leaves out those with nothing to show, and replaces a section registered again', async () => {
