@@ -77,6 +77,7 @@ import { feedsRoutes } from './modules/feeds/index.ts';
 import { governanceRoutes, subjectAccessSection } from './modules/governance/index.ts';
 import { caseNotesSection, notesRoutes } from './modules/notes/index.ts';
 import { dashboardsApiRoutes } from './modules/dashboards/api.ts';
+import { chronologyApiRoutes, chronologyRoutes, chronologySection } from './modules/chronology/index.ts';
 import './platform/http/types.ts';
 
 export interface AppDeps {
@@ -163,6 +164,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   registerPersonSection(importedFundingSection); // funding brought from an imported register
   registerPersonSection(subjectAccessSection); // the subject access export link (issue 14, item 6)
   registerPersonSection(caseNotesSection); // case notes: the count and the link (issue 15, item 1)
+  registerPersonSection(chronologySection); // the chronology: the link only (issue 15, item 2)
   personRoutes(app);
   chargesRoutes(app);
   chargesApiRoutes(app);
@@ -187,6 +189,9 @@ export async function buildApp({ config, database, logger = true, logDestination
   // Information governance (issue 14, item 6): subject access exports and the retention review.
   governanceRoutes(app);
   notesRoutes(app);
+  // One chronology per person (issue 15, item 2): the page, print, PDF and XLSX, and the API.
+  chronologyRoutes(app);
+  chronologyApiRoutes(app);
   // The assurance API: the dashboard's figures (and, in exportsRoutes, the monthly return) as JSON.
   dashboardsApiRoutes(app);
   apiDocsRoutes(app);

@@ -3,3 +3,6 @@ export { notesRoutes } from './routes.ts';
 export { caseNotesSection } from './person-section.ts';
 export { mayManageNoteSettings, restrictedNoteSettings, updateRestrictedNoteSettings } from './notes.service.ts';
 export { caseNote, caseNoteSettings, caseNoteVersion } from './schema.ts';
+export { noteVisibility } from './notes.service.ts';
+export { visibleNotesCondition } from './notes.queries.ts';
+export type { NoteVisibility } from './notes.queries.ts';

@@ -10,6 +10,21 @@ export type CaseNoteVersionRow = typeof caseNoteVersion.$inferSelect;
 
 const noteColumns = { note: caseNote, authorName: appUser.displayName, authorOrganisationName: organisation.name };
 
+/** Who may see which of a person's notes: restricted ones only if `withRestricted`, or those written by `authorUserId`. */
+export interface NoteVisibility {
+  withRestricted: boolean;
+  authorUserId: string | null;
+}
+
+/**
+ * The one condition that hides restricted notes from those who may not see them: used by the
+ * notes' own list and by every other reader of case_note (the chronology). Undefined: no condition.
+ */
+export function visibleNotesCondition(options: NoteVisibility) {
+  if (options.withRestricted) return undefined;
+  return options.authorUserId ? or(eq(caseNote.restricted, false), eq(caseNote.authorUserId, options.authorUserId)) : eq(caseNote.restricted, false);
+}
+
 /** A person's notes, newest contact first; restricted ones only if `withRestricted` (or written by `authorUserId`). */
 export async function findNotes(q: DbOrTx, partnershipId: string, personId: string, options: { withRestricted: boolean; significantOnly: boolean; authorUserId: string | null }) {
   return q
@@ -21,7 +36,7 @@ export async function findNotes(q: DbOrTx, partnershipId: string, personId: stri
       and(
         eq(caseNote.partnershipId, partnershipId),
         eq(caseNote.personId, personId),
-        options.withRestricted ? undefined : options.authorUserId ? or(eq(caseNote.restricted, false), eq(caseNote.authorUserId, options.authorUserId)) : eq(caseNote.restricted, false),
+        visibleNotesCondition(options),
         options.significantOnly ? eq(caseNote.significant, true) : undefined,
       ),
     )

@@ -35,6 +35,7 @@ import {
   updateNoteAtVersion,
   updateNoteSettings,
   type CaseNoteRow,
+  type NoteVisibility,
 } from './notes.queries.ts';
 
 const isUuid = (id: string) => z.uuid().safeParse(id).success;
@@ -168,6 +169,14 @@ function viewOf(ctx: ServiceContext, row: { note: CaseNoteRow; authorName: strin
 async function linkChoices(q: DbOrTx, ctx: ServiceContext, personId: string) {
   const rows = await findLinkables(q, ctx.actor.partnershipId, personId);
   return rows.map((r) => ({ value: `${r.kind}:${r.id}`, text: `${linkKindLabels[r.kind]}${r.label ? `: ${r.label}` : ''}, recorded ${govukDate(new Date(r.createdAt))}` }));
+}
+
+/**
+ * Which of the person's notes the actor may see (the rule of the notes' own list): for other
+ * readers of case notes, such as the chronology, with `visibleNotesCondition` from notes.queries.ts.
+ */
+export async function noteVisibility(q: DbOrTx, ctx: ServiceContext, person: PersonRow): Promise<NoteVisibility> {
+  return { withRestricted: canSeeRestrictedNotes(ctx.actor, person, await restrictedRoles(q, ctx.actor.partnershipId)), authorUserId: ctx.actor.userId };
 }
 
 /** The notes page: the person's notes, newest contact first; audited as a view of the record. */
