@@ -43,6 +43,23 @@ export async function findNotes(q: DbOrTx, partnershipId: string, personId: stri
     .orderBy(desc(caseNote.contactAt), desc(caseNote.createdAt));
 }
 
+/**
+ * How many of a person's notes the actor may see, how many are significant and how many are the
+ * actor's own drafts: counted in the database, so a long history does not slow the person page.
+ */
+export async function countNotes(q: DbOrTx, partnershipId: string, personId: string, options: NoteVisibility) {
+  const mineDraft = options.authorUserId ? sql`${caseNote.status} = 'draft' and ${caseNote.authorUserId} = ${options.authorUserId}` : sql`false`;
+  const rows = await q
+    .select({
+      count: sql<number>`count(*)::int`,
+      significant: sql<number>`(count(*) filter (where ${caseNote.significant}))::int`,
+      drafts: sql<number>`(count(*) filter (where ${mineDraft}))::int`,
+    })
+    .from(caseNote)
+    .where(and(eq(caseNote.partnershipId, partnershipId), eq(caseNote.personId, personId), visibleNotesCondition(options)));
+  return rows[0] ?? { count: 0, significant: 0, drafts: 0 };
+}
+
 export async function findNote(q: DbOrTx, partnershipId: string, personId: string, noteId: string, lock = false) {
   const query = q
     .select(noteColumns)

@@ -23,6 +23,7 @@ import { parseInput } from '../../platform/http/validation.ts';
 import { govukDate } from '../../platform/plain-language.ts';
 import { loadPerson, type PersonRow } from '../register/index.ts';
 import {
+  countNotes,
   ensureNoteSettings,
   findLinkables,
   findNote,
@@ -195,9 +196,7 @@ export async function notesPage(ctx: ServiceContext, personId: string, options: 
 /** The count and link for the person page's section (no text of any note; restricted ones counted only for those who see them). */
 export async function notesSummary(ctx: ServiceContext, person: PersonRow) {
   return ctx.data.read(async (q) => {
-    const seesRestricted = canSeeRestrictedNotes(ctx.actor, person, await restrictedRoles(q, ctx.actor.partnershipId));
-    const rows = await findNotes(q, ctx.actor.partnershipId, person.id, { withRestricted: seesRestricted, significantOnly: false, authorUserId: ctx.actor.userId });
-    return { count: rows.length, significant: rows.filter((r) => r.note.significant).length, drafts: rows.filter((r) => r.note.status === 'draft' && r.note.authorUserId === ctx.actor.userId).length };
+    return countNotes(q, ctx.actor.partnershipId, person.id, await noteVisibility(q, ctx, person));
   });
 }
 
