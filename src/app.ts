@@ -79,6 +79,7 @@ import { caseNotesSection, notesApiRoutes, notesRoutes } from './modules/notes/i
 import { uploadedDocumentsSection, uploadsRoutes } from './modules/uploads/index.ts';
 import { riskRoutes, riskSection } from './modules/risk/index.ts';
 import { dashboardsApiRoutes } from './modules/dashboards/api.ts';
+import { chronologyApiRoutes, chronologyRoutes, chronologySection } from './modules/chronology/index.ts';
 import './platform/http/types.ts';
 
 export interface AppDeps {
@@ -167,6 +168,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   registerPersonSection(caseNotesSection); // case notes: the count and the link (issue 15, item 1)
   registerPersonSection(uploadedDocumentsSection); // uploaded documents: the count and the links (issue 15, item 3)
   registerPersonSection(riskSection); // risk: the level, the review date, open escalations (issue 15, item 4)
+  registerPersonSection(chronologySection); // the chronology: the link only (issue 15, item 2)
   personRoutes(app);
   chargesRoutes(app);
   chargesApiRoutes(app);
@@ -194,6 +196,9 @@ export async function buildApp({ config, database, logger = true, logDestination
   notesApiRoutes(app);
   uploadsRoutes(app, config); // documents uploaded to a person's record (issue 15, item 3)
   riskRoutes(app);
+  // One chronology per person (issue 15, item 2): the page, print, PDF and XLSX, and the API.
+  chronologyRoutes(app);
+  chronologyApiRoutes(app);
   // The assurance API: the dashboard's figures (and, in exportsRoutes, the monthly return) as JSON.
   dashboardsApiRoutes(app);
   apiDocsRoutes(app);

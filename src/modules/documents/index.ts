@@ -11,3 +11,4 @@ export { personDocument } from './schema.ts';
 export { viewBlocks } from './view-blocks.ts';
 export { informationGiven } from './schema.ts';
 export { recordInformationGiven } from './documents.service.ts';
+export { informationFormatLabels, informationSubjectLabels, understoodLabels } from './information-given.ts';

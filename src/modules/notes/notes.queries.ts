@@ -10,6 +10,21 @@ export type CaseNoteVersionRow = typeof caseNoteVersion.$inferSelect;
 
 const noteColumns = { note: caseNote, authorName: appUser.displayName, authorOrganisationName: organisation.name };
 
+/** Who may see which of a person's notes: restricted ones only if `withRestricted`, or those written by `authorUserId`. */
+export interface NoteVisibility {
+  withRestricted: boolean;
+  authorUserId: string | null;
+}
+
+/**
+ * The one condition that hides restricted notes from those who may not see them: used by the
+ * notes' own list and by every other reader of case_note (the chronology). Undefined: no condition.
+ */
+export function visibleNotesCondition(options: NoteVisibility) {
+  if (options.withRestricted) return undefined;
+  return options.authorUserId ? or(eq(caseNote.restricted, false), eq(caseNote.authorUserId, options.authorUserId)) : eq(caseNote.restricted, false);
+}
+
 /** A person's notes, newest contact first; restricted ones only if `withRestricted` (or written by `authorUserId`). */
 export async function findNotes(q: DbOrTx, partnershipId: string, personId: string, options: { withRestricted: boolean; significantOnly: boolean; authorUserId: string | null }) {
   return q
@@ -21,7 +36,7 @@ export async function findNotes(q: DbOrTx, partnershipId: string, personId: stri
       and(
         eq(caseNote.partnershipId, partnershipId),
         eq(caseNote.personId, personId),
-        options.withRestricted ? undefined : options.authorUserId ? or(eq(caseNote.restricted, false), eq(caseNote.authorUserId, options.authorUserId)) : eq(caseNote.restricted, false),
+        visibleNotesCondition(options),
         options.significantOnly ? eq(caseNote.significant, true) : undefined,
       ),
     )
@@ -29,15 +44,19 @@ export async function findNotes(q: DbOrTx, partnershipId: string, personId: stri
 }
 
 /**
+/**
  * For the count on the person page, not awaited (it runs with the page's other sections' reads,
- * platform/db/together.ts): each of the person's notes, only what the count needs. The caller
- * leaves out the restricted notes the actor may not see, as `findNotes` does.
+ * platform/db/together.ts): the person's notes counted in the database, grouped by what the count
+ * needs (restricted, significant, draft, author), so a history of thousands of notes is a
+ * handful of rows. The caller leaves out the restricted notes the actor may not see, as `findNotes` does.
  */
 export function noteTalliesQuery(q: DbOrTx, partnershipId: string, personId: string) {
+  const draft = sql<boolean>`${caseNote.status} = 'draft'`;
   return q
-    .select({ restricted: caseNote.restricted, significant: caseNote.significant, status: caseNote.status, authorUserId: caseNote.authorUserId })
+    .select({ restricted: caseNote.restricted, significant: caseNote.significant, draft, authorUserId: caseNote.authorUserId, count: sql<number>`count(*)::int` })
     .from(caseNote)
-    .where(and(eq(caseNote.partnershipId, partnershipId), eq(caseNote.personId, personId)));
+    .where(and(eq(caseNote.partnershipId, partnershipId), eq(caseNote.personId, personId)))
+    .groupBy(caseNote.restricted, caseNote.significant, draft, caseNote.authorUserId);
 }
 
 /** The partnership's note settings as a select, not awaited (the person page's count). */

@@ -36,6 +36,7 @@ import {
   updateNoteAtVersion,
   updateNoteSettings,
   type CaseNoteRow,
+  type NoteVisibility,
 } from './notes.queries.ts';
 
 const isUuid = (id: string) => z.uuid().safeParse(id).success;
@@ -171,6 +172,14 @@ async function linkChoices(q: DbOrTx, ctx: ServiceContext, personId: string) {
   return rows.map((r) => ({ value: `${r.kind}:${r.id}`, text: `${linkKindLabels[r.kind]}${r.label ? `: ${r.label}` : ''}, recorded ${govukDate(new Date(r.createdAt))}` }));
 }
 
+/**
+ * Which of the person's notes the actor may see (the rule of the notes' own list): for other
+ * readers of case notes, such as the chronology, with `visibleNotesCondition` from notes.queries.ts.
+ */
+export async function noteVisibility(q: DbOrTx, ctx: ServiceContext, person: PersonRow): Promise<NoteVisibility> {
+  return { withRestricted: canSeeRestrictedNotes(ctx.actor, person, await restrictedRoles(q, ctx.actor.partnershipId)), authorUserId: ctx.actor.userId };
+}
+
 /** The notes page: the person's notes, newest contact first; audited as a view of the record. */
 export async function notesPage(ctx: ServiceContext, personId: string, options: { significantOnly: boolean }) {
   return ctx.data.transaction(async (tx, audit) => {
@@ -186,19 +195,22 @@ export async function notesPage(ctx: ServiceContext, personId: string, options: 
 
 /** The count and link for the person page's section (no text of any note; restricted ones counted only for those who see them). */
 /**
- * The count on the person page, from the partnership's note settings and a tally of the person's
- * notes (notes.queries.ts: noteSettingsQuery, noteTalliesQuery): restricted notes are counted only
- * for those who see them (the roles the partnership chose) and for their own author, as `findNotes` lists them.
+ * The count on the person page, from the partnership's note settings and the person's notes
+ * counted by group (notes.queries.ts: noteSettingsQuery, noteTalliesQuery): restricted notes are
+ * counted only for those who see them (the roles the partnership chose) and for their own author,
+ * as `findNotes` lists them; "drafts" are the actor's own, to finish.
  */
 export function notesSummary(
   actor: ServiceContext['actor'],
   person: PersonRelationships,
   settings: { restrictedRoles: string[] } | undefined,
-  tallies: ReadonlyArray<{ restricted: boolean; significant: boolean; status: string; authorUserId: string | null }>,
+  tallies: ReadonlyArray<{ restricted: boolean; significant: boolean; draft: boolean; authorUserId: string | null; count: number }>,
 ) {
   const seesRestricted = canSeeRestrictedNotes(actor, person, settings?.restrictedRoles ?? [...DEFAULT_RESTRICTED_NOTE_ROLES]);
-  const rows = tallies.filter((n) => seesRestricted || !n.restricted || (actor.userId !== null && n.authorUserId === actor.userId));
-  return { count: rows.length, significant: rows.filter((r) => r.significant).length, drafts: rows.filter((r) => r.status === 'draft' && r.authorUserId === actor.userId).length };
+  const mine = (n: { authorUserId: string | null }) => actor.userId !== null && n.authorUserId === actor.userId;
+  const rows = tallies.filter((n) => seesRestricted || !n.restricted || mine(n));
+  const sum = (list: typeof rows) => list.reduce((total, n) => total + n.count, 0);
+  return { count: sum(rows), significant: sum(rows.filter((r) => r.significant)), drafts: sum(rows.filter((r) => r.draft && mine(r))) };
 }
 
 /** The form for a new note (person:write). */

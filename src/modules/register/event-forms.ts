@@ -49,7 +49,7 @@ export const eventHints: Record<EventType, string> = {
   died: '',
 };
 
-const reasonLabels: Record<string, string> = {
+export const reasonLabels: Record<string, string> = {
   discharged: 'Discharged',
   'regraded-informal': 'Regraded to informal (stayed in hospital)',
   cto: 'Onto a community treatment order',

@@ -16,3 +16,4 @@ export type { PersonRow } from './people.queries.ts';
 export { refreshStaleDecisions } from './refresh.ts';
 export { legalEvent, person, task, team } from './schema.ts';
 export { grantWorkflowAuthority } from './workflow-authority.ts';
+export { eventLabels, reasonLabels } from './event-forms.ts';

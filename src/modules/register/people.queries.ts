@@ -106,7 +106,7 @@ export async function updatePersonAtVersion(q: DbOrTx, partnershipId: string, pe
 
 /** What the person page shows besides the person: their history (removed events too), contacts, tasks, team, lead and the partnership's organisations. */
 /**
- * The person page's reads in one statement (decision 0017): the person, their legal events,
+ * The person page's reads in one statement (decision 0019): the person, their legal events,
  * contacts, tasks, team, lead practitioner and the partnership's organisations, and whatever
  * else the caller adds (`alsoRead`: the other modules' sections). 404 if there is no such person,
  * 403 if the actor has no relationship (checked on the row, as `loadPerson` does: what else was

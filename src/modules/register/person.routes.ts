@@ -152,7 +152,7 @@ function subNavigation(personId: string, current: string, canSeeAudit: boolean) 
 async function renderRecord(request: FastifyRequest, reply: FastifyReply, personId: string, template: string, extra: Record<string, unknown> = {}) {
   const ctx = request.ctx();
   // One unit of work for the whole page: the record (its view audited) and the other modules' sections,
-  // whose reads go in the record's one statement (decision 0017).
+  // whose reads go in the record's one statement (decision 0019).
   const today = ctx.today();
   const { record, personSections } = await ctx.data.transaction(async () => {
     const found = await getPersonRecord(ctx, personId, (q) => personSectionReads(q, ctx, { id: personId }, today));

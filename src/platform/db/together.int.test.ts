@@ -6,7 +6,7 @@ import type { Database } from './database.ts';
 import { selectTogether } from './together.ts';
 
 /*
- * selectTogether must give exactly what awaiting each query gives (decision 0017): every type
+ * selectTogether must give exactly what awaiting each query gives (decision 0019): every type
  * the person page reads, nulls, nested selections, an unmatched left join, order, no rows.
  * Runs on PGlite and on PostgreSQL (CI).
  */

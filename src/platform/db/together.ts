@@ -3,7 +3,7 @@ import * as drizzleUtils from 'drizzle-orm/utils';
 import { rowsOf, type DbOrTx } from './database.ts';
 
 /**
- * Several independent SELECTs in one statement, one round trip (docs/decisions/0017-one-statement-per-page.md).
+ * Several independent SELECTs in one statement, one round trip (docs/decisions/0019-one-statement-per-page.md).
  *
  * Each query is a Drizzle select built as usual (not awaited); it becomes a scalar subquery that
  * returns its rows as one JSON array, and every array comes back in one row of one statement:

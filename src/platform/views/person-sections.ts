@@ -13,7 +13,7 @@ import type { ServiceContext } from '../http/context.ts';
  *
  * A section either names its reads (`reads`, Drizzle selects built on the door's handle, not
  * awaited) and builds its data from their rows (`show`): the reads of every such section run
- * together in one statement (platform/db/together.ts, decision 0017), inside the page's unit of
+ * together in one statement (platform/db/together.ts, decision 0019), inside the page's unit of
  * work; or it loads its data itself (`load`), for a section whose reading depends on an earlier
  * read.
  */

@@ -1,0 +1,246 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { disputeKindLabels } from '../../domain/disputes.ts';
+import { noteTypeLabels } from '../../domain/case-notes.ts';
+import type { ChronologyKind } from '../../domain/chronology.ts';
+import { informationFormatLabels, informationSubjectLabels } from '../documents/index.ts';
+import { endReasonLabels } from '../endings/index.ts';
+import { visibleNotesCondition, type NoteVisibility } from '../notes/index.ts';
+import { panelDecisionLabels } from '../panels/index.ts';
+import { eventLabels, reasonLabels } from '../register/index.ts';
+import { escalationOutcomeLabels, riskLevelLabels } from '../../domain/risk.ts';
+import { uploadCategoryLabels } from '../../domain/uploads.ts';
+
+/*
+ * The sources of a person's chronology (issue 15, item 2; docs/chronology.md, "Adding a source").
+ * Each source is one SELECT (or a few joined by UNION ALL) giving rows of the common shape:
+ *
+ *   at          timestamptz  when it happened (a date without a time is midnight in London)
+ *   timed       boolean      whether `at` carries a time of day worth showing
+ *   kind        text         the source's kind (src/domain/chronology.ts chronologyKinds)
+ *   id          text         unique within the kind (the row's id, with a suffix when a row gives several entries)
+ *   title       text         what happened, in plain English
+ *   summary     text         a line or two of detail ('' when there is none)
+ *   significant boolean      shown with "significant only"
+ *   href        text         the item's own page
+ *
+ * chronology.queries.ts joins the chosen sources with UNION ALL into one statement per page.
+ * Every source filters on (partnership_id, person_id), the leading columns of an index its table
+ * already has, and runs under the door's row-level security.
+ */
+
+export interface SourceParams {
+  partnershipId: string;
+  personId: string;
+  /** Which case notes the actor may see: the notes module's own rule. */
+  notes: NoteVisibility;
+}
+
+export interface ChronologySource {
+  kind: ChronologyKind;
+  rows(p: SourceParams): SQL;
+}
+
+/** `case <column> when 'code' then 'Label' … else <otherwise> end`: a stored code shown by its label. */
+function labelled(column: SQL, labels: Record<string, string>, otherwise: SQL = column): SQL {
+  return sql`(case ${column} ${sql.join(
+    Object.entries(labels).map(([code, label]) => sql`when ${code} then ${label}::text`),
+    sql` `,
+  )} else ${otherwise} end)`;
+}
+
+/** A calendar date as the instant it starts in England. */
+const londonDay = (column: SQL) => sql`(${column}::timestamp at time zone 'Europe/London')`;
+/** At most `n` characters of a long text, for the summary (null stays null, so concat_ws leaves it out). */
+const short = (column: SQL, n = 300) => sql`(case when length(${column}) > ${n} then left(${column}, ${n}) || '…' else ${column} end)`;
+const mine = (p: SourceParams) => sql`partnership_id = ${p.partnershipId} and person_id = ${p.personId}`;
+const personPage = (p: SourceParams, rest: string) => sql`${`/people/${p.personId}${rest}`}::text`;
+
+const SIGNIFICANT_LEGAL_EVENTS = ['detention-started', 'detention-ended', 'recalled', 'cto-ended', 'conditional-discharge-ended', 'aftercare-ended', 'died'];
+
+/** Every source, in the order of the kinds' filter. Add a source here (and its kind in src/domain/chronology.ts). */
+export const chronologySources: readonly ChronologySource[] = [
+  {
+    // The legal history (register): each event not removed as a correction.
+    kind: 'legal-event',
+    rows: (p) => sql`
+      select ${londonDay(sql`occurred_on`)} as at, false as timed, 'legal-event' as kind, id::text as id,
+        ${labelled(sql`type`, eventLabels)} as title,
+        concat_ws(', ', ${labelled(sql`(payload->>'reason')`, reasonLabels)}, case when payload ? 'legalStatusCode' then 'section code ' || (payload->>'legalStatusCode') end, hospital) as summary,
+        type in (${sql.join(SIGNIFICANT_LEGAL_EVENTS.map((t) => sql`${t}`), sql`, `)}) as significant,
+        ${personPage(p, '/history')} as href
+      from legal_event where ${mine(p)} and voided_at is null`,
+  },
+  {
+    // Entitlement episodes, as the rules engine last decided them (the person's stored decision).
+    kind: 'episode',
+    rows: (p) => sql`
+      select ${londonDay(sql`(e.ep->>'start')::date`)} as at, false as timed, 'episode' as kind, 'start-' || e.n as id,
+        'Entitlement to section 117 aftercare began' as title, '' as summary, true as significant, ${personPage(p, '')} as href
+      from person, jsonb_array_elements(coalesce(person.decision->'episodes', '[]'::jsonb)) with ordinality as e(ep, n)
+      where person.partnership_id = ${p.partnershipId} and person.id = ${p.personId}
+      union all
+      select ${londonDay(sql`(e.ep->>'end')::date`)}, false, 'episode', 'end-' || e.n,
+        'Entitlement to section 117 aftercare ended',
+        ${labelled(sql`(e.ep->>'endReason')`, { superseded: 'A new qualifying detention began', ended: 'Aftercare was ended lawfully', died: 'The person died' }, sql`''`)},
+        true, ${personPage(p, '')}
+      from person, jsonb_array_elements(coalesce(person.decision->'episodes', '[]'::jsonb)) with ordinality as e(ep, n)
+      where person.partnership_id = ${p.partnershipId} and person.id = ${p.personId} and e.ep->>'end' is not null`,
+  },
+  {
+    // Aftercare plans and their versions: started, submitted for agreement, approved.
+    kind: 'plan',
+    rows: (p) => sql`
+      select created_at as at, true as timed, 'plan' as kind, id::text || ':started' as id,
+        'Aftercare plan version ' || plan_number || ' started' as title, ${short(sql`goals`)} as summary, false as significant,
+        ${personPage(p, '/plans/')} || id::text as href
+      from aftercare_plan where ${mine(p)}
+      union all
+      select submitted_at, true, 'plan', id::text || ':submitted', 'Aftercare plan version ' || plan_number || ' submitted for agreement', '', false, ${personPage(p, '/plans/')} || id::text
+      from aftercare_plan where ${mine(p)} and submitted_at is not null
+      union all
+      select approved_at, true, 'plan', id::text || ':approved', 'Aftercare plan version ' || plan_number || ' approved', ${short(sql`approval_note`)}, true, ${personPage(p, '/plans/')} || id::text
+      from aftercare_plan where ${mine(p)} and approved_at is not null`,
+  },
+  {
+    // Reviews held (the review record, with whether section 117 still applies).
+    kind: 'review',
+    rows: (p) => sql`
+      select ${londonDay(sql`coalesce(held_on, completed_at::date)`)} as at, false as timed, 'review' as kind, id::text as id,
+        'Section 117 review held' as title,
+        concat_ws('. ', case s117_still_applies when true then 'Section 117 still applies' when false then 'Section 117 may no longer apply' end, ${short(sql`person_view`, 200)}) as summary,
+        coalesce(s117_still_applies = false, false) as significant,
+        ${personPage(p, '/reviews/')} || id::text as href
+      from review where ${mine(p)} and status = 'completed'`,
+  },
+  {
+    // Review and MDT meetings.
+    kind: 'meeting',
+    rows: (p) => sql`
+      select starts_at as at, true as timed, 'meeting' as kind, id::text as id,
+        case kind when 'mdt' then 'MDT meeting' else 'Review meeting' end as title,
+        concat_ws('. ', location, ${short(sql`decisions`, 250)}) as summary, false as significant,
+        ${personPage(p, '/meetings/')} || id::text as href
+      from meeting where ${mine(p)}`,
+  },
+  {
+    // Finished case notes the actor may see: restricted ones only by the notes' own rule.
+    kind: 'case-note',
+    rows: (p) => sql`
+      select contact_at as at, true as timed, 'case-note' as kind, id::text as id,
+        ${labelled(sql`type`, noteTypeLabels)} || case when restricted then ' (restricted)' else '' end as title,
+        ${short(sql`body`)} as summary, significant,
+        ${personPage(p, '/notes/')} || id::text as href
+      from case_note where ${mine(p)} and status = 'finished' and ${visibleNotesCondition(p.notes) ?? sql`true`}`,
+  },
+  {
+    // Documents produced for the person (plans, statements, letters), as stored.
+    kind: 'document',
+    rows: (p) => sql`
+      select created_at as at, true as timed, 'document' as kind, id::text as id,
+        'Document produced: ' || title as title,
+        ${labelled(sql`accessible_format`, { standard: 'Standard print', 'easy-read': 'Easy read', 'large-print': 'Large print' })} as summary, false as significant,
+        ${personPage(p, '/documents/')} || id::text as href
+      from person_document where ${mine(p)}`,
+  },
+  {
+    // Documents uploaded to the record (issue 15, item 3): never a quarantined file, which is never served.
+    kind: 'uploaded-document',
+    rows: (p) => sql`
+      select created_at as at, true as timed, 'uploaded-document' as kind, id::text as id,
+        ${labelled(sql`category`, uploadCategoryLabels)} || ' uploaded: ' || file_name as title,
+        concat_ws('. ', 'Dated ' || to_char(document_date, 'FMDD FMMonth YYYY'), nullif('By ' || author, 'By '), nullif(${short(sql`description`, 250)}, '')) as summary,
+        false as significant, ${personPage(p, '/uploads')} as href
+      from uploaded_document where ${mine(p)} and status = 'available'`,
+  },
+  {
+    // Risk (issue 15, item 4): each assessment with its level, each escalation to the team manager
+    // and its outcome, and each learning review completed.
+    kind: 'risk',
+    rows: (p) => sql`
+      select created_at as at, true as timed, 'risk' as kind, id::text || ':assessed' as id,
+        'Risk assessment: ' || lower(${labelled(sql`level`, riskLevelLabels)}) || ' risk' as title,
+        'Review by ' || to_char(review_on, 'FMDD FMMonth YYYY') as summary, level = 'high' as significant,
+        ${personPage(p, '/risk/assessments/')} || id::text as href
+      from risk_assessment where ${mine(p)}
+      union all
+      select raised_at, true, 'risk', id::text || ':raised',
+        'Escalated to the team manager: ' || case when reason = 'significant-event' then 'significant event recorded'
+          when from_level is null then 'first assessment at ' || lower(${labelled(sql`to_level`, riskLevelLabels)}) || ' risk'
+          else 'risk rose from ' || lower(${labelled(sql`from_level`, riskLevelLabels)}) || ' to ' || lower(${labelled(sql`to_level`, riskLevelLabels)}) end,
+        '', true, ${personPage(p, '/risk/escalations/')} || id::text
+      from risk_escalation where ${mine(p)}
+      union all
+      select outcome_at, true, 'risk', id::text || ':outcome',
+        'Escalation outcome: ' || lower(${labelled(sql`outcome`, escalationOutcomeLabels)}), ${short(sql`outcome_detail`)}, true, ${personPage(p, '/risk/escalations/')} || id::text
+      from risk_escalation where ${mine(p)} and outcome_at is not null and outcome is not null
+      union all
+      select completed_at, true, 'risk', id::text || ':learning', 'Learning review completed', ${short(sql`what_changes`)}, true, ${personPage(p, '/risk')}
+      from learning_review where ${mine(p)}`,
+  },
+  {
+    // Tasks: raised, and completed or cancelled with the outcome.
+    kind: 'task',
+    rows: (p) => sql`
+      select created_at as at, true as timed, 'task' as kind, id::text || ':raised' as id,
+        'Task raised: ' || title as title, ${short(sql`detail`)} as summary, false as significant, ${personPage(p, '')} as href
+      from task where ${mine(p)}
+      union all
+      select completed_at, true, 'task', id::text || ':closed',
+        case status when 'cancelled' then 'Task cancelled: ' else 'Task completed: ' end || title, ${short(sql`outcome`)}, false, ${personPage(p, '')}
+      from task where ${mine(p)} and completed_at is not null and status <> 'open'`,
+  },
+  {
+    // Information given to the person (their rights in writing are significant).
+    kind: 'information-given',
+    rows: (p) => sql`
+      select ${londonDay(sql`given_on`)} as at, false as timed, 'information-given' as kind, id::text as id,
+        'Information given: ' || ${labelled(sql`subject`, informationSubjectLabels)} as title,
+        concat_ws(', ', ${labelled(sql`format`, informationFormatLabels)}, 'in ' || language, 'understood: ' || ${labelled(sql`understood`, { yes: 'yes', partly: 'partly', no: 'no', 'not-known': 'not known' })}) as summary,
+        (subject = 'rights-statement' and in_writing) as significant,
+        ${personPage(p, '/documents')} as href
+      from information_given where ${mine(p)}`,
+  },
+  {
+    // Endings and reinstatements: proposed, then recorded (both bodies agreed), declined or withdrawn.
+    kind: 'ending',
+    rows: (p) => sql`
+      select proposed_at as at, true as timed, 'ending' as kind, id::text || ':proposed' as id,
+        case kind when 'reinstatement' then 'Reinstatement of aftercare proposed' else 'Ending of section 117 aftercare proposed' end as title,
+        concat_ws('. ', ${sql`array_to_string(array(select ${labelled(sql`r`, endReasonLabels)} from unnest(reason_codes) r), ', ')`}, ${short(sql`reasons`, 250)}) as summary,
+        false as significant, ${personPage(p, '/endings/')} || id::text as href
+      from ending_proposal where ${mine(p)}
+      union all
+      select coalesce(recorded_at, updated_at), true, 'ending', id::text || ':' || status::text,
+        case when status = 'recorded' and kind = 'reinstatement' then 'Section 117 aftercare reinstated'
+             when status = 'recorded' then 'Section 117 aftercare ended by both bodies'
+             when status = 'declined' then 'Proposal to end aftercare declined'
+             else 'Proposal to end aftercare withdrawn' end,
+        'From ' || to_char(effective_on, 'FMDD FMMonth YYYY'), status = 'recorded', ${personPage(p, '/endings/')} || id::text
+      from ending_proposal where ${mine(p)} and status <> 'proposed'`,
+  },
+  {
+    // Funding panel cases: submitted, and the panel's decision.
+    kind: 'panel',
+    rows: (p) => sql`
+      select submitted_at as at, true as timed, 'panel' as kind, id::text || ':submitted' as id,
+        'Case submitted to the funding panel' as title, ${short(sql`summary`)} as summary, false as significant,
+        '/panels/cases/' || id::text as href
+      from panel_case where ${mine(p)}
+      union all
+      select decided_at, true, 'panel', id::text || ':decided',
+        'Funding panel decision: ' || lower(${labelled(sql`decision::text`, panelDecisionLabels)}), ${short(sql`decision_reasons`)}, true, '/panels/cases/' || id::text
+      from panel_case where ${mine(p)} and decided_at is not null and decision is not null`,
+  },
+  {
+    // Disputes about who is responsible: opened, and resolved.
+    kind: 'dispute',
+    rows: (p) => sql`
+      select ${londonDay(sql`arose_on`)} as at, false as timed, 'dispute' as kind, id::text || ':opened' as id,
+        'Dispute opened: ' || lower(${labelled(sql`kind::text`, disputeKindLabels)}) as title, ${short(sql`summary`)} as summary, true as significant,
+        '/disputes/' || id::text as href
+      from dispute where ${mine(p)}
+      union all
+      select ${londonDay(sql`resolved_on`)}, false, 'dispute', id::text || ':resolved', 'Dispute resolved', ${short(sql`outcome`)}, true, '/disputes/' || id::text
+      from dispute where ${mine(p)} and resolved_on is not null`,
+  },
+];
