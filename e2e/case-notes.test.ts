@@ -8,9 +8,9 @@ import { addEntitledPerson, checkDeskAndPhone, fillDate, hasChromium, launch, ne
  * significant, saves it as a draft, then finishes it; the team manager reads it. Axe at desk and
  * phone widths on every page.
  *
- * The browser suite runs the real server on the system clock and has no hook to move it, so the
- * 24-hour lock and the correction (with the earlier version shown to the manager) are tested
- * through HTTP with the settable clock in src/modules/notes/notes.int.test.ts.
+ * The 24-hour lock and the correction (with the earlier version shown to the manager) are in
+ * e2e/record-journey.test.ts, which starts its own Aftercare again the next day
+ * (CLOCK_OFFSET_HOURS), and through HTTP with the settable clock in src/modules/notes/notes.int.test.ts.
  */
 
 const numbers = syntheticNhsNumbers(650_000 + Math.floor(Math.random() * 50_000));
