@@ -68,6 +68,25 @@ export async function insertEscalation(q: DbOrTx, values: typeof riskEscalation.
 const escalationColumns = { escalation: riskEscalation, raisedByName: raiser.displayName, outcomeByName: decider.displayName };
 
 /** A person's escalations, open ones first, newest first. */
+/** For the person page, not awaited (it runs with the page's other reads in one statement): the current assessment. */
+export function currentAssessmentQuery(q: DbOrTx, partnershipId: string, personId: string) {
+  return q
+    .select()
+    .from(riskAssessment)
+    .where(and(eq(riskAssessment.partnershipId, partnershipId), eq(riskAssessment.personId, personId), isNull(riskAssessment.supersededAt)));
+}
+
+/** For the person page, not awaited: the open escalations, newest first. */
+export function openEscalationsQuery(q: DbOrTx, partnershipId: string, personId: string) {
+  return q
+    .select(escalationColumns)
+    .from(riskEscalation)
+    .leftJoin(raiser, eq(raiser.id, riskEscalation.raisedBy))
+    .leftJoin(decider, eq(decider.id, riskEscalation.outcomeBy))
+    .where(and(eq(riskEscalation.partnershipId, partnershipId), eq(riskEscalation.personId, personId), eq(riskEscalation.status, 'open')))
+    .orderBy(desc(riskEscalation.raisedAt));
+}
+
 export async function findEscalations(q: DbOrTx, partnershipId: string, personId: string) {
   return q
     .select(escalationColumns)

@@ -35,7 +35,7 @@ import {
   type EscalationReason,
   type RiskLevel,
 } from '../../domain/risk.ts';
-import { assertCan, assertCanOnPerson, can, canOnPerson, rolesGranted } from '../../platform/access/policy.ts';
+import { assertCan, assertCanOnPerson, can, canOnPerson, rolesGranted, type PersonRelationships } from '../../platform/access/policy.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
@@ -197,19 +197,20 @@ function escalationView(row: { escalation: EscalationRow; raisedByName: string |
 }
 
 /** What the person page's section shows: the current level, the review date, open escalations. */
-export async function riskSummary(ctx: ServiceContext, person: PersonRow) {
-  const today = ctx.today();
-  return ctx.data.read(async (q) => {
-    const current = await findCurrentAssessment(q, ctx.actor.partnershipId, person.id);
-    const escalations = (await findEscalations(q, ctx.actor.partnershipId, person.id)).filter((e) => e.escalation.status === 'open');
-    return {
-      href: `/people/${person.id}/risk`,
-      newHref: `/people/${person.id}/risk/new`,
-      mayWrite: canOnPerson(ctx.actor, 'person:write', person),
-      current: current ? { levelLabel: riskLevelLabels[current.level as RiskLevel], level: current.level, assessedOn: govukDate(current.assessedOn), reviewOn: govukDate(current.reviewOn), reviewOverdue: reviewOverdue(current.reviewOn, today) } : null,
-      openEscalations: escalations.map((e) => escalationView({ ...e, outcomeByName: null })),
-    };
-  });
+export function riskSummary(
+  ctx: ServiceContext,
+  person: PersonRelationships & { readonly id: string },
+  today: string,
+  current: AssessmentRow | undefined,
+  open: Array<{ escalation: EscalationRow; raisedByName: string | null }>,
+) {
+  return {
+    href: `/people/${person.id}/risk`,
+    newHref: `/people/${person.id}/risk/new`,
+    mayWrite: canOnPerson(ctx.actor, 'person:write', person),
+    current: current ? { levelLabel: riskLevelLabels[current.level as RiskLevel], level: current.level, assessedOn: govukDate(current.assessedOn), reviewOn: govukDate(current.reviewOn), reviewOverdue: reviewOverdue(current.reviewOn, today) } : null,
+    openEscalations: open.map((e) => escalationView({ ...e, outcomeByName: null })),
+  };
 }
 
 /** Learning reviews to do about one person (readmissions within 12 months, crises). */

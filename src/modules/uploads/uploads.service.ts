@@ -26,9 +26,9 @@ import type { ServiceContext } from '../../platform/http/context.ts';
 import { queueNotification } from '../../platform/notifications/outbox.ts';
 import { govukDate, govukDateTime } from '../../platform/plain-language.ts';
 import { scannerFor, ScannerUnavailableError, type Scanner } from '../../platform/scanning/scanner.ts';
-import { loadPerson, type PersonRow } from '../register/index.ts';
+import { loadPerson } from '../register/index.ts';
 import { blobStoreFor, sha256Of, type BlobStore } from './blob-store.ts';
-import { countUploads, findUpload, findUploads, insertUpload, type UploadedDocumentRow } from './uploads.queries.ts';
+import { findUpload, findUploads, insertUpload, type UploadedDocumentRow } from './uploads.queries.ts';
 
 const isUuid = (id: string) => z.uuid().safeParse(id).success;
 
@@ -138,12 +138,6 @@ export async function uploadsPage(ctx: ServiceContext, personId: string) {
     await audit.viewPerson(personId, { page: 'uploaded-documents', documents: rows.map((r) => r.id) });
     return { person, documents: rows.map(viewOf), mayUpload: canOnPerson(ctx.actor, 'person:write', person) };
   });
-}
-
-/** The count for the person page's section; the caller has checked person:read and audited the view. */
-export async function uploadsSummary(ctx: ServiceContext, person: PersonRow) {
-  const counts = await ctx.data.read((q) => countUploads(q, ctx.actor.partnershipId, person.id));
-  return { ...counts, mayUpload: canOnPerson(ctx.actor, 'person:write', person) };
 }
 
 /** The upload form: only for those who may add to the record; it shows who the person is, so it is audited. */
