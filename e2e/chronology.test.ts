@@ -47,7 +47,8 @@ describe.skipIf(!hasChromium)('the chronology', () => {
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Chronology');
     const titles = () => page.getByTestId('entry-title').allTextContents().then((all) => all.map((t) => t.trim()));
     const all = await titles();
-    expect(all[0]).toBe('Home visit');
+    // Finishing a significant note told the team manager (issue 15, item 4): the escalation is newest.
+    expect(all.slice(0, 2)).toEqual(['Escalated to the team manager: significant event recorded', 'Home visit']);
     expect(all.indexOf('Entitlement to section 117 aftercare began')).toBeGreaterThan(0);
     expect(all.indexOf('Detained in hospital')).toBe(all.length - 1);
     await expect(page.getByTestId('entry-date').first().textContent()).resolves.toMatch(/^\d{1,2} [A-Z][a-z]+ 2026/);
@@ -66,6 +67,7 @@ describe.skipIf(!hasChromium)('the chronology', () => {
     await page.getByTestId('apply-filters').click();
     const significant = await titles();
     expect(significant).toContain('Home visit');
+    expect(significant).toContain('Escalated to the team manager: significant event recorded');
     expect(significant).toContain('Detained in hospital');
     expect(significant).not.toContain('Left hospital');
 
