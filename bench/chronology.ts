@@ -43,7 +43,7 @@ import * as schema from '../src/platform/db/schema.ts';
 import { serviceContext, type ServiceContext } from '../src/platform/http/context.ts';
 import { visiblePeople } from '../src/modules/register/access.queries.ts';
 import { getPersonRecord } from '../src/modules/register/people.service.ts';
-import { loadPersonSections } from '../src/platform/views/person-sections.ts';
+import { personSectionReads, showPersonSections } from '../src/platform/views/person-sections.ts';
 import { chronologyPage } from '../src/modules/chronology/index.ts';
 import { person } from '../src/modules/register/schema.ts';
 import { bulkLoad } from './register/bulk-load.ts';
@@ -375,11 +375,13 @@ async function main(): Promise<number> {
         targets: [{ path: `/people/${subject.id}`, expect: `/people/${subject.id}/chronology` }],
         floor: async (i) => {
           await authenticate();
-          // As the route does: the record and the other modules' sections in one unit of work.
+          // As the route does: the record (its overview lists) and the other modules' sections in one
+          // unit of work, their reads in one statement.
           const ctx = ctxFor(i);
+          const today = ctx.today();
           await ctx.data.transaction(async () => {
-            const record = await getPersonRecord(ctx, subject.id);
-            await loadPersonSections(ctx, record.person, ctx.today());
+            const record = await getPersonRecord(ctx, subject.id, (q) => personSectionReads(q, ctx, { id: subject.id }, today), 'overview');
+            await showPersonSections(ctx, record.person, today, record.also);
           });
         },
       },

@@ -419,7 +419,7 @@ async function main(): Promise<number> {
           const id = sample[i % sample.length]!.id;
           const today = ctx.today();
           await ctx.data.transaction(async () => {
-            const record = await getPersonRecord(ctx, id, (q) => personSectionReads(q, ctx, { id }, today));
+            const record = await getPersonRecord(ctx, id, (q) => personSectionReads(q, ctx, { id }, today), 'overview');
             await showPersonSections(ctx, record.person, today, record.also);
           });
         },

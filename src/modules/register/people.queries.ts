@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ne, sql, getTableColumns } from 'drizzle-orm';
+import { and, asc, desc, eq, ne, sql, getTableColumns, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { assertCanOnPerson } from '../../platform/access/policy.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
@@ -112,26 +112,31 @@ export async function updatePersonAtVersion(q: DbOrTx, partnershipId: string, pe
  * 403 if the actor has no relationship (checked on the row, as `loadPerson` does: what else was
  * read is then dropped unseen).
  */
-export async function loadPersonPage(q: DbOrTx, ctx: Pick<ServiceContext, 'actor'>, personId: string, alsoRead: Record<string, Selectable> = {}) {
+/**
+ * Which of the record's own lists a page reads. `full`: every legal event and every task (the
+ * legal history, and the pages that work on them). `overview`: the person page, which shows no
+ * legal event and, of the tasks, the open ones, the latest completed and how many were completed:
+ * a record with thousands of entries must not slow it (issue 15, item 2; bench/chronology.ts).
+ */
+export type PersonPageLists = 'full' | 'overview';
+/** How many completed tasks the person page lists; the rest are in the chronology. */
+export const RECENT_COMPLETED_TASKS = 5;
+
+export async function loadPersonPage(q: DbOrTx, ctx: Pick<ServiceContext, 'actor'>, personId: string, alsoRead: Record<string, Selectable> = {}, lists: PersonPageLists = 'full') {
   if (!z.uuid().safeParse(personId).success) throw new NotFoundError('Person not found');
   const partnershipId = ctx.actor.partnershipId;
   const ofPerson = (column: typeof person.allocatedTeamId | typeof person.leadPractitionerId) =>
     sql`(select ${column} from ${person} where ${person.partnershipId} = ${partnershipId} and ${person.id} = ${personId})`;
-  const own = {
-    person: q.select().from(person).where(and(eq(person.partnershipId, partnershipId), eq(person.id, personId))),
-    events: q
-      .select({ ...getTableColumns(legalEvent), recordedByName: appUser.displayName })
-      .from(legalEvent)
-      .leftJoin(appUser, eq(appUser.id, legalEvent.recordedBy))
-      .where(and(eq(legalEvent.partnershipId, partnershipId), eq(legalEvent.personId, personId)))
-      .orderBy(desc(legalEvent.occurredOn), desc(legalEvent.sequence)),
-    contacts: q.select().from(personContact).where(and(eq(personContact.partnershipId, partnershipId), eq(personContact.personId, personId))).orderBy(asc(personContact.relationship)),
-    tasks: q
+  const overview = lists === 'overview';
+  const tasksOf = (where: SQL | undefined) =>
+    q
       .select({ task, ownerName: organisation.name })
       .from(task)
       .leftJoin(organisation, eq(organisation.id, task.ownerOrganisationId))
-      .where(and(eq(task.partnershipId, partnershipId), eq(task.personId, personId)))
-      .orderBy(desc(task.createdAt)),
+      .where(and(eq(task.partnershipId, partnershipId), eq(task.personId, personId), where));
+  const own = {
+    person: q.select().from(person).where(and(eq(person.partnershipId, partnershipId), eq(person.id, personId))),
+    contacts: q.select().from(personContact).where(and(eq(personContact.partnershipId, partnershipId), eq(personContact.personId, personId))).orderBy(asc(personContact.relationship)),
     team: q
       .select({ name: team.name, organisationName: organisation.name })
       .from(team)
@@ -140,14 +145,39 @@ export async function loadPersonPage(q: DbOrTx, ctx: Pick<ServiceContext, 'actor
     lead: q.select({ name: appUser.displayName }).from(appUser).where(eq(appUser.id, ofPerson(person.leadPractitionerId))),
     orgs: q.select({ id: organisation.id, code: organisation.code, onsCode: organisation.onsCode, name: organisation.name }).from(organisation).where(eq(organisation.partnershipId, partnershipId)),
   };
+  const full = {
+    events: q
+      .select({ ...getTableColumns(legalEvent), recordedByName: appUser.displayName })
+      .from(legalEvent)
+      .leftJoin(appUser, eq(appUser.id, legalEvent.recordedBy))
+      .where(and(eq(legalEvent.partnershipId, partnershipId), eq(legalEvent.personId, personId)))
+      .orderBy(desc(legalEvent.occurredOn), desc(legalEvent.sequence)),
+    tasks: tasksOf(undefined).orderBy(desc(task.createdAt)),
+  };
+  // The overview: no legal event; the open tasks, the latest completed ones and how many were completed.
+  const brief = {
+    tasks: tasksOf(eq(task.status, 'open')).orderBy(desc(task.createdAt)),
+    recentDone: tasksOf(ne(task.status, 'open')).orderBy(desc(task.completedAt), desc(task.createdAt)).limit(RECENT_COMPLETED_TASKS),
+    doneCount: q
+      .select({ n: sql<number>`count(*)::int` })
+      .from(task)
+      .where(and(eq(task.partnershipId, partnershipId), eq(task.personId, personId), ne(task.status, 'open'))),
+  };
   const extra = Object.fromEntries(Object.entries(alsoRead).map(([key, select]) => [`also/${key}`, select]));
-  const rows = (await selectTogether(q, { ...extra, ...own })) as Awaited<ReturnType<typeof selectTogether<typeof own>>> & Record<string, unknown[]>;
+  type Own = Awaited<ReturnType<typeof selectTogether<typeof own>>>;
+  type Full = Awaited<ReturnType<typeof selectTogether<typeof full>>>;
+  type Brief = Awaited<ReturnType<typeof selectTogether<typeof brief>>>;
+  const rows = (await selectTogether(q, { ...extra, ...own, ...(overview ? brief : full) })) as Own & Partial<Full> & Partial<Brief> & Record<string, unknown[]>;
   const row = rows.person[0];
   if (!row) throw new NotFoundError('Person not found');
   assertCanOnPerson(ctx.actor, 'person:read', row);
-  const { events, contacts, tasks, orgs } = rows;
+  const { contacts, orgs } = rows;
+  const events = rows.events ?? [];
+  // The overview's tasks: the open ones, then the latest completed; `doneCount` counts every completed one.
+  const tasks = overview ? [...(rows.tasks ?? []), ...(rows.recentDone ?? [])] : (rows.tasks ?? []);
+  const doneCount = overview ? (rows.doneCount?.[0]?.n ?? 0) : tasks.filter((t) => t.task.status !== 'open').length;
   const also = Object.fromEntries(Object.keys(alsoRead).map((key) => [key, rows[`also/${key}`]!]));
-  return { row, parts: { events, contacts, tasks, team: rows.team[0] ?? null, leadName: rows.lead[0]?.name ?? null, orgs }, also };
+  return { row, parts: { events, contacts, tasks, doneCount, team: rows.team[0] ?? null, leadName: rows.lead[0]?.name ?? null, orgs }, also };
 }
 
 /** Who viewed and changed a person's record, latest first (at most 200). */

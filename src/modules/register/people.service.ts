@@ -27,6 +27,7 @@ import {
   updatePersonAtVersion,
   userInPartnership,
   type NhsNumberHolder,
+  type PersonPageLists,
   type PersonMatch,
 } from './people.queries.ts';
 import { organisationLabel } from '../../platform/plain-language.ts';
@@ -200,10 +201,10 @@ export async function updatePerson(ctx: ServiceContext, personId: string, versio
  * Everything the person page shows. Every view is audited: the reads and the record of the view
  * are one unit of work (one transaction, one set-up), the page's hot path (bench/register.ts).
  */
-export async function getPersonRecord(ctx: ServiceContext, personId: string, alsoRead?: (q: DbOrTx) => Record<string, Selectable>) {
+export async function getPersonRecord(ctx: ServiceContext, personId: string, alsoRead?: (q: DbOrTx) => Record<string, Selectable>, lists: PersonPageLists = 'full') {
   const { row, parts, also } = await ctx.data.transaction(async (tx, audit) => {
     // One statement: the record, and what the caller adds (the other modules' sections of the page).
-    const page = await loadPersonPage(tx, ctx, personId, alsoRead?.(tx));
+    const page = await loadPersonPage(tx, ctx, personId, alsoRead?.(tx), lists);
     await audit.viewPerson(personId);
     return page;
   });
@@ -216,6 +217,8 @@ export async function getPersonRecord(ctx: ServiceContext, personId: string, als
     events: parts.events,
     contacts: parts.contacts,
     tasks: parts.tasks.map((t) => ({ ...t.task, ownerName: t.ownerName })),
+    /** How many tasks were completed or cancelled (the overview lists only the latest of them). */
+    doneTaskCount: parts.doneCount,
     team: parts.team,
     leadPractitioner: parts.leadName,
     organisationName: orgName,

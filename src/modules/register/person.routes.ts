@@ -155,7 +155,9 @@ async function renderRecord(request: FastifyRequest, reply: FastifyReply, person
   // whose reads go in the record's one statement (decision 0019).
   const today = ctx.today();
   const { record, personSections } = await ctx.data.transaction(async () => {
-    const found = await getPersonRecord(ctx, personId, (q) => personSectionReads(q, ctx, { id: personId }, today));
+    // The overview reads the record's lists in brief (no legal event, the latest completed tasks): a
+    // history of thousands of entries must not slow it; the other pages of the record read them whole.
+    const found = await getPersonRecord(ctx, personId, (q) => personSectionReads(q, ctx, { id: personId }, today), template === 'person' ? 'overview' : 'full');
     return { record: found, personSections: await showPersonSections(ctx, found.person, today, found.also) };
   });
   const p = record.person;
@@ -199,6 +201,7 @@ async function renderRecord(request: FastifyRequest, reply: FastifyReply, person
     voided: record.events.filter((e) => e.voidedAt),
     openTasks: record.tasks.filter((t) => t.status === 'open'),
     closedTasks: record.tasks.filter((t) => t.status !== 'open'),
+    doneTaskCount: record.doneTaskCount,
     subNavigation: subNavigation(p.id, request.url.split('?')[0]!, record.canSeeAudit),
     contactLabels: contactRelationshipLabels,
     // Other modules' sections of the page (open disputes, …), registered in src/app.ts.
