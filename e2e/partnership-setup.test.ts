@@ -1,4 +1,3 @@
-import net from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { runPartnershipCreate } from '../src/cli/commands/partnership.ts';
 import { loadConfig } from '../src/platform/config/config.ts';
 import { openDatabase, type Database } from '../src/platform/db/database.ts';
 import { startTestProvider, type TestProvider } from '../test/oidc-provider.ts';
+import { freePort } from './aftercare-process.ts';
 import { checkDeskAndPhone, hasChromium, launch, newContext } from './support.ts';
 
 /*
@@ -17,16 +17,6 @@ import { checkDeskAndPhone, hasChromium, launch, newContext } from './support.ts
  * which the new user signs in. A server of its own (the suite's shared one holds the demo), every page checked with axe
  * at a phone's width and a desk's.
  */
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 describe.skipIf(!hasChromium)('going live: a partnership sets itself up', () => {
   let browser: Browser;
