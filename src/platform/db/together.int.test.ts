@@ -2,7 +2,7 @@ import { asc, desc, eq, sql } from 'drizzle-orm';
 import { bigint, boolean, customType, date, integer, jsonb, numeric, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../../test/database.ts';
-import type { Database } from './database.ts';
+import { rowsOf, type Database } from './database.ts';
 import { selectTogether } from './together.ts';
 
 /*
@@ -101,5 +101,19 @@ describe('selectTogether', () => {
     const rows = await database.db.transaction((tx) => selectTogether(tx, { labels: tx.select({ label: child.label }).from(child).orderBy(child.position) }));
     expect(rows.labels.map((r) => r.label)).toEqual([null, 'Line one\nline “two” — é', null]);
     await expect(selectTogether(database.db, { blobs: database.db.select({ blob: child.blob }).from(child) })).rejects.toThrow(/cannot carry the column blob/);
+  });
+
+  it('runs a statement as one named prepared statement, the same name for the same text, with new values each time', async () => {
+    const rows = await database.db.transaction(async (tx) => {
+      const read = (position: number) => selectTogether(tx, { one: tx.select({ position: child.position }).from(child).where(eq(child.position, position)) });
+      const first = await read(1);
+      const second = await read(3);
+      const prepared = database.engine === 'postgres' ? rowsOf<{ name: string }>(await tx.execute(sql`select name from pg_prepared_statements where name like 'together_%'`)) : [];
+      return { first, second, prepared };
+    });
+    expect(rows.first.one).toEqual([{ position: 1 }]);
+    expect(rows.second.one).toEqual([{ position: 3 }]);
+    // PostgreSQL keeps it on the connection (PGlite runs it unnamed): parsed once, its plan kept.
+    if (database.engine === 'postgres') expect(rows.prepared.length).toBeGreaterThanOrEqual(1);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Column, is, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import * as drizzleUtils from 'drizzle-orm/utils';
 import { rowsOf, type DbOrTx } from './database.ts';
@@ -79,7 +80,7 @@ export async function selectTogether<T extends Record<string, Selectable>>(q: Db
   if (keys.length === 0) return {} as { [K in keyof T]: Rows<T[K]> };
   const parts = keys.map((k) => partOf(queries[k]!));
   const statement = sql.join([sql`select `, sql.join(parts.map((p, i) => subquery(p, `r${i}`)), sql`, `)]);
-  const row = rowsOf<Record<string, unknown>>(await q.execute(statement))[0]!;
+  const row = rowsOf<Record<string, unknown>>(await executeNamed(q, statement))[0]!;
   const out: Record<string, unknown[]> = {};
   parts.forEach((p, i) => {
     const raw = row[`r${i}`];
@@ -93,4 +94,24 @@ export async function selectTogether<T extends Record<string, Selectable>>(q: Db
     );
   });
   return out as { [K in keyof T]: Rows<T[K]> };
+}
+
+/** What a Drizzle database or transaction holds that `execute` uses (drizzle-orm's PgDatabase). */
+interface DrizzleInternals {
+  dialect: { sqlToQuery(statement: SQL): { sql: string; params: unknown[] } };
+  session: { prepareQuery(query: { sql: string; params: unknown[] }, fields: undefined, name: string | undefined, arrayMode: boolean): { execute(): Promise<unknown> } };
+}
+
+/**
+ * Run a statement as a named prepared statement (decision 0019): a page's statement has the same
+ * text on every request (its values are parameters), so each connection parses it once and
+ * PostgreSQL can keep its plan instead of planning it again each time, which was most of the
+ * database's work for the person page. The name is a digest of the text, so one name always
+ * means one text. Exactly what `q.execute` does otherwise: the same logger, the same result.
+ */
+async function executeNamed(q: DbOrTx, statement: SQL): Promise<unknown> {
+  const { dialect, session } = q as unknown as DrizzleInternals;
+  const query = dialect.sqlToQuery(statement);
+  const name = `together_${createHash('sha256').update(query.sql).digest('base64url').slice(0, 24)}`;
+  return session.prepareQuery(query, undefined, name, false).execute();
 }
