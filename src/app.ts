@@ -80,6 +80,7 @@ import { uploadedDocumentsSection, uploadsRoutes } from './modules/uploads/index
 import { riskRoutes, riskSection } from './modules/risk/index.ts';
 import { dashboardsApiRoutes } from './modules/dashboards/api.ts';
 import { chronologyApiRoutes, chronologyRoutes, chronologySection } from './modules/chronology/index.ts';
+import { careActRoutes, careActSection } from './modules/care-act/index.ts';
 import './platform/http/types.ts';
 
 export interface AppDeps {
@@ -169,6 +170,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   registerPersonSection(uploadedDocumentsSection); // uploaded documents: the count and the links (issue 15, item 3)
   registerPersonSection(riskSection); // risk: the level, the review date, open escalations (issue 15, item 4)
   registerPersonSection(chronologySection); // the chronology: the link only (issue 15, item 2)
+  registerPersonSection(careActSection); // Care Act needs: the link only (issue 16, item 7)
   personRoutes(app);
   chargesRoutes(app);
   chargesApiRoutes(app);
@@ -198,6 +200,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   riskRoutes(app);
   // One chronology per person (issue 15, item 2): the page, print, PDF and XLSX, and the API.
   chronologyRoutes(app);
+  careActRoutes(app);
   chronologyApiRoutes(app);
   // The assurance API: the dashboard's figures (and, in exportsRoutes, the monthly return) as JSON.
   dashboardsApiRoutes(app);

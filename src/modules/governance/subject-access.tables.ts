@@ -65,6 +65,9 @@ export const exportedTables: readonly ExportedTable[] = [
   // Issue 15, item 3: the files themselves are in the uploaded-documents folder; quarantined files
   // (flagged by the virus check) are listed here but never put in the zip, and are counted.
   byPerson('uploaded_document', 'Documents uploaded to the record (the files themselves are in the uploaded-documents folder; quarantined files are left out)'),
+  // Issue 16, item 7.
+  byPerson('care_act_assessment', 'Care Act assessments of needs that are not section 117, and the eligibility decided'),
+  byPerson('financial_assessment', 'Financial assessments and what they charge for services that are not section 117'),
   byPerson('audit_case', 'Annual case audits that sampled the person'),
   {
     table: 'audit_finding',
