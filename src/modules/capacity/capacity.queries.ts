@@ -2,6 +2,7 @@ import { and, asc, desc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { rowsOf, type Db, type DbOrTx } from '../../platform/db/database.ts';
 import { appUser, organisation } from '../../platform/db/schema.ts';
+import { planStatusLabels } from '../plans/index.ts';
 import { person } from '../register/index.ts';
 import { bestInterestsDecision, capacityAssessment, capacitySettings, imcaInstruction } from './schema.ts';
 
@@ -89,6 +90,17 @@ export async function findLatestAboutEnding(q: DbOrTx, partnershipId: string, pe
   );
 }
 
+/** An ending proposal's status in words (the endings module's own labels; endings reads capacity, so capacity does not import it). */
+const endingStatusWords: Record<string, string> = { proposed: 'waiting for decisions', declined: 'declined', withdrawn: 'withdrawn', recorded: 'recorded' };
+
+/** `case <column> when 'code' then 'Label' … end`: a stored code shown by its label. */
+function labelled(column: SQL, labels: Record<string, string>): SQL {
+  return sql`(case ${column} ${sql.join(
+    Object.entries(labels).map(([code, label]) => sql`when ${code} then ${label.toLowerCase()}::text`),
+    sql` `,
+  )} else ${column} end)`;
+}
+
 /**
  * What an outcome may be attached to, for the form: the person's plan needs, plans and ending
  * proposals, each with a label. Read by name from the plans and endings tables (the modules that
@@ -100,10 +112,10 @@ export async function findAttachable(q: DbOrTx, partnershipId: string, personId:
       from plan_need n join aftercare_plan p on p.partnership_id = n.partnership_id and p.id = n.plan_id
       where n.partnership_id = ${partnershipId} and n.person_id = ${personId}
     union all
-    select 'plan', id::text, 'Aftercare plan ' || plan_number || ' (' || status || ')', plan_number, created_at
+    select 'plan', id::text, 'Aftercare plan ' || plan_number || ' (' || ${labelled(sql`status::text`, planStatusLabels)} || ')', plan_number, created_at
       from aftercare_plan where partnership_id = ${partnershipId} and person_id = ${personId}
     union all
-    select 'ending', id::text, case kind when 'reinstatement' then 'Reinstatement' else 'Ending' end || ' proposed for ' || to_char(effective_on, 'FMDD FMMonth YYYY') || ' (' || status || ')', 0, created_at
+    select 'ending', id::text, case kind when 'reinstatement' then 'Reinstatement' else 'Ending' end || ' proposed for ' || to_char(effective_on, 'FMDD FMMonth YYYY') || ' (' || ${labelled(sql`status::text`, endingStatusWords)} || ')', 0, created_at
       from ending_proposal where partnership_id = ${partnershipId} and person_id = ${personId}
     order by 1, 4 desc, 5 desc
     limit 200`);
