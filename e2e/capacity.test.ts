@@ -18,7 +18,7 @@ const isoDaysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOStr
 
 async function ability(page: Page, legend: string, answer: 'Yes, able to' | 'No, not able to', evidence: string) {
   await page.getByRole('group', { name: `Able to ${legend}?` }).getByLabel(answer).check();
-  await page.getByLabel(`Evidence: ${legend}`).fill(evidence);
+  await page.getByLabel(`Evidence: ${legend}`, { exact: true }).fill(evidence);
 }
 
 describe.skipIf(!hasChromium)('mental capacity and best interests', () => {
@@ -59,12 +59,12 @@ describe.skipIf(!hasChromium)('mental capacity and best interests', () => {
     await page.getByLabel('The decision', { exact: true }).fill('Whether to move to the supported living flat at Elm Court');
     await fillDate(page, 'Date of the assessment', isoDaysAgo(1));
     await page.getByLabel('Time of the assessment').fill('10:30');
-    await page.getByLabel('The information relevant to the decision').fill('The flat, the 24-hour support, the rent; what happens if Rene stays on the ward.');
+    await page.getByLabel('The information relevant to the decision', { exact: true }).fill('The flat, the 24-hour support, the rent; what happens if Rene stays on the ward.');
     await page.getByLabel('Practicable steps taken to help them decide').fill('An easy-read leaflet, a visit to the flat, his brother present, seen in the morning.');
     await ability(page, 'understand the information relevant to the decision', 'Yes, able to', 'Explained the flat back in his own words.');
     await ability(page, 'retain that information', 'No, not able to', 'Ten minutes later he did not remember the visit.');
     await ability(page, 'use or weigh that information as part of the process of making the decision', 'No, not able to', 'Says he will cook, but has left the gas on three times this month.');
-    await ability(page, 'communicate the decision', 'Yes, able to', 'Speaks clearly.');
+    await ability(page, 'communicate the decision (by talking, sign language or any other means)', 'Yes, able to', 'Speaks clearly.');
     await page.getByLabel('Executive functioning (optional)').fill('Describes a shopping plan well; staff report he has never followed one.');
     await page.getByRole('group', { name: 'Do they have an impairment of, or a disturbance in the functioning of, the mind or brain?' }).getByLabel('Yes').check();
     await page.getByLabel('The impairment or disturbance, and the evidence for it').fill('Alcohol-related brain damage, diagnosed in 2024.');
@@ -92,7 +92,7 @@ describe.skipIf(!hasChromium)('mental capacity and best interests', () => {
     await page.getByLabel('No, there is nobody appropriate: an IMCA was instructed').check();
     // Instructed 30 days ago: the report is already late.
     await fillDate(page, 'Date the IMCA was instructed', isoDaysAgo(30));
-    await page.getByLabel('IMCA service').fill('Northvale Advocacy');
+    await page.getByLabel('IMCA service', { exact: true }).fill('Northvale Advocacy');
     await page.getByLabel('Name of the IMCA').fill('Jordan Rivers');
     await page.getByLabel('The options considered').fill('Stay on the ward; a care home; Elm Court with 24-hour support.');
     await page.getByLabel('The least restrictive option').fill('Elm Court with support meets his needs and is less restrictive than a care home.');
