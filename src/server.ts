@@ -8,6 +8,7 @@ import { startHousekeeping } from './platform/jobs/housekeeping.ts';
 import { refreshStaleDecisions } from './modules/register/index.ts';
 import { APPLY_IMPORT_JOB, handleApplyJob } from './modules/imports/index.ts';
 import { queueReviewReminders } from './modules/reviews/index.ts';
+import { queueImcaReportReminders } from './modules/capacity/index.ts';
 import { sendScheduledReports } from './modules/reports/index.ts';
 import { deliverPending } from './platform/notifications/outbox.ts';
 import { smtpTransport } from './platform/notifications/mailer.ts';
@@ -39,6 +40,12 @@ export async function startServer(config: Config, out: (line: string) => void = 
     // dedupe key per person, due date and recipient, so it is queued once (in effect daily).
     'queue-review-reminders': async (db) => {
       await queueReviewReminders(db, { channel: mail ? 'email' : 'in-app' });
+      await deliverPending(db, mail);
+    },
+    // IMCA reports (issue 16, item 3): an instruction with no report after the partnership's days
+    // tells the person who instructed the IMCA, once (dedupe key per instruction).
+    'queue-imca-report-reminders': async (db) => {
+      await queueImcaReportReminders(db, { clock, channel: mail ? 'email' : 'in-app' });
       await deliverPending(db, mail);
     },
     // Scheduled reports (issue 7): each due schedule's copies, built with each recipient's own

@@ -8,6 +8,7 @@ import { visibleNotesCondition, type NoteVisibility } from '../notes/index.ts';
 import { panelDecisionLabels } from '../panels/index.ts';
 import { eventLabels, reasonLabels } from '../register/index.ts';
 import { escalationOutcomeLabels, riskLevelLabels } from '../../domain/risk.ts';
+import { bestInterestsKindLabels, capacityOutcomeLabels } from '../../domain/mental-capacity.ts';
 import { uploadCategoryLabels } from '../../domain/uploads.ts';
 
 /*
@@ -176,6 +177,30 @@ export const chronologySources: readonly ChronologySource[] = [
       union all
       select completed_at, true, 'risk', id::text || ':learning', 'Learning review completed', ${short(sql`what_changes`)}, true, ${personPage(p, '/risk')}
       from learning_review where ${mine(p)}`,
+  },
+  {
+    // Mental capacity (issue 16, items 2 and 3): each completed assessment with its decision and
+    // outcome (drafts are work in progress, not events), each best-interests decision, and each
+    // IMCA instruction and report.
+    kind: 'capacity',
+    rows: (p) => sql`
+      select assessed_at as at, true as timed, 'capacity' as kind, id::text || ':assessed' as id,
+        'Capacity assessment: ' || lower(${labelled(sql`outcome`, capacityOutcomeLabels)}) as title,
+        ${short(sql`decision`)} as summary, outcome = 'lacks-capacity' as significant,
+        ${personPage(p, '/capacity/assessments/')} || id::text as href
+      from capacity_assessment where ${mine(p)} and status = 'completed'
+      union all
+      select ${londonDay(sql`decided_on`)}, false, 'capacity', id::text || ':best-interests',
+        ${labelled(sql`kind`, bestInterestsKindLabels)}, ${short(sql`decision`)}, true, ${personPage(p, '/capacity/best-interests/')} || id::text
+      from best_interests_decision where ${mine(p)}
+      union all
+      select ${londonDay(sql`instructed_on`)}, false, 'capacity', id::text || ':imca',
+        'IMCA instructed: ' || advocate || ', ' || service, '', false, ${personPage(p, '/capacity/best-interests/')} || best_interests_id::text
+      from imca_instruction where ${mine(p)}
+      union all
+      select ${londonDay(sql`report_received_on`)}, false, 'capacity', id::text || ':imca-report',
+        'IMCA report received from ' || advocate, ${short(sql`report_summary`)}, false, ${personPage(p, '/capacity/best-interests/')} || best_interests_id::text
+      from imca_instruction where ${mine(p)} and report_received_on is not null`,
   },
   {
     // Tasks: raised, and completed or cancelled with the outcome.

@@ -13,6 +13,7 @@
  * event is voided and the entitlement comes back), the proposal is marked recorded, the ending
  * letter is produced and stored, and every step is audited.
  */
+import { endingCapacityCheck } from '../capacity/index.ts';
 import { z } from 'zod';
 import { endingChecklist, reinstatementChecklist, type Checklist, type EndingCheck, type HistoryForChecks } from '../../domain/ending-checklist.ts';
 import type { Decision } from '../../domain/rules/index.ts';
@@ -185,10 +186,14 @@ export async function getEnding(ctx: ServiceContext, personId: string, endingId:
     await audit.viewPerson(personId, { ending: proposal.id });
     return { row, proposal, checklist, orgs, names, letters };
   });
+  // The checklist also shows the latest completed capacity assessment about ending aftercare, or
+  // that there is none (issue 16, item 2). It informs the decision; it is not a rule that blocks it.
+  const capacity = await endingCapacityCheck(ctx, personId);
   return {
     person: row,
     proposal,
     checklist,
+    capacity,
     proposedByName: proposal.proposedBy ? (names.get(proposal.proposedBy) ?? null) : null,
     bodies: bodyViews(ctx, row, proposal, orgs, names),
     // Letters produced when this proposal was recorded.

@@ -68,6 +68,10 @@ export const exportedTables: readonly ExportedTable[] = [
   // Issue 16, item 7.
   byPerson('care_act_assessment', 'Care Act assessments of needs that are not section 117, and the eligibility decided'),
   byPerson('financial_assessment', 'Financial assessments and what they charge for services that are not section 117'),
+  // Issue 16, items 2 and 3.
+  byPerson('capacity_assessment', 'Mental capacity assessments (each decision at its time)'),
+  byPerson('best_interests_decision', 'Best-interests decisions and meetings'),
+  byPerson('imca_instruction', 'Instructions to an independent mental capacity advocate (IMCA) and their reports'),
   byPerson('audit_case', 'Annual case audits that sampled the person'),
   {
     table: 'audit_finding',

@@ -12,6 +12,7 @@ import { signInSettingsRoutes } from './sign-in-settings.routes.ts';
 import { retentionSettings, updateRetentionSettings } from '../governance/index.ts';
 import { restrictedNoteSettings, updateRestrictedNoteSettings } from '../notes/index.ts';
 import { riskLevelSettings } from '../risk/index.ts';
+import { capacitySettingsForPage } from '../capacity/index.ts';
 
 const template = 'modules/settings/views/plan-settings.njk';
 
@@ -42,8 +43,11 @@ interface PageData {
 async function render(reply: FastifyReply, data: PageData) {
   // The risk level definitions (issue 15, item 4) have their own form on this page, saved by the risk module.
   const riskLevels = await riskLevelSettings(reply.request.ctx());
+  // The days allowed for an IMCA's report (issue 16, item 3): its own form, saved by the capacity module.
+  const capacitySettings = await capacitySettingsForPage(reply.request.ctx());
   return reply.render(template, {
     riskLevels,
+    capacitySettings,
     title: 'Planning settings',
     settings: data.settings,
     values: data.values,
