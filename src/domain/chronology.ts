@@ -4,7 +4,8 @@
  *
  * The kinds are those the issue names ("legal events, episodes, plans and their versions,
  * reviews, meetings, notes, documents, tasks, information given, endings, panels and disputes"),
- * with documents uploaded to the record (item 3) and risk assessments and escalations (item 4),
+ * with documents uploaded to the record (item 3), risk assessments and escalations (item 4) and
+ * safeguarding concerns and enquiries (issue 16, item 1),
  * the chronology practitioners prepare for tribunals, safeguarding and court. Source: issue 15, item 2.
  */
 
@@ -19,6 +20,7 @@ export const chronologyKinds = [
   'document',
   'uploaded-document',
   'risk',
+  'safeguarding',
   'task',
   'information-given',
   'ending',
@@ -38,6 +40,7 @@ export const chronologyKindLabels: Record<ChronologyKind, string> = {
   document: 'Documents produced',
   'uploaded-document': 'Documents uploaded',
   risk: 'Risk and escalation',
+  safeguarding: 'Safeguarding',
   task: 'Tasks',
   'information-given': 'Information given',
   ending: 'Endings',
@@ -56,6 +59,7 @@ export const chronologyKindLabel: Record<ChronologyKind, string> = {
   document: 'Document',
   'uploaded-document': 'Document uploaded',
   risk: 'Risk',
+  safeguarding: 'Safeguarding',
   task: 'Task',
   'information-given': 'Information given',
   ending: 'Ending',

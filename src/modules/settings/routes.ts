@@ -12,6 +12,7 @@ import { signInSettingsRoutes } from './sign-in-settings.routes.ts';
 import { retentionSettings, updateRetentionSettings } from '../governance/index.ts';
 import { restrictedNoteSettings, updateRestrictedNoteSettings } from '../notes/index.ts';
 import { riskLevelSettings } from '../risk/index.ts';
+import { safeguardingSettings } from '../safeguarding/index.ts';
 
 const template = 'modules/settings/views/plan-settings.njk';
 
@@ -42,8 +43,11 @@ interface PageData {
 async function render(reply: FastifyReply, data: PageData) {
   // The risk level definitions (issue 15, item 4) have their own form on this page, saved by the risk module.
   const riskLevels = await riskLevelSettings(reply.request.ctx());
+  // Who sees safeguarding details and the decision's timescale (issue 16, item 1): saved by the safeguarding module.
+  const safeguarding = await safeguardingSettings(reply.request.ctx());
   return reply.render(template, {
     riskLevels,
+    safeguarding,
     title: 'Planning settings',
     settings: data.settings,
     values: data.values,
