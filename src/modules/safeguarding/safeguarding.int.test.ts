@@ -329,4 +329,29 @@ describe('safeguarding adults (issue 16, item 1)', () => {
     expect(spec.paths['/api/v1/people/{id}/safeguarding']).toBeDefined();
     expect(spec.paths['/api/v1/people/{id}/safeguarding/{concernId}']).toBeDefined();
   });
+
+  it('counts concerns, decisions within the timescale and open enquiries on the dashboard, and exports the month’s Safeguarding Adults Collection figures', async () => {
+    const manager = await signedIn(t, demo.manager);
+    const dashboard = await manager.get('/dashboards');
+    expect(dashboard.body).toContain('Safeguarding adults (Care Act 2014, section 42)');
+    // Three concerns raised; one decided (on the day: within the timescale), concluded; none open as an enquiry.
+    expect(dashboard.body).toMatch(/data-qa="safeguarding-concerns">3</);
+    expect(dashboard.body).toMatch(/data-qa="safeguarding-decisions">1</);
+    expect(dashboard.body).toMatch(/data-qa="safeguarding-timeliness">100%</);
+    expect(dashboard.body).toMatch(/data-qa="safeguarding-enquiries-concluded">1</);
+    expect(dashboard.body).toMatch(/data-qa="safeguarding-enquiries-open">0</);
+    const csv = await manager.get('/safeguarding/collection.csv?month=2026-12');
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.body).toContain('Period,Table,Measure,Breakdown,Value');
+    expect(csv.body).toContain('2026-12,Summary,Safeguarding concerns,All,3');
+    expect(csv.body).toContain('2026-12,Summary,Section 42 enquiries concluded,All,1');
+    expect(csv.body).toContain('2026-12,Concluded section 42 enquiries by type of risk,Section 42 enquiries concluded,Financial or material abuse,1');
+    expect(csv.body).toContain('2026-12,Concluded section 42 enquiries by location of risk,Section 42 enquiries concluded,Own home,1');
+    expect(csv.body).toContain('2026-12,Concluded section 42 enquiries by risk outcome,Section 42 enquiries concluded,Risk reduced,1');
+    expect(csv.body).toContain('2026-12,Making Safeguarding Personal,Desired outcomes expressed,Partially achieved,1');
+    expect(csv.body).not.toContain('Morgan');
+    // Counts are for assurance roles: a practitioner is refused.
+    expect((await (await signedIn(t, demo.practitioner)).get('/safeguarding/collection.csv?month=2026-12')).statusCode).toBe(403);
+  });
 });

@@ -318,7 +318,11 @@ const concernSchema = (today: string) =>
   });
 
 export async function concernForm(ctx: ServiceContext, personId: string) {
-  const person = await ctx.data.read((q) => loadPerson(q, ctx, personId, 'person:write'));
+  const person = await ctx.data.transaction(async (tx, audit) => {
+    const row = await loadPerson(tx, ctx, personId, 'person:write');
+    await audit.viewPerson(personId, { page: 'safeguarding-concern-form' });
+    return row;
+  });
   return {
     person,
     categories: abuseCategories.map((c) => ({ value: c, text: abuseCategoryLabels[c] })),
