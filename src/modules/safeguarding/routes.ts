@@ -243,7 +243,7 @@ export function safeguardingRoutes(app: FastifyInstance): void {
     try {
       await updateProtectionPlan(request.ctx(), id, concernId, asVersion(body.version), input);
       request.session.flash = { type: 'success', text: 'The protection plan has been saved.' };
-      return await reply.redirect(`/people/${id}/safeguarding/concerns/${concernId}#plan`);
+      return await reply.redirect(`/people/${id}/safeguarding/concerns/${concernId}#protection-plan`);
     } catch (error) {
       const errors = failed(reply, error, { plan: 'plan', reviewOn: 'reviewOn-day' }, (e) => (e.message.includes('closed') || e.message.includes('no enquiry') ? e.message : stale));
       return renderConcern(reply, id, concernId, { planValues: { plan: input.plan, reviewOn: parts(body, 'reviewOn') }, errors });
