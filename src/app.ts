@@ -79,6 +79,7 @@ import { caseNotesSection, notesApiRoutes, notesRoutes } from './modules/notes/i
 import { uploadedDocumentsSection, uploadsRoutes } from './modules/uploads/index.ts';
 import { riskRoutes, riskSection } from './modules/risk/index.ts';
 import { capacityApiRoutes, capacityRoutes, capacitySection } from './modules/capacity/index.ts';
+import { safeguardingRoutes, safeguardingSection } from './modules/safeguarding/index.ts';
 import { dashboardsApiRoutes } from './modules/dashboards/api.ts';
 import { chronologyApiRoutes, chronologyRoutes, chronologySection } from './modules/chronology/index.ts';
 import { careActRoutes, careActSection } from './modules/care-act/index.ts';
@@ -171,6 +172,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   registerPersonSection(uploadedDocumentsSection); // uploaded documents: the count and the links (issue 15, item 3)
   registerPersonSection(riskSection); // risk: the level, the review date, open escalations (issue 15, item 4)
   registerPersonSection(capacitySection); // mental capacity: the newest assessments and their outcomes (issue 16, item 2)
+  registerPersonSection(safeguardingSection); // safeguarding: the open-concern flag (issue 16, item 1)
   registerPersonSection(chronologySection); // the chronology: the link only (issue 15, item 2)
   registerPersonSection(careActSection); // Care Act needs: the link only (issue 16, item 7)
   personRoutes(app);
@@ -203,6 +205,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   // Mental capacity and best interests (issue 16, items 2 and 3): the pages and the API.
   capacityRoutes(app);
   capacityApiRoutes(app);
+  safeguardingRoutes(app);
   // One chronology per person (issue 15, item 2): the page, print, PDF and XLSX, and the API.
   chronologyRoutes(app);
   careActRoutes(app);

@@ -14,6 +14,7 @@ import { deliverPending } from './platform/notifications/outbox.ts';
 import { smtpTransport } from './platform/notifications/mailer.ts';
 import { produceDailyFinanceFiles } from './modules/feeds/index.ts';
 import { listRecordsDueMonthly } from './modules/governance/index.ts';
+import { queueOverdueDecisionReminders } from './modules/safeguarding/index.ts';
 import { deliverWebhooks } from './platform/webhooks/deliver.ts';
 
 /** Starts Aftercare: migrate, seed the demo if empty and allowed, listen, and shut down cleanly. */
@@ -56,6 +57,12 @@ export async function startServer(config: Config, out: (line: string) => void = 
     },
     // Data-quality score over time (issue 7): each organisation's score once per London day
     // (the snapshot's primary key makes the hourly runs after the first record nothing).
+    // Safeguarding (issue 16, item 1): a concern still waiting for its s42(1) decision after its
+    // due date is told to the local authority's deciders, once per concern and recipient.
+    'safeguarding-overdue-decisions': async (db) => {
+      await queueOverdueDecisionReminders(db, { clock });
+      await deliverPending(db, mail);
+    },
     'snapshot-data-quality': async (db) => {
       await snapshotDataQuality(db, config);
     },

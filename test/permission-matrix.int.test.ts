@@ -111,6 +111,12 @@ const rules: Rule[] = [
     refused: [...personWriters, 'practitioner', 'senior', 'otherOrgToken'],
     why: 'risk escalation outcomes and learning reviews: risk:escalation:decide on that person',
   },
+  {
+    match: (_m, url) => url.startsWith('/people/:id/safeguarding/concerns/:concernId/'),
+    // Issue 16, item 1: the s42(1) decision and the enquiry are the responsible local authority's (policy.ts safeguardingDecisionOrganisation) or the enquiry lead's.
+    refused: [...personWriters, 'practitioner', 'senior', 'otherOrgToken'],
+    why: 'safeguarding decisions and enquiries: safeguarding:decide through the responsible local authority, or the enquiry’s lead',
+  },
   { match: (_m, url) => isPersonRoute(url), refused: [...personWriters, 'otherOrgToken'], why: 'a person’s record: person:write on that person' },
   { match: (_m, url) => url.startsWith('/waiting/tasks/:taskId/'), refused: [...personWriters, 'otherOrgToken'], why: 'a task about a person: person:write on that person' },
   { match: (_m, url) => url === '/people/new', refused: ['readOnly', 'commissioner', 'icbAdmin', 'laAdmin'], why: 'adding a person: person:write' },

@@ -4,8 +4,9 @@
  *
  * The kinds are those the issue names ("legal events, episodes, plans and their versions,
  * reviews, meetings, notes, documents, tasks, information given, endings, panels and disputes"),
- * with documents uploaded to the record (item 3), risk assessments and escalations (item 4), and
- * capacity assessments, best-interests decisions and IMCA instructions (issue 16, items 2 and 3),
+ * with documents uploaded to the record (item 3), risk assessments and escalations (item 4),
+ * capacity assessments, best-interests decisions and IMCA instructions (issue 16, items 2 and 3), and
+ * safeguarding concerns and enquiries (issue 16, item 1),
  * the chronology practitioners prepare for tribunals, safeguarding and court. Source: issue 15, item 2.
  */
 
@@ -21,6 +22,7 @@ export const chronologyKinds = [
   'uploaded-document',
   'risk',
   'capacity',
+  'safeguarding',
   'task',
   'information-given',
   'ending',
@@ -41,6 +43,7 @@ export const chronologyKindLabels: Record<ChronologyKind, string> = {
   'uploaded-document': 'Documents uploaded',
   risk: 'Risk and escalation',
   capacity: 'Mental capacity and best interests',
+  safeguarding: 'Safeguarding',
   task: 'Tasks',
   'information-given': 'Information given',
   ending: 'Endings',
@@ -60,6 +63,7 @@ export const chronologyKindLabel: Record<ChronologyKind, string> = {
   'uploaded-document': 'Document uploaded',
   risk: 'Risk',
   capacity: 'Mental capacity',
+  safeguarding: 'Safeguarding',
   task: 'Task',
   'information-given': 'Information given',
   ending: 'Ending',

@@ -13,6 +13,7 @@ import type { ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
 import { govukDate } from '../../platform/plain-language.ts';
 import { noteVisibility } from '../notes/index.ts';
+import { safeguardingVisibility } from '../safeguarding/index.ts';
 import { loadPerson, type PersonRow } from '../register/index.ts';
 import { findChronology, type ChronologyRow } from './chronology.queries.ts';
 
@@ -96,7 +97,8 @@ async function read(ctx: ServiceContext, personId: string, filter: ChronologyFil
   return ctx.data.transaction(async (tx, audit) => {
     const person = await loadPerson(tx, ctx, personId, 'person:read');
     const notes = await noteVisibility(tx, ctx, person);
-    const rows = await findChronology(tx, { partnershipId: ctx.actor.partnershipId, personId, notes }, { ...filter, after: cursor ? decodeCursor(cursor) : null, limit: limit + 1 });
+    const safeguarding = await safeguardingVisibility(tx, ctx, person);
+    const rows = await findChronology(tx, { partnershipId: ctx.actor.partnershipId, personId, notes, safeguarding }, { ...filter, after: cursor ? decodeCursor(cursor) : null, limit: limit + 1 });
     const more = rows.length > limit;
     const shown = rows.slice(0, limit);
     await audit.viewPerson(personId, { ...detail, filter: describeFilter(filter), entries: shown.length });

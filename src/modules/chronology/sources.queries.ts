@@ -5,6 +5,8 @@ import type { ChronologyKind } from '../../domain/chronology.ts';
 import { informationFormatLabels, informationSubjectLabels } from '../documents/index.ts';
 import { endReasonLabels } from '../endings/index.ts';
 import { visibleNotesCondition, type NoteVisibility } from '../notes/index.ts';
+import type { SafeguardingVisibility } from '../safeguarding/index.ts';
+import { abuseCategoryLabels, decisionLabels, enquiryOutcomeLabels } from '../../domain/safeguarding.ts';
 import { panelDecisionLabels } from '../panels/index.ts';
 import { eventLabels, reasonLabels } from '../register/index.ts';
 import { escalationOutcomeLabels, riskLevelLabels } from '../../domain/risk.ts';
@@ -34,6 +36,19 @@ export interface SourceParams {
   personId: string;
   /** Which case notes the actor may see: the notes module's own rule. */
   notes: NoteVisibility;
+  /** Which safeguarding concerns the actor sees in full: the safeguarding module's own rule. */
+  safeguarding: SafeguardingVisibility;
+}
+
+/**
+ * Safeguarding (issue 16, item 1): whether the actor sees this concern's details (the chosen roles,
+ * the local authority's deciders, or the raiser or lead of this one). For everyone else the entry
+ * says only that a concern was raised, with no category, words or outcome.
+ */
+function seesConcern(p: SourceParams, alias: string): SQL {
+  if (p.safeguarding.all) return sql`true`;
+  if (p.safeguarding.userId === null) return sql`false`;
+  return sql`(${sql.raw(alias)}.raised_by = ${p.safeguarding.userId} or ${sql.raw(alias)}.enquiry_lead_id = ${p.safeguarding.userId})`;
 }
 
 export interface ChronologySource {
@@ -201,6 +216,36 @@ export const chronologySources: readonly ChronologySource[] = [
       select ${londonDay(sql`report_received_on`)}, false, 'capacity', id::text || ':imca-report',
         'IMCA report received from ' || advocate, ${short(sql`report_summary`)}, false, ${personPage(p, '/capacity/best-interests/')} || best_interests_id::text
       from imca_instruction where ${mine(p)} and report_received_on is not null`,
+  },
+  {
+    // Safeguarding (issue 16, item 1): each concern raised, its s42(1) decision, its strategy
+    // discussions, meetings and actions, and the enquiry's conclusion; details only for those who see them.
+    kind: 'safeguarding',
+    rows: (p) => sql`
+      select ${londonDay(sql`c.raised_on`)} as at, false as timed, 'safeguarding' as kind, c.id::text || ':raised' as id,
+        case when ${seesConcern(p, 'c')} then 'Safeguarding concern raised: ' || lower(array_to_string(array(select ${labelled(sql`u.code`, abuseCategoryLabels)} from unnest(c.categories) as u(code)), ', '))
+          else 'Safeguarding concern raised (details restricted)' end as title,
+        case when ${seesConcern(p, 'c')} then ${short(sql`c.concern`)} else '' end as summary, true as significant,
+        case when ${seesConcern(p, 'c')} then ${personPage(p, '/safeguarding/concerns/')} || c.id::text else ${personPage(p, '/safeguarding')} end as href
+      from safeguarding_concern c where c.partnership_id = ${p.partnershipId} and c.person_id = ${p.personId}
+      union all
+      select ${londonDay(sql`c.decided_on`)}, false, 'safeguarding', c.id::text || ':decided',
+        ${labelled(sql`c.decision`, decisionLabels)}, ${short(sql`c.decision_reason`)}, true, ${personPage(p, '/safeguarding/concerns/')} || c.id::text
+      from safeguarding_concern c where c.partnership_id = ${p.partnershipId} and c.person_id = ${p.personId} and c.decided_on is not null and ${seesConcern(p, 'c')}
+      union all
+      select ${londonDay(sql`r.held_on`)}, false, 'safeguarding', r.id::text,
+        ${labelled(sql`r.kind`, { 'strategy-discussion': 'Safeguarding strategy discussion', 'strategy-meeting': 'Safeguarding strategy meeting', action: 'Safeguarding enquiry action' })},
+        ${short(sql`r.detail`)}, false, ${personPage(p, '/safeguarding/concerns/')} || c.id::text
+      from safeguarding_enquiry_record r join safeguarding_concern c on c.partnership_id = r.partnership_id and c.id = r.concern_id
+      where r.partnership_id = ${p.partnershipId} and r.person_id = ${p.personId} and ${seesConcern(p, 'c')}
+      union all
+      select ${londonDay(sql`c.concluded_on`)}, false, 'safeguarding', c.id::text || ':concluded',
+        'Safeguarding enquiry concluded: ' || lower(${labelled(sql`c.outcome`, enquiryOutcomeLabels)}), ${short(sql`c.outcome_detail`)}, true, ${personPage(p, '/safeguarding/concerns/')} || c.id::text
+      from safeguarding_concern c where c.partnership_id = ${p.partnershipId} and c.person_id = ${p.personId} and c.outcome is not null and ${seesConcern(p, 'c')}
+      union all
+      select ${londonDay(sql`m.held_on`)}, false, 'safeguarding', m.id::text,
+        ${labelled(sql`m.kind`, { 'child-protection': 'Child protection conference attended', mappa: 'MAPPA meeting attended', marac: 'MARAC attended' })}, ${short(sql`m.outcome`)}, true, ${personPage(p, '/safeguarding')}
+      from protection_meeting m where m.partnership_id = ${p.partnershipId} and m.person_id = ${p.personId} and ${p.safeguarding.all ? sql`true` : sql`false`}`,
   },
   {
     // Tasks: raised, and completed or cancelled with the outcome.

@@ -93,6 +93,29 @@ export function assuranceBlocks(d: Dashboard): ChartBlock[] {
       ],
       'A learning review (what happened, what the plan said, what changes) is due after a readmission within 365 days of a discharge, counted from readmissions in the last 12 months, and after a risk escalation whose outcome was that the crisis team was involved. The partnership competency framework, domain 4 (review, risk and prevention), asks leaders to ensure learning from crises and readmissions. These figures are for the people you may see, whatever the period chosen above.',
     ),
+    {
+      ...chartBlock(
+        'safeguarding',
+        'Safeguarding adults (Care Act 2014, section 42)',
+        measure,
+        [
+          [{ text: 'Safeguarding concerns raised in the last 12 months' }, value(d.safeguarding.concerns, 'safeguarding-concerns')],
+          [{ text: 'Section 42(1) decisions made in the last 12 months' }, value(d.safeguarding.decisions, 'safeguarding-decisions')],
+          [{ text: 'Of those, made within the partnership’s timescale' }, value(d.safeguarding.decisionsInTime, 'safeguarding-decisions-in-time')],
+          [{ text: 'Share made within the timescale' }, value(d.safeguarding.decisionsInTimePercent === null ? 'Not applicable' : `${d.safeguarding.decisionsInTimePercent}%`, 'safeguarding-timeliness')],
+          [{ text: 'Section 42 enquiries started in the last 12 months' }, value(d.safeguarding.enquiriesStarted, 'safeguarding-enquiries-started')],
+          [{ text: 'Section 42 enquiries concluded in the last 12 months' }, value(d.safeguarding.enquiriesConcluded, 'safeguarding-enquiries-concluded')],
+          [{ text: 'Section 42 enquiries open now', href: '/register?safeguarding=open' }, value(d.safeguarding.enquiriesOpen, 'safeguarding-enquiries-open')],
+          [{ text: 'Protection plans due for review or overdue' }, value(d.safeguarding.plansDueForReview, 'safeguarding-plans-due')],
+        ],
+        [
+          { label: 'Decided within the timescale', value: d.safeguarding.decisionsInTime },
+          { label: 'Decided after it', value: d.safeguarding.decisions - d.safeguarding.decisionsInTime },
+        ],
+        'The local authority decides whether the section 42(1) criteria are met within the partnership’s timescale (working days from the day a concern is raised, set on the planning settings page). Counts only: the details of each concern are seen only by the roles the partnership chose. These figures are for the people you may see, over the last 12 months whatever the period chosen above.',
+      ),
+      link: { href: '/safeguarding/collection.csv', text: 'Download this month’s Safeguarding Adults Collection figures (CSV)', permission: 'assurance:read' },
+    },
     chartBlock(
       'panels',
       'Funding panel decisions in the period',
@@ -175,9 +198,9 @@ export const dashboardViewLabels: Record<DashboardView, string> = {
 
 /** The sections of each view, in order; the director sees every section in the page's order. */
 export const viewSections: Record<Exclude<DashboardView, 'director'>, readonly string[]> = {
-  manager: ['reviews', 'teams', 'first-review', 'information', 'plans-at-discharge', 'learning-reviews', 'plans', 'entitlement'],
+  manager: ['reviews', 'teams', 'first-review', 'information', 'plans-at-discharge', 'learning-reviews', 'safeguarding', 'plans', 'entitlement'],
   commissioner: ['cost-funder', 'cost-type', 'panels', 'plans', 'disputes', 'entitlement', 'population'],
-  quality: ['information', 'reviews', 'first-review', 'plans-at-discharge', 'endings', 'declined-endings', 'readmissions', 'learning-reviews'],
+  quality: ['information', 'reviews', 'first-review', 'plans-at-discharge', 'endings', 'declined-endings', 'readmissions', 'learning-reviews', 'safeguarding'],
 };
 
 /** The view a viewer starts on, from their roles (a presentation default, not access). */

@@ -102,6 +102,24 @@ export const exportedTables: readonly ExportedTable[] = [
   byPerson('risk_assessment', 'Risk assessments (every one, the current and those replaced)'),
   byPerson('risk_escalation', 'Risk escalations and their outcomes', 't.raised_at, t.created_at'),
   byPerson('learning_review', 'Learning reviews after a readmission or a crisis', 't.completed_at, t.created_at'),
+  // Issue 16, item 1: safeguarding records hold information about other people and about risk to
+  // the person, so none is released automatically: each is counted and released only after review
+  // (information about other people: Data Protection Act 2018, Schedule 2, paragraph 16), as restricted notes are.
+  {
+    ...byPerson('safeguarding_concern', 'Safeguarding concerns and enquiries', 't.raised_on, t.created_at'),
+    withheldWhen: 'true',
+    withheldLabel: (n) => `${n} safeguarding ${n === 1 ? 'concern' : 'concerns'} withheld pending review`,
+  },
+  {
+    ...byPerson('safeguarding_enquiry_record', 'Safeguarding strategy discussions, meetings and enquiry actions', 't.held_on, t.created_at'),
+    withheldWhen: 'true',
+    withheldLabel: (n) => `${n} safeguarding enquiry ${n === 1 ? 'record' : 'records'} withheld pending review`,
+  },
+  {
+    ...byPerson('protection_meeting', 'Child protection and public protection meetings attended', 't.held_on, t.created_at'),
+    withheldWhen: 'true',
+    withheldLabel: (n) => `${n} protection ${n === 1 ? 'meeting' : 'meetings'} withheld pending review`,
+  },
   {
     table: 'register_import_row',
     label: 'Rows of imported registers about the person',

@@ -77,6 +77,15 @@ export const reviewWindowLabels: Record<ReviewWindow, string> = {
   overdue: 'Overdue',
 };
 
+/**
+ * Safeguarding (issue 16, item 1): people with a safeguarding concern open (waiting for the Care Act
+ * 2014 s42(1) decision, or under a s42(2) enquiry). Only that a concern is open: never its details,
+ * which the safeguarding module restricts.
+ */
+export const safeguardingWindows = ['open'] as const;
+export type SafeguardingWindow = (typeof safeguardingWindows)[number];
+export const safeguardingWindowLabels: Record<SafeguardingWindow, string> = { open: 'Open safeguarding concern' };
+
 /** Whether the person has been given their section 117 rights in writing (issue 5). */
 export const rightsWindows = ['never-in-writing', 'in-writing'] as const;
 export type RightsWindow = (typeof rightsWindows)[number];
@@ -179,6 +188,7 @@ export interface RegisterFilter {
   legal: LegalPosition[];
   review: ReviewWindow[];
   rights: RightsWindow[];
+  safeguarding: SafeguardingWindow[];
   engagement: Array<(typeof engagementStatuses)[number]>;
   ethnicity: string[];
   sort: SortColumn;
@@ -186,7 +196,7 @@ export interface RegisterFilter {
   page: number;
 }
 
-export const filterKeys = ['status', 'legal', 'la', 'icb', 'team', 'worker', 'flag', 'review', 'rights', 'engagement', 'ethnicity'] as const;
+export const filterKeys = ['status', 'legal', 'la', 'icb', 'team', 'worker', 'flag', 'review', 'rights', 'safeguarding', 'engagement', 'ethnicity'] as const;
 export type FilterKey = (typeof filterKeys)[number];
 
 export const filterLabels: Record<FilterKey, string> = {
@@ -199,6 +209,7 @@ export const filterLabels: Record<FilterKey, string> = {
   flag: 'Flags',
   review: 'Review',
   rights: 'Rights in writing',
+  safeguarding: 'Safeguarding',
   engagement: 'Engagement',
   ethnicity: 'Ethnicity',
 };
@@ -287,6 +298,7 @@ export function parseRegisterQuery(raw: Record<string, unknown>, options: Regist
     legal: pickValues(raw, 'legal', z.enum(legalPositions), notAnOption('legal'), ignored),
     review: pickValues(raw, 'review', z.enum(reviewWindows), notAnOption('review'), ignored),
     rights: pickValues(raw, 'rights', z.enum(rightsWindows), notAnOption('rights'), ignored),
+    safeguarding: pickValues(raw, 'safeguarding', z.enum(safeguardingWindows), notAnOption('safeguarding'), ignored),
     engagement: pickValues(raw, 'engagement', z.enum(engagementStatuses), notAnOption('engagement'), ignored),
     ethnicity: pickValues(raw, 'ethnicity', z.enum(ethnicCategories.map(([c]) => c) as [string, ...string[]]), notAnOption('ethnicity'), ignored),
     sort: 'name',
@@ -379,6 +391,9 @@ export function registerWhere(ctx: ServiceContext, filter: RegisterFilter, optio
   if (filter.rights.length === 1) {
     conditions.push(filter.rights[0] === 'never-in-writing' ? isNull(person.rightsGivenInWritingOn) : isNotNull(person.rightsGivenInWritingOn));
   }
+  // The safeguarding module's table, named here rather than imported (the register is the hub others
+  // depend on); safeguarding_concern_person_idx serves it.
+  if (filter.safeguarding.includes('open')) conditions.push(sql`exists (select 1 from safeguarding_concern sc where sc.partnership_id = ${person.partnershipId} and sc.person_id = ${person.id} and sc.status <> 'closed')`);
   if (filter.engagement.length > 0) conditions.push(inArray(person.engagement, filter.engagement));
   if (filter.ethnicity.length > 0) conditions.push(inArray(person.ethnicity, filter.ethnicity));
   return and(...conditions)!;

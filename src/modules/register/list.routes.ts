@@ -43,6 +43,8 @@ import {
   reviewWindowLabels,
   rightsWindowLabels,
   rightsWindows,
+  safeguardingWindowLabels,
+  safeguardingWindows,
   reviewWindows,
   statusLabels,
   statusTagClasses,
@@ -138,6 +140,8 @@ function valueLabel(key: FilterKey, value: string, options: RegisterOptions): st
       return reviewWindowLabels[value as keyof typeof reviewWindowLabels] ?? value;
     case 'rights':
       return rightsWindowLabels[value as keyof typeof rightsWindowLabels] ?? value;
+    case 'safeguarding':
+      return safeguardingWindowLabels[value as keyof typeof safeguardingWindowLabels] ?? value;
     case 'engagement':
       return engagementLabels[value as keyof typeof engagementLabels] ?? value;
     case 'ethnicity':
@@ -173,6 +177,7 @@ function registerView(filter: RegisterFilter, options: RegisterOptions, today: s
       legal: checkboxItems('legal', legalPositions, filter, options),
       review: checkboxItems('review', reviewWindows, filter, options),
       rights: checkboxItems('rights', rightsWindows, filter, options),
+      safeguarding: checkboxItems('safeguarding', safeguardingWindows, filter, options),
       la: checkboxItems('la', [...options.localAuthorities.map((o) => o.code), NONE], filter, options),
       icb: checkboxItems('icb', [...options.icbs.map((o) => o.code), NONE], filter, options),
       team: checkboxItems('team', [...options.teams.map((t) => t.id), NONE], filter, options),

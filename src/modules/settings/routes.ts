@@ -13,6 +13,7 @@ import { retentionSettings, updateRetentionSettings } from '../governance/index.
 import { restrictedNoteSettings, updateRestrictedNoteSettings } from '../notes/index.ts';
 import { riskLevelSettings } from '../risk/index.ts';
 import { capacitySettingsForPage } from '../capacity/index.ts';
+import { safeguardingSettings } from '../safeguarding/index.ts';
 
 const template = 'modules/settings/views/plan-settings.njk';
 
@@ -43,11 +44,14 @@ interface PageData {
 async function render(reply: FastifyReply, data: PageData) {
   // The risk level definitions (issue 15, item 4) have their own form on this page, saved by the risk module.
   const riskLevels = await riskLevelSettings(reply.request.ctx());
-  // The days allowed for an IMCA's report (issue 16, item 3): its own form, saved by the capacity module.
+  // The days allowed for an IMCA report (issue 16, item 3), and who sees safeguarding details and the
+  // decision timescale (issue 16, item 1): each its own form, saved by its module.
   const capacitySettings = await capacitySettingsForPage(reply.request.ctx());
+  const safeguarding = await safeguardingSettings(reply.request.ctx());
   return reply.render(template, {
     riskLevels,
     capacitySettings,
+    safeguarding,
     title: 'Planning settings',
     settings: data.settings,
     values: data.values,

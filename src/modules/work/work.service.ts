@@ -23,6 +23,7 @@ import { plansAwaitingMyAgreement } from '../plans/index.ts';
 import { loadPerson, visiblePeople } from '../register/index.ts';
 import { riskWaitingOn } from '../risk/index.ts';
 import { capacityWaitingOn } from '../capacity/index.ts';
+import { safeguardingWaitingOn } from '../safeguarding/index.ts';
 import {
   countSnoozedTasks,
   findAssignees,
@@ -38,13 +39,14 @@ import {
   type TaskOwnership,
 } from './work.queries.ts';
 
-export const waitingKinds = ['plan', 'ending', 'panel-case', 'dispute', 'escalation', 'learning-review', 'imca-report', 'task', 'information'] as const;
+export const waitingKinds = ['plan', 'ending', 'panel-case', 'dispute', 'safeguarding', 'escalation', 'learning-review', 'imca-report', 'task', 'information'] as const;
 export type WaitingKind = (typeof waitingKinds)[number];
 export const waitingKindLabels: Record<WaitingKind, string> = {
   plan: 'Plans to approve',
   ending: 'Endings to decide',
   'panel-case': 'Funding panel cases',
   dispute: 'Disputes',
+  safeguarding: 'Safeguarding decisions',
   escalation: 'Risk escalations',
   'learning-review': 'Learning reviews',
   'imca-report': 'IMCA reports overdue',
@@ -113,7 +115,7 @@ const dayOf = (d: Date | string) => (typeof d === 'string' ? d.slice(0, 10) : to
 export async function waitingForYou(ctx: ServiceContext, query: WaitingQuery): Promise<WaitingForYou> {
   const actor = ctx.actor;
   const today = ctx.today();
-  const empty = (): WaitingForYou => ({ items: [], counts: { plan: 0, ending: 0, 'panel-case': 0, dispute: 0, escalation: 0, 'learning-review': 0, 'imca-report': 0, task: 0, information: 0 }, total: 0, snoozedTasks: 0 });
+  const empty = (): WaitingForYou => ({ items: [], counts: { plan: 0, ending: 0, 'panel-case': 0, dispute: 0, safeguarding: 0, escalation: 0, 'learning-review': 0, 'imca-report': 0, task: 0, information: 0 }, total: 0, snoozedTasks: 0 });
   if (actor.kind !== 'user') return empty();
   const pid = actor.partnershipId;
   const visible = visiblePeople(actor);
@@ -128,6 +130,8 @@ export async function waitingForYou(ctx: ServiceContext, query: WaitingQuery): P
   const risk = await riskWaitingOn(ctx);
   // IMCA instructions whose report is overdue (issue 16, item 3), for the person who instructed the IMCA.
   const imcaReports = await capacityWaitingOn(ctx);
+  // Safeguarding concerns waiting for the s42(1) decision (issue 16, item 1), from the safeguarding module.
+  const safeguarding = await safeguardingWaitingOn(ctx);
   const { tasks, snoozedTasks, proposals, cases, disputes, information } = await ctx.data.read(async (q) => {
     const teamIds = await findTeamIdsOf(q, pid, writerOrgs);
     const who: TaskOwnership = { userId: actor.userId, organisationIds: writerOrgs, teamIds };
@@ -210,6 +214,9 @@ export async function waitingForYou(ctx: ServiceContext, query: WaitingQuery): P
       dueOn: wait.dueOn,
       task: null,
     });
+  }
+  for (const r of safeguarding) {
+    push({ kind: 'safeguarding', key: r.key, personId: r.personId, personName: r.personName, nhsNumber: r.nhsNumber, what: r.what, href: r.href, since: r.since, dueOn: r.dueOn, task: null });
   }
   for (const r of risk) {
     push({ kind: r.kind, key: r.key, personId: r.personId, personName: r.personName, nhsNumber: r.nhsNumber, what: r.what, href: r.href, since: r.since, dueOn: null, task: null });

@@ -56,7 +56,14 @@ export type Permission =
    * for team managers of an organisation responsible for or involved with the person (competency
    * framework domain 4, leader level: "oversees escalation where risk is increasing").
    */
-  | 'risk:escalation:decide';
+  | 'risk:escalation:decide'
+  /**
+   * Safeguarding adults (issue 16, item 1): record the Care Act 2014 s42(1) decision on a concern
+   * and run the s42(2) enquiry, for team managers and senior practitioners. Held through the
+   * person's responsible local authority only (the duty is the local authority's: s42(1)); see
+   * `safeguardingDecisionOrganisation`.
+   */
+  | 'safeguarding:decide';
 
 const everyRole: Role[] = [...roles];
 
@@ -90,6 +97,7 @@ const grants: Record<Permission, { roles: Role[]; scope: 'partnership' | 'organi
   'person:subject-access': { roles: ['administrator', 'quality-audit'], scope: 'relationship' },
   'retention:review': { roles: ['administrator', 'quality-audit'], scope: 'lead' },
   'risk:escalation:decide': { roles: ['team-manager'], scope: 'relationship' },
+  'safeguarding:decide': { roles: ['team-manager', 'senior-practitioner'], scope: 'relationship' },
 };
 
 const tokenPermissions: ReadonlySet<Permission> = new Set(['rules:evaluate', 'organisations:read', 'person:read', 'person:write']);
@@ -307,4 +315,28 @@ export function canSeeRestrictedNotes(actor: Actor, person: PersonRelationships,
 /** The roles a partnership may choose to see restricted case notes (those who may read records). */
 export function restrictedNoteRoleChoices(): Role[] {
   return [...personReaders];
+}
+
+/**
+ * The s42 duty to make enquiries is the local authority's (Care Act 2014, section 42(1) and (2)):
+ * only a team manager or senior practitioner (safeguarding:decide) of the person's responsible
+ * local authority decides whether the criteria are met and leads or oversees the enquiry.
+ * Involvement is not enough, and API tokens never decide. Returns that organisation's id, or null.
+ */
+export function safeguardingDecisionOrganisation(actor: Actor, person: PersonRelationships): string | null {
+  if (actor.kind !== 'user' || person.partnershipId !== actor.partnershipId || person.responsibleLocalAuthority === null) return null;
+  const code = person.responsibleLocalAuthority;
+  const deciders = grants['safeguarding:decide'].roles;
+  const membership = actor.memberships.find((m) => m.roles.some((r) => deciders.includes(r)) && (m.organisationCode === code || (m.organisationOnsCode !== null && m.organisationOnsCode !== undefined && m.organisationOnsCode === code)));
+  return membership?.organisationId ?? null;
+}
+
+/**
+ * Safeguarding details (issue 16, item 1): the categories, the concern, the person's views and the
+ * enquiry are seen only by holders of the roles the partnership chose (safeguarding_settings), in
+ * an organisation that may read the person, by the same rule as restricted case notes. Everyone
+ * else who may read the person sees only that a concern is open.
+ */
+export function canSeeSafeguardingDetails(actor: Actor, person: PersonRelationships, chosenRoles: readonly string[]): boolean {
+  return canSeeRestrictedNotes(actor, person, chosenRoles);
 }
