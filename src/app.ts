@@ -78,6 +78,7 @@ import { governanceRoutes, subjectAccessSection } from './modules/governance/ind
 import { caseNotesSection, notesApiRoutes, notesRoutes } from './modules/notes/index.ts';
 import { uploadedDocumentsSection, uploadsRoutes } from './modules/uploads/index.ts';
 import { riskRoutes, riskSection } from './modules/risk/index.ts';
+import { carersRoutes, carersSection } from './modules/carers/index.ts';
 import { dashboardsApiRoutes } from './modules/dashboards/api.ts';
 import { chronologyApiRoutes, chronologyRoutes, chronologySection } from './modules/chronology/index.ts';
 import './platform/http/types.ts';
@@ -168,6 +169,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   registerPersonSection(caseNotesSection); // case notes: the count and the link (issue 15, item 1)
   registerPersonSection(uploadedDocumentsSection); // uploaded documents: the count and the links (issue 15, item 3)
   registerPersonSection(riskSection); // risk: the level, the review date, open escalations (issue 15, item 4)
+  registerPersonSection(carersSection); // carers, their assessments and advocacy referrals (issue 16, items 5 and 6)
   registerPersonSection(chronologySection); // the chronology: the link only (issue 15, item 2)
   personRoutes(app);
   chargesRoutes(app);
@@ -196,6 +198,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   notesApiRoutes(app);
   uploadsRoutes(app, config); // documents uploaded to a person's record (issue 15, item 3)
   riskRoutes(app);
+  carersRoutes(app); // carers and advocacy: pages and the API (issue 16, items 5, 6 and 8)
   // One chronology per person (issue 15, item 2): the page, print, PDF and XLSX, and the API.
   chronologyRoutes(app);
   chronologyApiRoutes(app);
