@@ -141,6 +141,23 @@ describe('carers (issue 16, item 5)', () => {
     }
   });
 
+  it('shows each carer at a review with whether they were offered an assessment, and counts carers on the dashboard', async () => {
+    const b = await signedIn(t, demo.practitioner);
+    const form = await b.get(`/people/${personId}/reviews/new`);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('Carers: offer of a carer’s assessment');
+    expect(form.body).toContain('completed, offered on 7 December 2026 (at discharge)');
+    expect(form.body).toContain('offered, waiting for an answer, offered on 7 December 2026 (at another time)');
+    // Both have an assessment in hand: nothing to offer again.
+    expect(form.body).not.toContain('data-qa="offer-at-review"');
+    const manager = await signedIn(t, demo.manager);
+    const dashboard = await manager.get('/dashboards');
+    expect(dashboard.body).toContain('Carers and their assessments (Care Act 2014, section 10)');
+    expect(Number(/data-qa="carers-known">(\d+)</.exec(dashboard.body)![1])).toBeGreaterThanOrEqual(2);
+    expect(Number(/data-qa="carers-offered">(\d+)</.exec(dashboard.body)![1])).toBeGreaterThanOrEqual(2);
+    expect(Number(/data-qa="carers-completed">(\d+)</.exec(dashboard.body)![1])).toBeGreaterThanOrEqual(1);
+  });
+
   it('does not name a carer who has not agreed to share in the API', async () => {
     const b = await signedIn(t, demo.practitioner);
     const res = await b.get(`/api/v1/people/${personId}/carers`);

@@ -561,6 +561,11 @@ export async function advocacySummaryFor(q: DbOrTx, partnershipId: string, perso
   return { offered: kinds.length > 0, used: kinds.some((k) => k.used), kinds };
 }
 
+/** The same, in its own read, for a page that has already read-checked the person (the plan page). */
+export async function advocacyOfferedUsed(ctx: ServiceContext, personId: string, planAdvocacy: unknown) {
+  return ctx.data.read((q) => advocacySummaryFor(q, ctx.actor.partnershipId, personId, planAdvocacy));
+}
+
 /** For a review: each carer of the person, whether an assessment was offered and when, and whether one is due. */
 export async function carersAtReview(ctx: ServiceContext, person: PersonRow) {
   const today = ctx.today();

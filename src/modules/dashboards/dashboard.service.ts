@@ -13,6 +13,7 @@ import { govukDate, parseDateInput } from '../../platform/plain-language.ts';
 import { effectiveServiceType, OTHER_SERVICE_TYPE, OTHER_SERVICE_TYPE_LABEL, serviceTypeLabel } from '../../domain/reference/service-types.ts';
 import { serviceTypeChoices } from '../settings/index.ts';
 import { learningReviewCounts } from '../risk/index.ts';
+import { carerDashboardCounts } from '../carers/index.ts';
 
 /*
  * The assurance dashboard (issue 7, item 1). Every figure is counted over the people the actor
@@ -94,6 +95,8 @@ export interface Dashboard {
   panels: PanelFigures;
   /** Learning reviews after readmissions and crises (issue 15, item 4): completed in the last 12 months, and still to do. */
   learningReviews: { completed: number; outstanding: number };
+  /** Carers (issue 16, item 5): known to the people the actor may see, and their assessments offered, completed and declined in the period. */
+  carers: { known: number; offered: number; completed: number; declined: number };
   /** People entitled now per 100,000 population; null when no population figures are configured. */
   population: {
     overall: { entitled: number; population: number | null; rate: SafePopulationRate };
@@ -123,7 +126,7 @@ export async function computeDashboard(ctx: ServiceContext, parsed: ParsedDashbo
   // on the pool's connections (one unit ran them one after another and took 1.7–1.9× as long).
   // The figures are counts of the same moment, not one snapshot; the queries are in
   // dashboard.queries.ts and episode.queries.ts.
-  const [learningReviews, [countRows, endedRows, disputeRows, planResult, serviceGroupRows, settingsRows, endingRows, panels, declinedEndings, populationRows, discharges, types]] = await Promise.all([learningReviewCounts(ctx), Promise.all([
+  const [learningReviews, carers, [countRows, endedRows, disputeRows, planResult, serviceGroupRows, settingsRows, endingRows, panels, declinedEndings, populationRows, discharges, types]] = await Promise.all([learningReviewCounts(ctx), carerDashboardCounts(ctx, from, to), Promise.all([
     ctx.data.read((q) => countPeople(q, base, { from, to, today, dueBy })),
     ctx.data.read((q) => countEndedPeople(q, partnershipId, base, from, to)),
     ctx.data.read((q) => countOpenDisputes(q, partnershipId, base, { twoMonthsAgo: addMonths(today, -2), fourMonthsAgo: addMonths(today, -4) })),
@@ -234,6 +237,7 @@ export async function computeDashboard(ctx: ServiceContext, parsed: ParsedDashbo
     discharges,
     panels,
     learningReviews,
+    carers,
     population,
     computedAt: ctx.clock.now().toISOString(),
   };
