@@ -214,6 +214,20 @@ describe('advocacy referrals (issue 16, item 6)', () => {
   });
 });
 
+describe('the chronology (issue 16)', () => {
+  it('lists carers’ assessments and advocacy referrals, naming only carers who agreed to share', async () => {
+    const b = await signedIn(t, demo.practitioner);
+    const res = await b.get(`/people/${personId}/chronology?kind=carers`);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Carer’s assessment offered to Morag Carerfixture');
+    expect(res.body).toContain('Carer’s assessment completed for Morag Carerfixture');
+    expect(res.body).toContain('Carer’s assessment offered to a carer');
+    expect(res.body).not.toContain('Fergus');
+    expect(res.body).toContain('Referred to an advocate: Independent mental health advocate (IMHA)');
+    expect(res.body).toContain('Advocate first met the person: Independent mental health advocate (IMHA)');
+  });
+});
+
 describe('access (issue 16)', () => {
   it('refuses another organisation on every new route (403) and read-only staff every write before the input (403)', async () => {
     const [c] = await carersOf();
