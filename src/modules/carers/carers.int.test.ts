@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvent } from '../../platform/db/schema.ts';
 import { createTestApp, dateForm, demo, type TestApp } from '../../../test/app.ts';
@@ -225,6 +226,29 @@ describe('the chronology (issue 16)', () => {
     expect(res.body).not.toContain('Fergus');
     expect(res.body).toContain('Referred to an advocate: Independent mental health advocate (IMHA)');
     expect(res.body).toContain('Advocate first met the person: Independent mental health advocate (IMHA)');
+  });
+});
+
+describe('the subject access export (issue 16)', () => {
+  it('names a carer only with their consent: the other’s rows are withheld and counted', async () => {
+    const admin = await signedIn(t, demo.admin);
+    await admin.get(`/people/${personId}/subject-access`);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/people/${personId}/subject-access`,
+      payload: new URLSearchParams({ _csrf: admin.lastCsrf ?? '' }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: [...admin.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    });
+    expect(res.statusCode).toBe(200);
+    const zip = await JSZip.loadAsync(res.rawPayload);
+    const text = await zip.file('person.json')!.async('string');
+    const json = JSON.parse(text) as { tables: Record<string, { rows: Array<Record<string, unknown>> }> };
+    expect(json.tables.carer_link!.rows.map((r) => r.carer_name)).toEqual(['Morag Carerfixture']);
+    expect(json.tables.carer_assessment!.rows).toHaveLength(1);
+    expect(json.tables.advocacy_referral!.rows).toHaveLength(1);
+    expect(text).not.toContain('Fergus');
+    expect(text).toContain('1 carer who has not agreed to share information withheld');
+    expect(text).toContain('1 assessment of a carer who has not agreed to share information withheld');
   });
 });
 

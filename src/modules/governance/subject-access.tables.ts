@@ -106,7 +106,7 @@ export const exportedTables: readonly ExportedTable[] = [
     match: 'person-id',
     orderBy: BY_CREATION,
     withheldWhen: '(not t.consent_to_share)',
-    withheldLabel: (n) => `${n} ${n === 1 ? 'carer' : 'carers'} who have not agreed to share information withheld`,
+    withheldLabel: (n) => `${n} ${n === 1 ? 'carer who has' : 'carers who have'} not agreed to share information withheld`,
   },
   {
     table: 'carer_assessment',
@@ -116,7 +116,7 @@ export const exportedTables: readonly ExportedTable[] = [
     match: 'person-id',
     orderBy: 't.offered_on, t.created_at',
     withheldWhen: '(not c.consent_to_share)',
-    withheldLabel: (n) => `${n} ${n === 1 ? 'assessment' : 'assessments'} of carers who have not agreed to share information withheld`,
+    withheldLabel: (n) => `${n} ${n === 1 ? 'assessment of a carer who has' : 'assessments of carers who have'} not agreed to share information withheld`,
   },
   byPerson('advocacy_referral', 'Referrals to advocates (IMHA, IMCA, Care Act advocate)', 't.referred_on, t.created_at'),
   {
