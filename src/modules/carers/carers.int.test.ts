@@ -1,7 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvent } from '../../platform/db/schema.ts';
+import { cliContext } from '../../cli/context.ts';
+import { auditEvent, organisation } from '../../platform/db/schema.ts';
+import { createToken } from '../admin/index.ts';
 import { createTestApp, dateForm, demo, type TestApp } from '../../../test/app.ts';
 import { clockAt, contextFor, entitledPerson, nhsNumbers, signedIn } from '../../../test/fixtures.ts';
 import { advocacyReferral, carer, carerAssessment, carerLink } from './index.ts';
@@ -210,8 +212,26 @@ describe('advocacy referrals (issue 16, item 6)', () => {
     const list = await b.get(`/api/v1/people/${personId}/advocacy`);
     expect(list.statusCode).toBe(200);
     expect((list.json() as { referrals: Array<{ status: string; statutoryBasis: string }> }).referrals[0]).toMatchObject({ status: 'met', statutoryBasis: 'Mental Health Act 1983, section 130A' });
-    const bad = await t.app.inject({ method: 'POST', url: `/api/v1/people/${personId}/advocacy`, headers: { cookie: [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'application/json', 'x-csrf-token': b.lastCsrf ?? '' }, payload: { kind: 'care-act', service: 'Advocacy', referredOn: '2026-12-05', acceptedOn: '2026-12-04' } });
-    expect([403, 422]).toContain(bad.statusCode);
+    const org = (await t.database.db.select().from(organisation).where(eq(organisation.code, 'E06000901')))[0]!;
+    const token = (await createToken(cliContext(t.database, t.config, org.partnershipId, org), { organisationId: org.id, name: 'Carers API tests' })).token;
+    const call = (url: string, payload: object) => t.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}` }, payload });
+    const bad = await call(`/api/v1/people/${personId}/advocacy`, { kind: 'care-act', service: 'Advocacy', referredOn: '2026-12-05', acceptedOn: '2026-12-04' });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.headers['content-type']).toContain('application/problem+json');
+    expect(bad.body).toContain('The date the person was accepted by the advocacy service must be on or after the date they were referred');
+    const ok = await call(`/api/v1/people/${personId}/advocacy`, { kind: 'care-act', service: 'Advocacy', referredOn: '2026-12-05', acceptedOn: '2026-12-06' });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json()).toMatchObject({ kind: 'care-act', status: 'accepted', statutoryBasis: 'Care Act 2014, section 67' });
+    const carerBad = await call(`/api/v1/people/${personId}/carers`, { name: 'Nia Apifixture', relationship: 'Friend' });
+    expect(carerBad.statusCode).toBe(422);
+    const carerOk = await call(`/api/v1/people/${personId}/carers`, { name: 'Nia Apifixture', relationship: 'Friend', consentToShare: true, consentRecordedOn: '2026-12-07' });
+    expect(carerOk.statusCode, carerOk.body).toBe(201);
+    expect(carerOk.json()).toMatchObject({ name: 'Nia Apifixture', relationship: 'Friend', consentToShare: true, assessments: [] });
+    // Back to one referral and two carers for the tests that follow.
+    await t.database.db.delete(advocacyReferral).where(eq(advocacyReferral.id, (ok.json() as { id: string }).id));
+    const nia = (carerOk.json() as { id: string }).id;
+    await t.database.db.delete(carerLink).where(eq(carerLink.carerId, nia));
+    await t.database.db.delete(carer).where(eq(carer.id, nia));
   });
 });
 
