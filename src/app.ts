@@ -80,6 +80,7 @@ import { uploadedDocumentsSection, uploadsRoutes } from './modules/uploads/index
 import { riskRoutes, riskSection } from './modules/risk/index.ts';
 import { capacityApiRoutes, capacityRoutes, capacitySection } from './modules/capacity/index.ts';
 import { safeguardingRoutes, safeguardingSection } from './modules/safeguarding/index.ts';
+import { carersRoutes, carersSection } from './modules/carers/index.ts';
 import { dashboardsApiRoutes } from './modules/dashboards/api.ts';
 import { chronologyApiRoutes, chronologyRoutes, chronologySection } from './modules/chronology/index.ts';
 import { careActRoutes, careActSection } from './modules/care-act/index.ts';
@@ -173,6 +174,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   registerPersonSection(riskSection); // risk: the level, the review date, open escalations (issue 15, item 4)
   registerPersonSection(capacitySection); // mental capacity: the newest assessments and their outcomes (issue 16, item 2)
   registerPersonSection(safeguardingSection); // safeguarding: the open-concern flag (issue 16, item 1)
+  registerPersonSection(carersSection); // carers, their assessments and advocacy referrals (issue 16, items 5 and 6)
   registerPersonSection(chronologySection); // the chronology: the link only (issue 15, item 2)
   registerPersonSection(careActSection); // Care Act needs: the link only (issue 16, item 7)
   personRoutes(app);
@@ -206,6 +208,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   capacityRoutes(app);
   capacityApiRoutes(app);
   safeguardingRoutes(app);
+  carersRoutes(app); // carers and advocacy: pages and the API (issue 16, items 5, 6 and 8)
   // One chronology per person (issue 15, item 2): the page, print, PDF and XLSX, and the API.
   chronologyRoutes(app);
   careActRoutes(app);

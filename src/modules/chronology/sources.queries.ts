@@ -12,6 +12,7 @@ import { eventLabels, reasonLabels } from '../register/index.ts';
 import { escalationOutcomeLabels, riskLevelLabels } from '../../domain/risk.ts';
 import { bestInterestsKindLabels, capacityOutcomeLabels } from '../../domain/mental-capacity.ts';
 import { uploadCategoryLabels } from '../../domain/uploads.ts';
+import { advocacyKindLabels } from '../../domain/advocacy.ts';
 
 /*
  * The sources of a person's chronology (issue 15, item 2; docs/chronology.md, "Adding a source").
@@ -246,6 +247,33 @@ export const chronologySources: readonly ChronologySource[] = [
       select ${londonDay(sql`m.held_on`)}, false, 'safeguarding', m.id::text,
         ${labelled(sql`m.kind`, { 'child-protection': 'Child protection conference attended', mappa: 'MAPPA meeting attended', marac: 'MARAC attended' })}, ${short(sql`m.outcome`)}, true, ${personPage(p, '/safeguarding')}
       from protection_meeting m where m.partnership_id = ${p.partnershipId} and m.person_id = ${p.personId} and ${p.safeguarding.all ? sql`true` : sql`false`}`,
+  },
+  {
+    // Carers' assessments offered from this record and advocacy referrals (issue 16, items 5 and 6).
+    // A carer who has not agreed to share information is not named (the downloads may go to the person).
+    kind: 'carers',
+    rows: (p) => sql`
+      select ${londonDay(sql`a.offered_on`)} as at, false as timed, 'carers' as kind, a.id::text || ':offered' as id,
+        'Carer’s assessment offered to ' || case when c.consent_to_share then c.name else 'a carer' end as title,
+        case a.offered_at when 'discharge' then 'At discharge' when 'review' then 'At a review' else '' end as summary, false as significant,
+        ${personPage(p, '/carers/')} || a.carer_id::text || '/assessments/' || a.id::text as href
+      from carer_assessment a join carer c on c.partnership_id = a.partnership_id and c.id = a.carer_id
+      where a.partnership_id = ${p.partnershipId} and a.person_id = ${p.personId}
+      union all
+      select ${londonDay(sql`coalesce(a.declined_on, a.completed_on)`)}, false, 'carers', a.id::text || ':answered',
+        case when a.declined_on is not null then 'Carer’s assessment declined by ' else 'Carer’s assessment completed for ' end || case when c.consent_to_share then c.name else 'a carer' end,
+        case when a.completed_on is not null then case when a.eligible then 'Eligible needs' else 'No eligible needs' end else '' end, false,
+        ${personPage(p, '/carers/')} || a.carer_id::text || '/assessments/' || a.id::text
+      from carer_assessment a join carer c on c.partnership_id = a.partnership_id and c.id = a.carer_id
+      where a.partnership_id = ${p.partnershipId} and a.person_id = ${p.personId} and (a.declined_on is not null or a.completed_on is not null)
+      union all
+      select ${londonDay(sql`referred_on`)}, false, 'carers', id::text || ':referred',
+        'Referred to an advocate: ' || ${labelled(sql`kind`, advocacyKindLabels)}, service, false, ${personPage(p, '/advocacy/')} || id::text
+      from advocacy_referral where ${mine(p)}
+      union all
+      select ${londonDay(sql`first_met_on`)}, false, 'carers', id::text || ':met',
+        'Advocate first met the person: ' || ${labelled(sql`kind`, advocacyKindLabels)}, coalesce(advocate_name, ''), false, ${personPage(p, '/advocacy/')} || id::text
+      from advocacy_referral where ${mine(p)} and first_met_on is not null`,
   },
   {
     // Tasks: raised, and completed or cancelled with the outcome.

@@ -117,6 +117,23 @@ export function assuranceBlocks(d: Dashboard): ChartBlock[] {
       link: { href: '/safeguarding/collection.csv', text: 'Download this month’s Safeguarding Adults Collection figures (CSV)', permission: 'assurance:read' },
     },
     chartBlock(
+      'carers',
+      'Carers and their assessments (Care Act 2014, section 10)',
+      measure,
+      [
+        [{ text: 'Carers known' }, value(d.carers.known, 'carers-known')],
+        [{ text: 'Carer’s assessments offered in the period' }, value(d.carers.offered, 'carers-offered')],
+        [{ text: 'Completed in the period' }, value(d.carers.completed, 'carers-completed')],
+        [{ text: 'Declined in the period (section 10(7))' }, value(d.carers.declined, 'carers-declined')],
+      ],
+      [
+        { label: 'Offered', value: d.carers.offered },
+        { label: 'Completed', value: d.carers.completed },
+        { label: 'Declined', value: d.carers.declined },
+      ],
+      'Carers known: carers linked to the people you may see, whatever the period. An assessment is counted as offered, completed or declined on the day it was, within the period chosen above; the offer is prompted at discharge and at each review.',
+    ),
+    chartBlock(
       'panels',
       'Funding panel decisions in the period',
       [{ text: 'Decision' }, { text: 'Cases', numeric: true }],
@@ -198,9 +215,9 @@ export const dashboardViewLabels: Record<DashboardView, string> = {
 
 /** The sections of each view, in order; the director sees every section in the page's order. */
 export const viewSections: Record<Exclude<DashboardView, 'director'>, readonly string[]> = {
-  manager: ['reviews', 'teams', 'first-review', 'information', 'plans-at-discharge', 'learning-reviews', 'safeguarding', 'plans', 'entitlement'],
+  manager: ['reviews', 'teams', 'first-review', 'information', 'plans-at-discharge', 'learning-reviews', 'safeguarding', 'carers', 'plans', 'entitlement'],
   commissioner: ['cost-funder', 'cost-type', 'panels', 'plans', 'disputes', 'entitlement', 'population'],
-  quality: ['information', 'reviews', 'first-review', 'plans-at-discharge', 'endings', 'declined-endings', 'readmissions', 'learning-reviews', 'safeguarding'],
+  quality: ['information', 'reviews', 'first-review', 'plans-at-discharge', 'endings', 'declined-endings', 'readmissions', 'learning-reviews', 'safeguarding', 'carers'],
 };
 
 /** The view a viewer starts on, from their roles (a presentation default, not access). */

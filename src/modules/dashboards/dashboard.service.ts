@@ -14,6 +14,7 @@ import { effectiveServiceType, OTHER_SERVICE_TYPE, OTHER_SERVICE_TYPE_LABEL, ser
 import { serviceTypeChoices } from '../settings/index.ts';
 import { learningReviewCounts } from '../risk/index.ts';
 import { safeguardingFigures, type SafeguardingFigures } from '../safeguarding/index.ts';
+import { carerDashboardCounts } from '../carers/index.ts';
 
 /*
  * The assurance dashboard (issue 7, item 1). Every figure is counted over the people the actor
@@ -97,6 +98,8 @@ export interface Dashboard {
   learningReviews: { completed: number; outstanding: number };
   /** Safeguarding adults (issue 16, item 1): counts and timeliness over the last 12 months, for the people the viewer may see. */
   safeguarding: SafeguardingFigures;
+  /** Carers (issue 16, item 5): known to the people the actor may see, and their assessments offered, completed and declined in the period. */
+  carers: { known: number; offered: number; completed: number; declined: number };
   /** People entitled now per 100,000 population; null when no population figures are configured. */
   population: {
     overall: { entitled: number; population: number | null; rate: SafePopulationRate };
@@ -126,7 +129,7 @@ export async function computeDashboard(ctx: ServiceContext, parsed: ParsedDashbo
   // on the pool's connections (one unit ran them one after another and took 1.7–1.9× as long).
   // The figures are counts of the same moment, not one snapshot; the queries are in
   // dashboard.queries.ts and episode.queries.ts.
-  const [learningReviews, safeguarding, [countRows, endedRows, disputeRows, planResult, serviceGroupRows, settingsRows, endingRows, panels, declinedEndings, populationRows, discharges, types]] = await Promise.all([learningReviewCounts(ctx), safeguardingFigures(ctx), Promise.all([
+  const [learningReviews, safeguarding, carers, [countRows, endedRows, disputeRows, planResult, serviceGroupRows, settingsRows, endingRows, panels, declinedEndings, populationRows, discharges, types]] = await Promise.all([learningReviewCounts(ctx), safeguardingFigures(ctx), carerDashboardCounts(ctx, from, to), Promise.all([
     ctx.data.read((q) => countPeople(q, base, { from, to, today, dueBy })),
     ctx.data.read((q) => countEndedPeople(q, partnershipId, base, from, to)),
     ctx.data.read((q) => countOpenDisputes(q, partnershipId, base, { twoMonthsAgo: addMonths(today, -2), fourMonthsAgo: addMonths(today, -4) })),
@@ -238,6 +241,7 @@ export async function computeDashboard(ctx: ServiceContext, parsed: ParsedDashbo
     panels,
     learningReviews,
     safeguarding,
+    carers,
     population,
     computedAt: ctx.clock.now().toISOString(),
   };

@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import { appUser, organisation } from '../../platform/db/schema.ts';
 import { personDocument } from '../documents/index.ts';
+import { aftercarePlan } from '../plans/index.ts';
 import { legalEvent } from '../register/index.ts';
 import { endingProposal } from './schema.ts';
 
@@ -102,4 +103,10 @@ export async function findEndingEventInEffect(q: DbOrTx, partnershipId: string, 
       .from(legalEvent)
       .where(and(eq(legalEvent.partnershipId, partnershipId), eq(legalEvent.personId, personId), eq(legalEvent.id, eventId), eq(legalEvent.type, 'aftercare-ended'), isNull(legalEvent.voidedAt)))
   )[0];
+}
+
+/** The advocacy list of the person's latest plan (issue 16, item 6), or null without a plan. */
+export async function latestPlanAdvocacy(q: DbOrTx, partnershipId: string, personId: string): Promise<unknown> {
+  const rows = await q.select({ advocacy: aftercarePlan.advocacy }).from(aftercarePlan).where(and(eq(aftercarePlan.partnershipId, partnershipId), eq(aftercarePlan.personId, personId))).orderBy(desc(aftercarePlan.createdAt)).limit(1);
+  return rows[0]?.advocacy ?? null;
 }

@@ -28,6 +28,7 @@ import { storeDocument } from '../documents/index.ts';
 import { fileNameFor, type OrganisationContact } from '../documents/index.ts';
 import { letterFormat, wrapInLetter } from '../documents/index.ts';
 import { recordEvent, voidEvent } from '../register/index.ts';
+import { advocacySummaryFor } from '../carers/index.ts';
 import { loadHistory, summarise, type StoredEvent } from '../register/index.ts';
 import { loadPerson, type PersonRow } from '../register/index.ts';
 import { grantWorkflowAuthority } from '../register/index.ts';
@@ -36,6 +37,7 @@ import { buildEndingLetter, type EndingLetterFacts } from './letter.ts';
 import {
   findEndingEventInEffect,
   findEndingLetters,
+  latestPlanAdvocacy,
   findOpenProposalIds,
   findPersonProposals,
   findProposal,
@@ -176,15 +178,17 @@ export async function listEndings(ctx: ServiceContext, personId: string) {
 /** One proposal with its live checklist, both bodies' decisions and the letters produced. Audited as a view. */
 export async function getEnding(ctx: ServiceContext, personId: string, endingId: string) {
   const today = ctx.today();
-  const { row, proposal, checklist, orgs, names, letters } = await ctx.data.transaction(async (tx, audit) => {
+  const { row, proposal, checklist, orgs, names, letters, advocacy } = await ctx.data.transaction(async (tx, audit) => {
     const row = await loadPerson(tx, ctx, personId, 'person:read');
     const proposal = await loadProposal(tx, ctx, personId, endingId);
     const checklist: Checklist = proposal.status === 'proposed' ? await checklistFor(tx, row, proposal, today) : { checks: proposal.checks as EndingCheck[], passed: (proposal.checks as EndingCheck[]).every((c) => c.outcome === 'pass') };
     const orgs = await organisationsOf(tx, ctx.actor.partnershipId);
     const names = await userNames(tx, [proposal.proposedBy, proposal.laDecidedBy, proposal.icbDecidedBy]);
     const letters = await findEndingLetters(tx, ctx.actor.partnershipId, personId);
+    // Issue 16, item 6: whether advocacy was offered and used, from the referrals and the latest plan's list.
+    const advocacy = await advocacySummaryFor(tx, ctx.actor.partnershipId, personId, await latestPlanAdvocacy(tx, ctx.actor.partnershipId, personId));
     await audit.viewPerson(personId, { ending: proposal.id });
-    return { row, proposal, checklist, orgs, names, letters };
+    return { row, proposal, checklist, orgs, names, letters, advocacy };
   });
   // The checklist also shows the latest completed capacity assessment about ending aftercare, or
   // that there is none (issue 16, item 2). It informs the decision; it is not a rule that blocks it.
@@ -194,6 +198,7 @@ export async function getEnding(ctx: ServiceContext, personId: string, endingId:
     proposal,
     checklist,
     capacity,
+    advocacy,
     proposedByName: proposal.proposedBy ? (names.get(proposal.proposedBy) ?? null) : null,
     bodies: bodyViews(ctx, row, proposal, orgs, names),
     // Letters produced when this proposal was recorded.

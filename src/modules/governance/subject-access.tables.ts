@@ -120,6 +120,30 @@ export const exportedTables: readonly ExportedTable[] = [
     withheldWhen: 'true',
     withheldLabel: (n) => `${n} protection ${n === 1 ? 'meeting' : 'meetings'} withheld pending review`,
   },
+  // Issue 16, items 5 and 6. A carer is a person in their own right: their name and their own
+  // assessment go into the cared-for person's export only with the carer's consent to share;
+  // otherwise the rows are withheld and counted.
+  {
+    table: 'carer_link',
+    label: 'Carers (with their consent to share)',
+    from: '(select l.*, c.name as carer_name, c.consent_to_share from carer_link l join carer c on c.partnership_id = l.partnership_id and c.id = l.carer_id) t',
+    personColumn: 't.person_id',
+    match: 'person-id',
+    orderBy: BY_CREATION,
+    withheldWhen: '(not t.consent_to_share)',
+    withheldLabel: (n) => `${n} ${n === 1 ? 'carer who has' : 'carers who have'} not agreed to share information withheld`,
+  },
+  {
+    table: 'carer_assessment',
+    label: 'Carers’ assessments offered from the record (with the carer’s consent to share)',
+    from: 'carer_assessment t join carer c on c.partnership_id = t.partnership_id and c.id = t.carer_id',
+    personColumn: 't.person_id',
+    match: 'person-id',
+    orderBy: 't.offered_on, t.created_at',
+    withheldWhen: '(not c.consent_to_share)',
+    withheldLabel: (n) => `${n} ${n === 1 ? 'assessment of a carer who has' : 'assessments of carers who have'} not agreed to share information withheld`,
+  },
+  byPerson('advocacy_referral', 'Referrals to advocates (IMHA, IMCA, Care Act advocate)', 't.referred_on, t.created_at'),
   {
     table: 'register_import_row',
     label: 'Rows of imported registers about the person',

@@ -18,6 +18,7 @@ import { buildPlanDocument, type PlanForDocument } from '../documents/index.ts';
 import { viewBlocks } from '../documents/index.ts';
 import { statusLabels } from '../register/index.ts';
 import { advocacyKinds, advocacyLabels, deliveryRouteLabels, deliveryRoutes, needLevelLabels, planStatusLabels, planStatusTags } from './inputs.ts';
+import { advocacyOfferedUsed } from '../carers/index.ts';
 import {
   addNeed,
   addService,
@@ -388,7 +389,9 @@ function pageData(detail: PlanDetail) {
 
 async function renderPlan(request: FastifyRequest, reply: FastifyReply, personId: string, planId: string, extra: Record<string, unknown> = {}) {
   const detail = await getPlan(request.ctx(), personId, planId);
-  return reply.render(v('plan'), { title: `Aftercare plan ${detail.plan.planNumber}`, ...pageData(detail), ...extra });
+  // Issue 16, item 6: whether advocacy was offered and used, from the referrals and this plan's list together.
+  const advocacyRecord = await advocacyOfferedUsed(request.ctx(), personId, detail.plan.advocacy);
+  return reply.render(v('plan'), { title: `Aftercare plan ${detail.plan.planNumber}`, ...pageData(detail), advocacyRecord, ...extra });
 }
 
 async function editableDetail(request: FastifyRequest, personId: string, planId: string): Promise<PlanDetail> {

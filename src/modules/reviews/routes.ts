@@ -12,6 +12,7 @@ import type { ServiceContext } from '../../platform/http/context.ts';
 import { toGovukErrors } from '../../platform/http/validation.ts';
 import { markMineRead, myNotifications, myUnreadCount, outboxView, retryFromOutbox } from '../../platform/notifications/inbox.ts';
 import { listPractitioners } from '../register/index.ts';
+import { carersAtReview } from '../carers/index.ts';
 import { waitingSummary } from '../work/index.ts';
 import { statusLabels } from '../register/index.ts';
 import { bookingRoutes } from './bookings.routes.ts';
@@ -250,7 +251,9 @@ export function reviewRoutes(app: FastifyInstance): void {
   });
   app.get<PersonParams & { Querystring: { review?: string; booking?: string } }>('/people/:id/reviews/new', async (request, reply) => {
     const data = await reviewForm(request.ctx(), request.params.id, request.query.review ?? null, 'review-form', request.query.booking ?? null);
-    return reply.render(v('review-form'), reviewPage(data, null));
+    // Issue 16, item 5: each carer, whether they were offered an assessment, and the offer recorded from here.
+    const reviewCarers = await carersAtReview(request.ctx(), data.person);
+    return reply.render(v('review-form'), { ...reviewPage(data, null), reviewCarers, mayOffer: true, returnTo: `/people/${request.params.id}/reviews/new` });
   });
   app.post<PersonParams>('/people/:id/reviews/new', async (request, reply) => {
     const ctx = request.ctx();
@@ -266,12 +269,17 @@ export function reviewRoutes(app: FastifyInstance): void {
     } catch (error) {
       const errors = errorsOf(error);
       reply.status(422);
-      return reply.render(v('review-form'), { ...reviewPage(data, body), errors });
+      const reviewCarers = await carersAtReview(ctx, data.person);
+      return reply.render(v('review-form'), { ...reviewPage(data, body), reviewCarers, mayOffer: true, returnTo: `/people/${request.params.id}/reviews/new`, errors });
     }
   });
   app.get<ReviewParams>('/people/:id/reviews/:reviewId', async (request, reply) => {
     const { person: p, review } = await getReview(request.ctx(), request.params.id, request.params.reviewId);
+    const reviewCarers = await carersAtReview(request.ctx(), p);
     return reply.render(v('review'), {
+      reviewCarers,
+      mayOffer: canOnPerson(request.ctx().actor, 'person:write', p),
+      returnTo: `/people/${request.params.id}/reviews/${request.params.reviewId}`,
       title: review.status === 'completed' ? `Review held on ${formatLongDate(review.heldOn!)}` : 'Scheduled review',
       p,
       nhsNumber: formatNhsNumber(p.nhsNumber),

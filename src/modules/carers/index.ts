@@ -1,0 +1,5 @@
+/** The carers and advocacy module's front door (issue 16, items 5 and 6): the only file other modules, the app and the CLI import. */
+export { carersRoutes } from './routes.ts';
+export { carersSection } from './person-section.ts';
+export { advocacyOfferedUsed, advocacySummaryFor, carerDashboardCounts, carerRemindersIn, carersAtReview, carersWaitingOn, type CarerWaiting } from './carers.service.ts';
+export { advocacyReferral, carer, carerAssessment, carerLink } from './schema.ts';
