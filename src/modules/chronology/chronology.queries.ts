@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { containsPattern, type ChronologyCursor, type ChronologyKind } from '../../domain/chronology.ts';
 import { rowsOf, type DbOrTx } from '../../platform/db/database.ts';
+import { executeNamed } from '../../platform/db/together.ts';
 import { chronologySources, type SourceParams } from './sources.queries.ts';
 
 /* The chronology's data layer: one statement per page, handed the door's handle (row-level security applies). */
@@ -49,7 +50,8 @@ export async function findChronology(q: DbOrTx, params: SourceParams, query: Chr
     const a = query.after;
     conditions.push(sql`(c.at < ${a.at}::timestamptz or (c.at = ${a.at}::timestamptz and (c.kind > ${a.kind}::text or (c.kind = ${a.kind}::text and c.id > ${a.id}::text))))`);
   }
-  const result = await q.execute(sql`
+  // Prepared once per connection: planning the union of every source is most of the statement's cost.
+  const result = await executeNamed(q, sql`
     select to_char(c.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at, c.timed, c.kind, c.id, c.title, coalesce(c.summary, '') as summary, c.significant, c.href
     from (${union}) as c
     where ${sql.join(conditions, sql` and `)} and c.at is not null

@@ -103,13 +103,13 @@ interface DrizzleInternals {
 }
 
 /**
- * Run a statement as a named prepared statement (decision 0019): a page's statement has the same
- * text on every request (its values are parameters), so each connection parses it once and
+ * Run a statement as a named prepared statement (decision 0019): a page's statement (the person
+ * page's sections together, the chronology's page) has the same text on every request (its values are parameters), so each connection parses it once and
  * PostgreSQL can keep its plan instead of planning it again each time, which was most of the
  * database's work for the person page. The name is a digest of the text, so one name always
  * means one text. Exactly what `q.execute` does otherwise: the same logger, the same result.
  */
-async function executeNamed(q: DbOrTx, statement: SQL): Promise<unknown> {
+export async function executeNamed(q: DbOrTx, statement: SQL): Promise<unknown> {
   const { dialect, session } = q as unknown as DrizzleInternals;
   const query = dialect.sqlToQuery(statement);
   const name = `together_${createHash('sha256').update(query.sql).digest('base64url').slice(0, 24)}`;
