@@ -5,10 +5,10 @@
  * without JavaScript.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { formatNhsNumber } from '../../domain/nhs-number.ts';
 import { attachmentKindLabels, bestInterestsKindLabels, bestInterestsKinds, decisionTopicLabels, decisionTopics, executiveFunctioningHint, functionalAbilities, principles } from '../../domain/mental-capacity.ts';
 import { ConflictError, InputError } from '../../platform/errors/errors.ts';
 import { asString, asVersion, dateFromParts, dateParts, formBody, type FormBody } from '../../platform/http/forms.ts';
+import { formFailure, personCaption, personCrumbs, type PagePerson } from '../../platform/http/person-pages.ts';
 import { toGovukErrors, type GovukErrors } from '../../platform/http/validation.ts';
 import {
   assessmentForm,
@@ -28,9 +28,9 @@ import {
 
 const v = (name: string) => `modules/capacity/views/${name}.njk`;
 
-type Person = { id: string; givenName: string; familyName: string; nhsNumber: string };
-const named = (p: Person) => ({ name: `${p.givenName} ${p.familyName}`, nhsNumber: formatNhsNumber(p.nhsNumber), personId: p.id });
-const crumbs = (p: Person, capacity = true) => [{ text: 'Home', href: '/' }, { text: `${p.givenName} ${p.familyName}`, href: `/people/${p.id}` }, ...(capacity ? [{ text: 'Mental capacity', href: `/people/${p.id}/capacity` }] : [])];
+type Person = PagePerson;
+const named = personCaption;
+const crumbs = (p: Person, capacity = true) => personCrumbs(p, capacity ? { text: 'Mental capacity', path: 'capacity' } : null);
 
 const textFields = ['topic', 'decision', 'assessedTime', 'relevantInformation', 'practicableSteps', 'impairment', 'impairmentDetail', 'causalLink', 'causalLinkEvidence', 'understand', 'understandEvidence', 'retain', 'retainEvidence', 'useOrWeigh', 'useOrWeighEvidence', 'communicate', 'communicateEvidence', 'executiveFunctioning', 'attached'] as const;
 
@@ -40,17 +40,7 @@ function assessmentInputFrom(body: FormBody): AssessmentInput {
 
 const assessmentFieldIds: Record<string, string> = { ...Object.fromEntries(textFields.map((f) => [f, f])), assessedOn: 'assessedOn-day' };
 
-function failed(reply: FastifyReply, error: unknown, fieldIds: Record<string, string>, conflictText: (e: ConflictError) => string): GovukErrors {
-  if (error instanceof InputError) {
-    reply.status(422);
-    return toGovukErrors(error.issues, fieldIds);
-  }
-  if (error instanceof ConflictError) {
-    reply.status(409);
-    return { list: [{ text: conflictText(error), href: '#conflict' }], fields: {} };
-  }
-  throw error;
-}
+const failed = formFailure;
 
 const bestInterestsFields = ['assessmentId', 'kind', 'convenedBy', 'chairedBy', 'personWishes', 'beliefsValues', 'consulted', 'noOneToConsult', 'optionsConsidered', 'leastRestrictive', 'decision', 'reasons', 'imcaService', 'imcaAdvocate'] as const;
 

@@ -7,19 +7,18 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { careOutcomes, unableWays, type CareOutcomeCode, type OutcomeAnswer, type UnableWay } from '../../domain/care-act.ts';
-import { formatNhsNumber } from '../../domain/nhs-number.ts';
-import { ConflictError, InputError } from '../../platform/errors/errors.ts';
 import { asArray, asString, asVersion, dateFromParts, dateParts, formBody, type FormBody } from '../../platform/http/forms.ts';
 import { parseApiInput } from '../../platform/http/api-input.ts';
 import { problemSchema } from '../../platform/http/problem-schema.ts';
-import { toGovukErrors, type GovukErrors } from '../../platform/http/validation.ts';
+import { formFailure, personCaption, personCrumbs, type PagePerson } from '../../platform/http/person-pages.ts';
+import type { GovukErrors } from '../../platform/http/validation.ts';
 import { careActForApi, careActPage, financialForm, newAssessmentForm, openAssessment, recordFinancialAssessment, saveAssessment, type AssessmentInput } from './care-act.service.ts';
 
 const v = (name: string) => `modules/care-act/views/${name}.njk`;
 
-type Person = { id: string; givenName: string; familyName: string; nhsNumber: string };
-const named = (p: Person) => ({ name: `${p.givenName} ${p.familyName}`, nhsNumber: formatNhsNumber(p.nhsNumber), personId: p.id });
-const crumbs = (p: Person, inside = true) => [{ text: 'Home', href: '/' }, { text: `${p.givenName} ${p.familyName}`, href: `/people/${p.id}` }, ...(inside ? [{ text: 'Care Act needs', href: `/people/${p.id}/care-act` }] : [])];
+type Person = PagePerson;
+const named = personCaption;
+const crumbs = (p: Person, inside = true) => personCrumbs(p, inside ? { text: 'Care Act needs', path: 'care-act' } : null);
 
 const yesNo = (value: string): boolean | null => (value === 'yes' ? true : value === 'no' ? false : null);
 const asYesNo = (value: boolean | null) => (value === true ? 'yes' : value === false ? 'no' : '');
@@ -69,17 +68,7 @@ const fieldIds: Record<string, string> = {
   ...Object.fromEntries(careOutcomes.flatMap((o) => [[`outcome-${o.code}`, `outcome-${o.code}`], [`ways-${o.code}`, `ways-${o.code}`]])),
 };
 
-function failed(reply: FastifyReply, error: unknown, ids: Record<string, string>): GovukErrors {
-  if (error instanceof InputError) {
-    reply.status(422);
-    return toGovukErrors(error.issues, ids);
-  }
-  if (error instanceof ConflictError) {
-    reply.status(409);
-    return { list: [{ text: `${error.message} Yours has not been saved: check the page as it is now.`, href: '#conflict' }], fields: {} };
-  }
-  throw error;
-}
+const failed = (reply: FastifyReply, error: unknown, ids: Record<string, string>): GovukErrors => formFailure(reply, error, ids, (e) => `${e.message} Yours has not been saved: check the page as it is now.`);
 
 const apiOutcome = z.object({ unable: z.boolean().nullable(), ways: z.array(z.string()).default([]), impact: z.string().default('') });
 const apiAssessmentInput = z.object({

@@ -7,10 +7,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { advocacyKindLabels, advocacyKinds, advocacySources } from '../../domain/advocacy.ts';
 import { carerOutcomes, CARERS_ASSESSMENT_SOURCE, CARERS_ELIGIBILITY_SOURCE, CARERS_REFUSAL_SOURCE, CARERS_SUPPORT_SOURCE } from '../../domain/carers.ts';
-import { formatNhsNumber } from '../../domain/nhs-number.ts';
-import { ConflictError, InputError } from '../../platform/errors/errors.ts';
+import { ConflictError } from '../../platform/errors/errors.ts';
 import { asArray, asString, asVersion, dateFromParts, dateParts, formBody, type FormBody } from '../../platform/http/forms.ts';
-import { toGovukErrors, type GovukErrors } from '../../platform/http/validation.ts';
+import { formFailure, personCaption, personCrumbs, type PagePerson } from '../../platform/http/person-pages.ts';
+import type { GovukErrors } from '../../platform/http/validation.ts';
 import { carersApiRoutes } from './api.ts';
 import {
   addCarer,
@@ -35,9 +35,9 @@ import {
 
 const v = (name: string) => `modules/carers/views/${name}.njk`;
 
-type Person = { id: string; givenName: string; familyName: string; nhsNumber: string };
-const named = (p: Person) => ({ name: `${p.givenName} ${p.familyName}`, nhsNumber: formatNhsNumber(p.nhsNumber), personId: p.id });
-const crumbs = (p: Person, extra: Array<{ text: string; href: string }> = []) => [{ text: 'Home', href: '/' }, { text: `${p.givenName} ${p.familyName}`, href: `/people/${p.id}` }, ...extra];
+type Person = PagePerson;
+const named = personCaption;
+const crumbs = (p: Person, extra: Array<{ text: string; href: string }> = []) => [...personCrumbs(p), ...extra];
 const dates = (body: FormBody, names: readonly string[]) => Object.fromEntries(names.map((n) => [n, { day: asString(body[`${n}-day`]), month: asString(body[`${n}-month`]), year: asString(body[`${n}-year`]) }]));
 const yesNoItems = (value: string) => [
   { value: 'yes', text: 'Yes', checked: value === 'yes' },
@@ -49,17 +49,7 @@ function localReturn(value: string, fallback: string): string {
   return /^\/people\/[0-9a-f-]{36}\/reviews(\/[0-9a-f-]{36}|\/new)?(\?[\w=&-]*)?$/.test(value) ? value : fallback;
 }
 
-function failed(reply: FastifyReply, error: unknown, fieldIds: Record<string, string>, conflictText: string): GovukErrors {
-  if (error instanceof InputError) {
-    reply.status(422);
-    return toGovukErrors(error.issues, fieldIds);
-  }
-  if (error instanceof ConflictError) {
-    reply.status(409);
-    return { list: [{ text: conflictText, href: '#conflict' }], fields: {} };
-  }
-  throw error;
-}
+const failed = formFailure;
 
 const assessmentDateNames = ['acceptedOn', 'declinedOn', 'completedOn', 'reviewOn'] as const;
 const referralDateNames = ['referredOn', 'acceptedOn', 'advocateNamedOn', 'firstMetOn'] as const;

@@ -8,10 +8,10 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { assessmentSections, riskLevelLabels, riskLevels } from '../../domain/risk.ts';
-import { formatNhsNumber } from '../../domain/nhs-number.ts';
 import { ConflictError, InputError } from '../../platform/errors/errors.ts';
 import { asString, asVersion, dateFromParts, formBody, type FormBody } from '../../platform/http/forms.ts';
 import { problemSchema } from '../../platform/http/problem-schema.ts';
+import { formFailure, personCaption, personCrumbs, type PagePerson } from '../../platform/http/person-pages.ts';
 import { toGovukErrors, type GovukErrors } from '../../platform/http/validation.ts';
 import {
   assessmentForm,
@@ -62,9 +62,9 @@ const riskApiSchema = z
 
 const v = (name: string) => `modules/risk/views/${name}.njk`;
 
-type Person = { id: string; givenName: string; familyName: string; nhsNumber: string };
-const named = (p: Person) => ({ name: `${p.givenName} ${p.familyName}`, nhsNumber: formatNhsNumber(p.nhsNumber), personId: p.id });
-const crumbs = (p: Person, risk = true) => [{ text: 'Home', href: '/' }, { text: `${p.givenName} ${p.familyName}`, href: `/people/${p.id}` }, ...(risk ? [{ text: 'Risk', href: `/people/${p.id}/risk` }] : [])];
+type Person = PagePerson;
+const named = personCaption;
+const crumbs = (p: Person, risk = true) => personCrumbs(p, risk ? { text: 'Risk', path: 'risk' } : null);
 
 function inputFrom(body: FormBody): AssessmentInput {
   return {
@@ -74,17 +74,7 @@ function inputFrom(body: FormBody): AssessmentInput {
   };
 }
 
-function failed(reply: FastifyReply, error: unknown, fieldIds: Record<string, string>, conflictText: (e: ConflictError) => string): GovukErrors {
-  if (error instanceof InputError) {
-    reply.status(422);
-    return toGovukErrors(error.issues, fieldIds);
-  }
-  if (error instanceof ConflictError) {
-    reply.status(409);
-    return { list: [{ text: conflictText(error), href: '#conflict' }], fields: {} };
-  }
-  throw error;
-}
+const failed = formFailure;
 
 export function riskRoutes(app: FastifyInstance): void {
   app.get<{ Params: { id: string } }>('/people/:id/risk', async (request, reply) => {

@@ -8,7 +8,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { formatNhsNumber } from '../../domain/nhs-number.ts';
 import { recordExport } from '../../platform/audit/record-export.ts';
 import { can, restrictedNoteRoleChoices } from '../../platform/access/policy.ts';
 import { parseApiInput } from '../../platform/http/api-input.ts';
@@ -16,6 +15,7 @@ import { ConflictError, ForbiddenError, InputError } from '../../platform/errors
 import { tableCsv } from '../../platform/exports/table.ts';
 import { asArray, asString, asVersion, dateFromParts, formBody, type FormBody } from '../../platform/http/forms.ts';
 import { problemSchema } from '../../platform/http/problem-schema.ts';
+import { formFailure, personCaption, personCrumbs, type PagePerson } from '../../platform/http/person-pages.ts';
 import { toGovukErrors, type GovukErrors } from '../../platform/http/validation.ts';
 import {
   addEnquiryRecord,
@@ -38,23 +38,13 @@ import {
 
 const v = (name: string) => `modules/safeguarding/views/${name}.njk`;
 
-type Person = { id: string; givenName: string; familyName: string; nhsNumber: string };
-const named = (p: Person) => ({ name: `${p.givenName} ${p.familyName}`, nhsNumber: formatNhsNumber(p.nhsNumber), personId: p.id });
-const crumbs = (p: Person, section = true) => [{ text: 'Home', href: '/' }, { text: `${p.givenName} ${p.familyName}`, href: `/people/${p.id}` }, ...(section ? [{ text: 'Safeguarding', href: `/people/${p.id}/safeguarding` }] : [])];
+type Person = PagePerson;
+const named = personCaption;
+const crumbs = (p: Person, section = true) => personCrumbs(p, section ? { text: 'Safeguarding', path: 'safeguarding' } : null);
 const parts = (body: FormBody, name: string) => ({ day: asString(body[`${name}-day`]), month: asString(body[`${name}-month`]), year: asString(body[`${name}-year`]) });
 const noDate = { day: '', month: '', year: '' };
 
-function failed(reply: FastifyReply, error: unknown, fieldIds: Record<string, string>, conflictText: (e: ConflictError) => string): GovukErrors {
-  if (error instanceof InputError) {
-    reply.status(422);
-    return toGovukErrors(error.issues, fieldIds);
-  }
-  if (error instanceof ConflictError) {
-    reply.status(409);
-    return { list: [{ text: conflictText(error), href: '#conflict' }], fields: {} };
-  }
-  throw error;
-}
+const failed = formFailure;
 
 function concernInput(body: FormBody): ConcernInput {
   return {
