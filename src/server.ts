@@ -15,6 +15,7 @@ import { smtpTransport } from './platform/notifications/mailer.ts';
 import { produceDailyFinanceFiles } from './modules/feeds/index.ts';
 import { listRecordsDueMonthly } from './modules/governance/index.ts';
 import { queueOverdueDecisionReminders } from './modules/safeguarding/index.ts';
+import { queueCarerReminders } from './modules/carers/index.ts';
 import { deliverWebhooks } from './platform/webhooks/deliver.ts';
 
 /** Starts Aftercare: migrate, seed the demo if empty and allowed, listen, and shut down cleanly. */
@@ -59,6 +60,12 @@ export async function startServer(config: Config, out: (line: string) => void = 
     // (the snapshot's primary key makes the hourly runs after the first record nothing).
     // Safeguarding (issue 16, item 1): a concern still waiting for its s42(1) decision after its
     // due date is told to the local authority's deciders, once per concern and recipient.
+    // Carers (issue 16, item 5): an assessment offered and unanswered, or a support plan at its review
+    // date, tells the person it waits on, once (dedupe key per assessment and what is waiting).
+    'queue-carer-reminders': async (db) => {
+      await queueCarerReminders(db, { clock, channel: mail ? 'email' : 'in-app' });
+      await deliverPending(db, mail);
+    },
     'safeguarding-overdue-decisions': async (db) => {
       await queueOverdueDecisionReminders(db, { clock });
       await deliverPending(db, mail);

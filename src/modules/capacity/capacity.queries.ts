@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { rowsOf, type Db, type DbOrTx } from '../../platform/db/database.ts';
+import { rowsOf, type DbOrTx } from '../../platform/db/database.ts';
 import { appUser, organisation } from '../../platform/db/schema.ts';
 import { planStatusLabels } from '../plans/index.ts';
 import { person } from '../register/index.ts';
@@ -224,16 +224,4 @@ export async function updateCapacitySettings(q: DbOrTx, partnershipId: string, v
     .set({ imcaReportDays, updatedBy, updatedAt: sql`now()`, version: sql`${capacitySettings.version} + 1` })
     .where(and(eq(capacitySettings.partnershipId, partnershipId), eq(capacitySettings.version, version)))
     .returning();
-}
-
-/**
- * Every partnership with one of its organisations (the lead where marked): the reminder job's one
- * read outside the door, the list it iterates; everything else runs in each partnership's door.
- */
-export async function partnershipsToRemind(db: Db): Promise<Array<{ partnershipId: string; organisationId: string }>> {
-  const rows = await db
-    .selectDistinctOn([organisation.partnershipId], { partnershipId: organisation.partnershipId, organisationId: organisation.id })
-    .from(organisation)
-    .orderBy(organisation.partnershipId, desc(organisation.isLead), organisation.id);
-  return rows;
 }

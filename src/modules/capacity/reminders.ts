@@ -10,25 +10,21 @@
  * partnership as that partnership's system actor (decision 0006).
  */
 import { imcaReportDueOn } from '../../domain/mental-capacity.ts';
-import type { Actor } from '../../platform/access/actor.ts';
 import { systemClock, type Clock } from '../../platform/clock.ts';
 import { openDoor } from '../../platform/data/door.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { queueNotification } from '../../platform/notifications/outbox.ts';
 import { govukDate } from '../../platform/plain-language.ts';
-import { findImcaReportsOverdue, partnershipsToRemind } from './capacity.queries.ts';
+import { jobActor, partnershipsForJobs } from '../../platform/jobs/partnerships.queries.ts';
+import { findImcaReportsOverdue } from './capacity.queries.ts';
 import { imcaReportDaysIn } from './capacity.service.ts';
-
-function reminderActor(partnershipId: string, organisationId: string): Actor {
-  return { kind: 'user', userId: null, tokenId: null, displayName: 'Aftercare (IMCA report reminders)', partnershipId, activeOrganisationId: organisationId, memberships: [] };
-}
 
 export async function queueImcaReportReminders(db: Db, options: { clock?: Clock; channel?: 'email' | 'in-app' } = {}): Promise<number> {
   const today = (options.clock ?? systemClock).today();
   const channel = options.channel ?? 'in-app';
   let queued = 0;
-  for (const { partnershipId, organisationId } of await partnershipsToRemind(db)) {
-    const door = openDoor(db, reminderActor(partnershipId, organisationId), `job:queue-imca-report-reminders:${today}`);
+  for (const { partnershipId, organisationId } of await partnershipsForJobs(db)) {
+    const door = openDoor(db, jobActor(partnershipId, organisationId, 'IMCA report reminders'), `job:queue-imca-report-reminders:${today}`);
     queued += await door.transaction(async (tx) => {
       const days = await imcaReportDaysIn(tx, partnershipId);
       let n = 0;

@@ -2,11 +2,12 @@ import { and, eq } from 'drizzle-orm';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliContext } from '../../cli/context.ts';
-import { auditEvent, organisation } from '../../platform/db/schema.ts';
+import { appUser, auditEvent, organisation } from '../../platform/db/schema.ts';
+import { notification } from '../../platform/notifications/schema.ts';
 import { createToken } from '../admin/index.ts';
 import { createTestApp, dateForm, demo, type TestApp } from '../../../test/app.ts';
 import { clockAt, contextFor, entitledPerson, nhsNumbers, signedIn } from '../../../test/fixtures.ts';
-import { advocacyReferral, carer, carerAssessment, carerLink } from './index.ts';
+import { advocacyReferral, carer, carerAssessment, carerLink, queueCarerReminders } from './index.ts';
 
 /*
  * Issue 16, items 5, 6 and 8: carers and advocacy through HTTP, with the settable clock. A carer
@@ -139,6 +140,18 @@ describe('carers (issue 16, item 5)', () => {
       expect(queue.body).toContain('Ask Fergus Silentfixture for their answer: a carer’s assessment was offered on 7 December 2026');
       const manager = await signedIn(t, demo.manager);
       expect((await manager.get('/waiting')).body).not.toContain('Ask Fergus Silentfixture');
+      // And it tells them, once (the hourly job twice).
+      expect(await queueCarerReminders(t.database.db, { clock })).toBeGreaterThanOrEqual(1);
+      expect(await queueCarerReminders(t.database.db, { clock })).toBe(0);
+      const fergusAssessment = (await assessmentsOf(fergus.id))[0]!;
+      const told = (await t.database.db.select().from(notification).where(eq(notification.kind, 'carer-assessment-waiting'))).filter((n) => n.link?.endsWith(fergusAssessment.id));
+      expect(told).toHaveLength(1);
+      expect(told[0]!.body).toContain('was due an answer by 4 January 2027');
+      expect(told[0]!.body).toContain('It is in your queue: Waiting for you.');
+      // Fergus has not agreed to share information: the message (kept with the person's record) does not name him.
+      expect(`${told[0]!.subject} ${told[0]!.body}`).not.toContain('Fergus');
+      const practitionerId = (await t.database.db.select({ id: appUser.id }).from(appUser).where(eq(appUser.email, demo.practitioner)))[0]!.id;
+      expect(told[0]!.recipientUserId).toBe(practitionerId);
     } finally {
       clock.set('2026-12-07T10:00:00Z');
     }

@@ -3,3 +3,4 @@ export { carersRoutes } from './routes.ts';
 export { carersSection } from './person-section.ts';
 export { advocacyOfferedUsed, advocacySummaryFor, carerDashboardCounts, carerRemindersIn, carersAtReview, carersWaitingOn, type CarerWaiting } from './carers.service.ts';
 export { advocacyReferral, carer, carerAssessment, carerLink } from './schema.ts';
+export { queueCarerReminders } from './reminders.ts';

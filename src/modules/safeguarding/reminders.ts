@@ -6,24 +6,20 @@
  * that partnership's system actor (decision 0006), so row-level security confines what it reads.
  * The message names the person and the due date only, never a detail of the concern.
  */
-import type { Actor } from '../../platform/access/actor.ts';
 import { rolesGranted } from '../../platform/access/policy.ts';
 import { systemClock, type Clock } from '../../platform/clock.ts';
 import { openDoor } from '../../platform/data/door.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { tellEach, usersWithRoles } from '../../platform/notifications/recipients.ts';
 import { govukDate } from '../../platform/plain-language.ts';
-import { findOrganisationByCode, findOverdueDecisions, partnershipsForJob } from './safeguarding.queries.ts';
-
-function jobActor(partnershipId: string, organisationId: string): Actor {
-  return { kind: 'user', userId: null, tokenId: null, displayName: 'Aftercare (safeguarding reminders)', partnershipId, activeOrganisationId: organisationId, memberships: [] };
-}
+import { jobActor, partnershipsForJobs } from '../../platform/jobs/partnerships.queries.ts';
+import { findOrganisationByCode, findOverdueDecisions } from './safeguarding.queries.ts';
 
 export async function queueOverdueDecisionReminders(db: Db, options: { clock?: Clock } = {}): Promise<number> {
   const today = (options.clock ?? systemClock).today();
   let queued = 0;
-  for (const { partnershipId, organisationId } of await partnershipsForJob(db)) {
-    const door = openDoor(db, jobActor(partnershipId, organisationId), `job:safeguarding-overdue:${today}`);
+  for (const { partnershipId, organisationId } of await partnershipsForJobs(db)) {
+    const door = openDoor(db, jobActor(partnershipId, organisationId, 'safeguarding reminders'), `job:safeguarding-overdue:${today}`);
     queued += await door.transaction(async (tx) => {
       let n = 0;
       for (const r of await findOverdueDecisions(tx, partnershipId, today)) {

@@ -218,11 +218,3 @@ export async function updateSettingsAtVersion(q: DbOrTx, partnershipId: string, 
     .where(and(eq(safeguardingSettings.partnershipId, partnershipId), eq(safeguardingSettings.version, version)))
     .returning();
 }
-
-/** Each partnership with one of its organisations (the lead where there is one): the overdue job's doors. */
-export async function partnershipsForJob(db: DbOrTx): Promise<Array<{ partnershipId: string; organisationId: string }>> {
-  const rows = await db.select({ partnershipId: organisation.partnershipId, organisationId: organisation.id, isLead: organisation.isLead }).from(organisation).orderBy(desc(organisation.isLead));
-  const first = new Map<string, string>();
-  for (const r of rows) if (!first.has(r.partnershipId)) first.set(r.partnershipId, r.organisationId);
-  return [...first].map(([partnershipId, organisationId]) => ({ partnershipId, organisationId }));
-}
