@@ -5,8 +5,13 @@ import { defineConfig } from 'vitest/config';
 //  integration  HTTP through app.inject() against a real database engine
 //               (PGlite by default, PostgreSQL when TEST_DATABASE_URL is set)
 //  e2e          real Debian Chromium via playwright-core, axe-core on every page
+// Two workers for unit and integration files (each integration file copies its own database):
+// the CI machine has two CPUs, and Vitest's default leaves one of them to itself.
+const WORKERS = 2;
+
 export default defineConfig({
   test: {
+    maxWorkers: WORKERS,
     projects: [
       {
         test: {
@@ -34,6 +39,8 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 300_000,
+          // One at a time, against the one app e2e/global-setup.ts starts: with axe run in the
+          // page (support.ts), two side by side saved only 15% on two CPUs.
           fileParallelism: false,
         },
       },

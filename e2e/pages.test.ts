@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkA11y, hasChromium, launch, newContext, signIn } from './support.ts';
+import { checkA11y, checkDeskAndPhone, hasChromium, launch, newContext, signIn } from './support.ts';
 
 describe.skipIf(!hasChromium)('administration and error pages', () => {
   let browser: Browser;
@@ -18,6 +18,21 @@ describe.skipIf(!hasChromium)('administration and error pages', () => {
     await expect.poll(() => new URL(page.url()).pathname).toBe('/');
     return page;
   }
+
+  it('the accessibility scan every journey relies on finds what it should, at both widths', async () => {
+    const page = await asAdmin();
+    await checkDeskAndPhone(page);
+    // A field with no label, and text too faint to read, added to the page after it loaded (axe
+    // is already in the page from the scans above, as it is for a journey's second scan).
+    await page.evaluate(() => {
+      const main = document.querySelector('main')!;
+      main.insertAdjacentHTML('beforeend', '<input type="text" name="unlabelled"><p style="color:#ddd">Faint words</p>');
+    });
+    const failure = await checkA11y(page).then(() => null, (error: Error) => error.message);
+    expect(failure).toContain('label (critical)');
+    expect(failure).toContain('color-contrast (serious)');
+    expect(failure).toContain('input[type="text"]');
+  });
 
   it('an administrator adds a user, fixing a mistake on the way', async () => {
     const page = await asAdmin();
