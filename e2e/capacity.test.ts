@@ -13,7 +13,7 @@ import { addEntitledPerson, checkDeskAndPhone, fillDate, hasChromium, launch, ne
  * src/modules/capacity/capacity.int.test.ts.
  */
 
-const numbers = syntheticNhsNumbers(760_000 + Math.floor(Math.random() * 40_000));
+const numbers = syntheticNhsNumbers(500_000 + Math.floor(Math.random() * 20_000));
 const isoDaysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 
 async function ability(page: Page, legend: string, answer: 'Yes, able to' | 'No, not able to', evidence: string) {

@@ -12,7 +12,7 @@ import { addEntitledPerson, checkDeskAndPhone, fillDate, hasChromium, launch, ne
  * src/modules/carers/carers.int.test.ts.
  */
 
-const numbers = syntheticNhsNumbers(760_000 + Math.floor(Math.random() * 40_000));
+const numbers = syntheticNhsNumbers(540_000 + Math.floor(Math.random() * 20_000));
 const daysFromToday = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
 describe.skipIf(!hasChromium)('carers and advocacy', () => {

@@ -60,7 +60,7 @@ describe.skipIf(!hasChromium)('charges, refunds and planning settings', () => {
       expect(res.status, await res.clone().text()).toBeLessThan(300);
       return (await res.json()) as { id: string };
     };
-    const nhsNumber = syntheticNhsNumbers(870_000).next().value as string;
+    const nhsNumber = syntheticNhsNumbers(905_000).next().value as string;
     const { id } = await api('/api/v1/people', { nhsNumber, givenName: 'Rowan', familyName: 'Refunded', dateOfBirth: '1970-06-01', communicationNeeds: ['large-print'] });
     await api(`/api/v1/people/${id}/events`, { event: { type: 'detention-started', date: '2024-01-10', legalStatusCode: '03', ordinaryResidence: 'E06000901', icbOfGpRegistration: 'E54000901' } });
     await api(`/api/v1/people/${id}/events`, { event: { type: 'detention-ended', date: '2024-03-01', reason: 'discharged' } });

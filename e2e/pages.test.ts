@@ -27,11 +27,18 @@ describe.skipIf(!hasChromium)('administration and error pages', () => {
     await page.evaluate(() => {
       const main = document.querySelector('main')!;
       main.insertAdjacentHTML('beforeend', '<input type="text" name="unlabelled"><p style="color:#ddd">Faint words</p>');
+      // GOV.UK Frontend's conditional radio (aria-expanded kept on purpose: the one exception),
+      // and the same attribute on a radio that reveals nothing (still a violation).
+      main.insertAdjacentHTML('beforeend', '<input class="govuk-radios__input" type="radio" name="r" id="reveals" aria-controls="conditional-reveals" aria-expanded="false"><label for="reveals">Reveals</label><div id="conditional-reveals">More</div>');
+      main.insertAdjacentHTML('beforeend', '<input type="radio" name="r" id="plain" aria-expanded="false"><label for="plain">Plain</label>');
     });
     const failure = await checkA11y(page).then(() => null, (error: Error) => error.message);
     expect(failure).toContain('label (critical)');
     expect(failure).toContain('color-contrast (serious)');
     expect(failure).toContain('input[type="text"]');
+    expect(failure).toContain('aria-allowed-attr (critical)');
+    expect(failure).toContain('#plain');
+    expect(failure).not.toContain('#reveals');
   });
 
   it('an administrator adds a user, fixing a mistake on the way', async () => {

@@ -13,7 +13,7 @@ import { addEntitledPerson, checkDeskAndPhone, fillDate, hasChromium, launch, ne
  * HTTP in src/modules/safeguarding/safeguarding.int.test.ts.
  */
 
-const numbers = syntheticNhsNumbers(760_000 + Math.floor(Math.random() * 40_000));
+const numbers = syntheticNhsNumbers(560_000 + Math.floor(Math.random() * 20_000));
 
 describe.skipIf(!hasChromium)('safeguarding adults', () => {
   let browser: Browser;

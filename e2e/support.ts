@@ -9,6 +9,16 @@ export const hasChromium = fs.existsSync(chromiumPath);
 
 export const DEMO_PASSWORD = 'demo-aftercare-117';
 
+/*
+ * Every journey shares the one app's database, so each takes synthetic NHS numbers
+ * (syntheticNhsNumbers(skip), about 909,000 in all) from a block no other journey's can reach,
+ * or a number it adds is already someone else's: the demo's 400 people are the first numbers;
+ * capacity 500,000+, Care Act 520,000+, carers 540,000+, safeguarding 560,000+, subject access
+ * and work queues 600,000+, case notes 650,000+, chronology, disputes, record, risk and uploads
+ * 700,000+, the import's spreadsheet 780,000 to 782,200, register 800,000+, forms 860,000+,
+ * charges 905,000. A new journey takes a block of its own.
+ */
+
 export function baseUrl(): string {
   return inject('baseUrl');
 }
@@ -51,12 +61,30 @@ const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-
  * described every passing node (measured on the register: 3.9 s a scan to 0.75 s). Aftercare's
  * pages have no frames, so the top document is the whole page.
  */
+/**
+ * The one known exception, as narrow as it can be: GOV.UK Frontend's radios put `aria-expanded`
+ * on a radio that reveals a conditional question, which ARIA 1.2 does not allow on a radio. The
+ * GOV.UK Design System keeps it on purpose, because screen readers announce it and research with
+ * their users found it helps (alphagov/govuk-frontend#979, a documented known issue). Any other
+ * attribute, element or rule still fails.
+ */
+function isGovukConditionalRadio(rule: string, node: axe.NodeResult): boolean {
+  if (rule !== 'aria-allowed-attr' || !node.html.includes('govuk-radios__input') || !node.html.includes('aria-controls="conditional-')) return false;
+  const failing = [...node.all, ...node.any, ...node.none].flatMap((check) => {
+    const data = check.data as { values?: unknown } | unknown[] | null;
+    const values = Array.isArray(data) ? data : Array.isArray(data?.values) ? data.values : [];
+    return values.map(String);
+  });
+  return failing.length > 0 && failing.every((attribute) => attribute.startsWith('aria-expanded='));
+}
+
 export async function checkA11y(page: Page): Promise<void> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axe.source);
-  const violations = await page.evaluate(
+  const found = await page.evaluate(
     async (tags) => (await (window as unknown as { axe: typeof axe }).axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })).violations,
     AXE_TAGS,
   );
+  const violations = found.map((v) => ({ ...v, nodes: v.nodes.filter((n) => !isGovukConditionalRadio(v.id, n)) })).filter((v) => v.nodes.length > 0);
   const summary = violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`);
   if (summary.length > 0) throw new Error(`Accessibility violations on ${page.url()}:\n${summary.join('\n')}`);
   expect(violations).toHaveLength(0);
