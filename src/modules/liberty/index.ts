@@ -2,6 +2,6 @@
 export { libertyRoutes } from './routes.ts';
 export { libertyApiRoutes } from './api.ts';
 export { libertySection } from './person-section.ts';
-export { libertyPromptForPlan, libertySettingsForPage, libertyWaitingOn, type LibertyPrompt, type LibertyWaiting } from './liberty.service.ts';
+export { endingLibertyCheck, libertyPromptForPlan, libertySettingsForPage, libertyWaitingOn, type LibertyPrompt, type LibertyWaiting } from './liberty.service.ts';
 export { queueLibertyReminders } from './reminders.ts';
 export { libertyAuthorisation, libertyChallenge, libertyConsideration, libertySettings } from './schema.ts';

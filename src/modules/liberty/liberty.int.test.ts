@@ -4,6 +4,7 @@ import { auditEvent } from '../../platform/db/schema.ts';
 import { notification } from '../../platform/notifications/schema.ts';
 import { createTestApp, dateForm, demo, type Browser, type TestApp } from '../../../test/app.ts';
 import { approvedPlan, clockAt, contextFor, entitledPerson, nhsNumbers, signedIn } from '../../../test/fixtures.ts';
+import { proposeEnding } from '../endings/endings.service.ts';
 import { libertyAuthorisation, libertyChallenge, libertyConsideration, queueLibertyReminders } from './index.ts';
 
 /*
@@ -173,6 +174,28 @@ describe('a COPDOL11 application tracked to an order, and the reminder before it
     } finally {
       clock.set('2026-12-07T10:00:00Z');
     }
+  });
+});
+
+describe('the ending checklist and the settings', () => {
+  it('shows the current order on the ending checklist', async () => {
+    const ctx = await contextFor(t, demo.manager, { clock });
+    const ending = await proposeEnding(ctx, personId, { effectiveOn: '2026-12-01', reasonCodes: ['no-longer-in-need'], reasons: 'Settled for a year.', personInvolved: true, personView: 'Happy to stop.', otherCarePlan: 'GP reviews.', messageToPerson: 'Your aftercare is ending.' });
+    const b = await signedIn(t, demo.practitioner);
+    const page = await b.get(`/people/${personId}/endings/${ending.id}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('data-qa="check-liberty"');
+    expect(page.body).toContain('Deprivation of Liberty Safeguards: standard authorisation at Elm Court Care Home (Mental Capacity Act 2005, Schedule A1): authorised, ends 20 May 2027.');
+  });
+
+  it('lets the lead administrator choose the days before a renewal or review; a team manager may not', async () => {
+    const admin = await signedIn(t, demo.admin);
+    expect((await admin.get('/admin/plan-settings')).body).toContain('Save the days before a renewal or review');
+    const bad = await admin.post('/admin/plan-settings/liberty', { libertyVersion: '0', renewalDays: '0' });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toContain('The number of days must be between 1 and 180');
+    const manager = await signedIn(t, demo.manager);
+    expect((await manager.post('/admin/plan-settings/liberty', { libertyVersion: '0', renewalDays: '20' })).statusCode).toBe(403);
   });
 });
 

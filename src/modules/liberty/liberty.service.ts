@@ -770,3 +770,15 @@ export async function inputOfAuthorisationForApi(ctx: ServiceContext, personId: 
   if (!row) throw new NotFoundError(`There is no authorisation or application with id ${id} for this person`);
   return inputOfAuthorisation(row.authorisation);
 }
+
+/** The ending checklist's line (issue 16, item 4): the current authorisation or order, or none. It informs the decision; it does not block it. */
+export async function endingLibertyCheck(ctx: ServiceContext, personId: string): Promise<{ text: string; href: string | null; current: boolean }> {
+  const today = ctx.today();
+  const rows = await ctx.data.read(async (q) => {
+    await loadPerson(q, ctx, personId, 'person:read');
+    return findAuthorisations(q, ctx.actor.partnershipId, personId);
+  });
+  const current = rows.map((r) => authorisationView(r.authorisation, r.responsibleName, today, DEFAULT_RENEWAL_DAYS)).find((a) => a.stage === 'granted' || a.stage === 'order-made' || a.stage === 'urgent');
+  if (!current) return { text: 'No current deprivation of liberty authorisation or Court of Protection order.', href: null, current: false };
+  return { text: `${current.basisLabel} at ${current.place} (${current.basisSource}): ${current.stageLabel.toLowerCase()}${current.expiresOn ? `, ${current.dols ? 'ends' : 'review date'} ${current.expiresOn}` : ''}. If aftercare ends, the arrangements it authorises must still be lawful.`, href: current.href, current: true };
+}
