@@ -152,6 +152,11 @@ describe('a COPDOL11 application tracked to an order, and the reminder before it
     expect(res.statusCode, res.body.slice(0, 3000)).toBe(302);
     const order = (await authorisations()).find((a) => a.basis === 'mca-s16-order')!;
     expect(order).toMatchObject({ outcome: 'granted', reviewOn: '2027-01-10', issuedOn: '2025-12-10' });
+    // A DoLS date on a community application is refused, naming it, not silently dropped.
+    const stray = await b.post(`/people/${personId}/deprivation-of-liberty/${order.id}/edit`, dolsForm({ version: String(order.version), setting: 'supported-living', place: '4 Birch Row (supported living)', ...dateForm('requestedOn', '2025-12-01'), ...dateForm('urgentGivenOn', '2025-12-01') }) as Record<string, string>);
+    expect(stray.statusCode).toBe(422);
+    expect(stray.body).toContain('This date is for a DoLS authorisation in a care home or hospital');
+    expect(stray.body).toContain('href="#urgentGivenOn-day"');
 
     // 34 days before the review date: not yet due.
     expect((await b.get(`/people/${personId}`)).body).not.toContain('Review due: the order’s review date is 10 January 2027');

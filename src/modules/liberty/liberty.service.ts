@@ -458,6 +458,14 @@ function checkedAuthorisation(ctx: ServiceContext, input: AuthorisationInput, fi
   const basis = routeFor(v.setting);
   if (fixedBasis && basis !== fixedBasis) throw new InputError([{ path: 'setting', message: `The setting must stay one where the route is the same: ${basisLabels[fixedBasis].toLowerCase()}. For a move to another kind of setting, start a new one` }]);
   const dols = basis === 'mca-schedule-a1';
+  // A field of the other route is refused, never silently dropped: the setting decides the route.
+  const otherRoute = dols ? (['issuedOn', 'reviewOn'] as const) : (['urgentGivenOn', 'urgentEndsOn', 'urgentExtendedTo', 'assessmentsCompletedOn', 'endsOn'] as const);
+  const stray: string[] = otherRoute.filter((f) => v[f] !== '');
+  if (!dols && v.assessmentsDone.length) stray.push('assessmentsDone');
+  if (stray.length) {
+    const why = dols ? 'a Court of Protection application (COPDOL11), not a DoLS authorisation in a care home or hospital' : 'a DoLS authorisation in a care home or hospital (Mental Capacity Act 2005, Schedule A1), not a Court of Protection application';
+    throw new InputError(stray.map((f) => ({ path: f, message: `${f === 'assessmentsDone' ? 'The assessments are' : 'This date is'} for ${why}: leave it empty, or choose the setting again` })));
+  }
   const record: AuthorisationRecord = {
     basis,
     requestedOn: v.requestedOn,

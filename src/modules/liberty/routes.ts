@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CHESHIRE_WEST, basisLabels, basisSources, challengeOutcomeLabels, challengeOutcomes, consentCapacities, consentCapacityLabels, isSetting, routeFor, scheduleA1Assessments, settingLabels, settings } from '../../domain/deprivation-of-liberty.ts';
-import { ConflictError, InputError } from '../../platform/errors/errors.ts';
+import { ConflictError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { asArray, asString, asVersion, dateFromParts, dateParts, formBody, type FormBody } from '../../platform/http/forms.ts';
 import { formFailure, personCaption, personCrumbs, type PagePerson } from '../../platform/http/person-pages.ts';
 import { toGovukErrors, type GovukErrors } from '../../platform/http/validation.ts';
@@ -184,7 +184,7 @@ export function libertyRoutes(app: FastifyInstance): void {
   const renderChallengeForm = async (reply: FastifyReply, personId: string, authorisationId: string, challengeId: string | null, values: ChallengeInput | null, body: FormBody | null, errors?: GovukErrors) => {
     const page = await openAuthorisation(reply.request.ctx(), personId, authorisationId);
     const existing = challengeId ? (page.authorisation.challenges.find((c) => c.id === challengeId) ?? null) : null;
-    if (challengeId && !existing) reply.status(404);
+    if (challengeId && !existing) throw new NotFoundError('There is no such section 21A challenge');
     const vals: ChallengeInput = values ?? (existing ? { appliedOn: '', applicant: existing.applicant, ...existing.values } : emptyChallengeInput);
     return reply.render(v('challenge-form'), {
       title: existing ? 'Update the section 21A challenge' : 'Record a section 21A challenge',
