@@ -72,6 +72,7 @@ describe('the Cheshire West prompt and the acid test', () => {
     const b = await signedIn(t, demo.practitioner);
     const page = await b.get(`/people/${personId}`);
     expect(page.body).toContain('Consider whether this is a deprivation of liberty (Cheshire West)');
+    expect(page.body).toContain(`href="/people/${personId}/deprivation-of-liberty/consider?plan=${planId}"`);
     expect((await b.get(`/people/${personId}/plans/${planId}`)).body).toContain('Consider whether this is a deprivation of liberty (Cheshire West)');
 
     await b.get(`/people/${personId}/deprivation-of-liberty/consider?plan=${planId}`);

@@ -134,6 +134,8 @@ export interface LibertyPrompt {
   planNumber: number;
   because: string;
   href: string;
+  /** Whether the actor may record the consideration (person:write); others see the prompt without the link. */
+  mayConsider: boolean;
 }
 
 /**
@@ -142,7 +144,7 @@ export interface LibertyPrompt {
  * suggestsSupervisionAndControl, Cheshire West [2014] UKSC 19), and no consideration has been
  * recorded for that plan yet.
  */
-async function promptIn(q: DbOrTx, ctx: ServiceContext, personId: string, planId: string | null): Promise<LibertyPrompt | null> {
+async function promptIn(q: DbOrTx, ctx: ServiceContext, personId: string, planId: string | null, mayConsider = false): Promise<LibertyPrompt | null> {
   const rows = await findPlanLines(q, ctx.actor.partnershipId, personId, planId);
   if (!rows.length || rows[0]!.considered) return null;
   // A service counts by its type (a legacy one by what its words clearly are); a need by its accommodation feature.
@@ -151,13 +153,16 @@ async function promptIn(q: DbOrTx, ctx: ServiceContext, personId: string, planId
   if (!hit) return null;
   const plan = rows[0]!;
   const line = lines.find((l) => l === hit)!;
-  return { planId: plan.plan_id, planNumber: plan.plan_number, because: line.label, href: `/people/${personId}/deprivation-of-liberty/consider?plan=${plan.plan_id}` };
+  return { planId: plan.plan_id, planNumber: plan.plan_number, because: line.label, href: `/people/${personId}/deprivation-of-liberty/consider?plan=${plan.plan_id}`, mayConsider };
 }
 
 /** For the plan page (the plans module): the prompt for this plan, or null. The caller has read-checked the person. */
 export async function libertyPromptForPlan(ctx: ServiceContext, personId: string, planId: string): Promise<LibertyPrompt | null> {
   if (!isUuid(planId)) return null;
-  return ctx.data.read((q) => promptIn(q, ctx, personId, planId));
+  return ctx.data.read(async (q) => {
+    const person = await loadPerson(q, ctx, personId, 'person:read');
+    return promptIn(q, ctx, personId, planId, canOnPerson(ctx.actor, 'person:write', person));
+  });
 }
 
 /* ---------- Views ---------- */
@@ -276,7 +281,7 @@ export async function libertySummary(ctx: ServiceContext, person: Parameters<typ
   return ctx.data.read(async (q) => {
     const days = await renewalDaysIn(q, ctx.actor.partnershipId);
     const all = (await findAuthorisations(q, ctx.actor.partnershipId, person.id)).map((r) => authorisationView(r.authorisation, r.responsibleName, today, days));
-    const prompt = await promptIn(q, ctx, person.id, null);
+    const prompt = await promptIn(q, ctx, person.id, null, canOnPerson(ctx.actor, 'person:write', person));
     return {
       href: `/people/${person.id}/deprivation-of-liberty`,
       considerHref: `/people/${person.id}/deprivation-of-liberty/consider`,
@@ -299,7 +304,7 @@ export async function libertyPage(ctx: ServiceContext, personId: string) {
     const considerations = (await findConsiderations(tx, ctx.actor.partnershipId, personId)).map((r) => considerationView(r.consideration, r.recordedByName));
     const challenges = (await findChallenges(tx, ctx.actor.partnershipId, personId)).map(challengeView);
     const authorisations = (await findAuthorisations(tx, ctx.actor.partnershipId, personId)).map((r) => ({ ...authorisationView(r.authorisation, r.responsibleName, today, days), challenges: challenges.filter((c) => c.authorisationId === r.authorisation.id) }));
-    const prompt = await promptIn(tx, ctx, personId, null);
+    const prompt = await promptIn(tx, ctx, personId, null, canOnPerson(ctx.actor, 'person:write', person));
     await audit.viewPerson(personId, { page: 'deprivation-of-liberty', authorisations: authorisations.map((a) => a.id) });
     return { person, considerations, authorisations, prompt, renewalDays: days, mayWrite: canOnPerson(ctx.actor, 'person:write', person) };
   });
