@@ -8,7 +8,9 @@ import { addEntitledPerson, checkDeskAndPhone, fillDate, hasChromium, launch, ne
  * assessment about accommodation, refused until every part is answered, completed (lacks
  * capacity); then a best-interests meeting where nobody is appropriate to consult, so an IMCA is
  * instructed; the report is late, so it waits in the practitioner's "Waiting for you"; the IMCA's
- * report is recorded and it leaves the queue. Axe at desk and phone widths on every page. The rest
+ * report is recorded and it leaves the queue; then the acid test (Cheshire West) for the supported
+ * living flat, a COPDOL11 application tracked to an order whose review date is near, due on the
+ * person page and in "Waiting for you" (issue 16, item 4). Axe at desk and phone widths on every page. The rest
  * (drafts, the outcome's rules, refusals, the API, the ending checklist) is tested through HTTP in
  * src/modules/capacity/capacity.int.test.ts.
  */
@@ -33,7 +35,7 @@ describe.skipIf(!hasChromium)('mental capacity and best interests', () => {
     await browser?.close();
   });
 
-  it('a capacity assessment about accommodation, then a best-interests meeting with an IMCA and the IMCA’s report', async () => {
+  it('a capacity assessment about accommodation, then a best-interests meeting with an IMCA and the IMCA’s report, then a COPDOL11 application tracked to an order and a reminder before its review', async () => {
     const context = await newContext(browser);
     const page = await context.newPage();
     await signIn(page, 'practitioner@demo.aftercare.example');
@@ -132,6 +134,59 @@ describe.skipIf(!hasChromium)('mental capacity and best interests', () => {
     await expect(page.getByTestId('capacity-summary').textContent()).resolves.toContain('Lacks capacity for this decision');
     await page.getByTestId('capacity-link').click();
     await expect(page.getByTestId('best-interests-row').count()).resolves.toBe(1);
+    await checkDeskAndPhone(page);
+
+    // Issue 16, item 4: Elm Court's 24-hour support is continuous supervision and control, and he
+    // is not free to leave: the acid test (Cheshire West), citing the capacity assessment, routes
+    // it to the Court of Protection (a community setting: COPDOL11).
+    await page.goto(personPath);
+    await page.getByTestId('liberty-link').click();
+    await page.getByTestId('new-consideration').click();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Consider whether this is a deprivation of liberty');
+    await checkDeskAndPhone(page);
+    await fillDate(page, 'Date of the consideration', isoDaysAgo(0));
+    await page.getByLabel('Supported living', { exact: true }).check();
+    await page.getByLabel('The care arrangements').fill('Staff with Rene day and night at Elm Court; the front door is locked; he goes out only with staff.');
+    await page.getByRole('group', { name: 'Is the person under continuous supervision and control?' }).getByLabel('Yes').check();
+    await page.getByRole('group', { name: 'Is the person free to leave?' }).getByLabel('No').check();
+    await page.getByLabel('Lacks capacity to consent to the arrangements').check();
+    await page.getByRole('group', { name: 'Cite the most recent capacity assessment' }).getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Record the consideration' }).click();
+    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('The consideration has been recorded.');
+    await expect(page.getByTestId('consideration').textContent()).resolves.toContain('This is a deprivation of liberty');
+    await checkDeskAndPhone(page);
+
+    // The COPDOL11 application, tracked to the order; its review date falls inside the 28 days.
+    await page.getByTestId('start-from-consideration').click();
+    await expect(page.getByTestId('basis').textContent()).resolves.toContain('Court of Protection order (COPDOL11)');
+    await page.getByLabel('The care home, hospital or address').fill('Elm Court, flat 4');
+    await page.getByLabel('The supervisory body (DoLS) or the applicant (COPDOL11)').fill('Northvale Council');
+    await fillDate(page, 'Date requested by the managing authority (DoLS) or the application prepared (COPDOL11)', isoDaysAgo(0));
+    await fillDate(page, 'Date the court issued the application', isoDaysAgo(1));
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(summary.textContent()).resolves.toContain('The date the court issued the application cannot be before the date the application was prepared');
+    await checkDeskAndPhone(page);
+    await fillDate(page, 'Date requested by the managing authority (DoLS) or the application prepared (COPDOL11)', isoDaysAgo(10));
+    await fillDate(page, 'Date the court issued the application', isoDaysAgo(8));
+    await page.getByLabel('The court made the order').check();
+    await fillDate(page, 'Date of the decision or order', isoDaysAgo(1));
+    await fillDate(page, 'Date it starts', isoDaysAgo(1));
+    await fillDate(page, 'The order’s review date (COPDOL11)', isoDaysAgo(-14));
+    await page.getByLabel('Documents').fill(`COPDOL11 application, ${isoDaysAgo(10)}\nOrder of the Court of Protection, ${isoDaysAgo(1)}`);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toContain('It has been started.');
+    await expect(page.getByTestId('stage').textContent()).resolves.toBe('Order made');
+    await expect(page.getByTestId('liberty-due').textContent()).resolves.toContain('Review due: the order’s review date is');
+    await checkDeskAndPhone(page);
+
+    // The reminder before its review: due on the person page and waiting for the practitioner.
+    await page.goto(personPath);
+    await expect(page.getByTestId('liberty-stage').textContent()).resolves.toBe('Order made');
+    await expect(page.getByTestId('liberty-due').count()).resolves.toBe(1);
+    await page.goto('/waiting?kind=liberty-renewal');
+    const due = page.getByTestId('waiting-row').filter({ hasText: `Rene ${familyName}` });
+    await expect(due.count()).resolves.toBe(1);
+    await expect(due.textContent()).resolves.toContain('Review the Court of Protection order for Elm Court, flat 4');
     await checkDeskAndPhone(page);
     await context.close();
   }, 400_000);

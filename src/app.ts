@@ -79,6 +79,7 @@ import { caseNotesSection, notesApiRoutes, notesRoutes } from './modules/notes/i
 import { uploadedDocumentsSection, uploadsRoutes } from './modules/uploads/index.ts';
 import { riskRoutes, riskSection } from './modules/risk/index.ts';
 import { capacityApiRoutes, capacityRoutes, capacitySection } from './modules/capacity/index.ts';
+import { libertyApiRoutes, libertyRoutes, libertySection } from './modules/liberty/index.ts';
 import { safeguardingRoutes, safeguardingSection } from './modules/safeguarding/index.ts';
 import { carersRoutes, carersSection } from './modules/carers/index.ts';
 import { dashboardsApiRoutes } from './modules/dashboards/api.ts';
@@ -173,6 +174,7 @@ export async function buildApp({ config, database, logger = true, logDestination
   registerPersonSection(uploadedDocumentsSection); // uploaded documents: the count and the links (issue 15, item 3)
   registerPersonSection(riskSection); // risk: the level, the review date, open escalations (issue 15, item 4)
   registerPersonSection(capacitySection); // mental capacity: the newest assessments and their outcomes (issue 16, item 2)
+  registerPersonSection(libertySection); // deprivation of liberty: the current authorisation or order, and the Cheshire West prompt (issue 16, item 4)
   registerPersonSection(safeguardingSection); // safeguarding: the open-concern flag (issue 16, item 1)
   registerPersonSection(carersSection); // carers, their assessments and advocacy referrals (issue 16, items 5 and 6)
   registerPersonSection(chronologySection); // the chronology: the link only (issue 15, item 2)
@@ -207,6 +209,9 @@ export async function buildApp({ config, database, logger = true, logDestination
   // Mental capacity and best interests (issue 16, items 2 and 3): the pages and the API.
   capacityRoutes(app);
   capacityApiRoutes(app);
+  // Deprivation of liberty (issue 16, item 4): the pages and the API.
+  libertyRoutes(app);
+  libertyApiRoutes(app);
   safeguardingRoutes(app);
   carersRoutes(app); // carers and advocacy: pages and the API (issue 16, items 5, 6 and 8)
   // One chronology per person (issue 15, item 2): the page, print, PDF and XLSX, and the API.

@@ -9,6 +9,7 @@ import { refreshStaleDecisions } from './modules/register/index.ts';
 import { APPLY_IMPORT_JOB, handleApplyJob } from './modules/imports/index.ts';
 import { queueReviewReminders } from './modules/reviews/index.ts';
 import { queueImcaReportReminders } from './modules/capacity/index.ts';
+import { queueLibertyReminders } from './modules/liberty/index.ts';
 import { sendScheduledReports } from './modules/reports/index.ts';
 import { deliverPending } from './platform/notifications/outbox.ts';
 import { smtpTransport } from './platform/notifications/mailer.ts';
@@ -48,6 +49,12 @@ export async function startServer(config: Config, out: (line: string) => void = 
     // tells the person who instructed the IMCA, once (dedupe key per instruction).
     'queue-imca-report-reminders': async (db) => {
       await queueImcaReportReminders(db, { clock, channel: mail ? 'email' : 'in-app' });
+      await deliverPending(db, mail);
+    },
+    // Deprivation of liberty (issue 16, item 4): an authorisation or order near its end or review date,
+    // or an urgent authorisation 2 days from its end, tells the practitioner responsible, once per due date.
+    'queue-liberty-reminders': async (db) => {
+      await queueLibertyReminders(db, { clock, channel: mail ? 'email' : 'in-app' });
       await deliverPending(db, mail);
     },
     // Scheduled reports (issue 7): each due schedule's copies, built with each recipient's own

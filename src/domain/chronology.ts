@@ -5,7 +5,8 @@
  * The kinds are those the issue names ("legal events, episodes, plans and their versions,
  * reviews, meetings, notes, documents, tasks, information given, endings, panels and disputes"),
  * with documents uploaded to the record (item 3), risk assessments and escalations (item 4),
- * capacity assessments, best-interests decisions and IMCA instructions (issue 16, items 2 and 3), and
+ * capacity assessments, best-interests decisions and IMCA instructions (issue 16, items 2 and 3),
+ * deprivation of liberty considerations, authorisations, orders and s21A challenges (issue 16, item 4), and
  * safeguarding concerns and enquiries (issue 16, item 1),
  * the chronology practitioners prepare for tribunals, safeguarding and court. Source: issue 15, item 2.
  */
@@ -22,6 +23,7 @@ export const chronologyKinds = [
   'uploaded-document',
   'risk',
   'capacity',
+  'liberty',
   'safeguarding',
   'carers',
   'task',
@@ -44,6 +46,7 @@ export const chronologyKindLabels: Record<ChronologyKind, string> = {
   'uploaded-document': 'Documents uploaded',
   risk: 'Risk and escalation',
   capacity: 'Mental capacity and best interests',
+  liberty: 'Deprivation of liberty',
   safeguarding: 'Safeguarding',
   carers: 'Carers and advocacy',
   task: 'Tasks',
@@ -65,6 +68,7 @@ export const chronologyKindLabel: Record<ChronologyKind, string> = {
   'uploaded-document': 'Document uploaded',
   risk: 'Risk',
   capacity: 'Mental capacity',
+  liberty: 'Deprivation of liberty',
   safeguarding: 'Safeguarding',
   carers: 'Carer or advocate',
   task: 'Task',

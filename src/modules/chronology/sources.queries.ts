@@ -219,6 +219,28 @@ export const chronologySources: readonly ChronologySource[] = [
       from imca_instruction where ${mine(p)} and report_received_on is not null`,
   },
   {
+    // Deprivation of liberty (issue 16, item 4): each acid-test consideration, each DoLS request or
+    // COPDOL11 application, its decision, and each s21A challenge.
+    kind: 'liberty',
+    rows: (p) => sql`
+      select ${londonDay(sql`considered_on`)} as at, false as timed, 'liberty' as kind, id::text || ':considered' as id,
+        'Deprivation of liberty considered: ' || case outcome when 'is' then 'it is one' when 'may-be' then 'it may be one' else 'it is not one' end as title,
+        ${short(sql`arrangements`)} as summary, outcome <> 'is-not' as significant, ${personPage(p, '/deprivation-of-liberty')} as href
+      from liberty_consideration where ${mine(p)}
+      union all
+      select ${londonDay(sql`requested_on`)}, false, 'liberty', id::text || ':requested',
+        case basis when 'mca-schedule-a1' then 'DoLS standard authorisation requested: ' else 'COPDOL11 application prepared: ' end || place, '', false, ${personPage(p, '/deprivation-of-liberty/')} || id::text
+      from liberty_authorisation where ${mine(p)}
+      union all
+      select ${londonDay(sql`decided_on`)}, false, 'liberty', id::text || ':decided',
+        case when basis = 'mca-s16-order' and outcome = 'granted' then 'Court of Protection order made' when outcome = 'granted' then 'DoLS standard authorisation granted' else 'Deprivation of liberty refused' end,
+        '', true, ${personPage(p, '/deprivation-of-liberty/')} || id::text
+      from liberty_authorisation where ${mine(p)} and decided_on is not null and outcome is not null
+      union all
+      select ${londonDay(sql`applied_on`)}, false, 'liberty', id::text || ':s21a', 'Section 21A challenge made by ' || applicant, ${short(sql`notes`)}, true, ${personPage(p, '/deprivation-of-liberty/')} || authorisation_id::text
+      from liberty_challenge where ${mine(p)}`,
+  },
+  {
     // Safeguarding (issue 16, item 1): each concern raised, its s42(1) decision, its strategy
     // discussions, meetings and actions, and the enquiry's conclusion; details only for those who see them.
     kind: 'safeguarding',

@@ -94,6 +94,12 @@ export async function findPlanVersion(q: DbOrTx, partnershipId: string, planId: 
   return row!.version;
 }
 
+/** The person's newest plan (for the demo's deprivation of liberty consideration). */
+export async function findNewestPlanId(q: DbOrTx, partnershipId: string, personId: string): Promise<string | null> {
+  const [row] = await q.select({ id: aftercarePlan.id }).from(aftercarePlan).where(and(eq(aftercarePlan.partnershipId, partnershipId), eq(aftercarePlan.personId, personId))).orderBy(sql`${aftercarePlan.planNumber} desc`).limit(1);
+  return row?.id ?? null;
+}
+
 /** Entitled people of the given local authorities, by NHS number, for the demo plans. */
 export async function findEntitledPeopleOf(q: DbOrTx, partnershipId: string, localAuthorities: string[], limit: number) {
   return q

@@ -6,6 +6,8 @@ import { appUser } from '../../platform/db/schema.ts';
 import { seedDemoWithPeople } from './people.ts';
 import { person } from '../register/schema.ts';
 import { seedDemoPlans } from './plans.ts';
+import { seedDemoLiberty } from './liberty.ts';
+import { libertyAuthorisation, libertyConsideration } from '../liberty/index.ts';
 import { aftercarePlan, planNeed, planService } from '../plans/schema.ts';
 
 /** The demo's plans, written through the plans services: every state, lawful and costed. */
@@ -14,7 +16,13 @@ let partnershipId: string;
 
 beforeAll(async () => {
   database = await freshDatabase();
-  ({ partnershipId } = await seedDemoWithPeople(database, { count: 120, after: seedDemoPlans }));
+  ({ partnershipId } = await seedDemoWithPeople(database, {
+    count: 120,
+    after: async (tx, pid, config) => {
+      await seedDemoPlans(tx, pid, config);
+      await seedDemoLiberty(tx, pid, config);
+    },
+  }));
 }, 180_000);
 afterAll(async () => {
   await database.close();
@@ -53,5 +61,15 @@ describe('demo plans', () => {
       expect(s.splitBasis.length).toBeGreaterThan(10);
       expect(s.weeklyCostPence).toBeGreaterThan(0);
     }
+  });
+
+  it('has one person with 24-hour supported living considered (Cheshire West) and a Court of Protection order due for review', async () => {
+    const [c] = await database.db.select().from(libertyConsideration).where(eq(libertyConsideration.partnershipId, partnershipId));
+    expect(c).toMatchObject({ outcome: 'is', setting: 'supported-living' });
+    expect(c!.planId).not.toBeNull();
+    const [a] = await database.db.select().from(libertyAuthorisation).where(eq(libertyAuthorisation.partnershipId, partnershipId));
+    expect(a).toMatchObject({ basis: 'mca-s16-order', outcome: 'granted', personId: c!.personId, considerationId: c!.id });
+    const services = await database.db.select().from(planService).where(and(eq(planService.partnershipId, partnershipId), eq(planService.planId, c!.planId!)));
+    expect(services.map((s) => s.serviceTypeCode)).toContain('supported-living');
   });
 });

@@ -14,6 +14,7 @@
  * letter is produced and stored, and every step is audited.
  */
 import { endingCapacityCheck } from '../capacity/index.ts';
+import { endingLibertyCheck } from '../liberty/index.ts';
 import { z } from 'zod';
 import { endingChecklist, reinstatementChecklist, type Checklist, type EndingCheck, type HistoryForChecks } from '../../domain/ending-checklist.ts';
 import type { Decision } from '../../domain/rules/index.ts';
@@ -193,11 +194,14 @@ export async function getEnding(ctx: ServiceContext, personId: string, endingId:
   // The checklist also shows the latest completed capacity assessment about ending aftercare, or
   // that there is none (issue 16, item 2). It informs the decision; it is not a rule that blocks it.
   const capacity = await endingCapacityCheck(ctx, personId);
+  // And any current deprivation of liberty authorisation or order (issue 16, item 4), to inform it too.
+  const liberty = await endingLibertyCheck(ctx, personId);
   return {
     person: row,
     proposal,
     checklist,
     capacity,
+    liberty,
     advocacy,
     proposedByName: proposal.proposedBy ? (names.get(proposal.proposedBy) ?? null) : null,
     bodies: bodyViews(ctx, row, proposal, orgs, names),

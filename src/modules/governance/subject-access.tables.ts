@@ -72,6 +72,10 @@ export const exportedTables: readonly ExportedTable[] = [
   byPerson('capacity_assessment', 'Mental capacity assessments (each decision at its time)'),
   byPerson('best_interests_decision', 'Best-interests decisions and meetings'),
   byPerson('imca_instruction', 'Instructions to an independent mental capacity advocate (IMCA) and their reports'),
+  // Issue 16, item 4.
+  byPerson('liberty_consideration', 'Considerations of whether care arrangements are a deprivation of liberty (the Cheshire West acid test)'),
+  byPerson('liberty_authorisation', 'Deprivation of liberty authorisations (DoLS) and Court of Protection applications and orders'),
+  byPerson('liberty_challenge', 'Section 21A challenges to a deprivation of liberty authorisation'),
   byPerson('audit_case', 'Annual case audits that sampled the person'),
   {
     table: 'audit_finding',

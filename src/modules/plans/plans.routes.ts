@@ -19,6 +19,7 @@ import { viewBlocks } from '../documents/index.ts';
 import { statusLabels } from '../register/index.ts';
 import { advocacyKinds, advocacyLabels, deliveryRouteLabels, deliveryRoutes, needLevelLabels, planStatusLabels, planStatusTags } from './inputs.ts';
 import { advocacyOfferedUsed } from '../carers/index.ts';
+import { libertyPromptForPlan } from '../liberty/index.ts';
 import {
   addNeed,
   addService,
@@ -391,7 +392,9 @@ async function renderPlan(request: FastifyRequest, reply: FastifyReply, personId
   const detail = await getPlan(request.ctx(), personId, planId);
   // Issue 16, item 6: whether advocacy was offered and used, from the referrals and this plan's list together.
   const advocacyRecord = await advocacyOfferedUsed(request.ctx(), personId, detail.plan.advocacy);
-  return reply.render(v('plan'), { title: `Aftercare plan ${detail.plan.planNumber}`, ...pageData(detail), advocacyRecord, ...extra });
+  // Issue 16, item 4: a plan whose accommodation or services suggest continuous supervision and control prompts the acid test.
+  const libertyPrompt = await libertyPromptForPlan(request.ctx(), personId, planId);
+  return reply.render(v('plan'), { title: `Aftercare plan ${detail.plan.planNumber}`, ...pageData(detail), advocacyRecord, libertyPrompt, ...extra });
 }
 
 async function editableDetail(request: FastifyRequest, personId: string, planId: string): Promise<PlanDetail> {

@@ -13,6 +13,7 @@ import { retentionSettings, updateRetentionSettings } from '../governance/index.
 import { restrictedNoteSettings, updateRestrictedNoteSettings } from '../notes/index.ts';
 import { riskLevelSettings } from '../risk/index.ts';
 import { capacitySettingsForPage } from '../capacity/index.ts';
+import { libertySettingsForPage } from '../liberty/index.ts';
 import { safeguardingSettings } from '../safeguarding/index.ts';
 
 const template = 'modules/settings/views/plan-settings.njk';
@@ -47,10 +48,13 @@ async function render(reply: FastifyReply, data: PageData) {
   // The days allowed for an IMCA report (issue 16, item 3), and who sees safeguarding details and the
   // decision timescale (issue 16, item 1): each its own form, saved by its module.
   const capacitySettings = await capacitySettingsForPage(reply.request.ctx());
+  // Days before a deprivation of liberty authorisation or order is due for renewal or review (issue 16, item 4).
+  const libertySettings = await libertySettingsForPage(reply.request.ctx());
   const safeguarding = await safeguardingSettings(reply.request.ctx());
   return reply.render(template, {
     riskLevels,
     capacitySettings,
+    libertySettings,
     safeguarding,
     title: 'Planning settings',
     settings: data.settings,

@@ -23,6 +23,7 @@ import { plansAwaitingMyAgreement } from '../plans/index.ts';
 import { loadPerson, visiblePeople } from '../register/index.ts';
 import { riskWaitingOn } from '../risk/index.ts';
 import { capacityWaitingOn } from '../capacity/index.ts';
+import { libertyWaitingOn } from '../liberty/index.ts';
 import { safeguardingWaitingOn } from '../safeguarding/index.ts';
 import { carersWaitingOn } from '../carers/index.ts';
 import {
@@ -40,7 +41,7 @@ import {
   type TaskOwnership,
 } from './work.queries.ts';
 
-export const waitingKinds = ['plan', 'ending', 'panel-case', 'dispute', 'safeguarding', 'escalation', 'learning-review', 'imca-report', 'carer-assessment', 'task', 'information'] as const;
+export const waitingKinds = ['plan', 'ending', 'panel-case', 'dispute', 'safeguarding', 'escalation', 'learning-review', 'imca-report', 'liberty-renewal', 'carer-assessment', 'task', 'information'] as const;
 export type WaitingKind = (typeof waitingKinds)[number];
 export const waitingKindLabels: Record<WaitingKind, string> = {
   plan: 'Plans to approve',
@@ -51,6 +52,7 @@ export const waitingKindLabels: Record<WaitingKind, string> = {
   escalation: 'Risk escalations',
   'learning-review': 'Learning reviews',
   'imca-report': 'IMCA reports overdue',
+  'liberty-renewal': 'Deprivation of liberty renewals and reviews',
   'carer-assessment': 'Carers’ assessments',
   task: 'Tasks',
   information: 'Information to offer again',
@@ -117,7 +119,7 @@ const dayOf = (d: Date | string) => (typeof d === 'string' ? d.slice(0, 10) : to
 export async function waitingForYou(ctx: ServiceContext, query: WaitingQuery): Promise<WaitingForYou> {
   const actor = ctx.actor;
   const today = ctx.today();
-  const empty = (): WaitingForYou => ({ items: [], counts: { plan: 0, ending: 0, 'panel-case': 0, dispute: 0, safeguarding: 0, escalation: 0, 'learning-review': 0, 'imca-report': 0, 'carer-assessment': 0, task: 0, information: 0 }, total: 0, snoozedTasks: 0 });
+  const empty = (): WaitingForYou => ({ items: [], counts: { plan: 0, ending: 0, 'panel-case': 0, dispute: 0, safeguarding: 0, escalation: 0, 'learning-review': 0, 'imca-report': 0, 'liberty-renewal': 0, 'carer-assessment': 0, task: 0, information: 0 }, total: 0, snoozedTasks: 0 });
   if (actor.kind !== 'user') return empty();
   const pid = actor.partnershipId;
   const visible = visiblePeople(actor);
@@ -132,6 +134,8 @@ export async function waitingForYou(ctx: ServiceContext, query: WaitingQuery): P
   const risk = await riskWaitingOn(ctx);
   // IMCA instructions whose report is overdue (issue 16, item 3), for the person who instructed the IMCA.
   const imcaReports = await capacityWaitingOn(ctx);
+  // Authorisations and orders due for renewal or review (issue 16, item 4), for the practitioner responsible.
+  const liberty = await libertyWaitingOn(ctx);
   // Safeguarding concerns waiting for the s42(1) decision (issue 16, item 1), from the safeguarding module.
   const safeguarding = await safeguardingWaitingOn(ctx);
   // Carers' assessments unanswered for 28 days and support plans due for review (issue 16, item 5).
@@ -226,6 +230,9 @@ export async function waitingForYou(ctx: ServiceContext, query: WaitingQuery): P
     push({ kind: r.kind, key: r.key, personId: r.personId, personName: r.personName, nhsNumber: r.nhsNumber, what: r.what, href: r.href, since: r.since, dueOn: null, task: null });
   }
   for (const r of imcaReports) {
+    push({ kind: r.kind, key: r.key, personId: r.personId, personName: r.personName, nhsNumber: r.nhsNumber, what: r.what, href: r.href, since: r.since, dueOn: r.dueOn, task: null });
+  }
+  for (const r of liberty) {
     push({ kind: r.kind, key: r.key, personId: r.personId, personName: r.personName, nhsNumber: r.nhsNumber, what: r.what, href: r.href, since: r.since, dueOn: r.dueOn, task: null });
   }
   for (const c of carers) {
