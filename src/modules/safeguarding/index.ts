@@ -4,3 +4,5 @@ export { safeguardingSection } from './person-section.ts';
 export { safeguardingFigures, safeguardingSettings, safeguardingVisibility, safeguardingWaitingOn, type SafeguardingFigures, type SafeguardingVisibility, type SafeguardingWaiting } from './safeguarding.service.ts';
 export { queueOverdueDecisionReminders } from './reminders.ts';
 export { protectionMeeting, safeguardingConcern, safeguardingEnquiryRecord, safeguardingSettings as safeguardingSettingsTable } from './schema.ts';
+// For the demo seed (src/modules/demo/statutory.ts): the same services the pages use.
+export { addEnquiryRecord, concludeEnquiry, emptyConcernInput, raiseConcern, recordDecision, updateProtectionPlan } from './safeguarding.service.ts';
