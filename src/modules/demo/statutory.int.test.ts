@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../../test/database.ts';
 import type { Database } from '../../platform/db/database.ts';
@@ -6,7 +6,8 @@ import { auditEvent } from '../../platform/db/schema.ts';
 import { bestInterestsDecision, capacityAssessment, imcaInstruction } from '../capacity/index.ts';
 import { careActAssessment } from '../care-act/index.ts';
 import { advocacyReferral, carerAssessment, carerLink } from '../carers/index.ts';
-import { safeguardingConcern, safeguardingEnquiryRecord } from '../safeguarding/index.ts';
+import { aftercarePlan } from '../plans/index.ts';
+import { safeguardingConcern, safeguardingEnquiryRecord, safeguardingLink } from '../safeguarding/index.ts';
 import { seedDemoWithPeople } from './people.ts';
 import { seedDemoPlans } from './plans.ts';
 import { seedDemoStatutory, type DemoStatutoryCounts } from './statutory.ts';
@@ -42,6 +43,11 @@ describe('demo statutory records (issue 16)', () => {
     expect(enquiry.protectionPlan).not.toBeNull();
     const records = await database.db.select().from(safeguardingEnquiryRecord).where(eq(safeguardingEnquiryRecord.concernId, enquiry.id));
     expect(records.map((r) => r.kind)).toContain('strategy-meeting');
+    // Linked to the person's aftercare plan(s), when they have one.
+    const [hasPlan] = await database.db.select().from(aftercarePlan).where(and(eq(aftercarePlan.partnershipId, partnershipId), eq(aftercarePlan.personId, enquiry.personId)));
+    const links = await database.db.select().from(safeguardingLink).where(eq(safeguardingLink.concernId, enquiry.id));
+    expect(links.length > 0).toBe(hasPlan !== undefined);
+    expect(links.every((l) => l.kind === 'plan')).toBe(true);
     expect(concerns.some((c) => c.decision === 'met' && c.outcome === 'reduced')).toBe(true);
     expect(concerns.some((c) => c.decision === 'not-met')).toBe(true);
   });

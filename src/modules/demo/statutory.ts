@@ -1,8 +1,8 @@
 /**
  * Issue 16's statutory records for a handful of the demo's Northvale people, written through each
  * module's services as the demo users who would write them (so the same checks and audit events as
- * the pages): safeguarding concerns (raised; decided met with an enquiry, a strategy meeting and a
- * protection plan; concluded; decided not met), capacity assessments about accommodation (has
+ * the pages): safeguarding concerns (raised; decided met with an enquiry, a strategy meeting, a
+ * protection plan and links to the person's aftercare plans; concluded; decided not met), capacity assessments about accommodation (has
  * capacity, lacks capacity) and a best-interests meeting with an IMCA instructed and the report
  * outstanding, carers with consent recorded and a carer's assessment offered and one completed, an
  * IMHA referral, and Care Act assessments (one completed and eligible, one in draft).
@@ -17,7 +17,7 @@ import type { ServiceContext } from '../../platform/http/context.ts';
 import { createCapacityAssessment, emptyBestInterestsInput, recordBestInterests } from '../capacity/index.ts';
 import { saveCareActAssessment } from '../care-act/index.ts';
 import { addCarer, offerCarerAssessment, recordCarerAssessment, recordReferral } from '../carers/index.ts';
-import { addEnquiryRecord, concludeEnquiry, emptyConcernInput, raiseConcern, recordDecision, updateProtectionPlan } from '../safeguarding/index.ts';
+import { addEnquiryRecord, concludeEnquiry, emptyConcernInput, linksForm, raiseConcern, recordDecision, updateLinks, updateProtectionPlan } from '../safeguarding/index.ts';
 import { demoContext } from './context.ts';
 import { findEntitledPeopleOf } from './demo.queries.ts';
 
@@ -68,7 +68,11 @@ export async function seedDemoStatutory(tx: Tx, partnershipId: string, config: C
   const met = await recordDecision(manager, at(1), inEnquiry.id, inEnquiry.version, { ...yes, decision: 'met', reason: 'Care and support needs from their mental disorder; financial abuse reported by two people; cannot stop it alone.', leadId: practitioner.actor.userId! });
   await addEnquiryRecord(practitioner, at(1), inEnquiry.id, { kind: 'strategy-meeting', heldOn: today, who: 'Practitioner, team manager, care coordinator and the bank’s vulnerable customer team (invented)', detail: 'Bank to flag the account; appointee arrangement to be explored; police informed with consent.', dueOn: '' });
   await addEnquiryRecord(practitioner, at(1), inEnquiry.id, { kind: 'action', heldOn: today, who: 'Care coordinator', detail: 'Apply for the council to become appointee for benefits.', dueOn: addDays(today, 14) });
-  await updateProtectionPlan(practitioner, at(1), inEnquiry.id, met.version, { plan: 'Benefits paid to a new account only they can use; weekly visit from the care coordinator; relative’s visits at the day centre.', reviewOn: addMonths(today, 1) });
+  const planned = await updateProtectionPlan(practitioner, at(1), inEnquiry.id, met.version, { plan: 'Benefits paid to a new account only they can use; weekly visit from the care coordinator; relative’s visits at the day centre.', reviewOn: addMonths(today, 1) });
+  // The enquiry linked to the person's aftercare plans, as the practitioner would from the concern's page.
+  const linkable = await linksForm(practitioner, at(1), inEnquiry.id);
+  const plans = linkable.groups.find((g) => g.kind === 'plan')?.items.map((i) => i.id) ?? [];
+  if (plans.length > 0) await updateLinks(practitioner, at(1), inEnquiry.id, planned.version, { notes: [], riskAssessments: [], plans });
   // 3. Decided met and concluded: the risk reduced.
   const concluded = await raiseConcern(practitioner, at(2), concern(ago(2), { categories: ['psychological', 'physical'], riskSource: 'service-provider', location: 'care-home-residential', concern: 'A support worker shouted at them and pushed them during a dispute about a cigarette break.', reportedBy: 'Another resident’s visitor (invented)' }));
   const decided = await recordDecision(manager, at(2), concluded.id, concluded.version, { ...yes, decision: 'met', reason: 'Lives in a care home because of care and support needs; an assault by staff was reported; cannot protect themselves from staff alone.', leadId: practitioner.actor.userId! });
