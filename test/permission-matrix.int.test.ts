@@ -112,6 +112,12 @@ const rules: Rule[] = [
     why: 'risk escalation outcomes and learning reviews: risk:escalation:decide on that person',
   },
   {
+    match: (_m, url) => url === '/people/:id/safeguarding/concerns/:concernId/links',
+    // Issue 16, item 1: linking a concern to the person's notes, risk assessments and plans is for anyone who may write to the record (and sees the concern).
+    refused: [...personWriters, 'otherOrgToken'],
+    why: 'safeguarding links: person:write on that person',
+  },
+  {
     match: (_m, url) => url.startsWith('/people/:id/safeguarding/concerns/:concernId/'),
     // Issue 16, item 1: the s42(1) decision and the enquiry are the responsible local authority's (policy.ts safeguardingDecisionOrganisation) or the enquiry lead's.
     refused: [...personWriters, 'practitioner', 'senior', 'otherOrgToken'],

@@ -2,3 +2,5 @@
 export { careActRoutes } from './routes.ts';
 export { careActSection } from './person-section.ts';
 export { careActAssessment, financialAssessment } from './schema.ts';
+// For the demo seed (src/modules/demo/statutory.ts): the same service the pages use.
+export { saveAssessment as saveCareActAssessment } from './care-act.service.ts';

@@ -120,6 +120,11 @@ export const exportedTables: readonly ExportedTable[] = [
     withheldLabel: (n) => `${n} safeguarding enquiry ${n === 1 ? 'record' : 'records'} withheld pending review`,
   },
   {
+    ...byPerson('safeguarding_link', 'Links from safeguarding concerns to case notes, risk assessments and plans', 't.created_at'),
+    withheldWhen: 'true',
+    withheldLabel: (n) => `${n} safeguarding ${n === 1 ? 'link' : 'links'} withheld pending review`,
+  },
+  {
     ...byPerson('protection_meeting', 'Child protection and public protection meetings attended', 't.held_on, t.created_at'),
     withheldWhen: 'true',
     withheldLabel: (n) => `${n} protection ${n === 1 ? 'meeting' : 'meetings'} withheld pending review`,

@@ -4,6 +4,6 @@ export { notesApiRoutes } from './api.ts';
 export { caseNotesSection } from './person-section.ts';
 export { mayManageNoteSettings, restrictedNoteSettings, updateRestrictedNoteSettings } from './notes.service.ts';
 export { caseNote, caseNoteSettings, caseNoteVersion } from './schema.ts';
-export { noteVisibility } from './notes.service.ts';
+export { notesForLinking, noteVisibility } from './notes.service.ts';
 export { visibleNotesCondition } from './notes.queries.ts';
 export type { NoteVisibility } from './notes.queries.ts';

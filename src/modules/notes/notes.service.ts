@@ -523,3 +523,18 @@ export async function noteForApi(ctx: ServiceContext, personId: string, noteId: 
     return { ...forApi(ctx, row), earlierVersions: versions };
   });
 }
+
+/**
+ * For linking from another record (a safeguarding concern, issue 16 item 1): the person's notes
+ * this actor may see (restricted ones only as the notes page shows them), newest contact first,
+ * by type and date. The caller has loaded the person through the door in `q`.
+ */
+export async function notesForLinking(q: DbOrTx, ctx: ServiceContext, person: PersonRow): Promise<Array<{ id: string; text: string; href: string }>> {
+  const visibility = await noteVisibility(q, ctx, person);
+  const rows = await findNotes(q, ctx.actor.partnershipId, person.id, { ...visibility, significantOnly: false });
+  return rows.map((r) => ({
+    id: r.note.id,
+    text: `${noteTypeLabel(r.note.type)}, ${noteDateTime(r.note.contactAt)}${r.authorName ? `, by ${r.authorName}` : ''}${r.note.restricted ? ' (restricted)' : ''}${r.note.status === 'draft' ? ' (draft)' : ''}`,
+    href: `/people/${person.id}/notes/${r.note.id}`,
+  }));
+}

@@ -31,6 +31,7 @@ import type { DbOrTx, Tx } from '../../platform/db/database.ts';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
+import { govukDate } from '../../platform/plain-language.ts';
 import { publishDomainEvent } from '../../platform/webhooks/events.ts';
 import { storeDocument, type OrganisationContact, type StoreDocumentInput } from '../documents/index.ts';
 import { findPersonImportedFunding, importedFundingWords } from '../imports/index.ts';
@@ -43,6 +44,7 @@ import {
   deliveryRouteLabels,
   needInputSchema,
   planDetailsSchema,
+  planStatusLabels,
   serviceInputSchema,
   type NeedInput,
   type ServiceInput,
@@ -953,4 +955,14 @@ export async function applyPanelDecision(
     await notifyWaitingBodies(tx, ctx, p, after, [{ body: 'local-authority', name: 'the local authority' }, { body: 'icb', name: 'the ICB' }], 'panel-version');
   }
   return { planId: target.id, planNumber: target.planNumber, newVersion };
+}
+
+/** For linking from another record (a safeguarding concern, issue 16 item 1): the person's aftercare plans, newest first, by number and status. */
+export async function plansForLinking(q: DbOrTx, ctx: Pick<ServiceContext, 'actor'>, person: PersonRow): Promise<Array<{ id: string; text: string; href: string }>> {
+  const rows = await findPlansOfPerson(q, ctx.actor.partnershipId, person.id);
+  return rows.map((p) => ({
+    id: p.id,
+    text: `Aftercare plan ${p.planNumber} (${planStatusLabels[p.status].toLowerCase()})${p.approvedAt ? `, approved ${govukDate(p.approvedAt)}` : `, started ${govukDate(p.createdAt)}`}`,
+    href: `/people/${person.id}/plans/${p.id}`,
+  }));
 }

@@ -554,3 +554,13 @@ export async function riskForApi(ctx: ServiceContext, personId: string) {
 export function mayManageRiskSettings(ctx: Pick<ServiceContext, 'actor'>): boolean {
   return can(ctx.actor, 'settings:manage');
 }
+
+/** For linking from another record (a safeguarding concern, issue 16 item 1): the person's risk assessments, newest first, by date and level. */
+export async function riskAssessmentsForLinking(q: DbOrTx, ctx: ServiceContext, person: PersonRow): Promise<Array<{ id: string; text: string; href: string }>> {
+  const rows = await findAssessments(q, ctx.actor.partnershipId, person.id);
+  return rows.map((r) => ({
+    id: r.assessment.id,
+    text: `Risk assessment, ${govukDate(r.assessment.assessedOn)}: ${(riskLevelLabels[r.assessment.level as RiskLevel] ?? r.assessment.level).toLowerCase()} risk${r.assessment.supersededAt ? ' (superseded)' : ''}`,
+    href: `/people/${person.id}/risk/assessments/${r.assessment.id}`,
+  }));
+}

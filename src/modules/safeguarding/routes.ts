@@ -23,6 +23,7 @@ import {
   concernForm,
   concernPage,
   concludeEnquiry,
+  linksForm,
   raiseConcern,
   raiseConcernFromApi,
   recordDecision,
@@ -30,10 +31,12 @@ import {
   safeguardingCollection,
   safeguardingForApi,
   safeguardingPage,
+  updateLinks,
   updateProtectionPlan,
   updateSafeguardingSettings,
   type ConcernInput,
   type DecisionInput,
+  type LinksInput,
 } from './safeguarding.service.ts';
 
 const v = (name: string) => `modules/safeguarding/views/${name}.njk`;
@@ -85,6 +88,9 @@ const concernApiSchema = z.object({
   outcome: z.string().nullable().describe('removed, reduced or remains'),
   outcomesAchieved: z.string().nullable().describe('fully, partially or not-achieved'),
   concludedOn: z.string().nullable(),
+  links: z
+    .array(z.object({ kind: z.string().describe('note, risk-assessment or plan'), id: z.string(), title: z.string().describe('The item in plain English, by its date'), href: z.string().describe('Its page') }))
+    .describe('The person’s case notes, risk assessments and aftercare plans this concern is linked to, those the caller may see'),
 });
 
 const oneConcernApiSchema = concernApiSchema.extend({
@@ -251,6 +257,34 @@ export function safeguardingRoutes(app: FastifyInstance): void {
     } catch (error) {
       const errors = failed(reply, error, { outcome: 'outcome', outcomesAchieved: 'outcomesAchieved', detail: 'outcomeDetail' }, (e) => (e.message.includes('closed') || e.message.includes('no enquiry') ? e.message : stale));
       return renderConcern(reply, id, concernId, { outcomeValues: input, errors });
+    }
+  });
+
+  const renderLinks = async (reply: FastifyReply, personId: string, concernId: string, chosen?: LinksInput, errors?: GovukErrors) => {
+    const form = await linksForm(reply.request.ctx(), personId, concernId);
+    return reply.render(v('links'), {
+      title: 'Link this concern to notes, risk assessments and plans',
+      ...named(form.person),
+      ...form,
+      groups: form.groups.map((g) => ({ ...g, items: g.items.map((i) => ({ value: i.id, text: i.text, checked: chosen ? chosen[g.field].includes(i.id) : i.checked })) })),
+      errors,
+      breadcrumbs: [...crumbs(form.person), { text: 'Safeguarding concern', href: `/people/${personId}/safeguarding/concerns/${concernId}` }],
+    });
+  };
+
+  app.get<{ Params: { id: string; concernId: string } }>('/people/:id/safeguarding/concerns/:concernId/links', async (request, reply) => renderLinks(reply, request.params.id, request.params.concernId));
+
+  app.post<{ Params: { id: string; concernId: string } }>('/people/:id/safeguarding/concerns/:concernId/links', async (request, reply) => {
+    const { id, concernId } = request.params;
+    const body = formBody(request.body);
+    const input: LinksInput = { notes: asArray(body.notes), riskAssessments: asArray(body.riskAssessments), plans: asArray(body.plans) };
+    try {
+      const saved = await updateLinks(request.ctx(), id, concernId, asVersion(body.version), input);
+      request.session.flash = { type: 'success', text: saved.added + saved.removed === 0 ? 'Nothing was changed: the links are as they were.' : 'The links have been saved.' };
+      return await reply.redirect(`/people/${id}/safeguarding/concerns/${concernId}#linked-records`);
+    } catch (error) {
+      const errors = failed(reply, error, { notes: 'notes', riskAssessments: 'riskAssessments', plans: 'plans' }, () => stale);
+      return renderLinks(reply, id, concernId, input, errors);
     }
   });
 

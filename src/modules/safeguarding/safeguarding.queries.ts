@@ -3,7 +3,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import { appUser, membership, organisation } from '../../platform/db/schema.ts';
 import { person } from '../register/index.ts';
-import { protectionMeeting, safeguardingConcern, safeguardingEnquiryRecord, safeguardingSettings } from './schema.ts';
+import { protectionMeeting, safeguardingConcern, safeguardingEnquiryRecord, safeguardingLink, safeguardingSettings } from './schema.ts';
 
 /* The safeguarding module's data layer, handed the door's handle by the service (row-level security applies). */
 
@@ -217,4 +217,30 @@ export async function updateSettingsAtVersion(q: DbOrTx, partnershipId: string, 
     .set({ ...values, updatedBy, updatedAt: sql`now()`, version: sql`${safeguardingSettings.version} + 1` })
     .where(and(eq(safeguardingSettings.partnershipId, partnershipId), eq(safeguardingSettings.version, version)))
     .returning();
+}
+
+/* ---------- Links to notes, risk assessments and plans ---------- */
+
+export type LinkRow = typeof safeguardingLink.$inferSelect;
+
+/** One concern's links (or, with several ids, theirs), oldest first. */
+export async function findLinks(q: DbOrTx, partnershipId: string, concernIds: string[]): Promise<LinkRow[]> {
+  if (concernIds.length === 0) return [];
+  return q
+    .select()
+    .from(safeguardingLink)
+    .where(and(eq(safeguardingLink.partnershipId, partnershipId), inArray(safeguardingLink.concernId, concernIds)))
+    .orderBy(asc(safeguardingLink.createdAt));
+}
+
+export async function insertLinks(q: DbOrTx, values: Array<typeof safeguardingLink.$inferInsert>): Promise<void> {
+  if (values.length > 0) await q.insert(safeguardingLink).values(values);
+}
+
+export async function deleteLinks(q: DbOrTx, partnershipId: string, concernId: string, links: Array<{ kind: string; itemId: string }>): Promise<void> {
+  for (const l of links) {
+    await q
+      .delete(safeguardingLink)
+      .where(and(eq(safeguardingLink.partnershipId, partnershipId), eq(safeguardingLink.concernId, concernId), eq(safeguardingLink.kind, l.kind), eq(safeguardingLink.itemId, l.itemId)));
+  }
 }

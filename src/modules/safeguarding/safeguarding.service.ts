@@ -58,14 +58,18 @@ import {
 import type { Actor } from '../../platform/access/actor.ts';
 import { assertCan, canOnPerson, canSeeSafeguardingDetails, restrictedNoteRoleChoices, rolesGranted, safeguardingDecisionOrganisation, type PersonRelationships } from '../../platform/access/policy.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors/errors.ts';
+import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../platform/errors/errors.ts';
 import { expectOneUpdated, type ServiceContext } from '../../platform/http/context.ts';
 import { parseInput } from '../../platform/http/validation.ts';
 import { tellEach, usersWithRoles } from '../../platform/notifications/recipients.ts';
 import { govukDate } from '../../platform/plain-language.ts';
+import { notesForLinking } from '../notes/index.ts';
+import { plansForLinking } from '../plans/index.ts';
 import { loadPerson, visiblePeople, type PersonRow } from '../register/index.ts';
+import { riskAssessmentsForLinking } from '../risk/index.ts';
 import {
   countOpenEnquiries,
+  deleteLinks,
   countPlansDueForReview,
   ensureSettings,
   findAwaitingDecision,
@@ -73,17 +77,20 @@ import {
   findConcerns,
   findConcernsForFigures,
   findEnquiryRecords,
+  findLinks,
   findOrganisationByCode,
   findOrganisationUsers,
   findProtectionMeetings,
   findSettings,
   insertConcern,
   insertEnquiryRecord,
+  insertLinks,
   insertProtectionMeeting,
   updateConcernAtVersion,
   updateSettingsAtVersion,
   type ConcernRow,
   type ConcernWithNames,
+  type LinkRow,
 } from './safeguarding.queries.ts';
 
 const isUuid = (id: string) => z.uuid().safeParse(id).success;
@@ -408,10 +415,13 @@ export async function concernPage(ctx: ServiceContext, personId: string, concern
     const row = await visibleConcern(tx, ctx, person, concernId);
     const records = await findEnquiryRecords(tx, ctx.actor.partnershipId, concernId);
     const mayDecide = safeguardingDecisionOrganisation(ctx.actor, person) !== null;
+    const links = shownLinks(await findLinks(tx, ctx.actor.partnershipId, [concernId]), await linkables(tx, ctx, person));
     await audit.viewPerson(personId, { page: 'safeguarding-concern', concernId });
     return {
       person,
       concern: concernView(row, today),
+      links,
+      mayLink: canOnPerson(ctx.actor, 'person:write', person),
       records: records.map((r) => ({
         kind: enquiryRecordKindLabels[r.record.kind as EnquiryRecordKind] ?? r.record.kind,
         isAction: r.record.kind === 'action',
@@ -430,6 +440,103 @@ export async function concernPage(ctx: ServiceContext, personId: string, concern
       outcomeItems: enquiryOutcomes.map((o) => ({ value: o, text: enquiryOutcomeLabels[o] })),
       achievedItems: outcomesAchieved.map((o) => ({ value: o, text: outcomesAchievedLabels[o] })),
     };
+  });
+}
+
+/* ---------- Links to the person's notes, risk assessments and plans ---------- */
+
+/** What a concern may be linked to (issue 16, item 1), in the order the pages show them. */
+export const linkKinds = ['note', 'risk-assessment', 'plan'] as const;
+export type LinkKind = (typeof linkKinds)[number];
+const linkKindHeadings: Record<LinkKind, string> = { note: 'Case notes', 'risk-assessment': 'Risk assessments', plan: 'Aftercare plans' };
+/** The form's field for each kind. */
+export const linkFields: Record<LinkKind, 'notes' | 'riskAssessments' | 'plans'> = { note: 'notes', 'risk-assessment': 'riskAssessments', plan: 'plans' };
+
+interface Linkable {
+  id: string;
+  text: string;
+  href: string;
+}
+
+/**
+ * The person's items this actor may see, by kind: a restricted note the actor may not see is not
+ * offered, and a link to it is neither shown nor removed by them (notesForLinking applies the
+ * notes' own rule). `person` was loaded through the door in `q`.
+ */
+async function linkables(q: DbOrTx, ctx: ServiceContext, person: PersonRow): Promise<Record<LinkKind, Linkable[]>> {
+  return { note: await notesForLinking(q, ctx, person), 'risk-assessment': await riskAssessmentsForLinking(q, ctx, person), plan: await plansForLinking(q, ctx, person) };
+}
+
+const linkKey = (l: { kind: string; itemId: string }) => `${l.kind}:${l.itemId}`;
+
+/** A concern's links the actor may see, as links to the items, grouped in the order of linkKinds. */
+function shownLinks(links: LinkRow[], available: Record<LinkKind, Linkable[]>) {
+  return linkKinds.flatMap((kind) => {
+    const byId = new Map(available[kind].map((i) => [i.id, i]));
+    return links.filter((l) => l.kind === kind && byId.has(l.itemId)).map((l) => ({ kind, heading: linkKindHeadings[kind], id: l.itemId, text: byId.get(l.itemId)!.text, href: byId.get(l.itemId)!.href }));
+  });
+}
+
+/** Who may link: whoever may write about the person and sees the concern (visibleConcern). */
+async function linkableConcern(q: DbOrTx, ctx: ServiceContext, personId: string, concernId: string, lock = false) {
+  const person = await loadPerson(q, ctx, personId, 'person:write', lock);
+  const row = await visibleConcern(q, ctx, person, concernId, lock);
+  return { person, row, available: await linkables(q, ctx, person), links: await findLinks(q, ctx.actor.partnershipId, [concernId]) };
+}
+
+/** The page of checkboxes: each of the person's items the actor may see, ticked if linked. */
+export async function linksForm(ctx: ServiceContext, personId: string, concernId: string) {
+  return ctx.data.transaction(async (tx, audit) => {
+    const { person, row, available, links } = await linkableConcern(tx, ctx, personId, concernId);
+    const linked = new Set(links.map(linkKey));
+    await audit.viewPerson(personId, { page: 'safeguarding-links', concernId });
+    return {
+      person,
+      concern: { id: row.concern.id, version: row.concern.version, raisedOn: govukDate(row.concern.raisedOn), statusLabel: concernStatusLabels[row.concern.status as ConcernStatus] },
+      groups: linkKinds.map((kind) => ({ kind, field: linkFields[kind], heading: linkKindHeadings[kind], items: available[kind].map((i) => ({ ...i, checked: linked.has(`${kind}:${i.id}`) })) })),
+    };
+  });
+}
+
+export type LinksInput = Record<'notes' | 'riskAssessments' | 'plans', string[]>;
+
+/**
+ * Save which of the person's items the concern is linked to: the ticked ones are linked, the
+ * unticked ones unlinked; links the actor cannot see (a restricted note) stay as they are. Only
+ * the person's own items may be chosen: anything else is refused and nothing changes.
+ */
+export async function updateLinks(ctx: ServiceContext, personId: string, concernId: string, version: number, input: LinksInput) {
+  const { person, available } = await ctx.data.read((q) => linkableConcern(q, ctx, personId, concernId));
+  const name = nameOf(person);
+  const ids = (kind: LinkKind, what: string) =>
+    z
+      .array(z.string())
+      .refine((xs) => xs.every((x) => available[kind].some((i) => i.id === x)), `Choose ${what} of ${name} from the list: only their own can be linked`)
+      .transform((xs) => [...new Set(xs)]);
+  const values = parseInput(z.object({ notes: ids('note', 'case notes'), riskAssessments: ids('risk-assessment', 'risk assessments'), plans: ids('plan', 'aftercare plans') }), input);
+  return ctx.data.transaction(async (tx, audit) => {
+    const now = await linkableConcern(tx, ctx, personId, concernId, true);
+    const chosen = new Set(linkKinds.flatMap((kind) => values[linkFields[kind]].map((id) => `${kind}:${id}`)));
+    const seen = new Set(linkKinds.flatMap((kind) => now.available[kind].map((i) => `${kind}:${i.id}`)));
+    for (const key of chosen) if (!seen.has(key)) throw new InputError([{ path: 'notes', message: `Choose items of ${name} from the list: only their own can be linked` }]);
+    const existing = new Set(now.links.map(linkKey));
+    const removed = now.links.filter((l) => seen.has(linkKey(l)) && !chosen.has(linkKey(l)));
+    const added = [...chosen].filter((key) => !existing.has(key)).map((key) => {
+      const [kind, itemId] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+      return { partnershipId: ctx.actor.partnershipId, concernId, personId, kind, itemId, linkedBy: ctx.actor.userId };
+    });
+    const after = expectOneUpdated(await updateConcernAtVersion(tx, ctx.actor.partnershipId, concernId, version, {}));
+    await deleteLinks(tx, ctx.actor.partnershipId, concernId, removed);
+    await insertLinks(tx, added);
+    const kept = now.links.filter((l) => !removed.includes(l)).map((l) => ({ kind: l.kind, itemId: l.itemId }));
+    await audit.change({
+      action: 'safeguarding-links.updated',
+      subjectType: 'safeguarding-concern',
+      subjectId: concernId,
+      before: { version: now.row.concern.version, links: now.links.map((l) => ({ kind: l.kind, itemId: l.itemId })) },
+      after: { version: after.version, links: [...kept, ...added.map((l) => ({ kind: l.kind, itemId: l.itemId }))] },
+    });
+    return { after, added: added.length, removed: removed.length };
   });
 }
 
@@ -749,7 +856,7 @@ export async function safeguardingCollection(ctx: ServiceContext, month: string)
 
 /* ---------- API ---------- */
 
-function apiConcern(row: ConcernWithNames, today: string) {
+function apiConcern(row: ConcernWithNames, today: string, links: ReturnType<typeof shownLinks>) {
   const c = row.concern;
   const v = concernView(row, today);
   return {
@@ -777,6 +884,7 @@ function apiConcern(row: ConcernWithNames, today: string) {
     outcome: c.outcome,
     outcomesAchieved: c.outcomesAchieved,
     concludedOn: c.concludedOn,
+    links: links.map((l) => ({ kind: l.kind, id: l.id, title: l.text, href: l.href })),
   };
 }
 
@@ -788,12 +896,14 @@ export async function safeguardingForApi(ctx: ServiceContext, personId: string) 
     const all = seesAllDetails(ctx.actor, person, await policyIn(tx, ctx.actor.partnershipId));
     const rows = await findConcerns(tx, ctx.actor.partnershipId, personId);
     const shown = rows.filter((r) => seesConcern(ctx.actor, all, r.concern));
+    const links = await findLinks(tx, ctx.actor.partnershipId, shown.map((r) => r.concern.id));
+    const available = shown.length > 0 ? await linkables(tx, ctx, person) : { note: [], 'risk-assessment': [], plan: [] };
     await audit.viewPerson(personId, { api: 'safeguarding', concerns: shown.map((r) => r.concern.id) });
     return {
       personId,
       openConcern: rows.some((r) => r.concern.status !== 'closed'),
       detailsRestricted: !all,
-      concerns: shown.map((r) => apiConcern(r, today)),
+      concerns: shown.map((r) => apiConcern(r, today, shownLinks(links.filter((l) => l.concernId === r.concern.id), available))),
     };
   });
 }
@@ -805,8 +915,9 @@ export async function concernForApi(ctx: ServiceContext, personId: string, conce
     const person = await loadPerson(tx, ctx, personId, 'person:read');
     const row = await visibleConcern(tx, ctx, person, concernId);
     const records = await findEnquiryRecords(tx, ctx.actor.partnershipId, concernId);
+    const links = shownLinks(await findLinks(tx, ctx.actor.partnershipId, [concernId]), await linkables(tx, ctx, person));
     await audit.viewPerson(personId, { api: 'safeguarding-concern', concernId });
-    return { ...apiConcern(row, today), enquiryRecords: records.map((r) => ({ kind: r.record.kind, heldOn: r.record.heldOn, who: r.record.who, detail: r.record.detail, dueOn: r.record.dueOn })) };
+    return { ...apiConcern(row, today, links), enquiryRecords: records.map((r) => ({ kind: r.record.kind, heldOn: r.record.heldOn, who: r.record.who, detail: r.record.detail, dueOn: r.record.dueOn })) };
   });
 }
 
@@ -814,5 +925,5 @@ export async function concernForApi(ctx: ServiceContext, personId: string, conce
 export async function raiseConcernFromApi(ctx: ServiceContext, personId: string, input: ConcernInput) {
   const created = await raiseConcern(ctx, personId, input);
   // The caller sent these details; an API token is not one of the roles that read them back later.
-  return { ...apiConcern({ concern: created, raisedByName: ctx.actor.displayName, organisationName: null, decidedByName: null, leadName: null }, ctx.today()), enquiryRecords: [] };
+  return { ...apiConcern({ concern: created, raisedByName: ctx.actor.displayName, organisationName: null, decidedByName: null, leadName: null }, ctx.today(), []), enquiryRecords: [] };
 }

@@ -107,6 +107,33 @@ export const safeguardingEnquiryRecord = pgTable(
   ],
 );
 
+/**
+ * What a concern is linked to (issue 16, item 1: "links to notes, risk assessments and the plan"):
+ * the person's own case notes, risk assessments and aftercare plans, chosen by whoever may write
+ * about the person and see the concern. One row a link; the linked thing is named by its kind and
+ * id (three modules' tables, so no foreign key to it: the service offers only the person's own).
+ */
+export const safeguardingLink = pgTable(
+  'safeguarding_link',
+  {
+    partnershipId: partnershipId(),
+    concernId: uuid('concern_id').notNull(),
+    personId: uuid('person_id').notNull(),
+    /** note, risk-assessment or plan (safeguardingLinkKinds). */
+    kind: text('kind').notNull(),
+    itemId: uuid('item_id').notNull(),
+    linkedBy: uuid('linked_by').references(() => appUser.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.partnershipId, t.concernId, t.kind, t.itemId] }),
+    index('safeguarding_link_person_idx').on(t.partnershipId, t.personId),
+    foreignKey({ columns: [t.partnershipId, t.concernId], foreignColumns: [safeguardingConcern.partnershipId, safeguardingConcern.id] }),
+    foreignKey({ columns: [t.partnershipId, t.personId], foreignColumns: [person.partnershipId, person.id] }),
+    check('safeguarding_link_kind_check', sql`${t.kind} in ('note', 'risk-assessment', 'plan')`),
+  ],
+);
+
 /** Child protection and public protection (MAPPA, MARAC) meetings attended about or for the person. */
 export const protectionMeeting = pgTable(
   'protection_meeting',
