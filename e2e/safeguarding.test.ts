@@ -100,6 +100,26 @@ describe.skipIf(!hasChromium)('safeguarding adults', () => {
     await page.getByRole('button', { name: 'Add to the enquiry' }).click();
     await expect.poll(() => page.getByTestId('enquiry-record').count()).toBe(1);
     await checkDeskAndPhone(page);
+
+    // The strategy meeting's case note, written on the person's record and linked from the concern.
+    const concernPath = new URL(page.url()).pathname;
+    await page.goto(`${personPath}/notes`);
+    await page.getByRole('button', { name: 'Write a case note' }).click();
+    await page.getByLabel('Type of note').selectOption({ label: 'Professional contact' });
+    await fillDate(page, 'Date of the contact', new Date(Date.now() - 86_400_000).toISOString().slice(0, 10));
+    await page.getByLabel('Time of the contact').fill('10:00am');
+    await page.getByLabel('Note', { exact: true }).fill('Strategy meeting about Ari’s money: actions agreed, see the enquiry.');
+    await page.getByRole('button', { name: 'Save and finish' }).click();
+    await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain('has been saved and finished');
+    await page.goto(concernPath);
+    await expect(page.getByTestId('no-links').textContent()).resolves.toContain('Not linked');
+    await page.getByTestId('change-links').click();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Link this concern to notes, risk assessments and plans');
+    await checkDeskAndPhone(page);
+    await page.getByTestId('link-note').getByRole('checkbox').first().check();
+    await page.getByTestId('save-links').click();
+    await expect.poll(() => page.getByTestId('concern-link').count()).toBe(1);
+    await expect(page.getByTestId('concern-link').textContent()).resolves.toContain('Professional contact');
     await page.getByLabel('Risk reduced').check();
     await page.getByLabel('Fully achieved').check();
     await page.getByLabel('What was found and done').fill('The lodger has left; Ari manages her own money with support.');

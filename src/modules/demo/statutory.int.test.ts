@@ -16,7 +16,6 @@ import { seedDemoStatutory, type DemoStatutoryCounts } from './statutory.ts';
 let database: Database;
 let partnershipId: string;
 let counts: DemoStatutoryCounts;
-let seconds = 0;
 
 beforeAll(async () => {
   database = await freshDatabase();
@@ -24,9 +23,7 @@ beforeAll(async () => {
     count: 60,
     after: async (tx, id, config) => {
       await seedDemoPlans(tx, id, config);
-      const started = performance.now();
       counts = await seedDemoStatutory(tx, id, config);
-      seconds = (performance.now() - started) / 1000;
     },
   }));
 }, 240_000);
@@ -80,9 +77,5 @@ describe('demo statutory records (issue 16)', () => {
     ]);
     const audited = await database.db.select({ action: auditEvent.action }).from(auditEvent).where(eq(auditEvent.partnershipId, partnershipId));
     expect(audited.map((a) => a.action)).toEqual(expect.arrayContaining(['care-act-assessment.completed', 'safeguarding-concern.decided', 'safeguarding-enquiry.concluded']));
-  });
-
-  it('stays quick: a few seconds at most on this machine', () => {
-    expect(seconds).toBeLessThan(15);
   });
 });
